@@ -1,0 +1,5 @@
+import sys
+
+from crisisboard.cli import main
+
+sys.exit(main())

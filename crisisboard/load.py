@@ -1,0 +1,133 @@
+"""Load a validated dataset into typed frames.
+
+:func:`load_dataset` runs the full validation of :mod:`crisisboard.validate` first and refuses
+data that fails it, so the rest of crisisboard can rely on every rule in data/README.md.
+Files are only read, never written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from crisisboard import schema
+from crisisboard.tiers import tiers_of
+from crisisboard.validate import Problem, ValidationResult, validate_dataset
+
+DATA_ENV = "CRISISBOARD_DATA"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+class DataValidationError(ValueError):
+    """The dataset breaks one or more rules; `problems` lists each with file, line and field."""
+
+    def __init__(self, data_dir: Path, problems: list[Problem]):
+        self.data_dir = data_dir
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in {data_dir}:\n" + "\n".join(map(str, problems[:20])))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The four tables, typed, with derived columns. `version` is a short hash of the files."""
+
+    claims: pd.DataFrame
+    sources: pd.DataFrame
+    places: pd.DataFrame
+    incidents: pd.DataFrame
+    version: str
+    data_dir: Path
+
+
+def data_dir_from_env() -> Path:
+    """The folder named by CRISISBOARD_DATA, or the project's own data/."""
+    value = os.environ.get(DATA_ENV, "").strip()
+    return Path(value) if value else DEFAULT_DATA_DIR
+
+
+def dataset_version(data_dir: Path) -> str:
+    """A 12-hex-digit hash of the dataset's files, which changes whenever any of them does."""
+    digest = hashlib.sha256()
+    for name in schema.FILES:
+        path = data_dir / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()[:12]
+
+
+def _typed_sources(raw: pd.DataFrame) -> pd.DataFrame:
+    sources = raw.copy()
+    sources["published_ts"] = pd.to_datetime(sources["published"])
+    return sources
+
+
+def _typed_places(raw: pd.DataFrame) -> pd.DataFrame:
+    places = raw.copy()
+    places["lat"] = places["lat"].astype(float)
+    places["lon"] = places["lon"].astype(float)
+    places["precision"] = places["precision"].astype(int)
+    return places
+
+
+def _typed_incidents(raw: pd.DataFrame) -> pd.DataFrame:
+    incidents = raw.copy()
+    incidents["start_ts"] = pd.to_datetime(incidents["date_start"])
+    incidents["end_ts"] = pd.to_datetime(incidents["date_end"].where(incidents["date_end"] != "",
+                                                                     incidents["date_start"]))
+    return incidents
+
+
+def _typed_claims(raw: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    claims = raw.copy()
+    for column in ("low", "high"):
+        claims[column] = pd.to_numeric(claims[column].replace("", pd.NA), errors="raise").astype("Int64")
+    claims["info_credibility"] = claims["info_credibility"].astype(int)
+    claims["as_of_ts"] = pd.to_datetime(claims["as_of"], format="mixed")
+    claims["as_of_day"] = claims["as_of_ts"].dt.normalize()
+    claims["tier"] = tiers_of(claims["source_reliability"], claims["info_credibility"])
+    claims["grade"] = claims["source_reliability"] + claims["info_credibility"].astype(str)
+    claims["family"] = claims["metric"].map(schema.METRIC_FAMILIES)
+    # value_low/value_high: the numeric extent of what the claim says (NA for vague figures)
+    claims["value_low"] = claims["low"].fillna(claims["high"]).astype("Float64")
+    claims["value_high"] = claims["high"].fillna(claims["low"]).astype("Float64")
+    claims["is_official"] = (claims["claimant_type"].eq("government")
+                             & ~claims["status_in_text"].isin(["estimate", "unconfirmed"])
+                             & claims["qualifier"].ne("vague"))
+    source_cols = ["source_id", "publisher", "publisher_type", "title", "url", "archive_url", "published",
+                   "published_ts", "published_precision"]
+    claims = claims.merge(sources[source_cols], on="source_id", how="left", validate="many_to_one")
+    claims = claims.merge(places[["place_id", "name"]].rename(columns={"name": "place_name"}),
+                          on="place_id", how="left", validate="many_to_one")
+    return claims
+
+
+def build_dataset(result: ValidationResult, data_dir: Path, version: str) -> Dataset:
+    """Typed frames from a validation result that has no problems."""
+    if result.problems:
+        raise DataValidationError(data_dir, result.problems)
+    tables = {name: table.frame for name, table in result.tables.items()}
+    sources = _typed_sources(tables["sources.csv"])
+    places = _typed_places(tables["places.csv"])
+    claims = _typed_claims(tables["claims.csv"], sources, places)
+    incidents = _typed_incidents(tables["incidents.csv"])
+    return Dataset(claims=claims, sources=sources, places=places, incidents=incidents,
+                   version=version, data_dir=data_dir)
+
+
+def load_dataset(data_dir: Path | str | None = None, today: date | None = None) -> Dataset:
+    """Validate and load a dataset (default: CRISISBOARD_DATA or data/).
+
+    Raises
+    ------
+    DataValidationError
+        If any rule is broken; its `problems` name file, line, field and rule.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else data_dir_from_env()
+    version = dataset_version(data_dir) if data_dir.is_dir() else "missing"
+    return build_dataset(validate_dataset(data_dir, today), data_dir, version)

@@ -1,0 +1,359 @@
+"""The data model: files, columns, allowed values and the rules that bind them.
+
+One schema per file, expressed with pandera over the raw text of the CSV (every cell a string,
+empty meaning "not given"), so that every failure can be reported against the line and the
+field it came from. Cross-row and cross-file rules are pandera checks too; their names and
+messages live in :data:`ROW_RULES` so :mod:`crisisboard.validate` can say which values broke them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable
+from urllib.parse import urlparse
+
+import pandas as pd
+import pandera.pandas as pa
+
+# --- allowed values -----------------------------------------------------------------------
+
+PUBLISHER_TYPES = ("ngo", "un_agency", "government", "media", "academic", "commission", "intl_org", "other")
+PRECISION_PUBLISHED = ("exact", "inferred")
+METRICS = (
+    "killed", "injured", "hospitalized", "missing",
+    "displaced_internal", "displaced_total", "affected",
+    "refugees_uzbekistan", "refugees_at_border", "refugees_returned", "refugees_remaining",
+    "detained",
+    "buildings_destroyed", "buildings_damaged", "buildings_damaged_or_destroyed",
+)
+POPULATIONS = ("all", "uzbek", "kyrgyz", "civilians", "adults", "children", "women_children", "security_forces")
+QUALIFIERS = ("exact", "about", "at_least", "more_than", "up_to", "fewer_than", "between", "vague")
+VAGUE_TERMS = ("dozens", "hundreds", "thousands", "tens_of_thousands", "hundreds_of_thousands")
+AS_OF_PRECISION = ("exact", "approx", "inferred")
+CLAIMANT_TYPES = ("government", "un_agency", "ngo", "intl_org", "local_official", "commission", "media",
+                  "eyewitness", "community", "academic", "unknown")
+STATUSES = ("official", "confirmed", "unconfirmed", "estimate", "reported", "not_stated")
+CLAIM_KINDS = ("cumulative", "incremental", "snapshot")
+RELIABILITY = ("A", "B", "C", "D", "E", "F")
+CREDIBILITY = ("1", "2", "3", "4", "5", "6")
+PLACE_KINDS = ("city", "town", "district", "oblast", "region", "country", "crossing", "camp", "area")
+COUNTRIES = ("KG", "UZ", "TJ")
+PLACE_PRECISION = ("1", "2", "3", "4", "5", "6")
+INCIDENT_KINDS = ("violence", "emergency_measure", "border", "military_operation", "humanitarian",
+                  "political", "investigation")
+
+METRIC_FAMILIES = {
+    "killed": "deaths",
+    "injured": "injuries", "hospitalized": "injuries",
+    "displaced_internal": "displacement", "displaced_total": "displacement", "affected": "displacement",
+    "refugees_uzbekistan": "refugees", "refugees_at_border": "refugees",
+    "refugees_returned": "refugees", "refugees_remaining": "refugees",
+    "buildings_destroyed": "buildings", "buildings_damaged": "buildings",
+    "buildings_damaged_or_destroyed": "buildings",
+    "missing": "other", "detained": "other",
+}
+METRIC_LABELS = {
+    "killed": "Killed", "injured": "Injured", "hospitalized": "Hospitalised", "missing": "Missing",
+    "displaced_internal": "Internally displaced", "displaced_total": "Displaced (all)",
+    "affected": "Affected / in need",
+    "refugees_uzbekistan": "Crossed into Uzbekistan", "refugees_at_border": "Waiting at the border",
+    "refugees_returned": "Returned", "refugees_remaining": "Still in camps / abroad",
+    "detained": "Detained", "buildings_destroyed": "Buildings destroyed",
+    "buildings_damaged": "Buildings damaged", "buildings_damaged_or_destroyed": "Buildings damaged or destroyed",
+}
+CLAIMANT_TYPE_LABELS = {
+    "government": "Government", "un_agency": "UN agency", "ngo": "NGO", "intl_org": "Intl. organisation",
+    "local_official": "Local official", "commission": "Inquiry commission", "media": "Media",
+    "eyewitness": "Eyewitness", "community": "Community", "academic": "Academic", "unknown": "Unknown",
+}
+
+# --- columns ------------------------------------------------------------------------------
+
+SOURCE_COLUMNS = ("source_id", "publisher", "publisher_type", "title", "url", "archive_url", "published",
+                  "published_precision", "language", "corpus_file", "notes")
+CLAIM_COLUMNS = ("claim_id", "source_id", "statement_id", "quote", "figure_text", "metric", "population",
+                 "low", "high", "qualifier", "vague_term", "as_of", "as_of_precision", "place_id",
+                 "claimant", "claimant_type", "relayed_by", "status_in_text", "claim_kind",
+                 "source_reliability", "info_credibility", "grade_rationale", "notes")
+PLACE_COLUMNS = ("place_id", "name", "kind", "country", "admin1", "lat", "lon", "precision", "geonames_id",
+                 "coord_source")
+INCIDENT_COLUMNS = ("incident_id", "date_start", "date_end", "date_precision", "place_id", "kind", "summary",
+                    "source_ids")
+
+FILES = {
+    "sources.csv": SOURCE_COLUMNS,
+    "claims.csv": CLAIM_COLUMNS,
+    "places.csv": PLACE_COLUMNS,
+    "incidents.csv": INCIDENT_COLUMNS,
+}
+
+MAX_QUOTE_WORDS = 40
+EARLIEST_DATE = date(2010, 1, 1)
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+INT_RE = re.compile(r"^\d+$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$")
+DECIMAL_RE = re.compile(r"^-?\d+(\.\d+)?$")
+LANG_RE = re.compile(r"^[a-z]{2}$")
+
+
+# --- element checks (pure functions on one cell, used by pandera and by tests) ------------
+
+def is_url(value: str) -> bool:
+    """True for an absolute http(s) URL with a host and no whitespace."""
+    if not value or any(ch.isspace() for ch in value):
+        return False
+    parsed = urlparse(value)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
+
+
+def parse_day(value: str) -> date | None:
+    """The calendar day of a YYYY-MM-DD or YYYY-MM-DDTHH:MM value, or None if it is not one."""
+    if not DATETIME_RE.match(value):
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return None
+    if "T" in value and not (0 <= stamp.hour <= 23):
+        return None
+    return stamp.date()
+
+
+def in_date_range(value: str, today: date) -> bool:
+    day = parse_day(value)
+    return day is not None and EARLIEST_DATE <= day <= today
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- row rules: checks that involve more than one field or file -----------------------------
+
+@dataclass(frozen=True)
+class RowRule:
+    """A named rule over whole rows; `field` is the field a failure is reported against."""
+
+    name: str
+    field: str
+    message: str
+    fields_shown: tuple[str, ...]
+    test: Callable[[pd.DataFrame], pd.Series]
+
+    def check(self) -> pa.Check:
+        return pa.Check(self.test, name=self.name, error=self.message)
+
+
+def _given(series: pd.Series) -> pd.Series:
+    return series.str.len() > 0
+
+
+def _as_int(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series.where(series.str.match(INT_RE.pattern)), errors="coerce")
+
+
+def _qualifier_bounds(df: pd.DataFrame) -> pd.Series:
+    low, high, q = _given(df["low"]), _given(df["high"]), df["qualifier"]
+    ok = pd.Series(True, index=df.index)
+    ok &= ~(q.eq("exact") | q.eq("about")) | (low & high & df["low"].eq(df["high"]))
+    ok &= ~q.isin(["at_least", "more_than"]) | (low & ~high)
+    ok &= ~q.isin(["up_to", "fewer_than"]) | (~low & high)
+    ok &= ~q.eq("between") | (low & high)
+    ok &= ~q.eq("vague") | (~low & ~high)
+    return ok
+
+
+CLAIM_ROW_RULES = (
+    RowRule("low_le_high", "low", "must be <= high", ("low", "high"),
+            lambda df: ~(_as_int(df["low"]) > _as_int(df["high"])).fillna(False)),
+    RowRule("qualifier_bounds", "qualifier",
+            "bounds do not fit the qualifier (exact/about: low = high; at_least/more_than: low only; "
+            "up_to/fewer_than: high only; between: both; vague: neither)",
+            ("qualifier", "low", "high"), _qualifier_bounds),
+    RowRule("vague_term_iff_vague", "vague_term", "must be given when qualifier is vague, and only then",
+            ("qualifier", "vague_term"),
+            lambda df: df["qualifier"].eq("vague") == _given(df["vague_term"])),
+    RowRule("figure_in_quote", "figure_text", "must occur in quote", ("figure_text", "quote"),
+            lambda df: pd.Series([normalise_space(f) in normalise_space(q)
+                                  for f, q in zip(df["figure_text"], df["quote"])], index=df.index, dtype=bool)),
+    RowRule("statement_consistent", "statement_id",
+            "rows sharing a statement_id must share metric and claimant", ("statement_id", "metric", "claimant"),
+            lambda df: (df.groupby("statement_id")["metric"].transform("nunique").eq(1)
+                        & df.groupby("statement_id")["claimant"].transform("nunique").eq(1))),
+)
+
+INCIDENT_ROW_RULES = (
+    RowRule("end_after_start", "date_end", "must be >= date_start", ("date_start", "date_end"),
+            lambda df: ~(df["date_end"].str.len().gt(0) & (df["date_end"] < df["date_start"]))),
+)
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+def _col(*checks: pa.Check, required: bool = True, unique: bool = False) -> pa.Column:
+    """A text column; `required` means every cell must be non-empty."""
+    all_checks = list(checks)
+    if required:
+        all_checks.insert(0, pa.Check(lambda s: s.str.len() > 0, name="required", error="must not be empty"))
+    return pa.Column(str, checks=all_checks, unique=unique, nullable=False, required=True)
+
+
+SeriesTest = Callable[[pd.Series], pd.Series]
+
+
+def cell_check(test: SeriesTest, name: str, message: str, optional: bool = False) -> pa.Check:
+    """A pandera check from a vectorised test; `optional` lets empty cells pass."""
+    if optional:
+        return pa.Check(lambda s: (s.str.len() == 0) | test(s), name=name, error=message)
+    return pa.Check(test, name=name, error=message)
+
+
+def per_cell(fn: Callable[[str], bool]) -> SeriesTest:
+    """Lift a test of one cell to a series test."""
+    return lambda s: pd.Series([bool(fn(v)) for v in s], index=s.index, dtype=bool)
+
+
+def one_of(values: Iterable[str], optional: bool = False) -> pa.Check:
+    values = tuple(values)
+    return cell_check(lambda s: s.isin(values), "one_of", "must be one of " + ", ".join(values), optional)
+
+
+def matches(regex: re.Pattern[str], name: str, message: str, optional: bool = False) -> pa.Check:
+    return cell_check(lambda s: s.str.match(regex.pattern).astype(bool), name, message, optional)
+
+
+def refers_to(ids: frozenset[str] | None, target: str) -> list[pa.Check]:
+    """The reference check, or none when the target file could not be read (reported there)."""
+    if ids is None:
+        return []
+    return [cell_check(lambda s: s.isin(ids), "reference", f"must be a {target}")]
+
+
+SLUG = matches(SLUG_RE, "slug", "must be a slug (a-z, 0-9, _ and -, at most 64 characters)")
+
+
+def whole_number(optional: bool = False) -> pa.Check:
+    return matches(INT_RE, "non_negative_integer", "must be a non-negative whole number", optional)
+
+
+def date_check(today: date, with_time: bool = False, optional: bool = False) -> pa.Check:
+    shape = "YYYY-MM-DD or YYYY-MM-DDTHH:MM" if with_time else "YYYY-MM-DD"
+    pattern = DATETIME_RE if with_time else DATE_RE
+    return cell_check(per_cell(lambda v: bool(pattern.match(v)) and in_date_range(v, today)), "date",
+                      f"must be a date {shape} between {EARLIEST_DATE.isoformat()} and {today.isoformat()}",
+                      optional)
+
+
+def url_check(optional: bool = False) -> pa.Check:
+    return cell_check(per_cell(is_url), "url", "must be an http or https URL", optional)
+
+
+def in_range(lo: float, hi: float) -> pa.Check:
+    def ok(v: str) -> bool:
+        return bool(DECIMAL_RE.match(v)) and lo <= float(v) <= hi
+    return cell_check(per_cell(ok), "range", f"must be a number between {lo:g} and {hi:g}")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the schemas of one dataset need to know of the other files and of the day."""
+
+    today: date
+    source_ids: frozenset[str] | None  # None: sources.csv could not be read, so references are not checked
+    place_ids: frozenset[str] | None
+
+
+def source_schema(ctx: Context) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema({
+        "source_id": _col(SLUG, unique=True),
+        "publisher": _col(),
+        "publisher_type": _col(one_of(PUBLISHER_TYPES)),
+        "title": _col(),
+        "url": _col(url_check()),
+        "archive_url": _col(url_check(optional=True), required=False),
+        "published": _col(date_check(ctx.today)),
+        "published_precision": _col(one_of(PRECISION_PUBLISHED)),
+        "language": _col(matches(LANG_RE, "language", "must be a two-letter ISO 639-1 code")),
+        "corpus_file": _col(required=False),
+        "notes": _col(required=False),
+    }, strict=False, name="sources.csv")
+
+
+def claim_schema(ctx: Context) -> pa.DataFrameSchema:
+    quote_len = cell_check(per_cell(lambda v: word_count(v) <= MAX_QUOTE_WORDS), "quote_length",
+                           f"must be at most {MAX_QUOTE_WORDS} words")
+    return pa.DataFrameSchema({
+        "claim_id": _col(SLUG, unique=True),
+        "source_id": _col(*refers_to(ctx.source_ids, "source_id of sources.csv")),
+        "statement_id": _col(SLUG),
+        "quote": _col(quote_len),
+        "figure_text": _col(),
+        "metric": _col(one_of(METRICS)),
+        "population": _col(one_of(POPULATIONS)),
+        "low": _col(whole_number(optional=True), required=False),
+        "high": _col(whole_number(optional=True), required=False),
+        "qualifier": _col(one_of(QUALIFIERS)),
+        "vague_term": _col(one_of(VAGUE_TERMS, optional=True), required=False),
+        "as_of": _col(date_check(ctx.today, with_time=True)),
+        "as_of_precision": _col(one_of(AS_OF_PRECISION)),
+        "place_id": _col(*refers_to(ctx.place_ids, "place_id of places.csv")),
+        "claimant": _col(),
+        "claimant_type": _col(one_of(CLAIMANT_TYPES)),
+        "relayed_by": _col(required=False),
+        "status_in_text": _col(one_of(STATUSES)),
+        "claim_kind": _col(one_of(CLAIM_KINDS)),
+        "source_reliability": _col(one_of(RELIABILITY)),
+        "info_credibility": _col(one_of(CREDIBILITY)),
+        "grade_rationale": _col(),
+        "notes": _col(required=False),
+    }, checks=[rule.check() for rule in CLAIM_ROW_RULES], strict=False, name="claims.csv")
+
+
+def place_schema(ctx: Context) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema({
+        "place_id": _col(SLUG, unique=True),
+        "name": _col(),
+        "kind": _col(one_of(PLACE_KINDS)),
+        "country": _col(one_of(COUNTRIES)),
+        "admin1": _col(required=False),
+        "lat": _col(in_range(-90, 90)),
+        "lon": _col(in_range(-180, 180)),
+        "precision": _col(one_of(PLACE_PRECISION)),
+        "geonames_id": _col(whole_number(optional=True), required=False),
+        "coord_source": _col(),
+    }, strict=False, name="places.csv")
+
+
+def incident_schema(ctx: Context) -> pa.DataFrameSchema:
+    def sources_resolve(value: str) -> bool:
+        ids = [part.strip() for part in value.split(";")]
+        return ctx.source_ids is None or all(part in ctx.source_ids for part in ids)
+
+    return pa.DataFrameSchema({
+        "incident_id": _col(SLUG, unique=True),
+        "date_start": _col(date_check(ctx.today)),
+        "date_end": _col(date_check(ctx.today, optional=True), required=False),
+        "date_precision": _col(one_of(AS_OF_PRECISION)),
+        "place_id": _col(*refers_to(ctx.place_ids, "place_id of places.csv")),
+        "kind": _col(one_of(INCIDENT_KINDS)),
+        "summary": _col(),
+        "source_ids": _col(cell_check(per_cell(sources_resolve), "reference",
+                                      "must list source_ids of sources.csv, separated by ';'")),
+    }, checks=[rule.check() for rule in INCIDENT_ROW_RULES], strict=False, name="incidents.csv")
+
+
+SCHEMAS = {
+    "sources.csv": source_schema,
+    "claims.csv": claim_schema,
+    "places.csv": place_schema,
+    "incidents.csv": incident_schema,
+}
+ROW_RULES = {rule.name: rule for rule in CLAIM_ROW_RULES + INCIDENT_ROW_RULES}

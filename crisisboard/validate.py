@@ -1,0 +1,212 @@
+"""Read the CSV files of a dataset as text and report every problem by file, line and field.
+
+Nothing here modifies a file. Reading is strict: invalid UTF-8, unbalanced quotes, rows of the
+wrong width and missing columns are reported before the schemas of :mod:`crisisboard.schema`
+run, so that a problem is always named in the user's terms::
+
+    claims.csv:7: low: must be <= high (low=500, high=60)
+
+The line number counts the header as line 1 and is the line where the record starts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from crisisboard import schema
+
+MAX_VALUE_SHOWN = 60
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a dataset, located as precisely as the input allows."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    values: str = ""
+
+    def __str__(self) -> str:
+        tail = f" ({self.values})" if self.values else ""
+        return f"{self.file}:{self.line}: {self.field}: {self.message}{tail}"
+
+
+@dataclass
+class RawTable:
+    """A CSV file read as text: every cell a string, `lines[i]` the line where row i starts."""
+
+    name: str
+    frame: pd.DataFrame
+    lines: list[int]
+
+
+@dataclass
+class ValidationResult:
+    """The raw tables that could be read, and every problem found."""
+
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def show(value: object) -> str:
+    """A cell value as it appears in a message: quoted, cut to a readable length."""
+    text = str(value)
+    if len(text) > MAX_VALUE_SHOWN:
+        text = text[: MAX_VALUE_SHOWN - 1] + "…"
+    return repr(text)
+
+
+def _decode(name: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """Text of the file without BOM, or the lines that are not valid UTF-8."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    problems = []
+    header: list[str] = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        text = line.decode("utf-8", errors="replace")
+        if number == 1:
+            header = next(csv.reader([text]), [])
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as err:
+            cells = next(csv.reader([text]), [])
+            where = next((header[i] if i < len(header) else f"column {i + 1}"
+                          for i, cell in enumerate(cells) if "\ufffd" in cell), "-")
+            problems.append(Problem(name, number, where, "is not valid UTF-8; save the file as UTF-8",
+                                    f"byte 0x{line[err.start]:02x} at position {err.start + 1}"))
+    return None, problems
+
+
+def read_table(path: Path, columns: tuple[str, ...]) -> tuple[RawTable | None, list[Problem]]:
+    """Read one CSV file as text. Returns the table (None if it cannot be read) and its problems."""
+    name = path.name
+    if not path.is_file():
+        return None, [Problem(name, 0, "-", "file is missing", str(path))]
+    text, problems = _decode(name, path.read_bytes())
+    if text is None:
+        return None, problems
+    if not text.strip():
+        return None, [Problem(name, 1, "-", "file is empty; it needs a header row", ", ".join(columns))]
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                rows.append(row)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        return None, [Problem(name, start, "-", "is not valid CSV (check for an unbalanced quote)", str(err))]
+
+    header = [cell.strip() for cell in rows[0]]
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            problems.append(Problem(name, 1, column, "column appears twice in the header"))
+        seen.add(column)
+    for column in columns:
+        if column not in seen:
+            problems.append(Problem(name, 1, column, "required column is missing"))
+    body: list[list[str]] = []
+    body_lines: list[int] = []
+    for row, line in zip(rows[1:], lines[1:]):
+        if len(row) != len(header):
+            problems.append(Problem(name, line, "-", f"has {len(row)} fields but the header has {len(header)}"))
+            continue
+        body.append(row)
+        body_lines.append(line)
+    if problems:
+        return None, problems
+    frame = pd.DataFrame(body, columns=header, dtype=str) if body else pd.DataFrame(
+        {column: pd.Series(dtype=str) for column in header})
+    frame = frame.reset_index(drop=True)
+    return RawTable(name, frame, body_lines), []
+
+
+def _line(table: RawTable, index: object) -> int:
+    if isinstance(index, (int, float)) and not pd.isna(index) and 0 <= int(index) < len(table.lines):
+        return table.lines[int(index)]
+    return 1
+
+
+def _problems_from_schema_errors(table: RawTable, errors: pa.errors.SchemaErrors) -> list[Problem]:
+    rules_by_message = {rule.message: rule for rule in schema.ROW_RULES.values()}
+    problems: set[Problem] = set()
+    duplicates: dict[tuple[str, str], set[int]] = {}
+    for case in errors.failure_cases.itertuples(index=False):
+        column, check, value, index = str(case.column), str(case.check), case.failure_case, case.index
+        line = _line(table, index)
+        if check == "field_uniqueness":
+            duplicates.setdefault((column, str(value)), set()).add(line)
+        elif check in rules_by_message:
+            rule = rules_by_message[check]
+            if index is None or pd.isna(index):
+                problems.add(Problem(table.name, 1, rule.field, rule.message, "the rule could not be evaluated"))
+                continue
+            row = table.frame.loc[int(index)]
+            values = ", ".join(f"{name}={show(row[name])}" for name in rule.fields_shown)
+            problems.add(Problem(table.name, line, rule.field, rule.message, values))
+        else:
+            problems.add(Problem(table.name, line, column, check, f"{column}={show(value)}"))
+    for (column, value), lines in duplicates.items():
+        for line in lines:
+            others = ", ".join(str(n) for n in sorted(lines - {line}))
+            problems.add(Problem(table.name, line, column, "must be unique",
+                                 f"{column}={show(value)}, also on line {others}"))
+    return sorted(problems)
+
+
+def validate_table(table: RawTable, ctx: schema.Context) -> list[Problem]:
+    """Run the file's schema over its raw table."""
+    file_schema = schema.SCHEMAS[table.name](ctx)
+    try:
+        file_schema.validate(table.frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return _problems_from_schema_errors(table, errors)
+    return []
+
+
+def validate_dataset(data_dir: Path | str, today: date | None = None) -> ValidationResult:
+    """Read and check every file of a dataset; never raises for bad data."""
+    data_dir = Path(data_dir)
+    today = today or date.today()
+    result = ValidationResult()
+    if not data_dir.is_dir():
+        result.problems.append(Problem(str(data_dir), 0, "-", "data folder does not exist"))
+        return result
+    for name, columns in schema.FILES.items():
+        table, problems = read_table(data_dir / name, columns)
+        result.problems.extend(problems)
+        if table is not None:
+            result.tables[name] = table
+
+    def ids(name: str, column: str) -> frozenset[str] | None:
+        table = result.tables.get(name)
+        return frozenset(table.frame[column]) if table is not None else None
+
+    ctx = schema.Context(today=today, source_ids=ids("sources.csv", "source_id"),
+                         place_ids=ids("places.csv", "place_id"))
+    for table in result.tables.values():
+        result.problems.extend(validate_table(table, ctx))
+    result.problems.sort()
+    return result

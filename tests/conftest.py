@@ -1,0 +1,45 @@
+"""Shared fixtures: the hand-written dataset in tests/fixtures/valid and broken copies of it."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VALID = FIXTURES / "valid"
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def dataset_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the valid fixture dataset that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(VALID, target)
+    return target
+
+
+def set_cell(data_dir: Path, file: str, row_index: int, column: str, value: str) -> None:
+    """Change one cell (row_index counts data rows from 0) and rewrite the file as CSV."""
+    path = data_dir / file
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+        fieldnames = list(rows[0].keys())
+    rows[row_index][column] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def drop_column(data_dir: Path, file: str, column: str) -> None:
+    path = data_dir / file
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fieldnames = [name for name in rows[0] if name != column]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
