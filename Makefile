@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh clone:
+#   make run    create .venv, install, start the app at http://localhost:8501 on data/
+#   make test   install what the tests need (incl. Debian's chromium when root) and run them all
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test install install-test chromium validate summary clean
+
+$(VENV)/.installed-run: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+
+# Debian's chromium drives the browser tests and Kaleido's image export (no browser download).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "installing Debian's chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi
+
+run: install
+	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+
+test: install-test chromium
+	$(PY) -m crisisboard validate data
+	$(PY) -m pytest
+
+validate: install
+	$(PY) -m crisisboard validate data
+
+clean:
+	rm -rf $(VENV) .pytest_cache
