@@ -1,0 +1,55 @@
+"""One claim as a reader sees it: the figure as stated, who said it, when, and where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from crisisboard.attribution import SourceRef
+
+
+def format_as_of(as_of: str, precision: str) -> str:
+    """``"12 Jun 2010 12:00"``, prefixed ``"c. "`` unless the text gives that date."""
+    stamp = pd.Timestamp(as_of)
+    text = f"{stamp:%-d %b %Y}" + (f" {stamp:%H:%M}" if "T" in as_of else "")
+    return text if precision == "exact" else f"c. {text}"
+
+
+def escape_markdown(text: str) -> str:
+    """Escape the characters Streamlit's Markdown would otherwise interpret."""
+    for char in "\\`*_{}[]()#+-.!|<>$~":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    claim_id: str
+    figure_text: str
+    metric: str
+    claimant: str
+    relayed_by: str
+    as_of: str
+    grade: str
+    tier: str
+    quote: str
+    source: SourceRef
+
+    @classmethod
+    def from_row(cls, row: pd.Series) -> "ClaimRef":
+        return cls(
+            claim_id=str(row["claim_id"]), figure_text=str(row["figure_text"]), metric=str(row["metric"]),
+            claimant=str(row["claimant"]), relayed_by=str(row["relayed_by"] or ""),
+            as_of=format_as_of(str(row["as_of"]), str(row["as_of_precision"])),
+            grade=str(row["grade"]), tier=str(row["tier"]), quote=str(row["quote"]),
+            source=SourceRef(source_id=str(row["source_id"]), publisher=str(row["publisher"]),
+                             published=str(row["published"]), published_precision=str(row["published_precision"]),
+                             title=str(row["title"]), url=str(row["url"])),
+        )
+
+    def markdown(self) -> str:
+        """``**at least 124**, Kyrgyz Ministry of Health, as of 14 Jun 2010 ([swissinfo.ch, 14 Jun 2010](url), B2)``."""
+        return (f"**{escape_markdown(self.figure_text)}**, {escape_markdown(self.claimant)}, "
+                f"as of {self.as_of} ([{escape_markdown(self.source.label)}]({self.source.url}), "
+                f"grade {self.grade})")

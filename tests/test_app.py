@@ -1,0 +1,112 @@
+"""The app through Streamlit's AppTest: every page runs, filters persist and travel in the URL,
+and bad data gives an error page rather than a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import PROJECT, VALID, set_cell
+
+PAGES = {
+    "pages/overview.py": "Overview: what was claimed, by whom",
+    "pages/sources.py": "Sources: every release behind the figures",
+}
+TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def fixture_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRISISBOARD_DATA", str(VALID))
+    monkeypatch.chdir(PROJECT)
+
+
+def app(page: str = "dashboard.py") -> AppTest:
+    return AppTest.from_file(str(PROJECT / page), default_timeout=TIMEOUT)
+
+
+def test_every_page_file_is_routed() -> None:
+    routed = (PROJECT / "dashboard.py").read_text(encoding="utf-8")
+    on_disk = {f"pages/{p.name}" for p in (PROJECT / "pages").glob("*.py")}
+    assert on_disk == set(PAGES)
+    assert all(f'"{page}"' in routed for page in on_disk)
+
+
+@pytest.mark.parametrize("page,title", PAGES.items())
+def test_page_runs_through_the_router(page: str, title: str) -> None:
+    at = app().run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == [title]
+    footer = " ".join(c.value for c in at.caption)
+    assert "Sources: Fixture" in footer and "not verified counts" in footer
+
+
+@pytest.mark.parametrize("page,title", PAGES.items())
+def test_page_loaded_directly_draws_the_frame(page: str, title: str) -> None:
+    at = app(page).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == [title]
+    assert at.sidebar.multiselect(key="filter_metric") is not None
+
+
+def test_filter_persists_across_page_switches_and_is_written_to_the_url() -> None:
+    at = app().run()
+    at.sidebar.multiselect(key="filter_metric").set_value(["killed"]).run()
+    at.sidebar.multiselect(key="filter_tier").set_value(["high"]).run()
+    assert at.query_params["metric"] == "killed" and at.query_params["tier"] == "high"
+    assert "Showing 2 of 6 claims" in at.caption[0].value
+    at.switch_page("pages/sources.py").run()
+    assert at.sidebar.multiselect(key="filter_metric").value == ["killed"]
+    assert at.sidebar.multiselect(key="filter_tier").value == ["high"]
+    assert at.query_params["metric"] == "killed"
+    at.switch_page("pages/overview.py").run()
+    assert at.sidebar.multiselect(key="filter_metric").value == ["killed"]
+    assert "Showing 2 of 6 claims" in at.caption[0].value
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_query_params_set_the_filters_on_any_page(page: str) -> None:
+    at = app(page)
+    at.query_params["metric"] = "killed"
+    at.query_params["claimant"] = "government"
+    at.query_params["from"] = "2010-06-13"
+    at.run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="filter_metric").value == ["killed"]
+    assert at.sidebar.multiselect(key="filter_claimant").value == ["government"]
+    assert "Showing 1 of 6 claims" in at.caption[0].value
+
+
+def test_unknown_query_values_are_ignored_with_a_warning() -> None:
+    at = app()
+    at.query_params["tier"] = "high,bogus"
+    at.run()
+    assert at.sidebar.multiselect(key="filter_tier").value == ["high"]
+    assert any("tier=bogus" in w.value for w in at.warning)
+
+
+def test_overview_shows_each_number_with_its_source() -> None:
+    at = app().run()
+    text = "\n".join(m.value for m in at.markdown)
+    assert "**90**, Fixture Ministry" in text and "(https://example.org/wire-2)" in text
+    assert "**at least 300**, Fixture Council" in text
+
+
+def test_sources_page_links_every_release() -> None:
+    at = app("pages/sources.py").run()
+    text = "\n".join(m.value for m in at.markdown)
+    assert "[Fixture release one](https://example.org/release-1)" in text
+    assert "[Fixture wire story](https://example.org/wire-2)" in text
+
+
+def test_bad_data_shows_an_error_page_not_a_traceback(tmp_path: Path, dataset_copy: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    set_cell(dataset_copy, "claims.csv", 3, "low", "6000")
+    monkeypatch.setenv("CRISISBOARD_DATA", str(dataset_copy))
+    at = app().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["The data could not be loaded"]
+    assert "claims.csv:5: low: must be <= high (low='6000', high='5000')" in at.code[0].value
