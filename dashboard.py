@@ -1,0 +1,13 @@
+"""crisisboard: the entry point. It only routes; every page draws the shared frame itself
+(crisisboard.app_state.page_frame), so filters hold on direct loads and page switches alike."""
+
+import streamlit as st
+
+st.set_page_config(page_title="crisisboard: June 2010, southern Kyrgyzstan", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("pages/sources.py", title="Sources", url_path="sources"),
+]
+
+st.navigation(PAGES).run()
