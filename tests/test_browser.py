@@ -1,0 +1,84 @@
+"""A real browser (Debian's Chromium, driven by Playwright) against a real Streamlit server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import PROJECT, VALID
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"),
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = _free_port()
+    env = dict(os.environ, CRISISBOARD_DATA=str(VALID))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("streamlit did not start") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--disable-sync"]}
+
+
+def test_overview_in_a_real_browser_stays_on_localhost(server: str, page) -> None:  # noqa: ANN001
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{server}/?metric=killed", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Overview: what was claimed, by whom").wait_for(timeout=30_000)
+    page.get_by_text("Showing 3 of 6 claims").wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.get_by_text("Latest official figure").first.wait_for(timeout=30_000)
+    assert requests, "the browser recorded no requests"
+    remote = [url for url in requests
+              if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).hostname not in LOCAL_HOSTS]
+    assert remote == [], f"requests left 127.0.0.1: {remote}"
+
+
+def test_link_reproduces_the_view_on_the_sources_page(server: str, page) -> None:  # noqa: ANN001
+    page.goto(f"{server}/sources?tier=high", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Sources: every release behind the figures").wait_for(timeout=30_000)
+    page.get_by_text("Showing 2 of 6 claims").wait_for(timeout=30_000)
+    assert page.get_by_role("link", name="Fixture release one").get_attribute("href") == "https://example.org/release-1"
