@@ -1,0 +1,92 @@
+"""The data summary: what the dataset holds, counted, and what it does not cover.
+
+``python -m crisisboard summary`` prints it; ``--write`` puts it into data/README.md between
+the markers ``<!-- summary:start -->`` and ``<!-- summary:end -->`` (atomically, the rest of the
+file untouched).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from crisisboard import schema
+from crisisboard.load import Dataset
+from crisisboard.tiers import TIERS
+
+START, END = "<!-- summary:start -->", "<!-- summary:end -->"
+
+NOT_COVERED = (
+    "Shares and percentages (e.g. the ethnic breakdown of the dead), money (appeals, aid budgets) and "
+    "judicial figures (people charged, tried, convicted) are not recorded as claims.",
+    "Figures stated only as multiples (\"ten times higher\") or without any number or order of magnitude.",
+    "Texts that are not in the stored corpus; the corpus itself is partial (many stored copies are excerpts), "
+    "so a figure missing here may still have been published.",
+    "Events after June 2011 appear only where a later text restates earlier figures.",
+)
+
+
+def _table(counts: pd.Series, header: tuple[str, str]) -> list[str]:
+    lines = [f"| {header[0]} | {header[1]} |", "|---|---:|"]
+    lines += [f"| {key} | {value} |" for key, value in counts.items()]
+    return lines
+
+
+def build_summary(dataset: Dataset) -> str:
+    """The summary as Markdown."""
+    claims, sources = dataset.claims, dataset.sources
+    out = [f"{len(claims)} claims from {claims['source_id'].nunique()} sources "
+           f"({claims['statement_id'].nunique()} distinct statements), {len(dataset.incidents)} incidents, "
+           f"{len(dataset.places)} places. Dataset version {dataset.version}.", ""]
+
+    out += ["**Claims by metric, with the span of `as_of` dates**", "",
+            "| family | metric | claims | first as_of | last as_of |", "|---|---|---:|---|---|"]
+    for metric in schema.METRICS:
+        rows = claims[claims["metric"] == metric]
+        if rows.empty:
+            continue
+        out.append(f"| {schema.METRIC_FAMILIES[metric]} | {metric} | {len(rows)} | "
+                   f"{rows['as_of_day'].min():%Y-%m-%d} | {rows['as_of_day'].max():%Y-%m-%d} |")
+    out.append("")
+
+    by_type = claims["claimant_type"].value_counts().reindex(schema.CLAIMANT_TYPES).dropna().astype(int)
+    out += ["**Claims by claimant type**", ""] + _table(by_type, ("claimant type", "claims")) + [""]
+
+    by_tier = claims["tier"].value_counts().reindex(TIERS).fillna(0).astype(int)
+    out += ["**Claims by reliability tier**", ""] + _table(by_tier, ("tier", "claims")) + [""]
+    by_grade = claims["grade"].value_counts().sort_index()
+    out += ["**Claims by Admiralty grade**", ""] + _table(by_grade, ("grade", "claims")) + [""]
+
+    by_month = claims["as_of_ts"].dt.strftime("%Y-%m").value_counts().sort_index()
+    out += ["**Claims by month of `as_of`**", ""] + _table(by_month, ("month", "claims")) + [""]
+
+    by_publisher = sources["publisher_type"].value_counts().reindex(schema.PUBLISHER_TYPES).dropna().astype(int)
+    out += ["**Sources by publisher type**", ""] + _table(by_publisher, ("publisher type", "sources")) + [""]
+
+    inferred = (claims["as_of_precision"] == "inferred").sum()
+    out += [f"{inferred} claims have an inferred `as_of`; "
+            f"{(sources['published_precision'] == 'inferred').sum()} sources have an inferred publication date.",
+            "", "**Not covered**", ""] + [f"- {item}" for item in NOT_COVERED]
+    return "\n".join(out) + "\n"
+
+
+def write_summary(readme: Path, summary: str) -> None:
+    """Replace the block between the markers in `readme`, atomically.
+
+    Raises
+    ------
+    ValueError
+        If the markers are missing or out of order.
+    """
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"{readme}: add the lines {START} and {END} where the summary belongs")
+    new = text[: start + len(START)] + "\n" + summary + text[end:]
+    handle, tmp = tempfile.mkstemp(dir=readme.parent, prefix=".README.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(new)
+    os.replace(tmp, readme)
