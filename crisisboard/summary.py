@@ -39,6 +39,7 @@ def build_summary(dataset: Dataset) -> str:
     """The summary as Markdown."""
     claims, sources = dataset.claims, dataset.sources
     out = [f"{len(claims)} claims from {claims['source_id'].nunique()} sources "
+           f"({len(sources)} sources listed, the others cited by incidents only) "
            f"({claims['statement_id'].nunique()} distinct statements), {len(dataset.incidents)} incidents, "
            f"{len(dataset.places)} places. Dataset version {dataset.version}.", ""]
 
