@@ -48,6 +48,21 @@ class Attribution:
         return f"Sources: {shown}" + (f" +{more} more" if more > 0 else "")
 
 
+    def wrapped(self, limit: int = 12, width: int = 150, newline: str = "<br>") -> str:
+        """:meth:`short`, broken into lines of at most `width` characters (for chart footers)."""
+        words = self.short(limit).split("; ")
+        lines, current = [], ""
+        for word in words:
+            candidate = f"{current}; {word}" if current else word
+            if current and len(candidate) > width:
+                lines.append(current + ";")
+                current = word
+            else:
+                current = candidate
+        lines.append(current)
+        return newline.join(lines)
+
+
 def build_attribution(claims: pd.DataFrame) -> Attribution:
     """The distinct releases carrying `claims`, ordered by how many of them each carries, then date."""
     if claims.empty:

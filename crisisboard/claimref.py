@@ -35,6 +35,8 @@ class ClaimRef:
     tier: str
     quote: str
     source: SourceRef
+    low: int | None = None
+    high: int | None = None
 
     @classmethod
     def from_row(cls, row: pd.Series) -> "ClaimRef":
@@ -46,10 +48,23 @@ class ClaimRef:
             source=SourceRef(source_id=str(row["source_id"]), publisher=str(row["publisher"]),
                              published=str(row["published"]), published_precision=str(row["published_precision"]),
                              title=str(row["title"]), url=str(row["url"])),
+            low=None if pd.isna(row["low"]) else int(row["low"]),
+            high=None if pd.isna(row["high"]) else int(row["high"]),
         )
+
+    @property
+    def figure(self) -> str:
+        """The figure as worded, with its digits added where the words do not show them:
+        ``"1 тысяча 47 (1,047)"``, ``"two (2)"``, ``"at least 500"``."""
+        bounds = [f"{n:,}" for n in (self.low, self.high) if n is not None]
+        numbers = " – ".join(dict.fromkeys(bounds))
+        plain = self.figure_text.replace(",", "").replace(" ", "")
+        if not numbers or all(b.replace(",", "") in plain for b in bounds):
+            return self.figure_text
+        return f"{self.figure_text} ({numbers})"
 
     def markdown(self) -> str:
         """``**at least 124**, Kyrgyz Ministry of Health, as of 14 Jun 2010 ([swissinfo.ch, 14 Jun 2010](url), B2)``."""
-        return (f"**{escape_markdown(self.figure_text)}**, {escape_markdown(self.claimant)}, "
+        return (f"**{escape_markdown(self.figure)}**, {escape_markdown(self.claimant)}, "
                 f"as of {self.as_of} ([{escape_markdown(self.source.label)}]({self.source.url}), "
                 f"grade {self.grade})")

@@ -60,9 +60,16 @@ def _tier_range(tier: str, claims: pd.DataFrame) -> TierRange:
 
 
 def _latest(claims: pd.DataFrame) -> ClaimRef | None:
+    """The latest-dated claim, taken from the high and medium tiers when there are any there.
+
+    A doubtful relay (say, a 2024 wiki page restating a 2010 toll, dated by its publication)
+    must not displace the last credible official figure.
+    """
     if claims.empty:
         return None
-    ordered = claims.sort_values(["as_of_ts", "published_ts", "value_high"], na_position="first")
+    credible = claims[claims["tier"].isin(["high", "medium"])]
+    pool = credible if not credible.empty else claims
+    ordered = pool.sort_values(["as_of_ts", "published_ts", "value_high"], na_position="first")
     return ClaimRef.from_row(ordered.iloc[-1])
 
 
@@ -92,12 +99,15 @@ def summarise_metrics(claims: pd.DataFrame) -> list[MetricSummary]:
 
 
 def _hover(ref: ClaimRef) -> str:
-    return (f"<b>{ref.figure_text}</b><br>{ref.claimant}<br>as of {ref.as_of}<br>"
+    return (f"<b>{ref.figure}</b><br>{ref.claimant}<br>as of {ref.as_of}<br>"
             f"{ref.source.label}<br>grade {ref.grade} ({ref.tier})")
 
 
 def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by reliability tier") -> go.Figure:
     """A row per metric; per tier, a bar from the lowest to the highest figure claimed (log scale).
+
+    The bar spans claims of different dates and places: it shows how far apart the claims are,
+    not an estimate of anything.
 
     Vague claims ("hundreds") have no number and are counted beside the row, not drawn.
     """
@@ -120,6 +130,7 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
                 line=dict(color=TIER_COLOURS[tier_range.tier], width=6),
                 marker=dict(size=11, color=TIER_COLOURS[tier_range.tier], line=dict(color="white", width=1)),
                 name=TIER_LABELS[tier_range.tier], legendgroup=tier_range.tier,
+                legendrank=TIERS.index(tier_range.tier),
                 showlegend=tier_range.tier not in shown_in_legend,
                 hovertemplate="%{text}<extra></extra>",
                 text=[_hover(tier_range.lowest), _hover(tier_range.highest)],
@@ -128,12 +139,14 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
     attribution = build_attribution(claims)
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{CAVEAT}</sup>", x=0.01),
-        xaxis=dict(type="log", title="figure claimed (log scale)", gridcolor="#e5e5e5"),
+        xaxis=dict(type="log", title="figure claimed (log scale)", gridcolor="#e5e5e5", side="top"),
         yaxis=dict(tickmode="array", tickvals=tick_values, ticktext=tick_text, range=[-0.6, len(summaries) - 0.4],
                    showgrid=False),
-        legend=dict(orientation="h", y=-0.12, x=0, title_text="Reliability tier "),
-        height=max(320, 90 * len(summaries) + 200), margin=dict(l=10, r=20, t=80, b=110),
+        legend=dict(orientation="h", yanchor="top", y=0.99, x=1, xanchor="right", yref="container",
+                    title_text="Reliability tier "),
+        height=max(360, 70 * len(summaries) + 260), margin=dict(l=10, r=20, t=150, b=90),
     )
-    fig.add_annotation(text=attribution.short(), xref="paper", yref="paper", x=0, y=-0.28 if summaries else 0,
-                       showarrow=False, xanchor="left", yanchor="top", font=dict(size=11, color="#444"))
+    fig.add_annotation(text=attribution.wrapped(), xref="paper", yref="paper", x=0, y=0, yshift=-20,
+                       showarrow=False, xanchor="left", yanchor="top", align="left",
+                       font=dict(size=11, color="#444"))
     return apply_style(fig)

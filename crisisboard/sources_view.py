@@ -13,8 +13,12 @@ def _grades(claims: pd.DataFrame) -> str:
     return ", ".join(f"{grade} ×{n}" if n > 1 else grade for grade, n in counts.items())
 
 
-def sources_table(sources: pd.DataFrame, all_claims: pd.DataFrame, shown_claims: pd.DataFrame) -> pd.DataFrame:
-    """One row per release, newest last: claims in total and under the current filters, and their grades."""
+def sources_table(sources: pd.DataFrame, all_claims: pd.DataFrame, shown_claims: pd.DataFrame,
+                  only_shown: bool = False) -> pd.DataFrame:
+    """One row per release, oldest first: claims in total and under the current filters, and their grades.
+
+    With `only_shown`, only the releases that carry at least one of `shown_claims`.
+    """
     total = all_claims.groupby("source_id").size()
     shown = shown_claims.groupby("source_id").size()
     grades = all_claims.groupby("source_id")[["grade"]].apply(_grades)
@@ -25,6 +29,8 @@ def sources_table(sources: pd.DataFrame, all_claims: pd.DataFrame, shown_claims:
         n_shown=sources["source_id"].map(shown).fillna(0).astype(int),
         grades=sources["source_id"].map(grades).fillna(""),
     )
+    if only_shown:
+        table = table[table["n_shown"] > 0]
     return table.sort_values(["published", "publisher"]).reset_index(drop=True)
 
 

@@ -110,3 +110,13 @@ def test_bad_data_shows_an_error_page_not_a_traceback(tmp_path: Path, dataset_co
     assert not at.exception
     assert [t.value for t in at.title] == ["The data could not be loaded"]
     assert "claims.csv:5: low: must be <= high (low='6000', high='5000')" in at.code[0].value
+
+
+def test_sources_page_can_list_only_the_releases_behind_the_claims_shown() -> None:
+    at = app("pages/sources.py")
+    at.query_params["metric"] = "buildings_destroyed"
+    at.run()
+    assert "Fixture wire story" in "\n".join(m.value for m in at.markdown)
+    at.toggle(key="sources_only_shown").set_value(True).run()
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Fixture release one" in text and "Fixture wire story" not in text
