@@ -7,6 +7,7 @@ st.set_page_config(page_title="crisisboard: June 2010, southern Kyrgyzstan", lay
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("pages/map.py", title="Map", url_path="map"),
     st.Page("pages/sources.py", title="Sources", url_path="sources"),
 ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,11 @@ from crisisboard.filters import (PARAMS, Filters, apply_filters, describe_filter
                                  to_query_params, vocabulary_of)
 from crisisboard.load import DataValidationError, Dataset, data_dir_from_env, dataset_version, load_dataset
 from crisisboard.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, TIER_LABELS, TIERS
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from crisisboard.geo import GeoData
 
 KEY_METRICS = "filter_metric"
 KEY_DATES = "filter_dates"
@@ -142,8 +148,26 @@ def _write_url(filters: Filters) -> None:
         st.query_params.from_dict(wanted)
 
 
+def _leave_legacy_multipage_mode() -> None:
+    """Run the page through dashboard.py's router even when it was opened by its own URL first.
+
+    Streamlit still discovers a folder named pages/ the old way: until st.navigation has run
+    once in the process, the first visit to /map or /sources runs that file alone, with the
+    old navigation. The flag below is what st.navigation itself clears; clearing it and
+    rerunning makes Streamlit run dashboard.py, which routes to the page that was asked for.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without it has no legacy mode to leave
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_frame(title: str) -> Frame:
     """Draw the shared frame (data check, sidebar filters, URL state) and the page title."""
+    _leave_legacy_multipage_mode()
     dataset = _dataset_or_error_page()
     _restore_widgets(dataset)
     filters = _filter_widgets(dataset)
@@ -163,3 +187,43 @@ def page_footer(frame: Frame) -> None:
     st.divider()
     st.caption(f"{attribution.short(limit=8)}. {CAVEAT}")
     st.caption(f"{DATA_LICENCE} Dataset version {frame.dataset.version}.")
+
+
+def url_choice(label: str, options: list[str], param: str, default: str,
+               format_func: Callable[[str], str] = str) -> str:
+    """A one-of-several choice (segmented buttons) kept in the URL as ?param=value."""
+    key = f"choice_{param}"
+    if key not in st.session_state:
+        wanted = st.query_params.get(param, default)
+        st.session_state[key] = wanted if wanted in options else default
+    choice = st.segmented_control(label, options, key=key, format_func=format_func) or default
+    if st.query_params.get(param) != choice:
+        st.query_params[param] = choice
+    return choice
+
+
+@st.cache_resource(show_spinner=False)
+def geodata() -> "GeoData":
+    """geo/ read once per process."""
+    from crisisboard.geo import load_geodata
+
+    return load_geodata()
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=32)
+def _map_figure(data_dir: str, version: str, filters: Filters, view: str) -> "go.Figure":
+    from crisisboard.maps import build_map_figure
+
+    dataset = _load(data_dir, version)
+    claims = apply_filters(dataset.claims, filters)
+    incidents = dataset.incidents
+    if filters.date_from is not None:
+        incidents = incidents[incidents["end_ts"] >= pd.Timestamp(filters.date_from)]
+    if filters.date_to is not None:
+        incidents = incidents[incidents["start_ts"] <= pd.Timestamp(filters.date_to)]
+    return build_map_figure(geodata(), dataset.places, claims, incidents, view)
+
+
+def map_figure(frame: Frame, view: str) -> "go.Figure":
+    """The Map page's figure for the frame's filters, built once per data version, filters and view."""
+    return _map_figure(str(frame.dataset.data_dir), frame.dataset.version, frame.filters, view)

@@ -12,6 +12,7 @@ from conftest import PROJECT, VALID, set_cell
 
 PAGES = {
     "pages/overview.py": "Overview: what was claimed, by whom",
+    "pages/map.py": "Map: where it happened, where people fled",
     "pages/sources.py": "Sources: every release behind the figures",
 }
 TIMEOUT = 60

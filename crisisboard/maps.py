@@ -1,0 +1,374 @@
+"""The Map figure: borders, regions and towns from geo/, claims at their places, incidents by date.
+
+Everything is drawn as ordinary Plotly traces on lon/lat axes (an equirectangular view whose
+aspect is corrected for latitude), so the map needs no base-map download, no tiles and no web
+fonts: it works offline in the browser and in image exports alike.
+
+A claim about a point place (a city, a village) is a marker there, sized by its figure and
+coloured by reliability tier. A claim about a region, a country or the border is never drawn as a
+point: the region is shaded and a labelled badge, kept inside the view, lists its claims on hover.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from crisisboard.attribution import CAVEAT, build_attribution
+from crisisboard.claimref import ClaimRef
+from crisisboard.geo import ATTRIBUTION, GeoData
+from crisisboard.style import apply_style
+from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
+
+
+@dataclass(frozen=True)
+class MapView:
+    key: str
+    label: str
+    lon: tuple[float, float]
+    lat: tuple[float, float]
+
+
+# Each view is about 1.9 : 1 on screen once longitude is scaled by cos(latitude).
+VIEWS = {
+    "osh": MapView("osh", "Osh", (72.52, 73.08), (40.41, 40.65)),
+    "jalal_abad": MapView("jalal_abad", "Jalal-Abad", (72.55, 73.35), (40.79, 41.13)),
+    "border": MapView("border", "Uzbek border (Andijan–Osh)", (71.62, 73.88), (40.22, 41.2)),
+}
+DEFAULT_VIEW = "border"
+DAY_FIRST, DAY_LAST = pd.Timestamp("2010-06-10"), pd.Timestamp("2010-07-31")
+POINT_PRECISION = 2  # places at precision 1–2 are points; coarser ones are drawn as regions
+COUNTRY_FILL = {"KGZ": "#f4f1ea", "UZB": "#e6edf3", "TJK": "#eeeeee"}
+AREA_OUTLINE = "#b07800"
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+MAX_HOVER_LINES = 12
+VAGUE_SIZE = {"dozens": 14, "hundreds": 20, "thousands": 26, "tens_of_thousands": 32, "hundreds_of_thousands": 38}
+
+
+def _rings(geometry) -> tuple[list, list]:  # noqa: ANN001
+    """x and y lists of every ring of a (multi)polygon, separated by None."""
+    xs, ys = [], []
+    for polygon in getattr(geometry, "geoms", [geometry]):
+        for ring in [polygon.exterior, *polygon.interiors]:
+            x, y = ring.xy
+            xs += list(x) + [None]
+            ys += list(y) + [None]
+    return xs, ys
+
+
+def _lines(geometry) -> tuple[list, list]:  # noqa: ANN001
+    xs, ys = [], []
+    for line in getattr(geometry, "geoms", [geometry]):
+        x, y = line.xy
+        xs += list(x) + [None]
+        ys += list(y) + [None]
+    return xs, ys
+
+
+def marker_size(value: float) -> float:
+    """Marker diameter in px for a figure: 10 px for 1, about 40 px for 100,000."""
+    return 10 + 6 * math.log10(max(value, 1))
+
+
+def place_geometries(places: pd.DataFrame, geo: GeoData) -> dict[str, object]:
+    """The shape each region-level place is drawn as: a region, a union of regions, a country or the border."""
+    from shapely.ops import unary_union
+
+    admin1 = dict(zip(geo.admin1["name"], geo.admin1.geometry))
+    countries = dict(zip(geo.countries["iso3"], geo.countries.geometry))
+    iso3 = {"KG": "KGZ", "UZ": "UZB", "TJ": "TJK"}
+    shapes: dict[str, object] = {}
+    for place in places.itertuples():
+        if place.precision <= POINT_PRECISION:
+            continue
+        names = [n for n in str(place.admin1 or "").split(";") if n in admin1]
+        if place.kind == "country":
+            shapes[place.place_id] = countries[iso3[place.country]]
+        elif place.kind == "border":
+            shapes[place.place_id] = countries["KGZ"].boundary.intersection(countries["UZB"].buffer(0.002))
+        elif names:
+            shapes[place.place_id] = unary_union([admin1[n] for n in names])
+    return shapes
+
+
+def _badge_column(place_ids: list[str], view: MapView) -> dict[str, tuple[float, float]]:
+    """Badges for claims about whole areas, stacked in the view's top-left corner.
+
+    A badge is a label for an area (outlined on the map), so it sits where labels sit, not at a
+    place of its own.
+    """
+    width, height = view.lon[1] - view.lon[0], view.lat[1] - view.lat[0]
+    return {place_id: (view.lon[0] + 0.035 * width, view.lat[1] - (0.07 + 0.075 * i) * height)
+            for i, place_id in enumerate(place_ids)}
+
+
+def _claim_hover(ref: ClaimRef, place_name: str) -> str:
+    return (f"<b>{ref.figure}</b> {ref.metric.replace('_', ' ')}<br>{place_name} · as of {ref.as_of}<br>"
+            f"claimed by {ref.claimant}<br>{ref.source.label}<br>grade {ref.grade} ({ref.tier})")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Everything the day frames draw, computed once per figure."""
+
+    points: pd.DataFrame  # one row per point claim: x, y, size, hover, tier, vague, as_of_day
+    regions: pd.DataFrame  # one row per region-level claim: place_id, line, as_of_ts, as_of_day
+    anchors: dict[str, tuple[float, float]]  # badge position of each region-level place
+    incidents: pd.DataFrame  # x, y, hover, start_ts
+
+
+def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame,
+             shapes: dict[str, object], view: MapView) -> _Prepared:
+    coords = places.set_index("place_id")[["lon", "lat", "name", "precision"]]
+    point_claims = claims[claims["place_id"].map(coords["precision"]).le(POINT_PRECISION)].copy()
+    point_claims["lon"] = point_claims["place_id"].map(coords["lon"])
+    point_claims["lat"] = point_claims["place_id"].map(coords["lat"])
+    # Several claims at one point are packed around it in a sunflower spiral (about 11 px apart on a
+    # 520 px high map): a cluster at that place, not other places.
+    step = 11 * (view.lat[1] - view.lat[0]) / 520
+    squash = math.cos(math.radians(sum(view.lat) / 2))
+    rows = []
+    for (lon, lat), group in point_claims.groupby(["lon", "lat"]):
+        for i, (_, row) in enumerate(group.sort_values("as_of_ts").iterrows()):
+            radius, angle = step * math.sqrt(i + 0.5) * (len(group) > 1), i * GOLDEN_ANGLE
+            vague = row["qualifier"] == "vague"
+            rows.append(dict(
+                x=lon + radius * math.cos(angle) / squash, y=lat + radius * math.sin(angle),
+                size=VAGUE_SIZE[row["vague_term"]] if vague else marker_size(float(row["value_high"])),
+                hover=_claim_hover(ClaimRef.from_row(row), coords.at[row["place_id"], "name"]),
+                tier=row["tier"], vague=vague, as_of_day=row["as_of_day"]))
+    points = pd.DataFrame(rows, columns=["x", "y", "size", "hover", "tier", "vague", "as_of_day"])
+
+    # every claim about an area gets a badge, outlined on the map where geo/ has its shape
+    region_claims = claims[claims["place_id"].map(coords["precision"]).gt(POINT_PRECISION)]
+    regions = pd.DataFrame({
+        "place_id": region_claims["place_id"],
+        "line": [_region_line(row) for _, row in region_claims.iterrows()],
+        "as_of_ts": region_claims["as_of_ts"], "as_of_day": region_claims["as_of_day"],
+    })
+    by_size = regions["place_id"].value_counts()
+    anchors = _badge_column(sorted(by_size.index, key=lambda p: (-by_size[p], p)), view)
+
+    rows = []
+    for row in incidents.itertuples():
+        if row.place_id not in coords.index:
+            continue
+        if coords.at[row.place_id, "precision"] > POINT_PRECISION:
+            if row.place_id not in anchors:  # an area no claim is about yet: a badge row of its own
+                anchors.update(_badge_column(list(anchors) + [row.place_id], view))
+            x, y = anchors[row.place_id]
+            x -= 0.02 * (view.lon[1] - view.lon[0])
+        else:
+            x, y = coords.at[row.place_id, "lon"], coords.at[row.place_id, "lat"] - 0.012 * (view.lat[1] - view.lat[0])
+        end = f" – {row.date_end}" if isinstance(row.date_end, str) and row.date_end else ""
+        rows.append(dict(x=x, y=y, start_ts=row.start_ts, hover=(
+            f"<b>{row.date_start}{end}</b> ({row.kind.replace('_', ' ')})<br>"
+            f"{coords.at[row.place_id, 'name']}<br>{_wrap(row.summary)}")))
+    prepared_incidents = pd.DataFrame(rows, columns=["x", "y", "start_ts", "hover"])
+    return _Prepared(points, regions, anchors, prepared_incidents)
+
+
+def _region_line(row: pd.Series) -> str:
+    colour = TIER_COLOURS[row["tier"]]
+    return (f"<span style='color:{colour}'>■</span> {ClaimRef.from_row(row).figure} "
+            f"{row['metric'].replace('_', ' ')}, {row['claimant'][:40]} ({row['as_of'][:10]}, {row['grade']})")
+
+
+def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestamp | None) -> list[go.Scatter]:
+    """The traces that change with the day: point claims per tier, vague claims, region badges, incidents.
+
+    Always the same number of traces in the same order, as Plotly animation frames require.
+    """
+    points, regions, incidents = prepared.points, prepared.regions, prepared.incidents
+    if day is not None:
+        points = points[points["as_of_day"] <= day]
+        regions = regions[regions["as_of_day"] <= day]
+        incidents = incidents[incidents["start_ts"] <= day]
+    traces: list[go.Scatter] = []
+    for tier in TIERS:
+        for vague in (False, True):
+            rows = points[(points["tier"] == tier) & (points["vague"] == vague)]
+            traces.append(go.Scatter(
+                x=list(rows["x"]), y=list(rows["y"]), mode="markers", showlegend=False,
+                name=TIER_LABELS[tier] + (" (vague figure)" if vague else ""),
+                marker=dict(size=list(rows["size"]), color="rgba(0,0,0,0)" if vague else TIER_COLOURS[tier],
+                            opacity=0.85, line=dict(color=TIER_COLOURS[tier] if vague else "white",
+                                                    width=3 if vague else 1)),
+                hovertext=list(rows["hover"]), hovertemplate="%{hovertext}<extra></extra>",
+            ))
+    xs, ys, labels, hovers = [], [], [], []
+    for place_id, group in regions.groupby("place_id"):
+        x, y = prepared.anchors[place_id]
+        xs.append(x)
+        ys.append(y)
+        labels.append(f"{names[place_id]}: {len(group)}")
+        lines = list(group.sort_values("as_of_ts", ascending=False)["line"])
+        hover = [f"<b>{names[place_id]}</b>: {len(group)} claims about the whole area"] + lines[:MAX_HOVER_LINES]
+        if len(lines) > MAX_HOVER_LINES:
+            hover.append(f"… +{len(lines) - MAX_HOVER_LINES} more: filter by place to list them")
+        hovers.append("<br>".join(hover))
+    traces.append(go.Scatter(
+        x=xs, y=ys, mode="markers+text", text=labels, textposition="middle right", name="Claims about a whole area",
+        textfont=dict(size=15, color="#5a3d00"), showlegend=False,
+        marker=dict(symbol="square", size=16, color="#fff3d6", line=dict(color="#b07800", width=2)),
+        hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>",
+    ))
+    traces.append(go.Scatter(
+        x=list(incidents["x"]), y=list(incidents["y"]), mode="markers", name="Incident (dated event)",
+        showlegend=False, marker=dict(symbol="diamond", size=11, color="#222222", line=dict(color="white", width=1)),
+        hovertext=list(incidents["hover"]), hovertemplate="%{hovertext}<extra></extra>",
+    ))
+    return traces
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def _static_traces(geo: GeoData, places: pd.DataFrame, shapes: dict[str, object], shaded: set[str],
+                   view: MapView) -> list[go.Scatter]:
+    traces = []
+    for row in geo.countries.itertuples():
+        xs, ys = _rings(row.geometry)
+        traces.append(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=COUNTRY_FILL[row.iso3],
+                                 line=dict(width=0), hoverinfo="skip", showlegend=False, name=row.name))
+    for row in geo.admin1.itertuples():
+        xs, ys = _rings(row.geometry)
+        traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#9a9a9a", width=1, dash="dot"),
+                                 hoverinfo="skip", showlegend=False, name=f"{row.name} region"))
+    for place_id in sorted(shaded):  # the outline of each area that claims are about
+        shape = shapes[place_id]
+        if getattr(shape, "area", 0):
+            xs, ys = _rings(shape)
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=AREA_OUTLINE, width=2, dash="dash"),
+                                     hoverinfo="skip", showlegend=False))
+    kg = geo.countries.set_index("iso3").geometry["KGZ"]
+    xs, ys = _lines(kg.boundary)
+    traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#333333", width=2.5), hoverinfo="skip",
+                             name="International border (present-day)", showlegend=True))
+    border = shapes.get("kg_uz_border")
+    if border is not None and "kg_uz_border" in shaded:
+        xs, ys = _lines(border)
+        traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="rgba(230,159,0,0.55)", width=9),
+                                 hoverinfo="skip", showlegend=False))
+    regions = geo.admin1.copy()
+    regions["anchor"] = regions.geometry.representative_point()
+    traces.append(go.Scatter(
+        x=[p.x for p in regions["anchor"]], y=[p.y for p in regions["anchor"]], mode="text",
+        text=[f"{n} region" for n in regions["name"]], textfont=dict(size=13, color="#8a8a8a"),
+        hoverinfo="skip", showlegend=False))
+    return traces
+
+
+def _town_labels(places: pd.DataFrame) -> go.Scatter:
+    """Towns with GeoNames points, drawn above the claims so their names stay readable."""
+    towns = places[places["precision"].le(1) & places["kind"].isin(["city", "town"])]
+    return go.Scatter(
+        x=towns["lon"], y=towns["lat"], mode="markers+text", text=towns["name"].str.replace(r" \(.*\)", "", regex=True),
+        textposition=["top center" if c == "KG" else "bottom center" for c in towns["country"]], textfont=dict(size=16, color="#1a1a1a"), name="Town (GeoNames)",
+        marker=dict(size=7, color="#1a1a1a"), hovertext=towns["name"], hovertemplate="%{hovertext}<extra></extra>",
+        showlegend=False)
+
+
+def _legend_traces() -> list[go.Scatter]:
+    """Legend-only entries: one per tier, one for vague figures, one for area badges and one for incidents."""
+    entries = [go.Scatter(x=[None], y=[None], mode="markers", name=TIER_LABELS[t],
+                          marker=dict(size=12, color=TIER_COLOURS[t])) for t in TIERS]
+    entries += [
+        go.Scatter(x=[None], y=[None], mode="markers", name="Vague figure (\"thousands\"): hollow, size by order",
+                   marker=dict(size=12, color="rgba(0,0,0,0)", line=dict(color="#555", width=3))),
+        go.Scatter(x=[None], y=[None], mode="markers", name="Claims about a whole area (hover the badge)",
+                   marker=dict(symbol="square", size=12, color="#fff3d6", line=dict(color="#b07800", width=2))),
+        go.Scatter(x=[None], y=[None], mode="markers", name="Incident (dated event)",
+                   marker=dict(symbol="diamond", size=11, color="#222222")),
+    ]
+    return entries
+
+
+def _day_label(day: pd.Timestamp) -> str:
+    return f"{day:%-d %b}"
+
+
+def claims_by_place_markdown(claims: pd.DataFrame, limit: int = 60) -> str:
+    """The claims on the map as a Markdown list, grouped by place, each linked to its release."""
+    lines = []
+    ordered = claims.sort_values(["place_name", "as_of_ts"])
+    for place, group in ordered.groupby("place_name", sort=False):
+        lines.append(f"**{place}** ({len(group)})")
+        lines += [f"- {ClaimRef.from_row(row).markdown()}" for _, row in group.head(limit).iterrows()]
+        if len(group) > limit:
+            lines.append(f"- … {len(group) - limit} more: filter by this place to see them all")
+    return "\n".join(lines)
+
+
+def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, incidents: pd.DataFrame,
+                     view_key: str = DEFAULT_VIEW, animate: bool = True, title: str | None = None) -> go.Figure:
+    """The map for one view, with a day slider (10 June – 31 July 2010, then "all") when `animate`.
+
+    Each day shows the claims whose `as_of` is on or before it and the incidents begun by then.
+    """
+    view = VIEWS[view_key]
+    shapes = place_geometries(places, geo)
+    shaded = {p for p in set(claims["place_id"]) & set(shapes)
+              if places.set_index("place_id").at[p, "kind"] != "country"}
+    static = _static_traces(geo, places, shapes, shaded, view)
+    prepared = _prepare(claims, incidents, places, shapes, view)
+    names = dict(zip(places["place_id"], places["name"]))
+    dynamic = _dynamic_traces(prepared, names, None)
+    fig = go.Figure(static + dynamic + [_town_labels(places)] + _legend_traces())
+    first_dynamic = len(static)
+    dynamic_ids = list(range(first_dynamic, first_dynamic + len(dynamic)))
+
+    if animate:
+        days = list(pd.date_range(DAY_FIRST, DAY_LAST, freq="D"))
+        changes = set(claims["as_of_day"]) | set(incidents["start_ts"])
+        frames, steps, current = [], [], None
+        for day in days:
+            if current is None or day in changes:  # a frame only where something changes
+                current = day.strftime("%Y-%m-%d")
+                frames.append(go.Frame(name=current, traces=dynamic_ids,
+                                       data=_dynamic_traces(prepared, names, day)))
+            steps.append(dict(label=_day_label(day), method="animate",
+                              args=[[current], dict(mode="immediate", frame=dict(duration=0, redraw=True),
+                                                    transition=dict(duration=0))]))
+        frames.append(go.Frame(name="all", traces=dynamic_ids, data=dynamic))
+        steps.append(dict(label="all dates", method="animate",
+                          args=[["all"], dict(mode="immediate", frame=dict(duration=0, redraw=True),
+                                              transition=dict(duration=0))]))
+        fig.frames = frames
+        fig.update_layout(
+            sliders=[dict(active=len(steps) - 1, steps=steps, x=0.08, len=0.9, y=-0.02, yanchor="top",
+                          currentvalue=dict(prefix="Claims as of ", font=dict(size=16), xanchor="right"),
+                          pad=dict(t=30),
+                          font=dict(size=11))],
+            updatemenus=[dict(type="buttons", direction="left", showactive=False, x=0.0, y=-0.02, xanchor="left",
+                              yanchor="top", pad=dict(t=38), buttons=[
+                                  dict(label="▶ Play", method="animate",
+                                       args=[[step["args"][0][0] for step in steps[:-1]], dict(
+                                           mode="immediate", fromcurrent=False, frame=dict(duration=450, redraw=True),
+                                           transition=dict(duration=0))]),
+                                  dict(label="❚❚", method="animate",
+                                       args=[[None], dict(mode="immediate", frame=dict(duration=0, redraw=False))]),
+                              ])],
+        )
+    lat0 = math.radians(sum(view.lat) / 2)
+    attribution = build_attribution(claims)
+    fig.update_layout(
+        title=dict(text=f"{title or 'Claims by place: ' + view.label}<br><sup>{CAVEAT}</sup>", x=0.01),
+        xaxis=dict(range=list(view.lon), showgrid=False, zeroline=False, showticklabels=False, title=None,
+                   constrain="domain"),
+        yaxis=dict(range=list(view.lat), showgrid=False, zeroline=False, showticklabels=False, title=None,
+                   scaleanchor="x", scaleratio=1 / math.cos(lat0), constrain="domain"),
+        plot_bgcolor="#dfe6ea", height=800, margin=dict(l=10, r=10, t=90, b=170 if animate else 80),
+        legend=dict(orientation="v", yanchor="top", y=1, x=1.01, xanchor="left", font=dict(size=13)),
+        dragmode="pan", hoverlabel=dict(align="left"),
+    )
+    fig.add_annotation(text=f"{ATTRIBUTION}<br>{attribution.wrapped(limit=8, width=170)}", xref="paper",
+                       yref="paper", x=0, y=0, yshift=-(120 if animate else 8), yanchor="top", xanchor="left",
+                       showarrow=False, align="left", font=dict(size=11, color="#333"))
+    return apply_style(fig)

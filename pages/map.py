@@ -1,0 +1,18 @@
+"""Map: where things happened and where people fled, drawn from the shipped geodata (no internet)."""
+
+import streamlit as st
+
+from crisisboard.app_state import map_figure, page_footer, page_frame, url_choice
+from crisisboard.maps import DEFAULT_VIEW, VIEWS, claims_by_place_markdown
+
+frame = page_frame("Map: where it happened, where people fled")
+view = url_choice("View", list(VIEWS), "view", DEFAULT_VIEW, format_func=lambda key: VIEWS[key].label)
+st.plotly_chart(map_figure(frame, view), theme=None,
+                config={"scrollZoom": True, "displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
+st.caption("Drag to pan, scroll to zoom, double-click to reset. Press ▶ Play to step through the days. "
+           "Claims about a whole region, a country or the border are listed on the badges at the top left "
+           "and outlined with a dashed line; they are never drawn as a point. The border line is today's "
+           "(including the 2022–23 delimitation), not exactly the 2010 line.")
+with st.expander(f"The {len(frame.claims)} claims on this map, with links to their sources"):
+    st.markdown(claims_by_place_markdown(frame.claims))
+page_footer(frame)
