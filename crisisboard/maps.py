@@ -358,17 +358,20 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
         )
     lat0 = math.radians(sum(view.lat) / 2)
     attribution = build_attribution(claims)
+    height, top, bottom = 900, 80, (300 if animate else 200)
+    below = 120 if animate else 10  # px from the plot's bottom edge to the attribution
+    plot_height = height - top - bottom
     fig.update_layout(
         title=dict(text=f"{title or 'Claims by place: ' + view.label}<br><sup>{CAVEAT}</sup>", x=0.01),
         xaxis=dict(range=list(view.lon), showgrid=False, zeroline=False, showticklabels=False, title=None,
                    constrain="domain"),
         yaxis=dict(range=list(view.lat), showgrid=False, zeroline=False, showticklabels=False, title=None,
                    scaleanchor="x", scaleratio=1 / math.cos(lat0), constrain="domain"),
-        plot_bgcolor="#dfe6ea", height=800, margin=dict(l=10, r=10, t=90, b=170 if animate else 80),
-        legend=dict(orientation="v", yanchor="top", y=1, x=1.01, xanchor="left", font=dict(size=13)),
+        plot_bgcolor="#dfe6ea", height=height, margin=dict(l=10, r=10, t=top, b=bottom),
+        legend=dict(orientation="h", yanchor="top", y=-(below + 60) / plot_height, x=0, font=dict(size=13)),
         dragmode="pan", hoverlabel=dict(align="left"),
     )
     fig.add_annotation(text=f"{ATTRIBUTION}<br>{attribution.wrapped(limit=8, width=170)}", xref="paper",
-                       yref="paper", x=0, y=0, yshift=-(120 if animate else 8), yanchor="top", xanchor="left",
+                       yref="paper", x=0, y=0, yshift=-below, yanchor="top", xanchor="left",
                        showarrow=False, align="left", font=dict(size=11, color="#333"))
     return apply_style(fig)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 
+import sys
+import time
+
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,13 +31,16 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        start = time.perf_counter()
         page.goto(args.url, wait_until="domcontentloaded")
         page.locator("h1").first.wait_for(timeout=60_000)
         page.get_by_text(args.wait_for_text).first.wait_for(timeout=60_000)
         for plot in page.locator(".js-plotly-plot").all():
             plot.locator(".main-svg").first.wait_for(timeout=30_000)
+        drawn = time.perf_counter() - start
         page.wait_for_timeout(1000)
         page.screenshot(path=args.out, full_page=args.full)
+        print(f"{args.url}: drawn {drawn:.2f} s after navigation", file=sys.stderr)
         browser.close()
 
 

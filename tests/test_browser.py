@@ -82,3 +82,22 @@ def test_link_reproduces_the_view_on_the_sources_page(server: str, page) -> None
     page.get_by_role("heading", name="Sources: every release behind the figures").wait_for(timeout=30_000)
     page.get_by_text("Showing 2 of 6 claims").wait_for(timeout=30_000)
     assert page.get_by_role("link", name="Fixture release one").get_attribute("href") == "https://example.org/release-1"
+
+
+@pytest.mark.parametrize("view", ["osh", "jalal_abad", "border"])
+def test_map_views_draw_offline(server: str, page, view: str) -> None:  # noqa: ANN001
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{server}/map?view={view}", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Map: where it happened, where people fled").wait_for(timeout=30_000)
+    plot = page.locator(".js-plotly-plot").first
+    plot.locator(".main-svg").first.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .scatterlayer path').length > 20", timeout=30_000)
+    labels = page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer text')].map(t => t.textContent)")
+    assert "Fixture Region B: 2" in labels, labels[:20]  # the badge of the fixture's area claims
+    assert plot.locator(".slider-container").count() == 1, "the day slider is missing"
+    remote = [url for url in requests
+              if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).hostname not in LOCAL_HOSTS]
+    assert remote == [], f"requests left 127.0.0.1: {remote}"

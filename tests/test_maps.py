@@ -1,0 +1,85 @@
+"""The Map figure: offline traces only, point claims at points, area claims never as points."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import VALID
+from crisisboard.geo import load_geodata
+from crisisboard.load import load_dataset
+from crisisboard.maps import DAY_FIRST, DAY_LAST, VIEWS, build_map_figure, marker_size
+
+
+@pytest.fixture(scope="module")
+def fixture_map():  # noqa: ANN201
+    dataset = load_dataset(VALID)
+    return dataset, build_map_figure(load_geodata(), dataset.places, dataset.claims, dataset.incidents, "osh")
+
+
+def _hovers(fig, name_part: str) -> list[str]:  # noqa: ANN001
+    return [h for trace in fig.data if trace.name and name_part in trace.name for h in (trace.hovertext or ())]
+
+
+def test_only_plain_scatter_traces_so_nothing_is_fetched(fixture_map) -> None:  # noqa: ANN001
+    _, fig = fixture_map
+    assert {trace.type for trace in fig.data} == {"scatter"}
+    layout = fig.to_plotly_json()["layout"]
+    assert not {"geo", "map", "mapbox"} & set(layout)
+
+
+def test_point_claims_are_markers_and_area_claims_are_badges(fixture_map) -> None:  # noqa: ANN001
+    dataset, fig = fixture_map
+    tier_markers = [h for trace in fig.data if trace.name and trace.name.startswith(("High", "Medium", "Low", "Unjudged"))
+                    for h in (trace.hovertext or ())]
+    point_claims = dataset.claims[dataset.claims["place_id"] == "city-a"]
+    assert len(tier_markers) == len(point_claims) == 4
+    assert all("Fixture City A" in h for h in tier_markers)
+    badges = _hovers(fig, "Claims about a whole area")
+    assert len(badges) == 1 and "Fixture Region B</b>: 2 claims" in badges[0]
+
+
+def test_hover_shows_the_figure_as_stated_who_said_it_and_the_source(fixture_map) -> None:  # noqa: ANN001
+    _, fig = fixture_map
+    text = "\n".join(_hovers(fig, "Medium") + _hovers(fig, "Low"))
+    assert "<b>at least 300</b>" in text and "Fixture Council" in text and "Fixture NGO, 12 Jun 2010" in text
+
+
+def test_attribution_and_border_caveat_are_printed_on_the_map(fixture_map) -> None:  # noqa: ANN001
+    _, fig = fixture_map
+    notes = " ".join(a.text for a in fig.layout.annotations)
+    for words in ("OpenStreetMap contributors", "Natural Earth", "GeoNames", "not exactly the 2010 one",
+                  "Sources: Fixture"):
+        assert words in notes
+
+
+def test_day_slider_runs_from_10_june_to_31_july_then_all(fixture_map) -> None:  # noqa: ANN001
+    _, fig = fixture_map
+    steps = fig.layout.sliders[0].steps
+    assert len(steps) == (DAY_LAST - DAY_FIRST).days + 2
+    assert steps[0].label == "10 Jun" and steps[-2].label == "31 Jul" and steps[-1].label == "all dates"
+    frame_names = {frame.name for frame in fig.frames}
+    assert all(step.args[0][0] in frame_names for step in steps)
+
+
+def test_a_day_shows_only_claims_known_by_then(fixture_map) -> None:  # noqa: ANN001
+    _, fig = fixture_map
+    frames = {frame.name: frame for frame in fig.frames}
+    first = frames["2010-06-10"]
+    drawn = sum(len(trace.x or ()) for trace in first.data[:8])
+    assert drawn == 0  # no fixture claim is as of 10 June
+    by_13 = max(name for name in frames if name != "all" and name <= "2010-06-13")
+    assert sum(len(trace.x or ()) for trace in frames[by_13].data[:8]) == 3  # fx-01, fx-02, fx-06
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_view_builds_on_the_shipped_data(view: str) -> None:
+    dataset = load_dataset()
+    fig = build_map_figure(load_geodata(), dataset.places, dataset.claims, dataset.incidents, view)
+    assert list(fig.layout.xaxis.range) == list(VIEWS[view].lon)
+    assert len(fig.frames) > 10
+
+
+def test_marker_size_grows_with_the_figure_but_stays_readable() -> None:
+    assert marker_size(1) == 10
+    assert marker_size(0) == marker_size(1)
+    assert marker_size(100) < marker_size(100_000) < 45
