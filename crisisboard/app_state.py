@@ -19,8 +19,8 @@ import streamlit as st
 
 from crisisboard import schema
 from crisisboard.attribution import CAVEAT, DATA_LICENCE, build_attribution
-from crisisboard.filters import (PARAMS, Filters, apply_filters, describe_filters, from_query_params,
-                                 to_query_params, vocabulary_of)
+from crisisboard.filters import (PARAMS, Filters, apply_date_filter_to_incidents, apply_filters, describe_filters,
+                                 from_query_params, to_query_params, vocabulary_of)
 from crisisboard.load import DataValidationError, Dataset, data_dir_from_env, dataset_version, load_dataset
 from crisisboard.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, TIER_LABELS, TIERS
 
@@ -40,12 +40,16 @@ KEY_WARNINGS = "filter_warnings"
 
 @dataclass(frozen=True)
 class Frame:
-    """What a page needs: the dataset, the active filters and the claims that pass them."""
+    """What a page needs: the dataset, the active filters and the claims and incidents that pass them."""
 
     dataset: Dataset
     filters: Filters
     claims: pd.DataFrame
     filters_text: str
+
+    @property
+    def incidents(self) -> pd.DataFrame:
+        return apply_date_filter_to_incidents(self.dataset.incidents, self.filters)
 
 
 @st.cache_resource(show_spinner="Loading and validating the data…", max_entries=4)
@@ -189,17 +193,87 @@ def page_footer(frame: Frame) -> None:
     st.caption(f"{DATA_LICENCE} Dataset version {frame.dataset.version}.")
 
 
+def _seed_from_url(key: str, param: str, options: list[str], default: str) -> None:
+    """Give a page control its value from the URL on first use, or keep its value if it is still valid."""
+    if st.session_state.get(key) not in options:
+        wanted = st.query_params.get(param, default)
+        st.session_state[key] = wanted if wanted in options else default
+
+
+def _mirror(param: str, value: str) -> None:
+    if st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
 def url_choice(label: str, options: list[str], param: str, default: str,
                format_func: Callable[[str], str] = str) -> str:
     """A one-of-several choice (segmented buttons) kept in the URL as ?param=value."""
     key = f"choice_{param}"
-    if key not in st.session_state:
-        wanted = st.query_params.get(param, default)
-        st.session_state[key] = wanted if wanted in options else default
+    _seed_from_url(key, param, options, default)
     choice = st.segmented_control(label, options, key=key, format_func=format_func) or default
-    if st.query_params.get(param) != choice:
-        st.query_params[param] = choice
+    _mirror(param, choice)
     return choice
+
+
+def url_select(label: str, options: list[str], param: str, default: str,
+               format_func: Callable[[str], str] = str) -> str:
+    """A drop-down choice kept in the URL as ?param=value."""
+    key = f"select_{param}"
+    _seed_from_url(key, param, options, default)
+    choice = st.selectbox(label, options, key=key, format_func=format_func)
+    _mirror(param, choice)
+    return choice
+
+
+def url_date(label: str, param: str, default: date, first: date, last: date) -> date:
+    """A date picker kept in the URL as ?param=YYYY-MM-DD (clamped to first..last)."""
+    key = f"date_{param}"
+    current = st.session_state.get(key)
+    if not isinstance(current, date) or not first <= current <= last:
+        try:
+            wanted = date.fromisoformat(st.query_params.get(param, ""))
+        except ValueError:
+            wanted = default
+        st.session_state[key] = min(max(wanted, first), last)
+    value = st.date_input(label, key=key, min_value=first, max_value=last, format="YYYY-MM-DD")
+    _mirror(param, value.isoformat())
+    return value
+
+
+def url_number(label: str, param: str, default: float, minimum: float, step: float) -> float:
+    """A number kept in the URL as ?param=N."""
+    key = f"number_{param}"
+    if key not in st.session_state:
+        try:
+            st.session_state[key] = max(float(st.query_params.get(param, default)), minimum)
+        except ValueError:
+            st.session_state[key] = default
+    value = st.number_input(label, key=key, min_value=minimum, step=step)
+    _mirror(param, f"{value:g}")
+    return value
+
+
+def url_toggle(label: str, param: str, default: bool, help: str | None = None) -> bool:  # noqa: A002
+    """An on/off switch kept in the URL as ?param=1 or ?param=0."""
+    key = f"toggle_{param}"
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(param, "1" if default else "0") == "1"
+    value = st.toggle(label, key=key, help=help)
+    _mirror(param, "1" if value else "0")
+    return value
+
+
+def selected_ids(event: object) -> list[str]:
+    """The customdata (claim ids) of the points selected in a chart drawn with on_select="rerun"."""
+    selection = getattr(event, "selection", None) or {}
+    points = selection.get("points", []) if isinstance(selection, dict) else getattr(selection, "points", [])
+    ids = []
+    for point in points:
+        custom = point.get("customdata")
+        value = custom[0] if isinstance(custom, (list, tuple)) else custom
+        if isinstance(value, str) and value not in ids:
+            ids.append(value)
+    return ids
 
 
 @st.cache_resource(show_spinner=False)
@@ -216,11 +290,7 @@ def _map_figure(data_dir: str, version: str, filters: Filters, view: str) -> "go
 
     dataset = _load(data_dir, version)
     claims = apply_filters(dataset.claims, filters)
-    incidents = dataset.incidents
-    if filters.date_from is not None:
-        incidents = incidents[incidents["end_ts"] >= pd.Timestamp(filters.date_from)]
-    if filters.date_to is not None:
-        incidents = incidents[incidents["start_ts"] <= pd.Timestamp(filters.date_to)]
+    incidents = apply_date_filter_to_incidents(dataset.incidents, filters)
     return build_map_figure(geodata(), dataset.places, claims, incidents, view)
 
 

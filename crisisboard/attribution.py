@@ -49,8 +49,10 @@ class Attribution:
 
 
     def wrapped(self, limit: int = 12, width: int = 150, newline: str = "<br>") -> str:
-        """:meth:`short`, broken into lines of at most `width` characters (for chart footers)."""
-        words = self.short(limit).split("; ")
+        """:meth:`short`, HTML-escaped and broken into lines of at most `width` characters (chart footers)."""
+        import html
+
+        words = html.escape(self.short(limit)).split("; ")
         lines, current = [], ""
         for word in words:
             candidate = f"{current}; {word}" if current else word

@@ -63,8 +63,15 @@ class ClaimRef:
             return self.figure_text
         return f"{self.figure_text} ({numbers})"
 
+    def source_link(self) -> str:
+        """The source label as a Markdown link, or as plain text when its URL is not http(s)."""
+        from crisisboard.links import safe_url
+
+        url = safe_url(self.source.url)
+        label = escape_markdown(self.source.label)
+        return f"[{label}]({url})" if url else label
+
     def markdown(self) -> str:
         """``**at least 124**, Kyrgyz Ministry of Health, as of 14 Jun 2010 ([swissinfo.ch, 14 Jun 2010](url), B2)``."""
         return (f"**{escape_markdown(self.figure)}**, {escape_markdown(self.claimant)}, "
-                f"as of {self.as_of} ([{escape_markdown(self.source.label)}]({self.source.url}), "
-                f"grade {self.grade})")
+                f"as of {self.as_of} ({self.source_link()}, grade {self.grade})")

@@ -65,6 +65,16 @@ def apply_filters(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return claims[keep]
 
 
+def apply_date_filter_to_incidents(incidents: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The incidents that overlap the filters' date range."""
+    keep = pd.Series(True, index=incidents.index)
+    if filters.date_from is not None:
+        keep &= incidents["end_ts"] >= pd.Timestamp(filters.date_from)
+    if filters.date_to is not None:
+        keep &= incidents["start_ts"] <= pd.Timestamp(filters.date_to)
+    return incidents[keep]
+
+
 def to_query_params(filters: Filters) -> dict[str, str]:
     """Only the restrictions that are set, as comma-separated values."""
     params = {

@@ -102,8 +102,9 @@ def _typed_claims(raw: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame
     source_cols = ["source_id", "publisher", "publisher_type", "title", "url", "archive_url", "published",
                    "published_ts", "published_precision"]
     claims = claims.merge(sources[source_cols], on="source_id", how="left", validate="many_to_one")
-    claims = claims.merge(places[["place_id", "name"]].rename(columns={"name": "place_name"}),
-                          on="place_id", how="left", validate="many_to_one")
+    claims = claims.merge(places[["place_id", "name", "precision"]].rename(
+        columns={"name": "place_name", "precision": "place_precision"}), on="place_id", how="left",
+        validate="many_to_one")
     return claims
 
 

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
 from crisisboard.geo import ATTRIBUTION, GeoData
+from crisisboard.links import plain
 from crisisboard.style import apply_style
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
@@ -106,8 +107,9 @@ def _badge_column(place_ids: list[str], view: MapView) -> dict[str, tuple[float,
 
 
 def _claim_hover(ref: ClaimRef, place_name: str) -> str:
-    return (f"<b>{ref.figure}</b> {ref.metric.replace('_', ' ')}<br>{place_name} · as of {ref.as_of}<br>"
-            f"claimed by {ref.claimant}<br>{ref.source.label}<br>grade {ref.grade} ({ref.tier})")
+    return (f"<b>{plain(ref.figure)}</b> {plain(ref.metric.replace('_', ' '))}<br>{plain(place_name)} · "
+            f"as of {plain(ref.as_of)}<br>claimed by {plain(ref.claimant)}<br>{plain(ref.source.label)}<br>"
+            f"grade {ref.grade} ({ref.tier})")
 
 
 @dataclass(frozen=True)
@@ -165,16 +167,17 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
             x, y = coords.at[row.place_id, "lon"], coords.at[row.place_id, "lat"] - 0.012 * (view.lat[1] - view.lat[0])
         end = f" – {row.date_end}" if isinstance(row.date_end, str) and row.date_end else ""
         rows.append(dict(x=x, y=y, start_ts=row.start_ts, hover=(
-            f"<b>{row.date_start}{end}</b> ({row.kind.replace('_', ' ')})<br>"
-            f"{coords.at[row.place_id, 'name']}<br>{_wrap(row.summary)}")))
+            f"<b>{plain(row.date_start)}{plain(end)}</b> ({plain(row.kind.replace('_', ' '))})<br>"
+            f"{plain(coords.at[row.place_id, 'name'])}<br>{_wrap(plain(row.summary))}")))
     prepared_incidents = pd.DataFrame(rows, columns=["x", "y", "start_ts", "hover"])
     return _Prepared(points, regions, anchors, prepared_incidents)
 
 
 def _region_line(row: pd.Series) -> str:
     colour = TIER_COLOURS[row["tier"]]
-    return (f"<span style='color:{colour}'>■</span> {ClaimRef.from_row(row).figure} "
-            f"{row['metric'].replace('_', ' ')}, {row['claimant'][:40]} ({row['as_of'][:10]}, {row['grade']})")
+    return (f"<span style='color:{colour}'>■</span> {plain(ClaimRef.from_row(row).figure)} "
+            f"{plain(row['metric'].replace('_', ' '))}, {plain(row['claimant'][:40])} "
+            f"({plain(row['as_of'][:10])}, {row['grade']})")
 
 
 def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestamp | None) -> list[go.Scatter]:
@@ -204,9 +207,9 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
         x, y = prepared.anchors[place_id]
         xs.append(x)
         ys.append(y)
-        labels.append(f"{names[place_id]}: {len(group)}")
+        labels.append(f"{plain(names[place_id])}: {len(group)}")
         lines = list(group.sort_values("as_of_ts", ascending=False)["line"])
-        hover = [f"<b>{names[place_id]}</b>: {len(group)} claims about the whole area"] + lines[:MAX_HOVER_LINES]
+        hover = [f"<b>{plain(names[place_id])}</b>: {len(group)} claims about the whole area"] + lines[:MAX_HOVER_LINES]
         if len(lines) > MAX_HOVER_LINES:
             hover.append(f"… +{len(lines) - MAX_HOVER_LINES} more: filter by place to list them")
         hovers.append("<br>".join(hover))
@@ -269,9 +272,11 @@ def _town_labels(places: pd.DataFrame) -> go.Scatter:
     """Towns with GeoNames points, drawn above the claims so their names stay readable."""
     towns = places[places["precision"].le(1) & places["kind"].isin(["city", "town"])]
     return go.Scatter(
-        x=towns["lon"], y=towns["lat"], mode="markers+text", text=towns["name"].str.replace(r" \(.*\)", "", regex=True),
+        x=towns["lon"], y=towns["lat"], mode="markers+text",
+        text=towns["name"].str.replace(r" \(.*\)", "", regex=True).map(plain),
         textposition=["top center" if c == "KG" else "bottom center" for c in towns["country"]], textfont=dict(size=16, color="#1a1a1a"), name="Town (GeoNames)",
-        marker=dict(size=7, color="#1a1a1a"), hovertext=towns["name"], hovertemplate="%{hovertext}<extra></extra>",
+        marker=dict(size=7, color="#1a1a1a"), hovertext=towns["name"].map(plain),
+        hovertemplate="%{hovertext}<extra></extra>",
         showlegend=False)
 
 

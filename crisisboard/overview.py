@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from crisisboard import schema
 from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
+from crisisboard.links import plain
 from crisisboard.style import apply_style
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
@@ -99,8 +100,8 @@ def summarise_metrics(claims: pd.DataFrame) -> list[MetricSummary]:
 
 
 def _hover(ref: ClaimRef) -> str:
-    return (f"<b>{ref.figure}</b><br>{ref.claimant}<br>as of {ref.as_of}<br>"
-            f"{ref.source.label}<br>grade {ref.grade} ({ref.tier})")
+    return (f"<b>{plain(ref.figure)}</b><br>{plain(ref.claimant)}<br>as of {plain(ref.as_of)}<br>"
+            f"{plain(ref.source.label)}<br>grade {ref.grade} ({ref.tier})")
 
 
 def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by reliability tier") -> go.Figure:
@@ -119,7 +120,7 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
     for row, summary in enumerate(reversed(summaries)):
         tick_values.append(row)
         vague = sum(t.n_vague for t in summary.tiers)
-        tick_text.append(f"{summary.label} ({summary.n_claims})" + (f"<br><i>{vague} vague, not drawn</i>"
+        tick_text.append(f"{plain(summary.label)} ({summary.n_claims})" + (f"<br><i>{vague} vague, not drawn</i>"
                                                                        if vague else ""))
         for tier_range in summary.tiers:
             if tier_range.lowest is None or tier_range.highest is None:

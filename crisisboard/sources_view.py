@@ -6,6 +6,7 @@ import pandas as pd
 
 from crisisboard.attribution import SourceRef
 from crisisboard.claimref import escape_markdown
+from crisisboard.links import safe_url
 
 
 def _grades(claims: pd.DataFrame) -> str:
@@ -39,8 +40,10 @@ def sources_markdown(table: pd.DataFrame) -> str:
     lines = ["| Published | Publisher | Title | Type | Claims (shown / all) | Grades of its claims |",
              "|---|---|---|---|---|---|"]
     for row in table.itertuples():
-        archive = f" ([archive]({row.archive_url}))" if isinstance(row.archive_url, str) and row.archive_url else ""
+        url, archive_url = safe_url(row.url), safe_url(row.archive_url)
+        title = f"[{escape_markdown(row.title)}]({url})" if url else escape_markdown(row.title)
+        archive = f" ([archive]({archive_url}))" if archive_url else ""
         lines.append(
-            f"| {row.date_label} | {escape_markdown(row.publisher)} | [{escape_markdown(row.title)}]({row.url}){archive} "
+            f"| {row.date_label} | {escape_markdown(row.publisher)} | {title}{archive} "
             f"| {row.publisher_type} | {row.n_shown} / {row.n_claims} | {row.grades} |")
     return "\n".join(lines)

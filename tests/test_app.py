@@ -12,6 +12,8 @@ from conftest import PROJECT, VALID, set_cell
 
 PAGES = {
     "pages/overview.py": "Overview: what was claimed, by whom",
+    "pages/timeline.py": "Timeline: how the figures evolved",
+    "pages/who_says_what.py": "Who says what",
     "pages/map.py": "Map: where it happened, where people fled",
     "pages/sources.py": "Sources: every release behind the figures",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import PROJECT, VALID
+from hostile import make_hostile_dataset
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -30,10 +32,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+@contextlib.contextmanager
+def running_app(data_dir: Path) -> Iterator[str]:
+    """A Streamlit server of the app on 127.0.0.1 with `data_dir`, stopped afterwards."""
     port = _free_port()
-    env = dict(os.environ, CRISISBOARD_DATA=str(VALID))
+    env = dict(os.environ, CRISISBOARD_DATA=str(data_dir))
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -54,6 +57,12 @@ def server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with running_app(VALID) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -101,3 +110,42 @@ def test_map_views_draw_offline(server: str, page, view: str) -> None:  # noqa: 
     remote = [url for url in requests
               if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).hostname not in LOCAL_HOSTS]
     assert remote == [], f"requests left 127.0.0.1: {remote}"
+
+
+def test_clicking_a_timeline_mark_opens_its_card_with_the_source_link(server: str, page) -> None:  # noqa: ANN001
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{server}/timeline?chart=refugees_uzbekistan&incidents=0", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Timeline: how the figures evolved").wait_for(timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .scatterlayer path').length > 0",
+                           timeout=30_000)
+    # the fixture's only refugee claim is a range bar: hover it, then click it
+    bar = page.locator(".js-plotly-plot .scatterlayer .trace path.js-line").first
+    box = bar.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 3)  # the bar's upper end, a hover point
+    hover = page.locator(".hoverlayer .hovertext").first
+    hover.wait_for(timeout=10_000)
+    assert "between 2,000 and 5,000" in hover.text_content() and "Fixture Wire" in hover.text_content()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 3)
+    link = page.get_by_role("link", name="Open the release at the quote")
+    link.wait_for(timeout=20_000)
+    assert link.get_attribute("href").startswith("https://example.org/wire-2#:~:text=between")
+    assert page.get_by_role("link", name="Archived copy").get_attribute("href").startswith("https://web.archive.org/")
+
+
+def test_hostile_text_never_runs_in_the_browser(tmp_path: Path, page) -> None:  # noqa: ANN001
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with running_app(make_hostile_dataset(tmp_path / "data")) as base:
+        for path in ("/sources", "/timeline?chart=killed", "/"):
+            page.goto(base + path, wait_until="domcontentloaded")
+            page.locator("h1").first.wait_for(timeout=30_000)
+            page.get_by_text("Dataset version").first.wait_for(timeout=30_000)
+            for plot in page.locator(".js-plotly-plot").all():
+                box = plot.bounding_box()
+                if box:  # sweep the pointer across the chart to raise hover labels
+                    for i in range(1, 10):
+                        page.mouse.move(box["x"] + box["width"] * i / 10, box["y"] + box["height"] / 2)
+        page.goto(base + "/sources", wait_until="domcontentloaded")
+        page.get_by_text("<script>alert").first.wait_for(timeout=30_000)  # shown as text
+    assert dialogs == []

@@ -1,0 +1,84 @@
+"""The claims behind a view as a table, and as CSV downloads (plain, or with HXL hashtags).
+
+Downloads neutralise cells a spreadsheet would run as a formula; the on-screen table keeps the
+original text. Only http(s) URLs are kept as links.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crisisboard.links import safe_url
+
+# (claims column, table heading, HXL hashtag)
+COLUMNS = (
+    ("as_of", "As of", "#date"),
+    ("metric", "Metric", "#indicator+code"),
+    ("figure_text", "Figure as stated", "#indicator+text"),
+    ("low", "Low", "#affected+min"),
+    ("high", "High", "#affected+max"),
+    ("qualifier", "Qualifier", "#meta+qualifier"),
+    ("population", "Population", "#meta+population"),
+    ("place_name", "Place", "#adm1+name"),
+    ("place_id", "Place id", "#loc+code"),
+    ("claimant", "Claimed by", "#org+name+claimant"),
+    ("claimant_type", "Claimant type", "#org+type"),
+    ("relayed_by", "Relayed by", "#meta+relay"),
+    ("status_in_text", "Status in text", "#status"),
+    ("grade", "Grade", "#meta+grade"),
+    ("tier", "Tier", "#meta+tier"),
+    ("publisher", "Publisher", "#meta+source"),
+    ("published", "Published", "#date+reported"),
+    ("title", "Title", "#meta+title"),
+    ("url", "URL", "#meta+url"),
+    ("quote", "Quote", "#description+quote"),
+    ("notes", "Notes", "#description+notes"),
+    ("claim_id", "Claim id", "#meta+id"),
+    ("statement_id", "Statement id", "#meta+statement"),
+    ("source_id", "Source id", "#meta+source+code"),
+)
+# HXL attribute naming the metric, used when a table holds a single metric
+METRIC_ATTRIBUTES = {
+    "killed": "killed", "injured": "injured", "hospitalized": "hospitalized", "missing": "missing",
+    "displaced_internal": "idps", "displaced_total": "displaced", "affected": "inneed",
+    "refugees_uzbekistan": "refugees", "refugees_at_border": "refugees+border", "refugees_returned": "returnees",
+    "refugees_remaining": "refugees+remaining", "detained": "detained", "buildings_destroyed": "buildings+destroyed",
+    "buildings_damaged": "buildings+damaged", "buildings_damaged_or_destroyed": "buildings+damaged_destroyed",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims with readable headings, newest figure last; non-http(s) URLs blanked."""
+    table = claims.sort_values(["as_of_ts", "metric", "claim_id"])[[c for c, _, _ in COLUMNS]].copy()
+    table["url"] = table["url"].map(lambda url: safe_url(url) or "")
+    return table.rename(columns={c: heading for c, heading, _ in COLUMNS}).reset_index(drop=True)
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """Prefix with an apostrophe every text cell that a spreadsheet would run as a formula."""
+    def cell(value: object) -> object:
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+    return table.apply(lambda column: column.map(cell) if column.dtype == object or
+                       pd.api.types.is_string_dtype(column) else column)
+
+
+def hxl_tags(claims: pd.DataFrame) -> list[str]:
+    """The hashtag row; with a single metric, the figures carry its attribute (#affected+killed+min)."""
+    metrics = set(claims["metric"])
+    tags = []
+    for column, _, tag in COLUMNS:
+        if column in ("low", "high") and len(metrics) == 1:
+            tag = tag.replace("#affected", f"#affected+{METRIC_ATTRIBUTES[metrics.pop()]}")
+            metrics = set(claims["metric"])
+        tags.append(tag)
+    return tags
+
+
+def claims_csv(claims: pd.DataFrame, hxl: bool = False) -> bytes:
+    """CSV (UTF-8 with BOM, so spreadsheets read it as UTF-8); `hxl` adds the hashtag row under the headings."""
+    table = neutralise_formulas(claims_table(claims))
+    if hxl:
+        tags = pd.DataFrame([hxl_tags(claims)], columns=table.columns)
+        table = pd.concat([tags, table.astype(object)], ignore_index=True)
+    return table.to_csv(index=False).encode("utf-8-sig")

@@ -1,0 +1,310 @@
+"""The Timeline: claims of one metric over time, drawn as what each says.
+
+One mark per *statement* (the texts that relay one original statement share a mark and are all
+listed in its hover). Each mark shows the figure as the text bounds it:
+
+- exact or "about": a point;
+- "between": a bar from low to high;
+- "at least" / "more than": a point at the bound with a dashed stem upwards, open at the top;
+- "up to" / "fewer than": a point at the bound with a dashed stem downwards, open at the bottom;
+- vague words ("hundreds"): a pale bar over the whole order of magnitude the word names,
+  never a point, since the text gives no number.
+
+Colour is the reliability tier, symbol the claimant type; the official series of each
+government claimant is joined by a line; incidents sit on a strip below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from crisisboard import schema
+from crisisboard.attribution import CAVEAT, build_attribution
+from crisisboard.claimref import ClaimRef
+from crisisboard.links import plain
+from crisisboard.style import apply_style
+from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
+
+SYMBOLS = {
+    "government": "circle", "un_agency": "square", "ngo": "diamond", "intl_org": "cross",
+    "local_official": "triangle-up", "commission": "star", "media": "pentagon", "eyewitness": "hexagram",
+    "community": "triangle-down", "academic": "hourglass", "unknown": "circle-open",
+}
+# The span each vague word is drawn over (it names an order of magnitude, not a number).
+VAGUE_SPANS = {
+    "dozens": (24, 99), "hundreds": (100, 999), "thousands": (1_000, 9_999),
+    "tens_of_thousands": (10_000, 99_999), "hundreds_of_thousands": (100_000, 999_999),
+}
+OPEN_END = 1.6  # an open-ended stem reaches this factor beyond its bound
+MIN_OFFICIAL_POINTS = 3
+X_MODES = {"as_of": "Date the figure refers to (as of)", "published": "Date the text was published"}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One statement on the chart, with every text that carried it."""
+
+    statement_id: str
+    claim: pd.Series  # the representative row: the earliest-published carrier
+    carriers: pd.DataFrame
+
+    @property
+    def claim_id(self) -> str:
+        return str(self.claim["claim_id"])
+
+
+def metric_options(claims: pd.DataFrame) -> list[str]:
+    """The metrics present in `claims`, in the order of data/README.md."""
+    present = set(claims["metric"])
+    return [metric for metric in schema.METRICS if metric in present]
+
+
+def statement_marks(claims: pd.DataFrame) -> list[Mark]:
+    """Group claims into one mark per statement; the first-published carrier speaks for it."""
+    marks = []
+    ordered = claims.sort_values(["published_ts", "claim_id"])
+    for statement_id, group in ordered.groupby("statement_id", sort=False):
+        marks.append(Mark(str(statement_id), group.iloc[0], group))
+    return marks
+
+
+def claim_and_carriers(claims: pd.DataFrame, claim_id: str) -> tuple[pd.Series, pd.DataFrame] | None:
+    """A claim and every claim of its statement (itself included), or None if it is not in `claims`."""
+    match = claims[claims["claim_id"] == claim_id]
+    if match.empty:
+        return None
+    row = match.iloc[0]
+    carriers = claims[claims["statement_id"] == row["statement_id"]].sort_values("published_ts")
+    return row, carriers
+
+
+def _x(row: pd.Series, x_mode: str) -> pd.Timestamp:
+    return row["as_of_ts"] if x_mode == "as_of" else row["published_ts"]
+
+
+def mark_hover(mark: Mark) -> str:
+    """The figure as stated, the claimant, the relay chain, the release, the quote and all carriers."""
+    row = mark.claim
+    ref = ClaimRef.from_row(row)
+    lines = [
+        f"<b>{plain(ref.figure)}</b> ({plain(schema.METRIC_LABELS[row['metric']].lower())}, "
+        f"{plain(row['population'])}) as of {plain(ref.as_of)}",
+        f"claimed by <b>{plain(row['claimant'])}</b> ({plain(schema.CLAIMANT_TYPE_LABELS[row['claimant_type']])}, "
+        f"{plain(row['status_in_text'].replace('_', ' '))})",
+    ]
+    if row["relayed_by"]:
+        lines.append(f"relayed by {plain(row['relayed_by'])}")
+    lines.append(f"{plain(row['title'])[:90]}, {plain(ref.source.label)}")
+    lines.append(f"grade {row['grade']}: {plain(TIER_LABELS[row['tier']])}")
+    lines.append(f"“{plain(_wrap_quote(row['quote']))}”")
+    if len(mark.carriers) > 1:
+        lines.append(f"<i>carried by {len(mark.carriers)} texts (one statement, not independent confirmation):</i>")
+        for carrier in mark.carriers.itertuples():
+            differs = "" if carrier.figure_text == row["figure_text"] else f" — as “{plain(carrier.figure_text)}”"
+            lines.append(f"· {plain(carrier.publisher)[:50]}, {carrier.published}{differs}")
+    return "<br>".join(lines)
+
+
+def _wrap_quote(text: str, width: int = 70) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)).replace("\n", "<br>")
+
+
+@dataclass
+class _Layer:
+    """Coordinates for one trace, filled mark by mark."""
+
+    x: list
+    y: list
+    hover: list
+    ids: list
+
+    @classmethod
+    def empty(cls) -> "_Layer":
+        return cls([], [], [], [])
+
+    def add(self, x: object, y: object, hover: str | None = None, claim_id: str | None = None) -> None:
+        self.x.append(x)
+        self.y.append(y)
+        self.hover.append(hover)
+        self.ids.append(claim_id)
+
+
+def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, metric: str,
+                          x_mode: str = "as_of", log_y: bool = False, title: str | None = None,
+                          date_range: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> go.Figure:
+    """Claims of `metric` over time (see the module docstring for how each kind of claim is drawn).
+
+    Parameters
+    ----------
+    claims : the filtered claims (any metrics; only `metric` is drawn)
+    incidents : incidents to show on the strip below, or None for none
+    x_mode : "as_of" or "published"
+    log_y : a log scale for the figure axis
+    date_range : the x range; by default the span of the marks, padded by a day
+    """
+    rows = claims[claims["metric"] == metric]
+    marks = statement_marks(rows)
+    fig = go.Figure()
+
+    # vague claims: a pale bar over the order of magnitude
+    for tier in TIERS:
+        layer = _Layer.empty()
+        for mark in marks:
+            row = mark.claim
+            if row["qualifier"] != "vague" or row["tier"] != tier:
+                continue
+            low, high = VAGUE_SPANS[row["vague_term"]]
+            x, hover = _x(row, x_mode), mark_hover(mark)
+            layer.add(x, low, hover, mark.claim_id)
+            layer.add(x, high, hover, mark.claim_id)
+            layer.add(None, None)
+        if layer.x:
+            fig.add_trace(go.Scatter(x=layer.x, y=layer.y, mode="lines+markers",
+                                     line=dict(color=TIER_COLOURS[tier], width=14), marker=dict(size=12, opacity=0),
+                                     opacity=0.28, name=f"vague ({tier})", legendgroup="vague", showlegend=False,
+                                     hovertext=layer.hover, customdata=layer.ids,
+                                     hovertemplate="%{hovertext}<extra>vague: the span of the word</extra>"))
+
+    # ranges and open-ended stems (lines), then the marks themselves (points)
+    for tier in TIERS:
+        solid, dashed = _Layer.empty(), _Layer.empty()
+        ups, downs = _Layer.empty(), _Layer.empty()
+        for mark in marks:
+            row = mark.claim
+            if row["tier"] != tier or row["qualifier"] == "vague":
+                continue
+            x, hover = _x(row, x_mode), mark_hover(mark)
+            low, high = row["value_low"], row["value_high"]
+            if row["qualifier"] == "between":
+                solid.add(x, float(low), hover, mark.claim_id)
+                solid.add(x, float(high), hover, mark.claim_id)
+                solid.add(None, None)
+            elif row["qualifier"] in ("at_least", "more_than"):
+                dashed.add(x, float(low))
+                dashed.add(x, float(low) * OPEN_END)
+                dashed.add(None, None)
+                ups.add(x, float(low) * OPEN_END, hover, mark.claim_id)
+            elif row["qualifier"] in ("up_to", "fewer_than"):
+                dashed.add(x, float(high))
+                dashed.add(x, float(high) / OPEN_END)
+                dashed.add(None, None)
+                downs.add(x, float(high) / OPEN_END, hover, mark.claim_id)
+        colour = TIER_COLOURS[tier]
+        if solid.x:
+            fig.add_trace(go.Scatter(x=solid.x, y=solid.y, mode="lines+markers", line=dict(color=colour, width=5),
+                                     marker=dict(symbol="line-ew-open", size=12, color=colour, line=dict(width=3)),
+                                     name=f"range ({tier})", showlegend=False, hovertext=solid.hover,
+                                     customdata=solid.ids, hovertemplate="%{hovertext}<extra></extra>"))
+        if dashed.x:
+            fig.add_trace(go.Scatter(x=dashed.x, y=dashed.y, mode="lines", line=dict(color=colour, width=2, dash="dot"),
+                                     hoverinfo="skip", showlegend=False, name=f"open end ({tier})"))
+        for layer, symbol, label in ((ups, "triangle-up-open", "open upwards"),
+                                     (downs, "triangle-down-open", "open downwards")):
+            if layer.x:
+                fig.add_trace(go.Scatter(x=layer.x, y=layer.y, mode="markers", showlegend=False,
+                                         marker=dict(symbol=symbol, size=11, color=colour, line=dict(width=2)),
+                                         name=f"{label} ({tier})", hovertext=layer.hover, customdata=layer.ids,
+                                         hovertemplate="%{hovertext}<extra></extra>"))
+
+    # the official series: each government claimant with enough cumulative figures gets a line
+    official = rows[rows["is_official"] & rows["claim_kind"].eq("cumulative") & rows["value_low"].notna()
+                    & rows["tier"].isin(["high", "medium"])]
+    for claimant, series in official.groupby("claimant"):
+        per_statement = series.sort_values("published_ts").drop_duplicates("statement_id")
+        if len(per_statement) < MIN_OFFICIAL_POINTS:
+            continue
+        per_statement = per_statement.assign(x=[_x(r, x_mode) for _, r in per_statement.iterrows()]).sort_values("x")
+        fig.add_trace(go.Scatter(x=per_statement["x"], y=per_statement["value_low"].astype(float), mode="lines",
+                                 line=dict(color="#333333", width=1.5), name=f"Official series: {claimant}",
+                                 hoverinfo="skip", legendgroup="official"))
+
+    # the marks: one point per statement at its stated figure (or bound)
+    for tier in TIERS:
+        for claimant_type, symbol in SYMBOLS.items():
+            layer = _Layer.empty()
+            for mark in marks:
+                row = mark.claim
+                if row["tier"] != tier or row["claimant_type"] != claimant_type or row["qualifier"] == "vague":
+                    continue
+                y = row["value_low"] if row["qualifier"] != "up_to" and row["qualifier"] != "fewer_than" \
+                    else row["value_high"]
+                if row["qualifier"] == "between":
+                    continue  # drawn as its bar
+                layer.add(_x(row, x_mode), float(y), mark_hover(mark), mark.claim_id)
+            if layer.x:
+                fig.add_trace(go.Scatter(
+                    x=layer.x, y=layer.y, mode="markers", showlegend=False,
+                    name=f"{TIER_LABELS[tier]} · {schema.CLAIMANT_TYPE_LABELS[claimant_type]}",
+                    marker=dict(symbol=symbol, size=12, color=TIER_COLOURS[tier],
+                                line=dict(color="white" if not symbol.endswith("open") else TIER_COLOURS[tier],
+                                          width=1 if not symbol.endswith("open") else 2)),
+                    hovertext=layer.hover, customdata=layer.ids, hovertemplate="%{hovertext}<extra></extra>"))
+
+    _legend(fig, rows)
+    if incidents is not None and not incidents.empty:
+        _incident_strip(fig, incidents)
+    _layout(fig, rows, metric, x_mode, log_y, title, date_range, incidents is not None and not incidents.empty)
+    return apply_style(fig)
+
+
+def _legend(fig: go.Figure, rows: pd.DataFrame) -> None:
+    """Legend-only entries: tiers (colour), claimant types present (symbol), how bounds are drawn."""
+    for tier in TIERS:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=TIER_LABELS[tier], legendgroup="tiers",
+                                 legendgrouptitle_text="Colour: reliability tier",
+                                 marker=dict(size=11, color=TIER_COLOURS[tier], symbol="square")))
+    for claimant_type in [c for c in SYMBOLS if c in set(rows["claimant_type"])]:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", legendgroup="claimants",
+                                 legendgrouptitle_text="Symbol: who claimed it",
+                                 name=schema.CLAIMANT_TYPE_LABELS[claimant_type],
+                                 marker=dict(size=11, color="#555555", symbol=SYMBOLS[claimant_type])))
+    shapes = [
+        ("between X and Y: a bar", dict(mode="lines", line=dict(color="#555", width=5))),
+        ("at least / more than: open upwards ▵", dict(mode="lines+markers", line=dict(color="#555", dash="dot"),
+                                                     marker=dict(symbol="triangle-up-open", size=10))),
+        ("up to / fewer than: open downwards ▿", dict(mode="lines+markers", line=dict(color="#555", dash="dot"),
+                                                      marker=dict(symbol="triangle-down-open", size=10))),
+        ("vague (\"hundreds\"): pale bar over 100–999 etc.", dict(mode="lines", line=dict(color="#555", width=12),
+                                                                 opacity=0.3)),
+    ]
+    for name, style in shapes:
+        fig.add_trace(go.Scatter(x=[None], y=[None], name=name, legendgroup="bounds",
+                                 legendgrouptitle_text="Shape: what the text says", **style))
+
+
+def _incident_strip(fig: go.Figure, incidents: pd.DataFrame) -> None:
+    hovers = [f"<b>{plain(r.date_start)}{' – ' + plain(r.date_end) if r.date_end else ''}</b> "
+              f"({plain(r.kind.replace('_', ' '))})<br>{plain(r.summary)}" for r in incidents.itertuples()]
+    fig.add_trace(go.Scatter(
+        x=incidents["start_ts"], y=[0.5] * len(incidents), yaxis="y2", mode="markers", name="Incident (dated event)",
+        marker=dict(symbol="diamond", size=11, color="#222222"), hovertext=hovers,
+        hovertemplate="%{hovertext}<extra></extra>", legendgroup="incidents"))
+
+
+def _layout(fig: go.Figure, rows: pd.DataFrame, metric: str, x_mode: str, log_y: bool, title: str | None,
+            date_range: tuple[pd.Timestamp, pd.Timestamp] | None, with_incidents: bool) -> None:
+    label = schema.METRIC_LABELS[metric]
+    xs = rows["as_of_ts"] if x_mode == "as_of" else rows["published_ts"]
+    if date_range is None and not xs.empty:
+        date_range = (xs.min() - pd.Timedelta(days=1), xs.max() + pd.Timedelta(days=1))
+    attribution = build_attribution(rows)
+    fig.update_layout(
+        title=dict(text=f"{plain(title or label + ': claims over time')}<br><sup>{CAVEAT}</sup>", x=0.01),
+        xaxis=dict(title=X_MODES[x_mode], range=list(date_range) if date_range else None, gridcolor="#e8e8e8",
+                   tickformat="%-d %b<br>%Y"),
+        yaxis=dict(title=f"{label} (figure claimed{', log scale' if log_y else ''})",
+                   type="log" if log_y else "linear", gridcolor="#e8e8e8", rangemode="tozero",
+                   domain=[0.2, 1] if with_incidents else [0, 1], tickformat=","),
+        yaxis2=dict(domain=[0, 0.05], range=[0, 1], showticklabels=False, showgrid=False, zeroline=False,
+                    title=dict(text="incidents", font=dict(size=11))),
+        legend=dict(groupclick="toggleitem", font=dict(size=12), tracegroupgap=12),
+        height=640, margin=dict(l=70, r=20, t=80, b=110), hovermode="closest", hoverlabel=dict(align="left"),
+    )
+    fig.add_annotation(text=attribution.wrapped(limit=8, width=150), xref="paper", yref="paper", x=0, y=0,
+                       yshift=-60, xanchor="left", yanchor="top", showarrow=False, align="left",
+                       font=dict(size=11, color="#444"))

@@ -1,0 +1,44 @@
+"""Timeline: how the figures of one metric evolved, claim by claim, each traceable to its release."""
+
+import streamlit as st
+
+from crisisboard import schema
+from crisisboard.app_state import page_footer, page_frame, selected_ids, url_choice, url_select, url_toggle
+from crisisboard.claimcard import claim_card_markdown
+from crisisboard.claims_table import claims_csv, claims_table
+from crisisboard.timeline import X_MODES, build_timeline_figure, claim_and_carriers, metric_options
+
+frame = page_frame("Timeline: how the figures evolved")
+metrics = metric_options(frame.claims)
+if not metrics:
+    st.info("No claims match the filters. Widen them in the sidebar.")
+else:
+    metric = url_select("Metric shown", metrics, "chart", "killed" if "killed" in metrics else metrics[0],
+                        format_func=schema.METRIC_LABELS.__getitem__)
+    axis, scale, strip = st.columns([2, 1, 1])
+    with axis:
+        x_mode = url_choice("Time axis", list(X_MODES), "x", "as_of", format_func=X_MODES.__getitem__)
+    with scale:
+        log_y = url_toggle("Log scale", "log", True, help="Figures from 1 to 100,000 on one chart need it.")
+    with strip:
+        show_incidents = url_toggle("Incidents", "incidents", True, help="Dated events on a strip below.")
+    figure = build_timeline_figure(frame.claims, frame.incidents if show_incidents else None, metric, x_mode, log_y)
+    event = st.plotly_chart(figure, theme=None, on_select="rerun", selection_mode="points", key="timeline_chart",
+                            config={"displaylogo": False})
+    chosen = selected_ids(event)
+    found = claim_and_carriers(frame.claims, chosen[0]) if chosen else None
+    if found:
+        with st.container(border=True):
+            st.markdown(claim_card_markdown(*found))
+    else:
+        st.caption("Click a mark to open its card: the quote, the grade and links to the release.")
+    rows = frame.claims[frame.claims["metric"] == metric]
+    with st.expander(f"The {len(rows)} claims behind this chart", expanded=False):
+        st.dataframe(claims_table(rows), hide_index=True,
+                     column_config={"URL": st.column_config.LinkColumn("URL", display_text="open release")})
+        left, right = st.columns(2)
+        left.download_button("Download CSV", claims_csv(rows), file_name=f"crisisboard-{metric}.csv",
+                             mime="text/csv")
+        right.download_button("Download CSV with HXL hashtags", claims_csv(rows, hxl=True),
+                              file_name=f"crisisboard-{metric}-hxl.csv", mime="text/csv")
+page_footer(frame)
