@@ -8,7 +8,7 @@ st.set_page_config(page_title="crisisboard: June 2010, southern Kyrgyzstan", lay
 PAGES = [
     st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
     st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
-    st.Page("pages/who_says_what.py", title="Who says what", url_path="who-says-what"),
+    st.Page("pages/who_says_what.py", title="Who says what", url_path="who_says_what"),
     st.Page("pages/map.py", title="Map", url_path="map"),
     st.Page("pages/sources.py", title="Sources", url_path="sources"),
 ]

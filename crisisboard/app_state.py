@@ -9,6 +9,7 @@ page it is loaded on.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,9 +26,9 @@ from crisisboard.load import DataValidationError, Dataset, data_dir_from_env, da
 from crisisboard.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, TIER_LABELS, TIERS
 
 if TYPE_CHECKING:
-    import plotly.graph_objects as go
-
+    from crisisboard.export import ExportContext
     from crisisboard.geo import GeoData
+    from crisisboard.views import ViewFigure, ViewSpec
 
 KEY_METRICS = "filter_metric"
 KEY_DATES = "filter_dates"
@@ -46,6 +47,7 @@ class Frame:
     filters: Filters
     claims: pd.DataFrame
     filters_text: str
+    briefing: bool = False
 
     @property
     def incidents(self) -> pd.DataFrame:
@@ -169,24 +171,88 @@ def _leave_legacy_multipage_mode() -> None:
         st.rerun()
 
 
+BRIEFING_PAGES = ("overview", "timeline", "who_says_what", "map")
+BRIEFING_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stExpander"], [data-testid="stPopover"], [data-testid="stButton"],
+[data-testid="stDownloadButton"], [data-testid="stCaptionContainer"],
+div[data-testid="stElementContainer"]:has([data-testid="stWidgetLabel"]) { display: none !important; }
+.stApp p, .stApp li { font-size: 24px !important; color: #000000; }
+.stApp { background: #ffffff; }
+h1, h1 span { font-size: 3rem !important; color: #000000; }
+.block-container { max-width: 100% !important; padding-top: 1rem !important; }
+</style>
+"""
+BRIEFING_KEYS_JS = """
+<script>
+const doc = window.document, pages = %s;
+if (!doc.__crisisboardKeys) {
+  doc.__crisisboardKeys = {path: null, index: -1};
+  doc.addEventListener("keydown", (event) => {
+    const forward = ["ArrowRight", "ArrowDown", "PageDown"].includes(event.key);
+    const back = ["ArrowLeft", "ArrowUp", "PageUp"].includes(event.key);
+    const tag = (event.target.tagName || "").toLowerCase();
+    if ((!forward && !back) || ["input", "textarea", "select"].includes(tag)) return;
+    event.preventDefault();
+    const state = doc.__crisisboardKeys, loc = window.location;
+    if (state.path !== loc.pathname) { state.path = loc.pathname; state.index = -1; }
+    const charts = [...doc.querySelectorAll(".js-plotly-plot")];
+    const next = state.index + (forward ? 1 : -1);
+    if (next >= 0 && next < charts.length) {  // the next chart on this page
+      state.index = next;
+      charts[next].scrollIntoView({behavior: "smooth", block: "start"});
+      return;
+    }
+    const here = loc.pathname.split("/").filter(Boolean).pop() || pages[0];  // "/" is the first page
+    const i = pages.indexOf(here), j = forward ? i + 1 : i - 1;
+    if (i >= 0 && j >= 0 && j < pages.length) loc.assign("/" + pages[j] + loc.search);
+  });
+}
+</script>
+"""
+
+
+def _briefing_mode() -> bool:
+    """The projector mode: a sidebar toggle, or ?briefing=1 in the link."""
+    with st.sidebar:
+        return url_toggle("Briefing mode (projector)", "briefing", False,
+                          help="Large type, high contrast, controls hidden; arrow keys step through the charts "
+                               "and pages. Leave it with the link at the top of the page.")
+
+
+def _draw_briefing_chrome() -> None:
+    from urllib.parse import urlencode
+
+    # our own CSS and script only: no data goes into either
+    st.html(BRIEFING_CSS)
+    st.html(BRIEFING_KEYS_JS % json.dumps(list(BRIEFING_PAGES)), unsafe_allow_javascript=True)
+    params = {**st.query_params.to_dict(), "briefing": "0"}
+    st.markdown(f"[Leave briefing mode](?{urlencode(params)}) · arrow keys: next chart / page")
+
+
 def page_frame(title: str) -> Frame:
     """Draw the shared frame (data check, sidebar filters, URL state) and the page title."""
     _leave_legacy_multipage_mode()
     dataset = _dataset_or_error_page()
     _restore_widgets(dataset)
     filters = _filter_widgets(dataset)
+    briefing = _briefing_mode()
     _write_url(filters)
+    if briefing:
+        _draw_briefing_chrome()
     st.title(title)
     for warning in st.session_state.get(KEY_WARNINGS, []):
         st.warning(warning)
     claims = apply_filters(dataset.claims, filters)
     text = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
     st.caption(f"Showing {len(claims)} of {len(dataset.claims)} claims · {text}")
-    return Frame(dataset=dataset, filters=filters, claims=claims, filters_text=text)
+    return Frame(dataset=dataset, filters=filters, claims=claims, filters_text=text, briefing=briefing)
 
 
 def page_footer(frame: Frame) -> None:
     """The attribution footer: the releases behind what the page shows, the caveat, licence and version."""
+    briefing_pack_controls(frame)
     attribution = build_attribution(frame.claims)
     st.divider()
     st.caption(f"{attribution.short(limit=8)}. {CAVEAT}")
@@ -284,16 +350,86 @@ def geodata() -> "GeoData":
     return load_geodata()
 
 
-@st.cache_resource(show_spinner="Drawing the map…", max_entries=32)
-def _map_figure(data_dir: str, version: str, filters: Filters, view: str) -> "go.Figure":
-    from crisisboard.maps import build_map_figure
+@st.cache_resource(show_spinner="Drawing the chart…", max_entries=64)
+def _view_figure(data_dir: str, version: str, filters: Filters, spec: "ViewSpec", briefing: bool) -> "ViewFigure":
+    from crisisboard.style import scale_for_briefing
+    from crisisboard.views import build_view
 
-    dataset = _load(data_dir, version)
-    claims = apply_filters(dataset.claims, filters)
-    incidents = apply_date_filter_to_incidents(dataset.incidents, filters)
-    return build_map_figure(geodata(), dataset.places, claims, incidents, view)
+    view = build_view(_load(data_dir, version), filters, spec, geodata() if spec.view == "map" else None)
+    if briefing:
+        view.figure = scale_for_briefing(view.figure)
+    return view
 
 
-def map_figure(frame: Frame, view: str) -> "go.Figure":
-    """The Map page's figure for the frame's filters, built once per data version, filters and view."""
-    return _map_figure(str(frame.dataset.data_dir), frame.dataset.version, frame.filters, view)
+def view_figure(frame: Frame, spec: "ViewSpec") -> "ViewFigure":
+    """A view's figure for the frame's filters, built once per data version, filters and settings.
+
+    The object is shared between sessions: callers must not modify it (exports copy it first).
+    """
+    return _view_figure(str(frame.dataset.data_dir), frame.dataset.version, frame.filters, spec, frame.briefing)
+
+
+def _base_url() -> str:
+    """scheme://host:port of the app as the browser sees it (localhost:8501 when unknown)."""
+    from urllib.parse import urlparse
+
+    url = getattr(st.context, "url", None) or ""
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}" if parsed.scheme and parsed.netloc else "http://localhost:8501"
+
+
+def export_context(frame: Frame, spec: "ViewSpec") -> "ExportContext":
+    from crisisboard.export import ExportContext
+    from crisisboard.views import view_url
+
+    return ExportContext(frame.filters_text, frame.dataset.version, view_url(_base_url(), frame.filters, spec),
+                         date.today())
+
+
+def export_controls(frame: Frame, view: "ViewFigure") -> None:
+    """A small menu under a chart: format and size, then a download drawn by the same figure builder."""
+    from crisisboard.export import FORMATS, INSTALL_HINT, PRESETS, export_available, export_view
+
+    key = f"export_{view.spec.view}"
+    with st.popover("Export this chart (PNG, SVG, PDF)", icon=":material/download:"):
+        if not export_available():
+            st.warning(INSTALL_HINT)
+            return
+        fmt = st.segmented_control("Format", list(FORMATS), default="png", key=f"{key}_format",
+                                   format_func=str.upper) or "png"
+        preset = st.segmented_control("Size", list(PRESETS), default="slide", key=f"{key}_preset",
+                                      format_func=lambda name: PRESETS[name].label) or "slide"
+        context = export_context(frame, view.spec)
+        st.caption("The image carries its title, the filters, the caveat, its sources, the dataset version "
+                   f"and a link that reproduces this view: {context.url}")
+        mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
+        st.download_button(f"Download {fmt.upper()}", data=lambda: export_view(view, context, fmt, preset),
+                           file_name=f"crisisboard-{view.spec.view}-{frame.dataset.version}.{fmt}", mime=mime,
+                           key=f"{key}_download", type="primary")
+
+
+def briefing_pack_controls(frame: Frame) -> None:
+    """Sidebar: one click makes a ZIP of every chart of the current filters, with a progress bar."""
+    from crisisboard.export import INSTALL_HINT, build_pack, export_available
+    from crisisboard.views import pack_specs
+
+    with st.sidebar:
+        st.divider()
+        st.subheader("Briefing pack")
+        if not export_available():
+            st.caption(INSTALL_HINT)
+            return
+        if st.button("Make a briefing pack (ZIP)", key="make_pack",
+                     help="Every chart for the current filters as PNG and SVG, the claims behind them "
+                          "(CSV and HXL), the sources and a README with how to cite."):
+            bar = st.progress(0.0, text="Starting…")
+            specs = pack_specs(frame.claims)
+            views = [view_figure(frame, spec) for spec in specs]
+            contexts = [export_context(frame, spec) for spec in specs]
+            st.session_state["pack"] = build_pack(views, contexts,
+                                                  progress=lambda done, text: bar.progress(done, text=text))
+            bar.empty()
+        if st.session_state.get("pack"):
+            st.download_button("Download the briefing pack", st.session_state["pack"],
+                               file_name=f"crisisboard-briefing-{frame.dataset.version}.zip",
+                               mime="application/zip", key="download_pack", type="primary")

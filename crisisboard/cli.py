@@ -2,6 +2,7 @@
 
 validate [DATA_DIR]   check a dataset; one line per problem, exit 1 if any
 summary [DATA_DIR]    print the data summary (Markdown); --write updates data/README.md
+export ...            a chart as PNG/SVG/PDF, or --pack for a briefing ZIP, without a browser
 """
 
 from __future__ import annotations
@@ -51,6 +52,65 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from crisisboard.export import FORMATS, PRESETS, ExportContext, ExportUnavailable, build_pack, export_view
+    from crisisboard.filters import Filters, describe_filters
+    from crisisboard.views import ViewSpec, build_view, pack_specs, view_url
+
+    data_dir = Path(args.data_dir) if args.data_dir else data_dir_from_env()
+    try:
+        dataset = load_dataset(data_dir)
+    except DataValidationError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+
+    def listed(value: str | None) -> tuple[str, ...]:
+        return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+    try:
+        filters = Filters(
+            metrics=listed(args.metrics), tiers=listed(args.tiers), claimant_types=listed(args.claimants),
+            places=listed(args.places),
+            date_from=date.fromisoformat(args.date_from) if args.date_from else None,
+            date_to=date.fromisoformat(args.date_to) if args.date_to else None)
+    except ValueError as error:
+        print(f"bad date: {error}", file=sys.stderr)
+        return 2
+    places = dict(zip(dataset.places["place_id"], dataset.places["name"]))
+    text = describe_filters(filters, places)
+    today = date.today()
+    out = Path(args.output)
+    try:
+        if args.pack:
+            specs = pack_specs(dataset.claims if not filters.metrics else dataset.claims[
+                dataset.claims["metric"].isin(filters.metrics)])
+            views = [build_view(dataset, filters, spec) for spec in specs]
+            contexts = [ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), today)
+                        for spec in specs]
+            data = build_pack(views, contexts, progress=lambda done, message: print(
+                f"[{done:4.0%}] {message}", file=sys.stderr))
+        else:
+            spec = ViewSpec(view=args.view, metric=args.metric, x_mode=args.x, log_y=not args.linear,
+                            incidents=not args.no_incidents, day=args.day, factor=args.factor, map_view=args.map_view)
+            view = build_view(dataset, filters, spec)
+            context = ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), today)
+            data = export_view(view, context, args.format, args.preset)
+    except ExportUnavailable as error:
+        print(error, file=sys.stderr)
+        return 3
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    print(f"wrote {out} ({len(data):,} bytes)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crisisboard", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -63,6 +123,36 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("data_dir", nargs="?", help="dataset folder (default: $CRISISBOARD_DATA or data/)")
     summary.add_argument("--write", action="store_true", help="write it into DATA_DIR/README.md between markers")
     summary.set_defaults(run=_summary)
+
+    from crisisboard.export import FORMATS, PRESETS
+    from crisisboard.maps import VIEWS as MAP_VIEWS
+    from crisisboard.views import VIEWS
+
+    export = commands.add_parser("export", help="export a chart (or a briefing pack) without a browser",
+                                 description="Draws the same figure as the app, with sources, filters, dataset "
+                                             "version and the URL that reproduces the view printed on it.")
+    export.add_argument("--view", choices=VIEWS, default="timeline")
+    export.add_argument("--metric", default="killed", help="the chart's metric (timeline, who-says-what)")
+    export.add_argument("--metrics", help="global metric filter, comma-separated")
+    export.add_argument("--from", dest="date_from", help="figures as of this day or later (YYYY-MM-DD)")
+    export.add_argument("--to", dest="date_to", help="figures as of this day or earlier (YYYY-MM-DD)")
+    export.add_argument("--tiers", help="reliability tiers, comma-separated (high,medium,low,unjudged)")
+    export.add_argument("--claimants", help="claimant types, comma-separated")
+    export.add_argument("--places", help="place ids, comma-separated")
+    export.add_argument("--x", choices=("as_of", "published"), default="as_of", help="timeline time axis")
+    export.add_argument("--linear", action="store_true", help="timeline: linear instead of log scale")
+    export.add_argument("--no-incidents", action="store_true", help="timeline: leave out the incident strip")
+    export.add_argument("--day", help="who-says-what: the day (YYYY-MM-DD)")
+    export.add_argument("--factor", type=float, default=3.0, help="who-says-what: the contested factor")
+    export.add_argument("--map-view", choices=list(MAP_VIEWS), default="border")
+    export.add_argument("--format", choices=FORMATS, default="png")
+    export.add_argument("--preset", choices=list(PRESETS), default="slide")
+    export.add_argument("--pack", action="store_true", help="write a briefing pack ZIP of every chart instead")
+    export.add_argument("--base-url", default="http://localhost:8501", help="the app's address, for the "
+                                                                            "reproducing link")
+    export.add_argument("--data-dir", help="dataset folder (default: $CRISISBOARD_DATA or data/)")
+    export.add_argument("-o", "--output", required=True, help="the file to write")
+    export.set_defaults(run=_export)
     return parser
 
 

@@ -21,7 +21,7 @@ from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
 from crisisboard.geo import ATTRIBUTION, GeoData
 from crisisboard.links import plain
-from crisisboard.style import apply_style
+from crisisboard.style import add_footer, apply_style
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 
@@ -53,6 +53,8 @@ def _rings(geometry) -> tuple[list, list]:  # noqa: ANN001
     """x and y lists of every ring of a (multi)polygon, separated by None."""
     xs, ys = [], []
     for polygon in getattr(geometry, "geoms", [geometry]):
+        if polygon.geom_type != "Polygon" or polygon.is_empty:
+            continue  # a clip can leave slivers of lower dimension: nothing to fill
         for ring in [polygon.exterior, *polygon.interiors]:
             x, y = ring.xy
             xs += list(x) + [None]
@@ -63,6 +65,8 @@ def _rings(geometry) -> tuple[list, list]:  # noqa: ANN001
 def _lines(geometry) -> tuple[list, list]:  # noqa: ANN001
     xs, ys = [], []
     for line in getattr(geometry, "geoms", [geometry]):
+        if line.geom_type not in ("LineString", "LinearRing") or line.is_empty:
+            continue
         x, y = line.xy
         xs += list(x) + [None]
         ys += list(y) + [None]
@@ -233,30 +237,41 @@ def _wrap(text: str, width: int = 60) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 
+def _surroundings(view: MapView):  # noqa: ANN202 - shapely box
+    """The view and one view's width and height around it: what panning may reveal.
+
+    Geometry beyond it is cut, which keeps the Osh view's figure a fraction of the border view's."""
+    from shapely.geometry import box
+
+    width, height = view.lon[1] - view.lon[0], view.lat[1] - view.lat[0]
+    return box(view.lon[0] - width, view.lat[0] - height, view.lon[1] + width, view.lat[1] + height)
+
+
 def _static_traces(geo: GeoData, places: pd.DataFrame, shapes: dict[str, object], shaded: set[str],
                    view: MapView) -> list[go.Scatter]:
     traces = []
+    around = _surroundings(view)
     for row in geo.countries.itertuples():
-        xs, ys = _rings(row.geometry)
+        xs, ys = _rings(row.geometry.intersection(around))
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=COUNTRY_FILL[row.iso3],
                                  line=dict(width=0), hoverinfo="skip", showlegend=False, name=row.name))
     for row in geo.admin1.itertuples():
-        xs, ys = _rings(row.geometry)
+        xs, ys = _rings(row.geometry.intersection(around))
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#9a9a9a", width=1, dash="dot"),
                                  hoverinfo="skip", showlegend=False, name=f"{row.name} region"))
     for place_id in sorted(shaded):  # the outline of each area that claims are about
-        shape = shapes[place_id]
+        shape = shapes[place_id].intersection(around)
         if getattr(shape, "area", 0):
             xs, ys = _rings(shape)
             traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=AREA_OUTLINE, width=2, dash="dash"),
                                      hoverinfo="skip", showlegend=False))
     kg = geo.countries.set_index("iso3").geometry["KGZ"]
-    xs, ys = _lines(kg.boundary)
+    xs, ys = _lines(kg.boundary.intersection(around))
     traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#333333", width=2.5), hoverinfo="skip",
                              name="International border (present-day)", showlegend=True))
     border = shapes.get("kg_uz_border")
     if border is not None and "kg_uz_border" in shaded:
-        xs, ys = _lines(border)
+        xs, ys = _lines(border.intersection(around))
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="rgba(230,159,0,0.55)", width=9),
                                  hoverinfo="skip", showlegend=False))
     regions = geo.admin1.copy()
@@ -287,7 +302,7 @@ def _legend_traces() -> list[go.Scatter]:
     entries += [
         go.Scatter(x=[None], y=[None], mode="markers", name="Vague figure (\"thousands\"): hollow, size by order",
                    marker=dict(size=12, color="rgba(0,0,0,0)", line=dict(color="#555", width=3))),
-        go.Scatter(x=[None], y=[None], mode="markers", name="Claims about a whole area (hover the badge)",
+        go.Scatter(x=[None], y=[None], mode="markers", name="Claims about a whole area (badge: area and number of claims)",
                    marker=dict(symbol="square", size=12, color="#fff3d6", line=dict(color="#b07800", width=2))),
         go.Scatter(x=[None], y=[None], mode="markers", name="Incident (dated event)",
                    marker=dict(symbol="diamond", size=11, color="#222222")),
@@ -376,7 +391,5 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
         legend=dict(orientation="h", yanchor="top", y=-(below + 60) / plot_height, x=0, font=dict(size=13)),
         dragmode="pan", hoverlabel=dict(align="left"),
     )
-    fig.add_annotation(text=f"{ATTRIBUTION}<br>{attribution.wrapped(limit=8, width=170)}", xref="paper",
-                       yref="paper", x=0, y=0, yshift=-below, yanchor="top", xanchor="left",
-                       showarrow=False, align="left", font=dict(size=11, color="#333"))
+    add_footer(fig, f"{ATTRIBUTION}<br>{attribution.wrapped(limit=8, width=170)}", yshift=-below)
     return apply_style(fig)

@@ -13,7 +13,7 @@ from crisisboard import schema
 from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
 from crisisboard.links import plain
-from crisisboard.style import apply_style
+from crisisboard.style import add_footer, apply_style
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 
@@ -147,7 +147,5 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
                     title_text="Reliability tier "),
         height=max(360, 70 * len(summaries) + 260), margin=dict(l=10, r=20, t=150, b=90),
     )
-    fig.add_annotation(text=attribution.wrapped(), xref="paper", yref="paper", x=0, y=0, yshift=-20,
-                       showarrow=False, xanchor="left", yanchor="top", align="left",
-                       font=dict(size=11, color="#444"))
+    add_footer(fig, attribution.wrapped())
     return apply_style(fig)

@@ -32,3 +32,52 @@ def apply_style(fig: go.Figure) -> go.Figure:
     """Set crisisboard's template on `fig` (in place) and return it."""
     fig.update_layout(template=TEMPLATE)
     return fig
+
+
+FOOTER = "footer"
+
+
+def add_footer(fig: go.Figure, text: str, yshift: int = -20, size: int = 11) -> None:
+    """The attribution footer under the plot, named so that an export can replace it with its own."""
+    fig.add_annotation(name=FOOTER, text=text, xref="paper", yref="paper", x=0, y=0, yshift=yshift,
+                       xanchor="left", yanchor="top", showarrow=False, align="left",
+                       font=dict(size=size, color="#444"))
+
+
+def scale_text(fig: go.Figure, factor: float, minimum: int) -> None:
+    """Scale every text size (never below `minimum` px) and marker size of `fig` in place."""
+    for trace in fig.data:
+        marker = getattr(trace, "marker", None)
+        if marker is not None and marker.size is not None:
+            size = marker.size
+            marker.size = [s * factor for s in size] if isinstance(size, (list, tuple)) else size * factor
+        textfont = getattr(trace, "textfont", None)
+        if textfont is not None and textfont.size:
+            textfont.size = max(round(textfont.size * factor), minimum)
+    for annotation in fig.layout.annotations:
+        if annotation.font and annotation.font.size:
+            annotation.font.size = max(round(annotation.font.size * factor), minimum)
+    if fig.layout.legend.font.size:
+        fig.layout.legend.font.size = max(round(fig.layout.legend.font.size * factor), minimum)
+    for axis in ("xaxis", "yaxis"):
+        layout_axis = fig.layout[axis]
+        layout_axis.tickfont.size = max(round((layout_axis.tickfont.size or 14) * factor), minimum)
+    base = fig.layout.font.size or 14
+    fig.layout.font.size = max(round(base * factor), minimum)
+
+
+BRIEFING_FACTOR = 24 / 14  # body text at least 24 px on a 1920×1080 projector
+
+
+def scale_for_briefing(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` with projector-size type (24 px body text) and a taller plot."""
+    big = go.Figure(fig)
+    scale_text(big, BRIEFING_FACTOR, 20)
+    if big.layout.title.font.size is None:
+        big.layout.title.font.size = 34
+    big.layout.height = int((big.layout.height or 600) * 1.25)
+    margin = big.layout.margin
+    for side in ("t", "b", "l"):
+        if margin[side] is not None:
+            margin[side] = int(margin[side] * BRIEFING_FACTOR)
+    return big

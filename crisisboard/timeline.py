@@ -25,7 +25,7 @@ from crisisboard import schema
 from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
 from crisisboard.links import plain
-from crisisboard.style import apply_style
+from crisisboard.style import add_footer, apply_style
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 SYMBOLS = {
@@ -149,6 +149,7 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     """
     rows = claims[claims["metric"] == metric]
     marks = statement_marks(rows)
+    hovers = {mark.statement_id: mark_hover(mark) for mark in marks}
     fig = go.Figure()
 
     # vague claims: a pale bar over the order of magnitude
@@ -159,7 +160,7 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
             if row["qualifier"] != "vague" or row["tier"] != tier:
                 continue
             low, high = VAGUE_SPANS[row["vague_term"]]
-            x, hover = _x(row, x_mode), mark_hover(mark)
+            x, hover = _x(row, x_mode), hovers[mark.statement_id]
             layer.add(x, low, hover, mark.claim_id)
             layer.add(x, high, hover, mark.claim_id)
             layer.add(None, None)
@@ -178,7 +179,7 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
             row = mark.claim
             if row["tier"] != tier or row["qualifier"] == "vague":
                 continue
-            x, hover = _x(row, x_mode), mark_hover(mark)
+            x, hover = _x(row, x_mode), hovers[mark.statement_id]
             low, high = row["value_low"], row["value_high"]
             if row["qualifier"] == "between":
                 solid.add(x, float(low), hover, mark.claim_id)
@@ -223,27 +224,24 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
                                  line=dict(color="#333333", width=1.5), name=f"Official series: {claimant}",
                                  hoverinfo="skip", legendgroup="official"))
 
-    # the marks: one point per statement at its stated figure (or bound)
+    # the marks: one point per statement at its stated figure (or bound); symbol = claimant type
     for tier in TIERS:
-        for claimant_type, symbol in SYMBOLS.items():
-            layer = _Layer.empty()
-            for mark in marks:
-                row = mark.claim
-                if row["tier"] != tier or row["claimant_type"] != claimant_type or row["qualifier"] == "vague":
-                    continue
-                y = row["value_low"] if row["qualifier"] != "up_to" and row["qualifier"] != "fewer_than" \
-                    else row["value_high"]
-                if row["qualifier"] == "between":
-                    continue  # drawn as its bar
-                layer.add(_x(row, x_mode), float(y), mark_hover(mark), mark.claim_id)
-            if layer.x:
-                fig.add_trace(go.Scatter(
-                    x=layer.x, y=layer.y, mode="markers", showlegend=False,
-                    name=f"{TIER_LABELS[tier]} · {schema.CLAIMANT_TYPE_LABELS[claimant_type]}",
-                    marker=dict(symbol=symbol, size=12, color=TIER_COLOURS[tier],
-                                line=dict(color="white" if not symbol.endswith("open") else TIER_COLOURS[tier],
-                                          width=1 if not symbol.endswith("open") else 2)),
-                    hovertext=layer.hover, customdata=layer.ids, hovertemplate="%{hovertext}<extra></extra>"))
+        layer, symbols = _Layer.empty(), []
+        for mark in marks:
+            row = mark.claim
+            if row["tier"] != tier or row["qualifier"] in ("vague", "between"):
+                continue  # vague figures and ranges are drawn as their bars
+            y = row["value_high"] if row["qualifier"] in ("up_to", "fewer_than") else row["value_low"]
+            layer.add(_x(row, x_mode), float(y), hovers[mark.statement_id], mark.claim_id)
+            symbols.append(SYMBOLS[row["claimant_type"]])
+        if layer.x:
+            hollow = [symbol.endswith("open") for symbol in symbols]
+            fig.add_trace(go.Scatter(
+                x=layer.x, y=layer.y, mode="markers", showlegend=False, name=f"{TIER_LABELS[tier]} · marks",
+                marker=dict(symbol=symbols, size=12, color=TIER_COLOURS[tier],
+                            line=dict(color=[TIER_COLOURS[tier] if h else "white" for h in hollow],
+                                      width=[2 if h else 1 for h in hollow])),
+                hovertext=layer.hover, customdata=layer.ids, hovertemplate="%{hovertext}<extra></extra>"))
 
     _legend(fig, rows)
     if incidents is not None and not incidents.empty:
@@ -305,6 +303,4 @@ def _layout(fig: go.Figure, rows: pd.DataFrame, metric: str, x_mode: str, log_y:
         legend=dict(groupclick="toggleitem", font=dict(size=12), tracegroupgap=12),
         height=640, margin=dict(l=70, r=20, t=80, b=110), hovermode="closest", hoverlabel=dict(align="left"),
     )
-    fig.add_annotation(text=attribution.wrapped(limit=8, width=150), xref="paper", yref="paper", x=0, y=0,
-                       yshift=-60, xanchor="left", yanchor="top", showarrow=False, align="left",
-                       font=dict(size=11, color="#444"))
+    add_footer(fig, attribution.wrapped(limit=8, width=150), yshift=-60)

@@ -12,7 +12,7 @@ from crisisboard import schema
 from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
 from crisisboard.links import plain
-from crisisboard.style import apply_style
+from crisisboard.style import add_footer, apply_style
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS
 
 DEFAULT_FACTOR = 3.0
@@ -123,7 +123,7 @@ def contest(claims: pd.DataFrame, metric: str, day: pd.Timestamp, factor: float 
                    ClaimRef.from_row(lowest), ClaimRef.from_row(highest))
 
 
-def _wrap(text: str, width: int = 130) -> str:
+def _wrap(text: str, width: int = 110) -> str:
     import textwrap
 
     return "<br>".join(textwrap.wrap(text, width))
@@ -169,7 +169,5 @@ def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timest
         height=max(360, 70 * len(entries) + 240), margin=dict(l=160, r=30, t=150, b=100),
     )
     if attribution is not None:
-        fig.add_annotation(text=attribution.wrapped(limit=8, width=150), xref="paper", yref="paper", x=0, y=0,
-                           yshift=-50, xanchor="left", yanchor="top", showarrow=False, align="left",
-                           font=dict(size=11, color="#444"))
+        add_footer(fig, attribution.wrapped(limit=8, width=150), yshift=-50)
     return apply_style(fig)

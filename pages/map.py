@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from crisisboard.app_state import map_figure, page_footer, page_frame, url_choice
+from crisisboard.app_state import export_controls, page_footer, page_frame, url_choice, view_figure
 from crisisboard.maps import DEFAULT_VIEW, VIEWS, claims_by_place_markdown
+from crisisboard.views import ViewSpec
 
 frame = page_frame("Map: where it happened, where people fled")
-view = url_choice("View", list(VIEWS), "view", DEFAULT_VIEW, format_func=lambda key: VIEWS[key].label)
-st.plotly_chart(map_figure(frame, view), theme=None,
+map_view = url_choice("View", list(VIEWS), "view", DEFAULT_VIEW, format_func=lambda key: VIEWS[key].label)
+view = view_figure(frame, ViewSpec("map", map_view=map_view))
+st.plotly_chart(view.figure, theme=None,
                 config={"scrollZoom": True, "displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
+export_controls(frame, view)
 st.caption("Drag to pan, scroll to zoom, double-click to reset. Press ▶ Play to step through the days. "
            "Claims about a whole region, a country or the border are listed on the badges at the top left "
            "and outlined with a dashed line; they are never drawn as a point. The border line is today's "

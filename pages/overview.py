@@ -2,15 +2,18 @@
 
 import streamlit as st
 
-from crisisboard.app_state import page_footer, page_frame
-from crisisboard.overview import build_overview_figure, summarise_metrics
+from crisisboard.app_state import export_controls, page_footer, page_frame, view_figure
+from crisisboard.overview import summarise_metrics
+from crisisboard.views import ViewSpec
 
 frame = page_frame("Overview: what was claimed, by whom")
 summaries = summarise_metrics(frame.claims)
 if not summaries:
     st.info("No claims match the filters. Widen them in the sidebar.")
 else:
-    st.plotly_chart(build_overview_figure(frame.claims), theme=None, config={"displaylogo": False})
+    view = view_figure(frame, ViewSpec("overview"))
+    st.plotly_chart(view.figure, theme=None, config={"displaylogo": False})
+    export_controls(frame, view)
     for summary in summaries:
         with st.container(border=True):
             st.subheader(summary.label)

@@ -3,10 +3,12 @@
 import streamlit as st
 
 from crisisboard import schema
-from crisisboard.app_state import page_footer, page_frame, selected_ids, url_choice, url_select, url_toggle
+from crisisboard.app_state import (export_controls, page_footer, page_frame, selected_ids, url_choice, url_select,
+                                   url_toggle, view_figure)
 from crisisboard.claimcard import claim_card_markdown
 from crisisboard.claims_table import claims_csv, claims_table
-from crisisboard.timeline import X_MODES, build_timeline_figure, claim_and_carriers, metric_options
+from crisisboard.timeline import X_MODES, claim_and_carriers, metric_options
+from crisisboard.views import ViewSpec
 
 frame = page_frame("Timeline: how the figures evolved")
 metrics = metric_options(frame.claims)
@@ -22,9 +24,11 @@ else:
         log_y = url_toggle("Log scale", "log", True, help="Figures from 1 to 100,000 on one chart need it.")
     with strip:
         show_incidents = url_toggle("Incidents", "incidents", True, help="Dated events on a strip below.")
-    figure = build_timeline_figure(frame.claims, frame.incidents if show_incidents else None, metric, x_mode, log_y)
-    event = st.plotly_chart(figure, theme=None, on_select="rerun", selection_mode="points", key="timeline_chart",
-                            config={"displaylogo": False})
+    view = view_figure(frame, ViewSpec("timeline", metric=metric, x_mode=x_mode, log_y=log_y,
+                                       incidents=show_incidents))
+    event = st.plotly_chart(view.figure, theme=None, on_select="rerun", selection_mode="points",
+                            key="timeline_chart", config={"displaylogo": False})
+    export_controls(frame, view)
     chosen = selected_ids(event)
     found = claim_and_carriers(frame.claims, chosen[0]) if chosen else None
     if found:
@@ -32,7 +36,7 @@ else:
             st.markdown(claim_card_markdown(*found))
     else:
         st.caption("Click a mark to open its card: the quote, the grade and links to the release.")
-    rows = frame.claims[frame.claims["metric"] == metric]
+    rows = view.claims
     with st.expander(f"The {len(rows)} claims behind this chart", expanded=False):
         st.dataframe(claims_table(rows), hide_index=True,
                      column_config={"URL": st.column_config.LinkColumn("URL", display_text="open release")})

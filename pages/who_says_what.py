@@ -4,9 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from crisisboard import schema
-from crisisboard.app_state import page_footer, page_frame, url_date, url_number, url_select
+from crisisboard.app_state import (export_controls, page_footer, page_frame, url_date, url_number, url_select,
+                                   view_figure)
 from crisisboard.timeline import metric_options
-from crisisboard.whosays import DEFAULT_FACTOR, build_who_says_what_figure, contest, day_bounds, latest_by_claimant_type
+from crisisboard.views import ViewSpec
+from crisisboard.whosays import DEFAULT_FACTOR, day_bounds
 
 frame = page_frame("Who says what")
 metrics = metric_options(frame.claims)
@@ -22,11 +24,11 @@ else:
         day = pd.Timestamp(url_date("As of", "day", default.date(), first.date(), last.date()))
     with factor_col:
         factor = url_number("Contested when apart by more than ×", "factor", DEFAULT_FACTOR, 1.1, 0.5)
-    result = contest(frame.claims, metric, day, factor=factor)
+    view = view_figure(frame, ViewSpec("who-says-what", metric=metric, day=f"{day:%Y-%m-%d}", factor=factor))
+    result = view.details["contest"]
     (st.error if result.contested else st.info)(result.sentence())
-    entries = latest_by_claimant_type(frame.claims, metric, day)
-    st.plotly_chart(build_who_says_what_figure(entries, metric, day, result), theme=None,
-                    config={"displaylogo": False})
-    for entry in entries:
+    st.plotly_chart(view.figure, theme=None, config={"displaylogo": False})
+    export_controls(frame, view)
+    for entry in view.details["entries"]:
         st.markdown(f"- **{entry.category}**: {entry.ref.markdown()}")
 page_footer(frame)

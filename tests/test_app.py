@@ -30,11 +30,13 @@ def app(page: str = "dashboard.py") -> AppTest:
     return AppTest.from_file(str(PROJECT / page), default_timeout=TIMEOUT)
 
 
-def test_every_page_file_is_routed() -> None:
+def test_every_page_file_is_routed_under_its_own_name() -> None:
     routed = (PROJECT / "dashboard.py").read_text(encoding="utf-8")
     on_disk = {f"pages/{p.name}" for p in (PROJECT / "pages").glob("*.py")}
     assert on_disk == set(PAGES)
-    assert all(f'"{page}"' in routed for page in on_disk)
+    for page in on_disk:
+        # the URL path must equal the file's name: Streamlit resolves a first visit by file name
+        assert f'st.Page("{page}", ' in routed and f'url_path="{page[6:-3]}"' in routed, page
 
 
 @pytest.mark.parametrize("page,title", PAGES.items())
@@ -123,3 +125,24 @@ def test_sources_page_can_list_only_the_releases_behind_the_claims_shown() -> No
     at.toggle(key="sources_only_shown").set_value(True).run()
     text = "\n".join(m.value for m in at.markdown)
     assert "Fixture release one" in text and "Fixture wire story" not in text
+
+
+def _chart_layouts(at: AppTest) -> list[dict]:
+    import json
+
+    return [json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart")]
+
+
+def test_briefing_mode_from_the_link_enlarges_type_and_offers_a_way_out() -> None:
+    at = app("pages/overview.py")
+    at.query_params["briefing"] = "1"
+    at.query_params["tier"] = "high"
+    at.run()
+    assert not at.exception
+    assert at.sidebar.toggle(key="toggle_briefing").value is True
+    assert _chart_layouts(at)[0]["font"]["size"] >= 24
+    leave = [m.value for m in at.markdown if m.value.startswith("[Leave briefing mode]")]
+    assert leave and "briefing=0" in leave[0] and "tier=high" in leave[0]
+    normal = app("pages/overview.py").run()
+    assert _chart_layouts(normal)[0].get("font", {}).get("size", 14) < 24
+    assert not [m for m in normal.markdown if m.value.startswith("[Leave briefing mode]")]

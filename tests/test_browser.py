@@ -149,3 +149,33 @@ def test_hostile_text_never_runs_in_the_browser(tmp_path: Path, page) -> None:  
         page.goto(base + "/sources", wait_until="domcontentloaded")
         page.get_by_text("<script>alert").first.wait_for(timeout=30_000)  # shown as text
     assert dialogs == []
+
+
+def test_export_button_downloads_the_chart_as_png(server: str, page) -> None:  # noqa: ANN001
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{server}/timeline?chart=killed", wait_until="domcontentloaded")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    page.get_by_text("Export this chart (PNG, SVG, PDF)").click()
+    button = page.get_by_role("button", name="Download PNG")
+    button.wait_for(timeout=30_000)
+    with page.expect_download(timeout=90_000) as info:
+        button.click()
+    path = info.value.path()
+    data = Path(path).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and info.value.suggested_filename.endswith(".png")
+
+
+def test_briefing_mode_steps_to_the_next_page_with_the_arrow_key(server: str, page) -> None:  # noqa: ANN001
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{server}/overview?briefing=1&tier=high", wait_until="domcontentloaded")
+    page.get_by_text("Leave briefing mode").wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    assert not page.locator('section[data-testid="stSidebar"]').is_visible()
+    for _ in range(3):  # scroll to the chart(s), then past the last one to the next page
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(600)
+        if "/timeline" in page.url:
+            break
+    page.wait_for_url("**/timeline?**", timeout=30_000)
+    assert "briefing=1" in page.url and "tier=high" in page.url
+    page.get_by_role("heading", name="Timeline: how the figures evolved").wait_for(timeout=30_000)

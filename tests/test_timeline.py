@@ -46,8 +46,8 @@ def test_at_least_is_a_point_with_an_open_end_upwards(claims: pd.DataFrame) -> N
     assert stem.line.dash == "dot" and stem.y[0] == 300 and stem.y[1] > 300
     arrow = _traces(fig, "open upwards (low)")[0]
     assert arrow.marker.symbol == "triangle-up-open" and arrow.customdata == ("fx-02",)
-    point = [t for t in fig.data if t.name == "Low (D–E or 4–5) · Local official"][0]
-    assert list(point.y) == [300.0]
+    point = [t for t in fig.data if t.name == "Low (D–E or 4–5) · marks"][0]
+    assert list(point.y) == [300.0] and point.marker.symbol == ("triangle-up",)  # local official
 
 
 def test_up_to_opens_downwards(claims: pd.DataFrame) -> None:
@@ -61,13 +61,14 @@ def test_a_vague_figure_is_a_pale_span_not_a_point(claims: pd.DataFrame) -> None
     fig = build_timeline_figure(claims, None, "displaced_total")
     span = _traces(fig, "vague (unjudged)")[0]
     assert [y for y in span.y if y is not None] == [1000, 9999] and span.opacity < 0.5
-    assert not [t for t in fig.data if t.mode == "markers" and _drawn(t) and "Eyewitness" in (t.name or "")]
+    assert not [t for t in fig.data if t.mode == "markers" and _drawn(t) and (t.name or "").endswith("· marks")]
 
 
 def test_colour_is_the_tier(claims: pd.DataFrame) -> None:
     fig = build_timeline_figure(claims, None, "killed")
-    high = [t for t in fig.data if t.name == "High (A–B / 1–2) · Government"][0]
+    high = [t for t in fig.data if t.name == "High (A–B / 1–2) · marks"][0]
     assert high.marker.color == TIER_COLOURS["high"] and sorted(high.y) == [40.0, 90.0]
+    assert set(high.marker.symbol) == {"circle"}  # government
 
 
 def test_a_statement_in_several_texts_is_one_mark_listing_every_carrier(dataset_copy: Path) -> None:
@@ -77,7 +78,7 @@ def test_a_statement_in_several_texts_is_one_mark_listing_every_carrier(dataset_
     marks = statement_marks(claims[claims["metric"] == "killed"])
     assert len(marks) == 2
     fig = build_timeline_figure(claims, None, "killed")
-    hover = [h for t in fig.data if t.name == "High (A–B / 1–2) · Government" for h in t.hovertext][0]
+    hover = [h for t in fig.data if t.name == "High (A–B / 1–2) · marks" for h in t.hovertext][0]
     assert "carried by 2 texts" in hover and "Fixture NGO" in hover and "Fixture Wire" in hover
 
 
