@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import os
+import shutil
 import io
 import struct
 import subprocess
@@ -173,3 +175,15 @@ def test_cli_export_fails_clearly(tmp_path: Path) -> None:
                              "-o", str(tmp_path / "y.png")], capture_output=True, text=True, cwd=PROJECT, env=env,
                             timeout=120)
     assert result.returncode == 3 and "apt-get install chromium" in result.stderr
+
+
+@needs_chromium
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None,
+                    reason="needs root and unshare(1) to cut the network off")
+def test_export_works_with_no_network_at_all(tmp_path: Path) -> None:
+    out = tmp_path / "offline.svg"
+    result = subprocess.run(["unshare", "-n", sys.executable, "-m", "crisisboard", "export", "--data-dir", str(VALID),
+                             "--view", "map", "--map-view", "osh", "--format", "svg", "--preset", "square",
+                             "-o", str(out)], capture_output=True, text=True, cwd=PROJECT, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "OpenStreetMap contributors" in out.read_text(encoding="utf-8")
