@@ -1,0 +1,180 @@
+"""Saving a reviewed release into data/: validated first, appended atomically, nothing ever lost.
+
+:func:`append_release` holds an exclusive lock on ``DATA_DIR/.crisisboard.lock`` (``flock``: it
+excludes other threads *and* other server processes), re-reads the files under the lock, refuses
+claims that the dataset already holds (same source and quote), validates the whole dataset as it
+would be after the save, keeps a timestamped backup of every file it is about to replace, and
+replaces each file with ``os.replace`` (atomic on POSIX). Two saves at the same moment are
+serialised; the second one sees the first one's rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from crisisboard import schema
+from crisisboard.validate import Problem, validate_dataset
+
+LOCK_NAME = ".crisisboard.lock"
+BACKUP_DIR = "backups"
+LOCK_TIMEOUT_S = 30.0
+
+
+class SaveError(ValueError):
+    """Nothing was written; `problems` says why (file, line, field, rule)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        self.problems = problems or []
+        super().__init__(message + ("".join(f"\n{p}" for p in self.problems[:20])))
+
+
+@dataclass
+class SaveReport:
+    source_id: str
+    source_added: bool
+    claim_ids: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # quotes already in the dataset for this source
+    backups: list[Path] = field(default_factory=list)
+
+    def sentence(self) -> str:
+        parts = [f"{len(self.claim_ids)} claim(s) written to claims.csv for source {self.source_id}"]
+        if self.source_added:
+            parts.append("the source was added to sources.csv")
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} duplicate(s) refused (same source and quote already saved)")
+        if self.backups:
+            parts.append("backups: " + ", ".join(p.name for p in self.backups))
+        return "; ".join(parts) + "."
+
+
+class _Lock:
+    """An exclusive advisory lock on a file in the data folder, with a timeout."""
+
+    def __init__(self, data_dir: Path, timeout: float = LOCK_TIMEOUT_S):
+        self.path = data_dir / LOCK_NAME
+        self.timeout = timeout
+
+    def __enter__(self) -> "_Lock":
+        self.handle = open(self.path, "a+")  # noqa: SIM115 - closed in __exit__
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.handle.close()
+                    raise SaveError(f"another save is holding {self.path} for more than {self.timeout:g} s; "
+                                    "try again") from None
+                time.sleep(0.05)
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({column: row.get(column, "") or "" for column in columns})
+    return out.getvalue()
+
+
+def _normalise(text: str) -> str:
+    return schema.normalise_space(text).lower()
+
+
+def new_claim_id(source_id: str, quote: str, metric: str, taken: set[str]) -> str:
+    """A stable id from the source, quote and metric (``c-`` and 10 hex digits), unique in `taken`."""
+    digest = hashlib.sha256(f"{source_id}\n{_normalise(quote)}\n{metric}".encode()).hexdigest()
+    for width in range(10, 40, 2):
+        claim_id = f"c-{digest[:width]}"
+        if claim_id not in taken:
+            return claim_id
+    raise SaveError("could not make a unique claim_id")  # pragma: no cover - 2^-160
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+def append_release(data_dir: Path | str, source: dict[str, str], claims: list[dict[str, str]],
+                   today: date | None = None) -> SaveReport:
+    """Append one source (unless a source with its URL is already there) and its claims.
+
+    `claims` rows use the claims.csv columns; `claim_id` and `source_id` are filled in here.
+
+    Raises
+    ------
+    SaveError
+        When the dataset would break a rule, or when the lock cannot be had; nothing is written.
+    """
+    data_dir = Path(data_dir)
+    sources_path, claims_path = data_dir / "sources.csv", data_dir / "claims.csv"
+    with _Lock(data_dir):
+        source_columns, source_rows = _read_rows(sources_path)
+        claim_columns, claim_rows = _read_rows(claims_path)
+        by_url = {row["url"].strip(): row["source_id"] for row in source_rows}
+        source_id = by_url.get(source.get("url", "").strip()) or source.get("source_id", "")
+        source_added = source_id not in {row["source_id"] for row in source_rows}
+        if source_added:
+            source_rows.append({**source, "source_id": source_id})
+        saved_quotes = {_normalise(row["quote"]) for row in claim_rows if row["source_id"] == source_id}
+        taken = {row["claim_id"] for row in claim_rows}
+        report = SaveReport(source_id=source_id, source_added=source_added)
+        for claim in claims:
+            quote = claim.get("quote", "")
+            if _normalise(quote) in saved_quotes:
+                report.duplicates.append(quote)
+                continue
+            claim_id = new_claim_id(source_id, quote, claim.get("metric", ""), taken)
+            taken.add(claim_id)
+            saved_quotes.add(_normalise(quote))
+            claim_rows.append({**claim, "claim_id": claim_id, "source_id": source_id})
+            report.claim_ids.append(claim_id)
+        if not report.claim_ids and not source_added:
+            return report
+        new_texts = {"sources.csv": _csv_text(source_columns, source_rows),
+                     "claims.csv": _csv_text(claim_columns, claim_rows)}
+        with tempfile.TemporaryDirectory() as check_dir:
+            for name in schema.FILES:
+                if name in new_texts:
+                    Path(check_dir, name).write_text(new_texts[name], encoding="utf-8")
+                elif (data_dir / name).exists():
+                    shutil.copy2(data_dir / name, Path(check_dir, name))
+            problems = validate_dataset(Path(check_dir), today).problems
+        if problems:
+            raise SaveError("nothing was saved: the data would break these rules", problems)
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        backup_dir = data_dir / BACKUP_DIR
+        backup_dir.mkdir(exist_ok=True)
+        for name in ("sources.csv", "claims.csv"):
+            backup = backup_dir / f"{Path(name).stem}-{stamp}.csv"
+            shutil.copy2(data_dir / name, backup)
+            report.backups.append(backup)
+        _atomic_write(sources_path, new_texts["sources.csv"])
+        _atomic_write(claims_path, new_texts["claims.csv"])
+        return report
