@@ -1,0 +1,52 @@
+"""Turning an upload into text and the review table into claims.csv rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from crisisboard.intake import (MAX_UPLOAD_BYTES, IntakeError, accepted_claims, html_to_text, read_upload,
+                                source_row, statement_id_for)
+
+
+def test_html_upload_becomes_visible_text_only() -> None:
+    page = (b"<html><head><style>p{}</style><script>alert(1)</script></head><body><h1>Title</h1>"
+            b"<p>At least 40 people were killed.</p><p>Fixture &amp; more</p></body></html>")
+    text, warnings = read_upload("release.html", page)
+    assert text == "Title\n\nAt least 40 people were killed.\n\nFixture & more" and warnings == []
+    assert "alert" not in html_to_text(page.decode())
+
+
+def test_uploads_are_limited_and_typed() -> None:
+    with pytest.raises(IntakeError, match="the limit is 2 MB"):
+        read_upload("big.txt", b"x" * (MAX_UPLOAD_BYTES + 1))
+    with pytest.raises(IntakeError, match="only .txt and .html"):
+        read_upload("claims.xlsx", b"PK\x03\x04")
+    with pytest.raises(IntakeError, match="empty"):
+        read_upload("empty.txt", b"  \n")
+
+
+def test_a_legacy_encoding_is_read_with_a_warning() -> None:
+    text, warnings = read_upload("ru.txt", "Погибли 138 человек".encode("cp1251"))
+    assert text == "Погибли 138 человек" and "not UTF-8" in warnings[0]
+
+
+def test_only_ticked_rows_become_claims_with_a_statement_id() -> None:
+    table = pd.DataFrame([
+        {"accept": True, "quote": "at least 40 killed", "figure_text": "at least 40", "metric": "killed", "low": "40",
+         "high": "", "qualifier": "at_least", "as_of": "2010-06-12", "claimant": "Fixture Ministry"},
+        {"accept": False, "quote": "hundreds fled", "figure_text": "hundreds", "metric": "displaced_total"},
+    ])
+    rows = accepted_claims(table)
+    assert len(rows) == 1 and rows[0]["low"] == "40" and "claim_id" not in rows[0]
+    assert rows[0]["statement_id"] == "st-fixture-ministry-killed-40-20100612"
+    assert statement_id_for({"metric": "killed", "vague_term": "hundreds"}) == "st-unknown-killed-hundreds"
+
+
+def test_source_row_has_a_slug_id() -> None:
+    row = source_row(" https://example.org/x ", "Fixture Paper", "media", "A Title!", date(2010, 6, 16), "exact",
+                     "EN", "")
+    assert row["source_id"] == "fixture-paper-2010-06-16-a-title" and row["url"] == "https://example.org/x"
+    assert row["language"] == "en"
