@@ -60,12 +60,29 @@ def _load(data_dir: str, version: str) -> Dataset:
     return load_dataset(Path(data_dir))
 
 
+@st.cache_resource
+def _last_valid() -> dict[str, Dataset]:
+    """The last dataset that passed validation, per data folder, for this process."""
+    return {}
+
+
 def _dataset_or_error_page() -> Dataset:
+    """The data (reloaded whenever its files change); if the files on disk turn invalid, the last
+    valid version with a banner; an error page when there never was a valid version."""
     data_dir = data_dir_from_env()
     version = dataset_version(data_dir) if data_dir.is_dir() else "missing"
     try:
-        return _load(str(data_dir), version)
+        dataset = _load(str(data_dir), version)
+        _last_valid()[str(data_dir)] = dataset
+        return dataset
     except DataValidationError as error:
+        previous = _last_valid().get(str(data_dir))
+        if previous is not None:
+            st.warning(f"The data in `{data_dir}` changed on disk and now breaks {len(error.problems)} rule(s). "
+                       f"Still showing the last valid version ({previous.version}) until the files are fixed.")
+            with st.expander("What is wrong with the new files"):
+                st.code("\n".join(str(problem) for problem in error.problems), language=None)
+            return previous
         st.title("The data could not be loaded")
         st.error(f"{len(error.problems)} problem(s) in `{data_dir}`: nothing is shown until they are fixed. "
                  "Each line names the file, the line number (the header is line 1), the field and the rule.")

@@ -146,3 +146,21 @@ def test_briefing_mode_from_the_link_enlarges_type_and_offers_a_way_out() -> Non
     normal = app("pages/overview.py").run()
     assert _chart_layouts(normal)[0].get("font", {}).get("size", 14) < 24
     assert not [m for m in normal.markdown if m.value.startswith("[Leave briefing mode]")]
+
+
+def test_a_data_file_changed_on_disk_is_picked_up_and_an_invalid_one_keeps_the_last_valid_data(
+        dataset_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRISISBOARD_DATA", str(dataset_copy))
+    at = app("pages/overview.py").run()
+    assert "**40**, Fixture Ministry" in "\n".join(m.value for m in at.markdown)
+    set_cell(dataset_copy, "claims.csv", 0, "figure_text", "forty")
+    set_cell(dataset_copy, "claims.csv", 0, "quote", "the ministry said forty people were killed")
+    at.run()  # a valid edit: picked up without a restart
+    assert not at.warning and "**forty \\(40\\)**, Fixture Ministry" in "\n".join(m.value for m in at.markdown)
+    set_cell(dataset_copy, "claims.csv", 3, "low", "6000")  # now invalid
+    at.run()
+    assert not at.exception
+    assert any("changed on disk and now breaks 1 rule(s)" in w.value for w in at.warning)
+    assert [t.value for t in at.title] == ["Overview: what was claimed, by whom"]
+    assert "**forty \\(40\\)**, Fixture Ministry" in "\n".join(m.value for m in at.markdown)  # last valid data
+    assert "claims.csv:5: low: must be <= high" in at.code[0].value
