@@ -3,6 +3,9 @@
 validate [DATA_DIR]   check a dataset; one line per problem, exit 1 if any
 summary [DATA_DIR]    print the data summary (Markdown); --write updates data/README.md
 export ...            a chart as PNG/SVG/PDF, or --pack for a briefing ZIP, without a browser
+synth --claims N --out DIR   a valid synthetic dataset for scale tests
+extract FILE ...      candidate claims found in release texts, as CSV or JSON
+evaluate              precision and recall of extract against the reviewed labels in tests/eval
 """
 
 from __future__ import annotations
@@ -111,6 +114,64 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from crisisboard.synth import write_synthetic
+
+    if args.claims < 1:
+        print("--claims must be at least 1", file=sys.stderr)
+        return 2
+    counts = write_synthetic(Path(args.out), args.claims, args.seed)
+    print(f"wrote {counts['claims']:,} claims from {counts['sources']:,} sources to {args.out}")
+    return 0
+
+
+EXTRACT_COLUMNS = ("file", "quote", "figure_text", "metric", "population", "low", "high", "qualifier", "vague_term",
+                   "as_of", "as_of_precision", "place_id", "claimant", "claimant_type", "status_in_text", "why")
+
+
+def _extract(args: argparse.Namespace) -> int:
+    import csv
+    import json
+    from datetime import date
+
+    from crisisboard.extract import extract_candidates, parse_release, read_places
+
+    try:
+        published_override = date.fromisoformat(args.published) if args.published else None
+    except ValueError:
+        print(f"--published must be YYYY-MM-DD, not {args.published!r}", file=sys.stderr)
+        return 2
+    places = read_places()
+    rows = []
+    status = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            print(f"{name}: cannot read ({error.strerror})", file=sys.stderr)
+            status = 1
+            continue
+        text = raw.decode("utf-8", errors="replace")
+        if "\ufffd" in text:
+            print(f"{name}: not valid UTF-8; undecodable bytes were replaced", file=sys.stderr)
+        release = parse_release(text)
+        candidates, warnings = extract_candidates(text, published_override or release.published, places)
+        for warning in warnings:
+            print(f"{name}: {warning}", file=sys.stderr)
+        for candidate in candidates:
+            row = {column: getattr(candidate, column, "") for column in EXTRACT_COLUMNS if column != "file"}
+            rows.append({"file": name, **{k: ("" if v is None else v) for k, v in row.items()}})
+    if args.format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(EXTRACT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crisisboard", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -153,6 +214,23 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--data-dir", help="dataset folder (default: $CRISISBOARD_DATA or data/)")
     export.add_argument("-o", "--output", required=True, help="the file to write")
     export.set_defaults(run=_export)
+
+    synth = commands.add_parser("synth", help="write a synthetic dataset of N valid claims (for scale tests)")
+    synth.add_argument("--claims", type=int, required=True)
+    synth.add_argument("--out", required=True)
+    synth.add_argument("--seed", type=int, default=2010)
+    synth.set_defaults(run=_synth)
+
+    extract = commands.add_parser("extract", help="propose candidate claims from release texts (to stdout)")
+    extract.add_argument("files", nargs="+", help="text files (URL:/TITLE:/PUBLISHER:/DATE: header lines are used)")
+    extract.add_argument("--published", help="publication date YYYY-MM-DD (default: the file's DATE: line)")
+    extract.add_argument("--format", choices=("csv", "json"), default="csv")
+    extract.set_defaults(run=_extract)
+
+    evaluate = commands.add_parser("evaluate", help="score the extractor against labelled claims",
+                                   add_help=False)
+    evaluate.add_argument("rest", nargs=argparse.REMAINDER)
+    evaluate.set_defaults(run=lambda args: __import__("crisisboard.evaluate", fromlist=["main"]).main(args.rest))
     return parser
 
 

@@ -1,0 +1,96 @@
+"""Synthetic datasets for scale tests: ``python -m crisisboard synth --claims N --out DIR``.
+
+Every row is plainly synthetic (publishers "Synthetic publisher …", URLs on example.org, quotes
+that say "(synthetic)"), valid under every rule of data/README.md, with a realistic spread of
+metrics, dates, places, grades, qualifiers and relays. The places are the real gazetteer, so the
+maps draw them. Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from crisisboard import schema
+
+METRIC_WEIGHTS = {"killed": 30, "injured": 15, "hospitalized": 2, "missing": 1, "displaced_internal": 5,
+                  "displaced_total": 12, "affected": 5, "refugees_uzbekistan": 14, "refugees_at_border": 4,
+                  "refugees_returned": 3, "refugees_remaining": 2, "detained": 1, "buildings_destroyed": 3,
+                  "buildings_damaged": 1, "buildings_damaged_or_destroyed": 2}
+SCALE = {"killed": 200, "injured": 1500, "hospitalized": 900, "missing": 50, "displaced_internal": 300_000,
+         "displaced_total": 400_000, "affected": 1_000_000, "refugees_uzbekistan": 100_000,
+         "refugees_at_border": 15_000, "refugees_returned": 70_000, "refugees_remaining": 15_000, "detained": 300,
+         "buildings_destroyed": 1_800, "buildings_damaged": 2_000, "buildings_damaged_or_destroyed": 1_900}
+CLAIMANTS = [("Synthetic ministry", "government", "B", "official"), ("Synthetic UN agency", "un_agency", "B", "estimate"),
+             ("Synthetic NGO", "ngo", "B", "not_stated"), ("Synthetic council", "local_official", "C", "unconfirmed"),
+             ("Synthetic wire", "media", "C", "reported"), ("unknown", "unknown", "F", "reported"),
+             ("Synthetic commission", "commission", "B", "official")]
+QUALIFIERS = [("exact", 40), ("about", 20), ("at_least", 12), ("more_than", 10), ("up_to", 6), ("between", 6),
+              ("fewer_than", 1), ("vague", 5)]
+
+
+def _figure(rng: random.Random, metric: str, qualifier: str) -> tuple[str, str, str, str]:
+    """(figure_text, low, high, vague_term) for a qualifier, as data/README.md's table wants them."""
+    value = max(1, int(SCALE[metric] * rng.lognormvariate(0, 0.6)))
+    if qualifier == "vague":
+        term = rng.choice(schema.VAGUE_TERMS)
+        return term.replace("_", " "), "", "", term
+    if qualifier == "between":
+        return f"between {value:,} and {value * 2:,}", str(value), str(value * 2), ""
+    words = {"exact": "", "about": "about ", "at_least": "at least ", "more_than": "more than ", "up_to": "up to ",
+             "fewer_than": "fewer than "}[qualifier]
+    low = "" if qualifier in ("up_to", "fewer_than") else str(value)
+    high = "" if qualifier in ("at_least", "more_than") else str(value)
+    return f"{words}{value:,}", low, high, ""
+
+
+def write_synthetic(out: Path, n_claims: int, seed: int = 2010, places_csv: Path | None = None) -> dict[str, int]:
+    """Write sources.csv, claims.csv, places.csv and incidents.csv of a synthetic dataset into `out`."""
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    places_csv = places_csv or Path(__file__).resolve().parent.parent / "data" / "places.csv"
+    (out / "places.csv").write_bytes(places_csv.read_bytes())
+    with places_csv.open(encoding="utf-8") as handle:
+        place_ids = [row["place_id"] for row in csv.DictReader(handle)]
+    n_sources = max(1, n_claims // 4)
+    start = date(2010, 6, 11)
+    with (out / "sources.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(schema.SOURCE_COLUMNS)
+        for i in range(n_sources):
+            day = start + timedelta(days=int(rng.expovariate(1 / 10)) % 300)
+            writer.writerow([f"syn-s{i}", f"Synthetic publisher {i % 97}", rng.choice(schema.PUBLISHER_TYPES),
+                             f"Synthetic release {i}", f"https://example.org/synthetic/{i}", "", day.isoformat(),
+                             rng.choice(("exact", "exact", "inferred")), "en", "", "synthetic row"])
+    metrics, weights = zip(*METRIC_WEIGHTS.items())
+    qualifiers, q_weights = zip(*QUALIFIERS)
+    with (out / "claims.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(schema.CLAIM_COLUMNS)
+        for i in range(n_claims):
+            if i % 3 == 0:  # a new statement, relayed by about three texts (same metric and claimant)
+                metric = rng.choices(metrics, weights)[0]
+                claimant, claimant_type, reliability, status = rng.choice(CLAIMANTS)
+                credibility = str(rng.choice((1, 2, 2, 2, 3, 3, 4, 5, 6)))
+            qualifier = rng.choices(qualifiers, q_weights)[0]
+            figure, low, high, vague = _figure(rng, metric, qualifier)
+            as_of = start + timedelta(days=int(rng.expovariate(1 / 8)) % 50)
+            source = rng.randrange(n_sources)
+            statement = f"st-syn-{i // 3}"
+            writer.writerow([
+                f"syn-c{i}", f"syn-s{source}", statement,
+                f"(synthetic) {claimant} said {figure} {metric.replace('_', ' ')}", figure, metric,
+                rng.choice(("all", "all", "all", "uzbek", "civilians")), low, high, qualifier, vague,
+                as_of.isoformat(), rng.choice(schema.AS_OF_PRECISION), rng.choice(place_ids), claimant, claimant_type,
+                rng.choice(("", "", "Synthetic wire", "Synthetic wire > Synthetic paper")), status,
+                rng.choice(schema.CLAIM_KINDS), reliability, credibility, "synthetic grade", ""])
+    with (out / "incidents.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(schema.INCIDENT_COLUMNS)
+        for i in range(max(5, n_claims // 1000)):
+            day = start + timedelta(days=rng.randrange(50))
+            writer.writerow([f"i-syn-{i}", day.isoformat(), "", "exact", rng.choice(place_ids),
+                             rng.choice(schema.INCIDENT_KINDS), f"Synthetic incident {i}.", f"syn-s{i % n_sources}"])
+    return {"claims": n_claims, "sources": n_sources}
