@@ -198,9 +198,14 @@ INCIDENT_ROW_RULES = (
 
 # --- schemas ------------------------------------------------------------------------------
 
-def _col(*checks: pa.Check, required: bool = True, unique: bool = False) -> pa.Column:
-    """A text column; `required` means every cell must be non-empty."""
-    all_checks = list(checks)
+FORMULA_START = ("=", "+", "@")
+NOT_A_FORMULA = None  # built below, once cell_check exists
+
+
+def _col(*checks: pa.Check, required: bool = True, unique: bool = False, text: bool = False) -> pa.Column:
+    """A column of strings; `required`: every cell non-empty; `text`: free text, which must not
+    start like a spreadsheet formula."""
+    all_checks = list(checks) + ([NOT_A_FORMULA] if text else [])
     if required:
         all_checks.insert(0, pa.Check(lambda s: s.str.len() > 0, name="required", error="must not be empty"))
     return pa.Column(str, checks=all_checks, unique=unique, nullable=False, required=True)
@@ -238,6 +243,8 @@ def refers_to(ids: frozenset[str] | None, target: str) -> list[pa.Check]:
 
 
 SLUG = matches(SLUG_RE, "slug", "must be a slug (a-z, 0-9, _ and -, at most 64 characters)")
+NOT_A_FORMULA = cell_check(lambda s: ~s.str.startswith(FORMULA_START), "formula",
+                           "must not start with =, + or @ (a spreadsheet would run it as a formula)")
 
 
 def whole_number(optional: bool = False) -> pa.Check:
@@ -274,16 +281,16 @@ class Context:
 def source_schema(ctx: Context) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "source_id": _col(SLUG, unique=True),
-        "publisher": _col(),
+        "publisher": _col(text=True),
         "publisher_type": _col(one_of(PUBLISHER_TYPES)),
-        "title": _col(),
+        "title": _col(text=True),
         "url": _col(url_check()),
         "archive_url": _col(url_check(optional=True), required=False),
         "published": _col(date_check(ctx.today)),
         "published_precision": _col(one_of(PRECISION_PUBLISHED)),
         "language": _col(matches(LANG_RE, "language", "must be a two-letter ISO 639-1 code")),
         "corpus_file": _col(required=False),
-        "notes": _col(required=False),
+        "notes": _col(required=False, text=True),
     }, strict=False, name="sources.csv")
 
 
@@ -294,8 +301,8 @@ def claim_schema(ctx: Context) -> pa.DataFrameSchema:
         "claim_id": _col(SLUG, unique=True),
         "source_id": _col(*refers_to(ctx.source_ids, "source_id of sources.csv")),
         "statement_id": _col(SLUG),
-        "quote": _col(quote_len),
-        "figure_text": _col(),
+        "quote": _col(quote_len, text=True),
+        "figure_text": _col(text=True),
         "metric": _col(one_of(METRICS)),
         "population": _col(one_of(POPULATIONS)),
         "low": _col(whole_number(optional=True), required=False),
@@ -305,22 +312,22 @@ def claim_schema(ctx: Context) -> pa.DataFrameSchema:
         "as_of": _col(date_check(ctx.today, with_time=True)),
         "as_of_precision": _col(one_of(AS_OF_PRECISION)),
         "place_id": _col(*refers_to(ctx.place_ids, "place_id of places.csv")),
-        "claimant": _col(),
+        "claimant": _col(text=True),
         "claimant_type": _col(one_of(CLAIMANT_TYPES)),
-        "relayed_by": _col(required=False),
+        "relayed_by": _col(required=False, text=True),
         "status_in_text": _col(one_of(STATUSES)),
         "claim_kind": _col(one_of(CLAIM_KINDS)),
         "source_reliability": _col(one_of(RELIABILITY)),
         "info_credibility": _col(one_of(CREDIBILITY)),
-        "grade_rationale": _col(),
-        "notes": _col(required=False),
+        "grade_rationale": _col(text=True),
+        "notes": _col(required=False, text=True),
     }, checks=[rule.check() for rule in CLAIM_ROW_RULES], strict=False, name="claims.csv")
 
 
 def place_schema(ctx: Context) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "place_id": _col(SLUG, unique=True),
-        "name": _col(),
+        "name": _col(text=True),
         "kind": _col(one_of(PLACE_KINDS)),
         "country": _col(one_of(COUNTRIES)),
         "admin1": _col(required=False),
@@ -328,7 +335,7 @@ def place_schema(ctx: Context) -> pa.DataFrameSchema:
         "lon": _col(in_range(-180, 180)),
         "precision": _col(one_of(PLACE_PRECISION)),
         "geonames_id": _col(whole_number(optional=True), required=False),
-        "coord_source": _col(),
+        "coord_source": _col(text=True),
     }, strict=False, name="places.csv")
 
 
@@ -344,7 +351,7 @@ def incident_schema(ctx: Context) -> pa.DataFrameSchema:
         "date_precision": _col(one_of(AS_OF_PRECISION)),
         "place_id": _col(*refers_to(ctx.place_ids, "place_id of places.csv")),
         "kind": _col(one_of(INCIDENT_KINDS)),
-        "summary": _col(),
+        "summary": _col(text=True),
         "source_ids": _col(cell_check(per_cell(sources_resolve), "reference",
                                       "must list source_ids of sources.csv, separated by ';'")),
     }, checks=[rule.check() for rule in INCIDENT_ROW_RULES], strict=False, name="incidents.csv")

@@ -14,7 +14,7 @@ from conftest import VALID, set_cell
 
 SCRIPT_TITLE = '<script>alert("title")</script><img src=x onerror=alert("img")> Fixture release one'
 MARKDOWN_QUOTE = "[click here](javascript:alert('quote')) the ministry said 40 people were killed"
-FORMULA_NOTES = '=HYPERLINK("http://evil.example/","open me")'
+FORMULA_NOTES = '-2+3+cmd|" /C calc"!A0'  # starts with -, which validation allows: downloads neutralise it
 HTML_PUBLISHER = "<b onmouseover=alert('pub')>Fixture NGO</b> **bold** _em_"
 
 

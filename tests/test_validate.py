@@ -55,6 +55,9 @@ CELL_RULES = [
     ("incidents.csv", 0, "date_end", "2010-06-01", "date_end", "must be >= date_start"),
     ("incidents.csv", 1, "source_ids", "fx-ngo-1;ghost", "source_ids", "must list source_ids of sources.csv"),
     ("incidents.csv", 0, "kind", "riot", "kind", "must be one of violence"),
+    ("claims.csv", 0, "notes", '=HYPERLINK("http://evil.example")', "notes", "must not start with =, + or @"),
+    ("sources.csv", 0, "title", "@SUM(A1:A9)", "title", "must not start with =, + or @"),
+    ("incidents.csv", 0, "summary", "+cmd|' /C calc'!A0", "summary", "must not start with =, + or @"),
 ]
 
 
