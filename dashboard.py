@@ -11,6 +11,7 @@ PAGES = [
     st.Page("pages/who_says_what.py", title="Who says what", url_path="who_says_what"),
     st.Page("pages/map.py", title="Map", url_path="map"),
     st.Page("pages/sources.py", title="Sources", url_path="sources"),
+    st.Page("pages/add_release.py", title="Add a release", url_path="add_release"),
 ]
 
 st.navigation(PAGES).run()

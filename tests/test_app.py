@@ -16,6 +16,7 @@ PAGES = {
     "pages/who_says_what.py": "Who says what",
     "pages/map.py": "Map: where it happened, where people fled",
     "pages/sources.py": "Sources: every release behind the figures",
+    "pages/add_release.py": "Add a release",
 }
 TIMEOUT = 60
 
@@ -164,3 +165,31 @@ def test_a_data_file_changed_on_disk_is_picked_up_and_an_invalid_one_keeps_the_l
     assert [t.value for t in at.title] == ["Overview: what was claimed, by whom"]
     assert "**forty \\(40\\)**, Fixture Ministry" in "\n".join(m.value for m in at.markdown)  # last valid data
     assert "claims.csv:5: low: must be <= high" in at.code[0].value
+
+
+RELEASE = """URL: https://example.org/fixture-release
+TITLE: Fixture clashes
+PUBLISHER: Fixture Wire
+DATE: 2010-06-13
+
+Officials said at least 40 people were killed and more than 300 injured in Fixture City A by Saturday.
+"""
+
+
+def test_add_a_release_page_proposes_claims_and_will_not_save_unticked_rows(dataset_copy: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRISISBOARD_DATA", str(dataset_copy))
+    before = (dataset_copy / "claims.csv").read_bytes()
+    at = app("pages/add_release.py").run()
+    assert any("Paste or upload a release" in i.value for i in at.info)
+    at.text_area(key="release_text").set_value(RELEASE).run()
+    assert not at.exception
+    assert at.text_input(key="meta_url").value == "https://example.org/fixture-release"
+    assert at.text_input(key="meta_publisher").value == "Fixture Wire"
+    import re
+
+    found = re.search(r"(\d+) candidates", " ".join(c.value for c in at.caption))
+    assert found and int(found.group(1)) >= 2  # the killed and the injured figures
+    at.button(key="save_release").click().run()
+    assert any("Tick at least one claim" in w.value for w in at.warning)
+    assert (dataset_copy / "claims.csv").read_bytes() == before

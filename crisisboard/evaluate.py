@@ -1,0 +1,277 @@
+"""Score crisisboard.extract against reviewed labels of the shared corpus.
+
+    python -m crisisboard.evaluate [--labels tests/eval/reviewed_labels.csv] [--corpus ../shared/sources]
+                                   [--reference ../shared/sources/CLAIMS-REFERENCE.md] [--per-file]
+
+Scoring is per file with set matching (duplicates in a file collapse), summed over files (micro):
+precision/recall/F1 of (metric, low, high) and of (metric, low, high, qualifier). Candidates in
+the header lines (URL/TITLE/PUBLISHER/DATE) and in curator notes ("[PARTIAL: ...]", "[Language: ...]")
+are not scored: only the stored page text is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from crisisboard.extract import extract_candidates, parse_release, read_places
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LABELS = ROOT / "tests" / "eval" / "reviewed_labels.csv"
+DEFAULT_CORPUS = ROOT.parent / "shared" / "sources"
+LABEL_COLUMNS = ["file", "fragment", "metric", "low", "high", "qualifier", "note"]
+
+# reference metric -> our metric ("" = not modelled, dropped)
+METRIC_MAP = {
+    "killed": "killed", "injured": "injured", "hospitalized": "hospitalized", "missing": "missing",
+    "displaced_internal": "displaced_internal", "displaced_total": "displaced_total",
+    "refugees_uzbekistan": "refugees_uzbekistan", "refugees_at_border": "refugees_at_border",
+    "refugees_returned": "refugees_returned", "refugees_remaining_uzbekistan": "refugees_remaining",
+    "refugees_remaining": "refugees_remaining", "arrested_detained": "detained", "detained": "detained",
+    "buildings_destroyed": "buildings_destroyed", "buildings_damaged": "buildings_damaged",
+    "buildings_damaged_or_destroyed": "buildings_damaged_or_destroyed", "affected": "affected",
+    # not modelled (README "Not covered"): shares/percentages, judicial figures, burials
+    "killed_share_ethnic": "", "casualties_share_ethnic": "", "arrested_detained_share_ethnic": "",
+    "killed_by_ethnicity": "killed", "charged_murder": "", "prosecuted": "", "convicted": "", "buried": "",
+}
+
+_QUAL_RULES = [  # (regex on the reference's free-text qualifier, our qualifier)
+    (r"^between", "between"),
+    (r"^(?:hundreds of thousands|hundred of thousands|tens of thousands|thousands|hundreds|dozens|"
+     r"several (?:hundred|thousand|dozen)|many hundreds)", "vague"),
+    (r"^(?:at least|or more|a minimum)", "at_least"),
+    (r"^(?:more than|over|exceeded|upwards of|in excess of)", "more_than"),
+    (r"^(?:up to|as high as|could be|could reach|projection|as many as)", "up_to"),
+    (r"^(?:fewer than|less than|under)", "fewer_than"),
+    (r"^\(?(?:some|about|around|approximately|nearly|almost|estimated|estimate|close to|closer to|near\b|"
+     r"probably|planning figure|roughly)", "about"),
+    (r"^exact", "exact"),
+]
+_VAGUE_TERMS = [("hundreds of thousands", "hundreds_of_thousands"), ("hundred of thousands", "hundreds_of_thousands"),
+                ("tens of thousands", "tens_of_thousands"), ("thousand", "thousands"), ("hundred", "hundreds"),
+                ("dozen", "dozens")]
+
+
+def _int_or_none(value) -> int | None:
+    s = str(value if value is not None else "").strip().replace(",", "").replace(" ", "")
+    if not s or s.lower() in ("nan", "none"):
+        return None
+    if not re.fullmatch(r"\d+(?:\.0+)?", s):
+        raise ValueError(s)
+    return int(float(s))
+
+
+def map_qualifier(raw: str) -> str:
+    raw = (raw or "").strip().lower()
+    for rx, q in _QUAL_RULES:
+        if re.search(rx, raw):
+            return q
+    return ""
+
+
+def normalise_bounds(qualifier: str, low: int | None, high: int | None) -> tuple[int | None, int | None]:
+    """Bounds as the README's Qualifiers table has them."""
+    value = low if low is not None else high
+    if qualifier in ("exact", "about"):
+        return value, value
+    if qualifier in ("at_least", "more_than"):
+        return value, None
+    if qualifier in ("up_to", "fewer_than"):
+        return None, (high if high is not None else low)
+    if qualifier == "vague":
+        return None, None
+    return low, high
+
+
+def load_reference(path) -> pd.DataFrame:
+    """CLAIMS-REFERENCE.md table -> rows in our vocabulary (LABEL_COLUMNS + ref_id, ref_qualifier).
+
+    Rows whose metric we do not model, whose qualifier has no bound we can score ("several times
+    higher", "almost every house") or whose bounds are percentages are dropped.
+    """
+    rows = []
+    text = Path(path).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not re.match(r"^\|\s*\d+\s*\|", line):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 11:
+            continue
+        ref_id, file, fragment, metric, low, high, qual = cells[:7]
+        ours = METRIC_MAP.get(metric, "")
+        if not ours or "%" in low or "%" in high:
+            continue
+        q = map_qualifier(qual)
+        if not q:
+            continue
+        try:
+            lo, hi = _int_or_none(low), _int_or_none(high)
+        except ValueError:
+            continue
+        if q != "vague" and lo is None and hi is None:
+            continue
+        lo, hi = normalise_bounds(q, lo, hi)
+        rows.append({"ref_id": ref_id, "file": file, "fragment": fragment, "metric": ours,
+                     "low": lo, "high": hi, "qualifier": q, "ref_qualifier": qual, "note": ""})
+    df = pd.DataFrame(rows, columns=["ref_id"] + LABEL_COLUMNS + ["ref_qualifier"])
+    return _object_bounds(df)
+
+
+def _object_bounds(df: pd.DataFrame) -> pd.DataFrame:
+    """low/high as Python int or None (not float NaN)."""
+    for col in ("low", "high"):
+        df[col] = pd.Series([None if v is None or (isinstance(v, float) and pd.isna(v)) else int(v)
+                             for v in df[col]], index=df.index, dtype=object)
+    return df
+
+
+def read_labels(path) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for col in ("low", "high"):
+        df[col] = pd.Series([_int_or_none(v) for v in df[col]], index=df.index, dtype=object)
+    return _object_bounds(df)
+
+
+def _norm_ws(text: str) -> str:
+    trans = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                           "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+    return re.sub(r"\s+", " ", text.translate(trans)).strip()
+
+
+def _note_spans(text: str, body_start: int, title: str = "") -> list[tuple[int, int]]:
+    """Header and curator-note lines ("[PARTIAL: ...]") that are not page text, and lines of
+    the body that only repeat the TITLE (the headline: scored once, in the header, i.e. not)."""
+    spans = [(0, body_start)]
+    if title.strip():
+        t = _norm_ws(title)
+        for m in re.finditer(r"(?m)^[^\n]*$", text):
+            if m.start() >= body_start and _norm_ws(m.group(0)) == t:
+                spans.append((m.start(), m.end()))
+    for m in re.finditer(r"(?m)^\[[A-Z][^\n]*\]\s*$", text):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+_LANGS = {"russian": "ru", "macedonian": "mk", "arabic": "ar", "urdu": "ur", "french": "fr",
+          "italian": "it", "polish": "pl", "spanish": "es", "english": "en"}
+
+
+def _language(text: str) -> str:
+    """The corpus note "[Language: X]" when present, else the script (Cyrillic -> ru), else en."""
+    m = re.search(r"(?m)^\[Language:\s*([A-Za-z]+)", text)
+    if m:
+        return _LANGS.get(m.group(1).lower(), m.group(1).lower())
+    cyr = len(re.findall(r"[\u0400-\u04ff]", text))
+    lat = len(re.findall(r"[A-Za-z]", text))
+    return "ru" if cyr > lat else "en"
+
+
+def _key(metric, low, high, qual=None):
+    low = None if low is None or (isinstance(low, float) and pd.isna(low)) else int(low)
+    high = None if high is None or (isinstance(high, float) and pd.isna(high)) else int(high)
+    return (metric, low, high) if qual is None else (metric, low, high, qual)
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+            "tp": tp, "predicted": n_pred, "gold": n_gold}
+
+
+def evaluate(corpus_dir, labels_df: pd.DataFrame) -> dict:
+    corpus = Path(corpus_dir)
+    places = read_places()
+    totals = {"mlh": [0, 0, 0], "mlhq": [0, 0, 0]}
+    by_lang: dict[str, dict[str, list[int]]] = {}
+    per_file = {}
+    quotes_total = quotes_ok = 0
+    n_candidates = 0
+    missing_files = []
+    warnings_count = 0
+    for file, gold_rows in labels_df.groupby("file", sort=True):
+        path = corpus / file
+        if not path.exists():
+            missing_files.append(file)
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        rel = parse_release(text)
+        cands, warns = extract_candidates(text, rel.published, places)
+        warnings_count += len(warns)
+        skip = _note_spans(text, rel.body_start, rel.title)
+        cands = [c for c in cands if not any(s <= c.start < e for s, e in skip)]
+        n_candidates += len(cands)
+        norm_text = _norm_ws(text)
+        for c in cands:
+            quotes_total += 1
+            if c.quote == text[c.start:c.end] and _norm_ws(c.quote) in norm_text:
+                quotes_ok += 1
+        lang = _language(text)
+        pred1 = {_key(c.metric, c.low, c.high) for c in cands}
+        pred2 = {_key(c.metric, c.low, c.high, c.qualifier) for c in cands}
+        gold1 = {_key(r.metric, r.low, r.high) for r in gold_rows.itertuples()}
+        gold2 = {_key(r.metric, r.low, r.high, r.qualifier) for r in gold_rows.itertuples()}
+        for name, pred, gold in (("mlh", pred1, gold1), ("mlhq", pred2, gold2)):
+            tp = len(pred & gold)
+            for acc in (totals[name], by_lang.setdefault(lang, {"mlh": [0, 0, 0], "mlhq": [0, 0, 0]})[name]):
+                acc[0] += tp
+                acc[1] += len(pred)
+                acc[2] += len(gold)
+        per_file[file] = {"language": lang, "missed": sorted(map(str, gold1 - pred1)),
+                          "spurious": sorted(map(str, pred1 - gold1)), "tp": len(pred1 & gold1)}
+    return {
+        "metric_low_high": _prf(*totals["mlh"]),
+        "metric_low_high_qualifier": _prf(*totals["mlhq"]),
+        "quotes_verbatim": round(quotes_ok / quotes_total, 4) if quotes_total else 1.0,
+        "counts": {"files": len(per_file), "labels": int(len(labels_df)), "candidates": n_candidates,
+                   "quotes_checked": quotes_total, "quotes_verbatim": quotes_ok,
+                   "warnings": warnings_count, "missing_files": missing_files},
+        "by_language": {lang: {"metric_low_high": _prf(*v["mlh"]),
+                               "metric_low_high_qualifier": _prf(*v["mlhq"])} for lang, v in by_lang.items()},
+        "per_file": per_file,
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m crisisboard.evaluate", description=__doc__.splitlines()[0])
+    ap.add_argument("--labels", default=str(DEFAULT_LABELS))
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    ap.add_argument("--reference", default=None,
+                    help="score against CLAIMS-REFERENCE.md (mapped) instead of the reviewed labels")
+    ap.add_argument("--per-file", action="store_true", help="list misses and spurious candidates per file")
+    args = ap.parse_args(argv)
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        print(f"corpus folder not found: {corpus}", file=sys.stderr)
+        return 2
+    labels = load_reference(args.reference) if args.reference else read_labels(args.labels)
+    res = evaluate(corpus, labels)
+    print(f"labels: {res['counts']['labels']} rows in {res['counts']['files']} files; "
+          f"candidates: {res['counts']['candidates']}")
+    for name, title in (("metric_low_high", "(metric, low, high)"),
+                        ("metric_low_high_qualifier", "(metric, low, high, qualifier)")):
+        s = res[name]
+        print(f"{title:34s} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} "
+              f"(tp {s['tp']}, predicted {s['predicted']}, gold {s['gold']})")
+    print(f"quotes verbatim: {res['quotes_verbatim']:.3f} "
+          f"({res['counts']['quotes_verbatim']}/{res['counts']['quotes_checked']})")
+    for lang, v in sorted(res["by_language"].items()):
+        s = v["metric_low_high"]
+        print(f"  [{lang}] (metric, low, high) P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} "
+              f"(tp {s['tp']}, predicted {s['predicted']}, gold {s['gold']})")
+    if res["counts"]["missing_files"]:
+        print("files not in corpus:", ", ".join(res["counts"]["missing_files"]))
+    if args.per_file:
+        for f, d in res["per_file"].items():
+            if d["missed"] or d["spurious"]:
+                print(f"{f}\n   missed:   {d['missed']}\n   spurious: {d['spurious']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
