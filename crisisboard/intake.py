@@ -82,6 +82,7 @@ def read_upload(name: str, data: bytes) -> tuple[str, list[str]]:
     return text, warnings
 
 
+UNGRADED = "Not yet graded: F6 (cannot be judged) until an officer grades it."
 EDITOR_COLUMNS = ("accept", "quote", "figure_text", "metric", "population", "low", "high", "qualifier",
                   "vague_term", "as_of", "as_of_precision", "place_id", "claimant", "claimant_type", "relayed_by",
                   "status_in_text", "claim_kind", "source_reliability", "info_credibility", "grade_rationale",
@@ -96,10 +97,10 @@ def candidates_frame(candidates: list, default_grade: tuple[str, str] = ("F", "6
             "accept": False, "quote": c.quote, "figure_text": c.figure_text, "metric": c.metric,
             "population": c.population, "low": "" if c.low is None else str(c.low),
             "high": "" if c.high is None else str(c.high), "qualifier": c.qualifier, "vague_term": c.vague_term,
-            "as_of": c.as_of, "as_of_precision": c.as_of_precision, "place_id": c.place_id, "claimant": c.claimant,
+            "as_of": c.as_of, "as_of_precision": c.as_of_precision, "place_id": c.place_id, "claimant": c.claimant or "unknown",
             "claimant_type": c.claimant_type, "relayed_by": "", "status_in_text": c.status_in_text,
             "claim_kind": "cumulative", "source_reliability": default_grade[0], "info_credibility": default_grade[1],
-            "grade_rationale": "", "notes": "", "why": c.why,
+            "grade_rationale": UNGRADED, "notes": "", "why": c.why,
         })
     return pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))
 

@@ -91,7 +91,7 @@ else:
             try:
                 report = append_release(frame.dataset.data_dir, source, chosen)
             except SaveError as error:
-                st.error("Nothing was saved. " + str(error).split("\n")[0])
+                st.error(str(error).split("\n")[0].capitalize() + ":")
                 st.code("\n".join(str(p) for p in error.problems), language=None)
             else:
                 st.success(report.sentence())
