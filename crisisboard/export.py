@@ -322,7 +322,7 @@ def build_pack(views: list[ViewFigure], contexts: list[ExportContext],
             figures = [prepare_figure(view, context, "slide") for view, context, _ in batch]
             images = render_many([(figure, fmt, "slide") for figure in figures for fmt in ("png", "svg")])
             for (_, _, name), png, svg in zip(batch, images[0::2], images[1::2]):
-                pack.writestr(f"{name}.png", png)
+                pack.writestr(f"{name}.png", png, compress_type=zipfile.ZIP_STORED)  # PNG is compressed already
                 pack.writestr(f"{name}.svg", svg)
             done += 2 * len(batch)
         progress(done / steps, "Writing the claims and sources")
