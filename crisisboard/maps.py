@@ -238,12 +238,13 @@ def _wrap(text: str, width: int = 60) -> str:
 
 
 def _surroundings(view: MapView):  # noqa: ANN202 - shapely box
-    """The view and one view's width and height around it: what panning may reveal.
+    """The view and half a view's width and height around it: what panning a little may reveal.
 
-    Geometry beyond it is cut, which keeps the Osh view's figure a fraction of the border view's."""
+    Geometry beyond it is cut, which keeps figures (and exports) small: a wider area is a view of
+    its own, not a pan away."""
     from shapely.geometry import box
 
-    width, height = view.lon[1] - view.lon[0], view.lat[1] - view.lat[0]
+    width, height = (view.lon[1] - view.lon[0]) / 2, (view.lat[1] - view.lat[0]) / 2
     return box(view.lon[0] - width, view.lat[0] - height, view.lon[1] + width, view.lat[1] + height)
 
 
