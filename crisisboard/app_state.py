@@ -188,7 +188,7 @@ def _leave_legacy_multipage_mode() -> None:
         st.rerun()
 
 
-BRIEFING_PAGES = ("overview", "timeline", "who_says_what", "map")
+BRIEFING_PAGES = ("", "timeline", "who_says_what", "map")  # "": the default page (Overview) lives at the root
 BRIEFING_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
@@ -221,7 +221,7 @@ if (!doc.__crisisboardKeys) {
       charts[next].scrollIntoView({behavior: "smooth", block: "start"});
       return;
     }
-    const here = loc.pathname.split("/").filter(Boolean).pop() || pages[0];  // "/" is the first page
+    const here = loc.pathname.split("/").filter(Boolean).pop() || "";  // "" is the root: the first page
     const i = pages.indexOf(here), j = forward ? i + 1 : i - 1;
     if (i >= 0 && j >= 0 && j < pages.length) loc.assign("/" + pages[j] + loc.search);
   });

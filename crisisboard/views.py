@@ -16,8 +16,9 @@ from crisisboard.filters import Filters, apply_date_filter_to_incidents, apply_f
 from crisisboard.load import Dataset
 
 VIEWS = ("overview", "timeline", "who-says-what", "map")
-# URL paths equal the page files' names, so a first visit that Streamlit resolves the old way still finds them
-PATHS = {"overview": "overview", "timeline": "timeline", "who-says-what": "who_says_what", "map": "map"}
+# URL paths equal the page files' names, so a first visit that Streamlit resolves the old way still finds them;
+# the default page (Overview) is served at the root only
+PATHS = {"overview": "", "timeline": "timeline", "who-says-what": "who_says_what", "map": "map"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class ViewFigure:
 def view_url(base_url: str, filters: Filters, spec: ViewSpec) -> str:
     """The app URL that reproduces this view: page path, filters and the chart's own settings."""
     query = urlencode({**to_query_params(filters), **spec.params()})
-    return f"{base_url.rstrip('/')}/{PATHS[spec.view]}" + (f"?{query}" if query else "")
+    path = f"{base_url.rstrip('/')}/{PATHS[spec.view]}".rstrip("/") or base_url
+    return path + ("/" if not PATHS[spec.view] else "") + (f"?{query}" if query else "")
 
 
 def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: object | None = None) -> ViewFigure:
