@@ -31,17 +31,25 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_or_report(data_dir_arg: str | None, doing: str):  # noqa: ANN202 - Dataset | None
+    """The validated dataset, or None after printing its problems to stderr."""
+    data_dir = Path(data_dir_arg) if data_dir_arg else data_dir_from_env()
+    try:
+        return load_dataset(data_dir)
+    except DataValidationError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) in {data_dir}: fix them before {doing}", file=sys.stderr)
+        return None
+
+
 def _summary(args: argparse.Namespace) -> int:
     from crisisboard.summary import build_summary, write_summary
 
-    data_dir = Path(args.data_dir) if args.data_dir else data_dir_from_env()
-    try:
-        dataset = load_dataset(data_dir)
-    except DataValidationError as error:
-        for problem in error.problems:
-            print(problem)
-        print(f"{len(error.problems)} problem(s) in {data_dir}: fix them before summarising", file=sys.stderr)
+    dataset = _load_or_report(args.data_dir, "summarising")
+    if dataset is None:
         return 1
+    data_dir = dataset.data_dir
     summary = build_summary(dataset)
     if args.write:
         try:
@@ -58,16 +66,12 @@ def _summary(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from crisisboard.export import FORMATS, PRESETS, ExportContext, ExportUnavailable, build_pack, export_view
+    from crisisboard.export import ExportContext, ExportUnavailable, build_pack, export_view
     from crisisboard.filters import Filters, describe_filters
     from crisisboard.views import ViewSpec, build_view, pack_specs, view_url
 
-    data_dir = Path(args.data_dir) if args.data_dir else data_dir_from_env()
-    try:
-        dataset = load_dataset(data_dir)
-    except DataValidationError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+    dataset = _load_or_report(args.data_dir, "exporting")
+    if dataset is None:
         return 1
 
     def listed(value: str | None) -> tuple[str, ...]:
