@@ -38,9 +38,10 @@ def _table(counts: pd.Series, header: tuple[str, str]) -> list[str]:
 def build_summary(dataset: Dataset) -> str:
     """The summary as Markdown."""
     claims, sources = dataset.claims, dataset.sources
+    uncited = len(sources) - claims["source_id"].nunique()
     out = [f"{len(claims)} claims from {claims['source_id'].nunique()} sources "
-           f"({len(sources)} sources listed, the others cited by incidents only) "
-           f"({claims['statement_id'].nunique()} distinct statements), {len(dataset.incidents)} incidents, "
+           + (f"(and {uncited} more sources cited by incidents only) " if uncited else "")
+           + f"({claims['statement_id'].nunique()} distinct statements), {len(dataset.incidents)} incidents, "
            f"{len(dataset.places)} places. Dataset version {dataset.version}.", ""]
 
     out += ["**Claims by metric, with the span of `as_of` dates**", "",
