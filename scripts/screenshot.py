@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1600)
     parser.add_argument("--height", type=int, default=1000)
     parser.add_argument("--full", action="store_true", help="the whole page, not only the window")
+    parser.add_argument("--plots", type=int, default=1, help="wait until this many charts are drawn")
     parser.add_argument("--wait-for-text", default="Dataset version",
                         help="text that shows the page has finished drawing (default: the footer's)")
     args = parser.parse_args()
@@ -35,8 +36,8 @@ def main() -> None:
         page.goto(args.url, wait_until="domcontentloaded")
         page.locator("h1").first.wait_for(timeout=60_000)
         page.get_by_text(args.wait_for_text).first.wait_for(timeout=60_000)
-        for plot in page.locator(".js-plotly-plot").all():
-            plot.locator(".main-svg").first.wait_for(timeout=30_000)
+        page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {args.plots}",
+                               timeout=60_000)
         drawn = time.perf_counter() - start
         page.wait_for_timeout(1000)
         page.screenshot(path=args.out, full_page=args.full)
