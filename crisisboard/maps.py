@@ -45,6 +45,7 @@ POINT_PRECISION = 2  # places at precision 1–2 are points; coarser ones are dr
 COUNTRY_FILL = {"KGZ": "#f4f1ea", "UZB": "#e6edf3", "TJK": "#eeeeee"}
 AREA_OUTLINE = "#b07800"
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+MAX_POINTS = 1500
 MAX_HOVER_LINES = 12
 VAGUE_SIZE = {"dozens": 14, "hundreds": 20, "thousands": 26, "tens_of_thousands": 32, "hundreds_of_thousands": 38}
 
@@ -129,7 +130,10 @@ class _Prepared:
 def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame,
              shapes: dict[str, object], view: MapView) -> _Prepared:
     coords = places.set_index("place_id")[["lon", "lat", "name", "precision"]]
-    point_claims = claims[claims["place_id"].map(coords["precision"]).le(POINT_PRECISION)].copy()
+    point_claims = claims[claims["place_id"].map(coords["precision"]).le(POINT_PRECISION)]
+    if len(point_claims) > MAX_POINTS:  # a fixed sample: more markers than this cannot be told apart
+        point_claims = point_claims.sample(n=MAX_POINTS, random_state=2010)
+    point_claims = point_claims.copy()
     point_claims["lon"] = point_claims["place_id"].map(coords["lon"])
     point_claims["lat"] = point_claims["place_id"].map(coords["lat"])
     # Several claims at one point are packed around it in a sunflower spiral (about 11 px apart on a
@@ -379,6 +383,12 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
         )
     lat0 = math.radians(sum(view.lat) / 2)
     attribution = build_attribution(claims)
+    n_points = int(claims["place_id"].map(places.set_index("place_id")["precision"]).le(POINT_PRECISION).sum())
+    if n_points > MAX_POINTS:
+        fig.add_annotation(text=f"<b>Showing {MAX_POINTS:,} of {n_points:,} claims at towns</b> (a fixed sample); "
+                                "narrow the filters to see them all.", xref="paper", yref="paper", x=1, y=1,
+                           xanchor="right", yanchor="bottom", showarrow=False, font=dict(size=12, color="#7a2e00"),
+                           bgcolor="#fff3d6")
     height, top, bottom = 900, 80, (300 if animate else 200)
     below = 120 if animate else 10  # px from the plot's bottom edge to the attribution
     plot_height = height - top - bottom

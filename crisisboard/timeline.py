@@ -48,8 +48,8 @@ class Mark:
     """One statement on the chart, with every text that carried it."""
 
     statement_id: str
-    claim: pd.Series  # the representative row: the earliest-published carrier
-    carriers: pd.DataFrame
+    claim: dict  # the representative row (column -> value): the earliest-published carrier
+    carriers: list[tuple[str, str, str]]  # (publisher, published, figure_text) of every carrier, oldest first
 
     @property
     def claim_id(self) -> str:
@@ -64,11 +64,34 @@ def metric_options(claims: pd.DataFrame) -> list[str]:
 
 def statement_marks(claims: pd.DataFrame) -> list[Mark]:
     """Group claims into one mark per statement; the first-published carrier speaks for it."""
-    marks = []
     ordered = claims.sort_values(["published_ts", "claim_id"])
-    for statement_id, group in ordered.groupby("statement_id", sort=False):
-        marks.append(Mark(str(statement_id), group.iloc[0], group))
-    return marks
+    carriers: dict[str, list[tuple[str, str, str]]] = {}
+    for statement_id, publisher, published, figure_text in zip(
+            ordered["statement_id"], ordered["publisher"], ordered["published"], ordered["figure_text"]):
+        carriers.setdefault(statement_id, []).append((publisher, published, figure_text))
+    firsts = ordered.drop_duplicates("statement_id").to_dict(orient="records")  # one pass, not a take per row
+    return [Mark(str(row["statement_id"]), row, carriers[row["statement_id"]]) for row in firsts]
+
+
+MAX_MARKS = 1500  # more marks than this do not fit a screen: a sample is drawn, and the chart says so
+
+
+def limit_statements(rows: pd.DataFrame, limit: int = MAX_MARKS) -> tuple[pd.DataFrame, int]:
+    """At most `limit` statements of `rows`: every official one, the highest and lowest figures, and
+    a fixed sample of the rest (the same on every run). Returns the rows kept and the statement count."""
+    first = rows.sort_values(["published_ts", "claim_id"]).drop_duplicates("statement_id")
+    total = len(first)
+    if total <= limit:
+        return rows, total
+    keep = set(first.loc[first["is_official"], "statement_id"].head(limit // 3))
+    numeric = first[first["value_high"].notna()]
+    keep |= set(numeric.nlargest(limit // 20, "value_high")["statement_id"])
+    keep |= set(numeric.nsmallest(limit // 20, "value_low")["statement_id"])
+    rest = first[~first["statement_id"].isin(keep)]
+    room = max(limit - len(keep), 0)
+    if room and len(rest):
+        keep |= set(rest.sample(n=min(room, len(rest)), random_state=2010)["statement_id"])
+    return rows[rows["statement_id"].isin(keep)], total
 
 
 def claim_and_carriers(claims: pd.DataFrame, claim_id: str) -> tuple[pd.Series, pd.DataFrame] | None:
@@ -102,9 +125,9 @@ def mark_hover(mark: Mark) -> str:
     lines.append(f"“{plain(_wrap_quote(row['quote']))}”")
     if len(mark.carriers) > 1:
         lines.append(f"<i>carried by {len(mark.carriers)} texts (one statement, not independent confirmation):</i>")
-        for carrier in mark.carriers.itertuples():
-            differs = "" if carrier.figure_text == row["figure_text"] else f" — as “{plain(carrier.figure_text)}”"
-            lines.append(f"· {plain(carrier.publisher)[:50]}, {carrier.published}{differs}")
+        for publisher, published, figure_text in mark.carriers:
+            differs = "" if figure_text == row["figure_text"] else f" — as “{plain(figure_text)}”"
+            lines.append(f"· {plain(publisher)[:50]}, {published}{differs}")
     return "<br>".join(lines)
 
 
@@ -147,7 +170,8 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     log_y : a log scale for the figure axis
     date_range : the x range; by default the span of the marks, padded by a day
     """
-    rows = claims[claims["metric"] == metric]
+    all_rows = claims[claims["metric"] == metric]
+    rows, n_statements = limit_statements(all_rows)
     marks = statement_marks(rows)
     hovers = {mark.statement_id: mark_hover(mark) for mark in marks}
     fig = go.Figure()
@@ -247,6 +271,12 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     if incidents is not None and not incidents.empty:
         _incident_strip(fig, incidents)
     _layout(fig, rows, metric, x_mode, log_y, title, date_range, incidents is not None and not incidents.empty)
+    if len(marks) < n_statements:
+        fig.add_annotation(
+            text=f"<b>Showing {len(marks):,} of {n_statements:,} statements</b>: every official one, the highest and "
+                 "lowest figures and a fixed sample of the rest. Narrow the filters to see them all.",
+            xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom", showarrow=False,
+            font=dict(size=12, color="#7a2e00"), bgcolor="#fff3d6")
     return apply_style(fig)
 
 

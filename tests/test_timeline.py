@@ -170,3 +170,23 @@ def test_claims_csv_neutralises_formulas_and_hxl_has_hashtags(dataset_copy: Path
     assert "#meta+source" in hxl[1] and "#meta+url" in hxl[1] and "#adm1+name" in hxl[1] and len(hxl) == len(rows) + 1
     killed = claims[claims["metric"] == "killed"]
     assert hxl_tags(killed)[3:5] == ["#affected+killed+min", "#affected+killed+max"]
+
+
+def test_a_large_metric_is_sampled_and_the_chart_says_so(tmp_path: Path) -> None:
+    from crisisboard.synth import write_synthetic
+    from crisisboard.timeline import MAX_MARKS
+
+    write_synthetic(tmp_path, 15_000, seed=5)
+    claims = load_dataset(tmp_path).claims
+    killed = claims[claims["metric"] == "killed"]
+    statements = killed["statement_id"].nunique()
+    assert statements > MAX_MARKS
+    fig = build_timeline_figure(claims, None, "killed")
+    drawn = {c for t in fig.data for c in (t.customdata or ()) if c}
+    assert len(drawn) <= MAX_MARKS
+    notes = " ".join(a.text or "" for a in fig.layout.annotations)
+    assert f"of {statements:,} statements" in notes
+    official = killed.loc[killed["is_official"], "claim_id"]
+    top = killed.loc[killed["value_high"].astype(float).idxmax(), "statement_id"]
+    assert killed.loc[killed["claim_id"].isin(drawn), "statement_id"].eq(top).any()  # the highest is kept
+    assert not official.empty
