@@ -69,12 +69,9 @@ def build_attribution(claims: pd.DataFrame) -> Attribution:
     """The distinct releases carrying `claims`, ordered by how many of them each carries, then date."""
     if claims.empty:
         return Attribution(sources=(), n_claims=0)
+    columns = ["source_id", "publisher", "published", "published_precision", "title", "url"]
     counts = claims.groupby("source_id").size().rename("n")
-    first = claims.drop_duplicates("source_id").set_index("source_id")
-    table = first.join(counts).sort_values(["n", "published"], ascending=[False, True])
-    refs = tuple(
-        SourceRef(source_id=str(sid), publisher=str(row.publisher), published=str(row.published),
-                  published_precision=str(row.published_precision), title=str(row.title), url=str(row.url))
-        for sid, row in table.iterrows()
-    )
+    table = claims[columns].drop_duplicates("source_id").join(counts, on="source_id")
+    table = table.sort_values(["n", "published"], ascending=[False, True])
+    refs = tuple(SourceRef(*(str(value) for value in values)) for values in zip(*(table[c] for c in columns)))
     return Attribution(sources=refs, n_claims=len(claims))

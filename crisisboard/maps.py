@@ -12,7 +12,7 @@ point: the region is shaded and a labelled badge, kept inside the view, lists it
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -45,7 +45,7 @@ POINT_PRECISION = 2  # places at precision 1–2 are points; coarser ones are dr
 COUNTRY_FILL = {"KGZ": "#f4f1ea", "UZB": "#e6edf3", "TJK": "#eeeeee"}
 AREA_OUTLINE = "#b07800"
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-MAX_POINTS = 1500
+MAX_POINTS = 600  # claims at towns drawn at most; the figure (and each day's frame) stays small
 MAX_HOVER_LINES = 12
 VAGUE_SIZE = {"dozens": 14, "hundreds": 20, "thousands": 26, "tens_of_thousands": 32, "hundreds_of_thousands": 38}
 
@@ -122,9 +122,15 @@ class _Prepared:
     """Everything the day frames draw, computed once per figure."""
 
     points: pd.DataFrame  # one row per point claim: x, y, size, hover, tier, vague, as_of_day
-    regions: pd.DataFrame  # one row per region-level claim: place_id, line, as_of_ts, as_of_day
+    regions: pd.DataFrame  # the region-level claims, newest first
     anchors: dict[str, tuple[float, float]]  # badge position of each region-level place
     incidents: pd.DataFrame  # x, y, hover, start_ts
+    lines: dict = field(default_factory=dict)  # claim_id -> its hover line, written on first use
+
+    def line(self, row: pd.Series) -> str:
+        if row["claim_id"] not in self.lines:
+            self.lines[row["claim_id"]] = _region_line(row)
+        return self.lines[row["claim_id"]]
 
 
 def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame,
@@ -154,11 +160,9 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
 
     # every claim about an area gets a badge, outlined on the map where geo/ has its shape
     region_claims = claims[claims["place_id"].map(coords["precision"]).gt(POINT_PRECISION)]
-    regions = pd.DataFrame({
-        "place_id": region_claims["place_id"],
-        "line": [_region_line(row) for _, row in region_claims.iterrows()],
-        "as_of_ts": region_claims["as_of_ts"], "as_of_day": region_claims["as_of_day"],
-    })
+    # newest first, so that each day's hover takes the first lines known by then; a line is only
+    # written for the rows a hover shows (see _Prepared.line)
+    regions = region_claims.sort_values("as_of_ts", ascending=False)
     by_size = regions["place_id"].value_counts()
     anchors = _badge_column(sorted(by_size.index, key=lambda p: (-by_size[p], p)), view)
 
@@ -211,15 +215,15 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
                 hovertext=list(rows["hover"]), hovertemplate="%{hovertext}<extra></extra>",
             ))
     xs, ys, labels, hovers = [], [], [], []
-    for place_id, group in regions.groupby("place_id"):
+    for place_id, group in regions.groupby("place_id", sort=True):
         x, y = prepared.anchors[place_id]
         xs.append(x)
         ys.append(y)
         labels.append(f"{plain(names[place_id])}: {len(group)}")
-        lines = list(group.sort_values("as_of_ts", ascending=False)["line"])
-        hover = [f"<b>{plain(names[place_id])}</b>: {len(group)} claims about the whole area"] + lines[:MAX_HOVER_LINES]
-        if len(lines) > MAX_HOVER_LINES:
-            hover.append(f"… +{len(lines) - MAX_HOVER_LINES} more: filter by place to list them")
+        shown = [prepared.line(row) for _, row in group.head(MAX_HOVER_LINES).iterrows()]
+        hover = [f"<b>{plain(names[place_id])}</b>: {len(group)} claims about the whole area"] + shown
+        if len(group) > MAX_HOVER_LINES:
+            hover.append(f"… +{len(group) - MAX_HOVER_LINES} more: filter by place to list them")
         hovers.append("<br>".join(hover))
     traces.append(go.Scatter(
         x=xs, y=ys, mode="markers+text", text=labels, textposition="middle right", name="Claims about a whole area",
