@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -126,8 +127,9 @@ class _Prepared:
     anchors: dict[str, tuple[float, float]]  # badge position of each region-level place
     incidents: pd.DataFrame  # x, y, hover, start_ts
     lines: dict = field(default_factory=dict)  # claim_id -> its hover line, written on first use
+    by_place: dict = field(default_factory=dict)  # place_id -> (as_of days ascending, records newest first)
 
-    def line(self, row: pd.Series) -> str:
+    def line(self, row: dict) -> str:
         if row["claim_id"] not in self.lines:
             self.lines[row["claim_id"]] = _region_line(row)
         return self.lines[row["claim_id"]]
@@ -182,7 +184,9 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
             f"<b>{plain(row.date_start)}{plain(end)}</b> ({plain(row.kind.replace('_', ' '))})<br>"
             f"{plain(coords.at[row.place_id, 'name'])}<br>{_wrap(plain(row.summary))}")))
     prepared_incidents = pd.DataFrame(rows, columns=["x", "y", "start_ts", "hover"])
-    return _Prepared(points, regions, anchors, prepared_incidents)
+    by_place = {place_id: (group["as_of_day"].to_numpy()[::-1], group.to_dict(orient="records"))
+                for place_id, group in regions.groupby("place_id", sort=False)}
+    return _Prepared(points, regions, anchors, prepared_incidents, by_place=by_place)
 
 
 def _region_line(row: pd.Series) -> str:
@@ -192,21 +196,21 @@ def _region_line(row: pd.Series) -> str:
             f"({plain(row['as_of'][:10])}, {row['grade']})")
 
 
-def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestamp | None) -> list[go.Scatter]:
+def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestamp | None) -> list[dict]:
     """The traces that change with the day: point claims per tier, vague claims, region badges, incidents.
 
-    Always the same number of traces in the same order, as Plotly animation frames require.
+    Always the same number of traces in the same order, as Plotly animation frames require. Plain
+    dicts: the day frames skip Plotly's validation, which would otherwise dominate building the map.
     """
-    points, regions, incidents = prepared.points, prepared.regions, prepared.incidents
+    points, incidents = prepared.points, prepared.incidents
     if day is not None:
         points = points[points["as_of_day"] <= day]
-        regions = regions[regions["as_of_day"] <= day]
         incidents = incidents[incidents["start_ts"] <= day]
-    traces: list[go.Scatter] = []
+    traces: list[dict] = []
     for tier in TIERS:
         for vague in (False, True):
             rows = points[(points["tier"] == tier) & (points["vague"] == vague)]
-            traces.append(go.Scatter(
+            traces.append(dict(type="scatter", 
                 x=list(rows["x"]), y=list(rows["y"]), mode="markers", showlegend=False,
                 name=TIER_LABELS[tier] + (" (vague figure)" if vague else ""),
                 marker=dict(size=list(rows["size"]), color="rgba(0,0,0,0)" if vague else TIER_COLOURS[tier],
@@ -215,23 +219,27 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
                 hovertext=list(rows["hover"]), hovertemplate="%{hovertext}<extra></extra>",
             ))
     xs, ys, labels, hovers = [], [], [], []
-    for place_id, group in regions.groupby("place_id", sort=True):
+    for place_id, (days_ascending, newest_first) in sorted(prepared.by_place.items()):
+        known = len(newest_first) if day is None else int(np.searchsorted(days_ascending, day, side="right"))
+        if not known:
+            continue
+        latest = newest_first[len(newest_first) - known:]  # the rows known by `day`, newest first
         x, y = prepared.anchors[place_id]
         xs.append(x)
         ys.append(y)
-        labels.append(f"{plain(names[place_id])}: {len(group)}")
-        shown = [prepared.line(row) for _, row in group.head(MAX_HOVER_LINES).iterrows()]
-        hover = [f"<b>{plain(names[place_id])}</b>: {len(group)} claims about the whole area"] + shown
-        if len(group) > MAX_HOVER_LINES:
-            hover.append(f"… +{len(group) - MAX_HOVER_LINES} more: filter by place to list them")
+        labels.append(f"{plain(names[place_id])}: {known}")
+        shown = [prepared.line(record) for record in latest[:MAX_HOVER_LINES]]
+        hover = [f"<b>{plain(names[place_id])}</b>: {known} claims about the whole area"] + shown
+        if known > MAX_HOVER_LINES:
+            hover.append(f"… +{known - MAX_HOVER_LINES} more: filter by place to list them")
         hovers.append("<br>".join(hover))
-    traces.append(go.Scatter(
+    traces.append(dict(type="scatter", 
         x=xs, y=ys, mode="markers+text", text=labels, textposition="middle right", name="Claims about a whole area",
         textfont=dict(size=15, color="#5a3d00"), showlegend=False,
         marker=dict(symbol="square", size=16, color="#fff3d6", line=dict(color="#b07800", width=2)),
         hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>",
     ))
-    traces.append(go.Scatter(
+    traces.append(dict(type="scatter", 
         x=list(incidents["x"]), y=list(incidents["y"]), mode="markers", name="Incident (dated event)",
         showlegend=False, marker=dict(symbol="diamond", size=11, color="#222222", line=dict(color="white", width=1)),
         hovertext=list(incidents["hover"]), hovertemplate="%{hovertext}<extra></extra>",
@@ -349,27 +357,26 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
     prepared = _prepare(claims, incidents, places, shapes, view)
     names = dict(zip(places["place_id"], places["name"]))
     dynamic = _dynamic_traces(prepared, names, None)
-    fig = go.Figure(static + dynamic + [_town_labels(places)] + _legend_traces())
+    fig = go.Figure(static + [go.Scatter(trace) for trace in dynamic] + [_town_labels(places)] + _legend_traces())
     first_dynamic = len(static)
     dynamic_ids = list(range(first_dynamic, first_dynamic + len(dynamic)))
 
+    frames: list[dict] = []
     if animate:
         days = list(pd.date_range(DAY_FIRST, DAY_LAST, freq="D"))
         changes = set(claims["as_of_day"]) | set(incidents["start_ts"])
-        frames, steps, current = [], [], None
+        steps, current = [], None
         for day in days:
             if current is None or day in changes:  # a frame only where something changes
                 current = day.strftime("%Y-%m-%d")
-                frames.append(go.Frame(name=current, traces=dynamic_ids,
-                                       data=_dynamic_traces(prepared, names, day)))
+                frames.append(dict(name=current, traces=dynamic_ids, data=_dynamic_traces(prepared, names, day)))
             steps.append(dict(label=_day_label(day), method="animate",
                               args=[[current], dict(mode="immediate", frame=dict(duration=0, redraw=True),
                                                     transition=dict(duration=0))]))
-        frames.append(go.Frame(name="all", traces=dynamic_ids, data=dynamic))
+        frames.append(dict(name="all", traces=dynamic_ids, data=dynamic))
         steps.append(dict(label="all dates", method="animate",
                           args=[["all"], dict(mode="immediate", frame=dict(duration=0, redraw=True),
                                               transition=dict(duration=0))]))
-        fig.frames = frames
         fig.update_layout(
             sliders=[dict(active=len(steps) - 1, steps=steps, x=0.08, len=0.9, y=-0.02, yanchor="top",
                           currentvalue=dict(prefix="Claims as of ", font=dict(size=16), xanchor="right"),
@@ -407,4 +414,10 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
         dragmode="pan", hoverlabel=dict(align="left"),
     )
     add_footer(fig, f"{ATTRIBUTION}<br>{attribution.wrapped(limit=8, width=170)}", yshift=-below)
-    return apply_style(fig)
+    apply_style(fig)
+    if not frames:
+        return fig
+    # the frames were built as plain dicts: attach them without re-validating every trace of every day
+    spec = fig.to_dict()
+    spec["frames"] = frames
+    return go.Figure(spec, _validate=False)
