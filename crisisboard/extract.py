@@ -542,8 +542,7 @@ def _classify(text: str, a_start: int, a_end: int, lo: int, hi: int):
         kw = m.group("kw").lower()
         metric = {"kill": "killed", "disp": "displaced_total", "inju": "injured", "woun": "injured",
                   "upro": "displaced_total", "deta": "detained", "arre": "detained",
-                  "affe": "affected", "dest": "buildings", "dama": "buildings", "burn": "buildings", "burnt": "buildings",
-                  "deta": "detained", "arre": "detained"}[kw[:4]]
+                  "affe": "affected", "dest": "buildings", "dama": "buildings", "burn": "buildings"}[kw[:4]]
         if metric == "buildings":
             metric = _buildings_metric(left[-60:])
         metric = _refine(metric, right, left[-60:], 0)

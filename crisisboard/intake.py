@@ -4,7 +4,6 @@ and the editable table of candidate claims that the officer reviews before savin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
 

@@ -123,7 +123,6 @@ class _Prepared:
     """Everything the day frames draw, computed once per figure."""
 
     points: pd.DataFrame  # one row per point claim: x, y, size, hover, tier, vague, as_of_day
-    regions: pd.DataFrame  # the region-level claims, newest first
     anchors: dict[str, tuple[float, float]]  # badge position of each region-level place
     incidents: pd.DataFrame  # x, y, hover, start_ts
     lines: dict = field(default_factory=dict)  # claim_id -> its hover line, written on first use
@@ -186,7 +185,7 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
     prepared_incidents = pd.DataFrame(rows, columns=["x", "y", "start_ts", "hover"])
     by_place = {place_id: (group["as_of_day"].to_numpy()[::-1], group.to_dict(orient="records"))
                 for place_id, group in regions.groupby("place_id", sort=False)}
-    return _Prepared(points, regions, anchors, prepared_incidents, by_place=by_place)
+    return _Prepared(points, anchors, prepared_incidents, by_place=by_place)
 
 
 def _region_line(row: pd.Series) -> str:

@@ -9,7 +9,6 @@ import random
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from crisisboard.extract import (Candidate, Flag, Release, extract_candidates, parse_release,
