@@ -19,10 +19,10 @@ import pandas as pd
 import streamlit as st
 
 from crisisboard import schema
-from crisisboard.attribution import CAVEAT, DATA_LICENCE, build_attribution
-from crisisboard.filters import (PARAMS, Filters, apply_date_filter_to_incidents, apply_filters, describe_filters,
-                                 from_query_params, to_query_params, vocabulary_of)
+from crisisboard.attribution import CAVEAT, DATA_LICENCE
+from crisisboard.filters import PARAMS, Filters, describe_filters, from_query_params, to_query_params, vocabulary_of
 from crisisboard.load import DataValidationError, Dataset, data_dir_from_env, dataset_version, load_dataset
+from crisisboard.selection import Selection
 from crisisboard.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, TIER_LABELS, TIERS
 
 if TYPE_CHECKING:
@@ -45,19 +45,30 @@ class Frame:
 
     dataset: Dataset
     filters: Filters
-    claims: pd.DataFrame
+    selection: Selection  # shared between sessions: read it, never modify it
     filters_text: str
     briefing: bool = False
 
     @property
+    def claims(self) -> pd.DataFrame:
+        return self.selection.claims
+
+    @property
     def incidents(self) -> pd.DataFrame:
-        return apply_date_filter_to_incidents(self.dataset.incidents, self.filters)
+        return self.selection.incidents
 
 
 @st.cache_resource(show_spinner="Loading and validating the data…", max_entries=4)
 def _load(data_dir: str, version: str) -> Dataset:
     """Validated data, held once per process for each data version (the hash of the files)."""
     return load_dataset(Path(data_dir))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _selection(data_dir: str, version: str, filters: Filters) -> Selection:
+    """The claims that pass `filters` and what is derived from them, once per data version and filters
+    for the whole process (every session with the same filters shares it)."""
+    return Selection(_load(data_dir, version), filters)
 
 
 @st.cache_resource
@@ -93,8 +104,8 @@ def _dataset_or_error_page() -> Dataset:
         raise  # unreachable: st.stop() ends the run
 
 
-def _date_bounds(claims: pd.DataFrame) -> tuple[date, date]:
-    return claims["as_of_day"].min().date(), claims["as_of_day"].max().date()
+def _date_bounds(dataset: Dataset) -> tuple[date, date]:
+    return dataset.present.first_day, dataset.present.last_day
 
 
 def _restore_widgets(dataset: Dataset) -> None:
@@ -107,7 +118,7 @@ def _restore_widgets(dataset: Dataset) -> None:
     if KEY_STATE not in st.session_state:
         params = {key: st.query_params.get_all(key) for key in PARAMS if key in st.query_params}
         filters, warnings = from_query_params(params, vocabulary_of(dataset.places))
-        start, end = _date_bounds(dataset.claims)
+        start, end = _date_bounds(dataset)
         st.session_state[KEY_STATE] = {
             KEY_METRICS: list(filters.metrics),
             KEY_TIERS: list(filters.tiers),
@@ -126,10 +137,9 @@ def _remember(key: str) -> None:
 
 
 def _filter_widgets(dataset: Dataset) -> Filters:
-    claims, places = dataset.claims, dataset.places
-    start, end = _date_bounds(claims)
-    present_metrics = [m for m in schema.METRICS if m in set(claims["metric"])]
-    present_claimants = [c for c in schema.CLAIMANT_TYPES if c in set(claims["claimant_type"])]
+    places = dataset.places
+    start, end = _date_bounds(dataset)
+    present_metrics, present_claimants = list(dataset.present.metrics), list(dataset.present.claimant_types)
     place_names = dict(zip(places["place_id"], places["name"]))
     with st.sidebar:
         st.header("Filters")
@@ -261,16 +271,16 @@ def page_frame(title: str) -> Frame:
     st.title(title)
     for warning in st.session_state.get(KEY_WARNINGS, []):
         st.warning(warning)
-    claims = apply_filters(dataset.claims, filters)
+    selection = _selection(str(dataset.data_dir), dataset.version, filters)
     text = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
-    st.caption(f"Showing {len(claims)} of {len(dataset.claims)} claims · {text}")
-    return Frame(dataset=dataset, filters=filters, claims=claims, filters_text=text, briefing=briefing)
+    st.caption(f"Showing {len(selection.claims):,} of {len(dataset.claims):,} claims · {text}")
+    return Frame(dataset=dataset, filters=filters, selection=selection, filters_text=text, briefing=briefing)
 
 
 def page_footer(frame: Frame) -> None:
     """The attribution footer: the releases behind what the page shows, the caveat, licence and version."""
     briefing_pack_controls(frame)
-    attribution = build_attribution(frame.claims)
+    attribution = frame.selection.attribution
     st.divider()
     st.caption(f"{attribution.short(limit=8)}. {CAVEAT}")
     st.caption(f"{DATA_LICENCE} Dataset version {frame.dataset.version}.")
@@ -372,7 +382,8 @@ def _view_figure(data_dir: str, version: str, filters: Filters, spec: "ViewSpec"
     from crisisboard.style import scale_for_briefing
     from crisisboard.views import build_view
 
-    view = build_view(_load(data_dir, version), filters, spec, geodata() if spec.view == "map" else None)
+    view = build_view(_load(data_dir, version), filters, spec, geodata() if spec.view == "map" else None,
+                      selection=_selection(data_dir, version, filters))
     if briefing:
         view.figure = scale_for_briefing(view.figure)
     return view

@@ -7,10 +7,12 @@ The page footer, the chart annotations and (later) exported images all call
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
 CAVEAT = "Figures are claims as reported by the sources named, not verified counts."
+COLUMNS = ["source_id", "publisher", "published", "published_precision", "title", "url"]
 DATA_LICENCE = ("Curated data: CC BY 4.0, crisisboard contributors. Quotes remain their publishers' "
                 "and are reproduced as short quotations for attribution.")
 
@@ -32,21 +34,38 @@ class SourceRef:
         return f"{self.publisher}, {prefix}{day:%-d %b %Y}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Attribution:
-    """The sources behind some claims, most-cited first."""
+    """The sources behind some claims, most-cited first.
 
-    sources: tuple[SourceRef, ...]
+    `table` holds one row per release (already ordered); :class:`SourceRef` objects are made only for
+    the releases a caption prints, so that a selection of a million claims costs no more than a table.
+    """
+
+    table: pd.DataFrame
     n_claims: int
+
+    @property
+    def n_sources(self) -> int:
+        return len(self.table)
+
+    def refs(self, limit: int | None = None) -> tuple[SourceRef, ...]:
+        """The first `limit` releases (all when None), most-cited first."""
+        rows = self.table if limit is None else self.table.head(limit)
+        return tuple(SourceRef(*(str(value) for value in values)) for values in zip(*(rows[c] for c in COLUMNS)))
+
+    @cached_property
+    def sources(self) -> tuple[SourceRef, ...]:
+        """Every release (for lists that must be complete, such as a briefing pack's sources file)."""
+        return self.refs()
 
     def short(self, limit: int = 6) -> str:
         """``"Sources: A, 11 Jun 2010; B, 12 Jun 2010 +3 more"``, for footers and chart captions."""
-        if not self.sources:
+        if not self.n_sources:
             return "Sources: none (no claims match the filters)"
-        shown = "; ".join(ref.label for ref in self.sources[:limit])
-        more = len(self.sources) - limit
-        return f"Sources: {shown}" + (f" +{more} more" if more > 0 else "")
-
+        shown = "; ".join(ref.label for ref in self.refs(limit))
+        more = self.n_sources - limit
+        return f"Sources: {shown}" + (f" +{more:,} more" if more > 0 else "")
 
     def wrapped(self, limit: int = 12, width: int = 150, newline: str = "<br>") -> str:
         """:meth:`short`, HTML-escaped and broken into lines of at most `width` characters (chart footers)."""
@@ -68,10 +87,8 @@ class Attribution:
 def build_attribution(claims: pd.DataFrame) -> Attribution:
     """The distinct releases carrying `claims`, ordered by how many of them each carries, then date."""
     if claims.empty:
-        return Attribution(sources=(), n_claims=0)
-    columns = ["source_id", "publisher", "published", "published_precision", "title", "url"]
-    counts = claims.groupby("source_id").size().rename("n")
-    table = claims[columns].drop_duplicates("source_id").join(counts, on="source_id")
-    table = table.sort_values(["n", "published"], ascending=[False, True])
-    refs = tuple(SourceRef(*(str(value) for value in values)) for values in zip(*(table[c] for c in columns)))
-    return Attribution(sources=refs, n_claims=len(claims))
+        return Attribution(table=pd.DataFrame(columns=[*COLUMNS, "n"]), n_claims=0)
+    counts = claims["source_id"].value_counts(sort=False).rename("n")
+    table = claims[COLUMNS].drop_duplicates("source_id").join(counts, on="source_id")
+    table = table.sort_values(["n", "published", "source_id"], ascending=[False, True, True])
+    return Attribution(table=table.reset_index(drop=True), n_claims=len(claims))

@@ -90,7 +90,7 @@ def footer_lines(view: ViewFigure, context: ExportContext, preset: Preset, limit
     attribution = build_attribution(view.claims)
     width = int(preset.width / (preset.small * 0.56))
     sources = attribution.short(limit=limit)
-    if len(attribution.sources) > limit:
+    if attribution.n_sources > limit:
         sources += " (full list in the briefing pack's sources.csv)"
     lines = textwrap.wrap(sources, width)
     if view.is_map:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class DataValidationError(ValueError):
         super().__init__(f"{len(problems)} problem(s) in {data_dir}:\n" + "\n".join(map(str, problems[:20])))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
     """The four tables, typed, with derived columns. `version` is a short hash of the files."""
 
@@ -43,6 +44,25 @@ class Dataset:
     incidents: pd.DataFrame
     version: str
     data_dir: Path
+
+    @cached_property
+    def present(self) -> "Present":
+        """What the filters offer: computed once per dataset, not on every rerun."""
+        metrics = set(self.claims["metric"].unique())
+        claimant_types = set(self.claims["claimant_type"].unique())
+        return Present(metrics=tuple(m for m in schema.METRICS if m in metrics),
+                       claimant_types=tuple(c for c in schema.CLAIMANT_TYPES if c in claimant_types),
+                       first_day=self.claims["as_of_day"].min().date(), last_day=self.claims["as_of_day"].max().date())
+
+
+@dataclass(frozen=True)
+class Present:
+    """The metrics and claimant types present in a dataset (in data/README.md's order) and its date span."""
+
+    metrics: tuple[str, ...]
+    claimant_types: tuple[str, ...]
+    first_day: date
+    last_day: date
 
 
 def data_dir_from_env() -> Path:

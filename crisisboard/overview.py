@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from crisisboard import schema
-from crisisboard.attribution import CAVEAT, build_attribution
+from crisisboard.attribution import CAVEAT, Attribution, build_attribution
 from crisisboard.claimref import ClaimRef
 from crisisboard.links import plain
 from crisisboard.style import add_footer, apply_style
@@ -50,53 +50,74 @@ class MetricSummary:
     highest_other: ClaimRef | None
 
 
-def _tier_range(tier: str, claims: pd.DataFrame) -> TierRange:
-    numeric = claims[claims["value_low"].notna()]
-    if numeric.empty:
-        return TierRange(tier, len(claims), len(claims), None, None, None, None)
-    lowest = numeric.loc[numeric["value_low"].astype(float).idxmin()]
-    highest = numeric.loc[numeric["value_high"].astype(float).idxmax()]
-    return TierRange(tier, len(claims), len(claims) - len(numeric), ClaimRef.from_row(lowest),
-                     ClaimRef.from_row(highest), float(lowest["value_low"]), float(highest["value_high"]))
+def _refs(claims: pd.DataFrame, labels: pd.Series) -> dict:
+    """ClaimRefs for a few row labels of `claims` (keyed like `labels`), built from those rows only."""
+    rows = claims.loc[labels.to_numpy()].to_dict(orient="records")
+    return {key: ClaimRef.from_row(row) for key, row in zip(labels.index, rows)}
 
 
-def _latest(claims: pd.DataFrame) -> ClaimRef | None:
-    """The latest-dated claim, taken from the high and medium tiers when there are any there.
+def _latest_official(claims: pd.DataFrame) -> dict:
+    """Per metric, the latest-dated official claim, taken from the high and medium tiers when there are
+    any there: a doubtful relay (say, a 2024 wiki page restating a 2010 toll, dated by its publication)
+    must not displace the last credible official figure."""
+    official = claims.loc[claims["is_official"], ["metric", "tier", "as_of_ts", "published_ts", "value_high"]]
+    if official.empty:
+        return {}
+    credible = official["tier"].isin(["high", "medium"])
+    pool = official[credible | ~credible.groupby(official["metric"]).transform("any")]
+    ordered = pool.sort_values(["metric", "as_of_ts", "published_ts", "value_high"], na_position="first",
+                               kind="stable")
+    last = ordered.drop_duplicates("metric", keep="last")
+    return _refs(claims, pd.Series(last.index, index=last["metric"].to_numpy()))
 
-    A doubtful relay (say, a 2024 wiki page restating a 2010 toll, dated by its publication)
-    must not displace the last credible official figure.
-    """
-    if claims.empty:
-        return None
-    credible = claims[claims["tier"].isin(["high", "medium"])]
-    pool = credible if not credible.empty else claims
-    ordered = pool.sort_values(["as_of_ts", "published_ts", "value_high"], na_position="first")
-    return ClaimRef.from_row(ordered.iloc[-1])
+
+def _highest_other(claims: pd.DataFrame) -> dict:
+    """Per metric, the highest figure claimed by anyone but the official series."""
+    other = claims.loc[~claims["is_official"] & claims["value_high"].notna(), ["metric", "value_high"]]
+    if other.empty:
+        return {}
+    return _refs(claims, other["value_high"].astype(float).groupby(other["metric"]).idxmax())
 
 
-def _highest(claims: pd.DataFrame) -> ClaimRef | None:
-    numeric = claims[claims["value_high"].notna()]
-    if numeric.empty:
-        return None
-    return ClaimRef.from_row(numeric.loc[numeric["value_high"].astype(float).idxmax()])
+def _tier_ranges(claims: pd.DataFrame) -> dict[str, tuple[TierRange, ...]]:
+    """Per metric, per tier present: the lowest and highest figure claimed, and the vague claims counted."""
+    narrow = claims[["metric", "tier", "value_low", "value_high"]].astype(
+        {"value_low": float, "value_high": float, "tier": str})
+    keys = [narrow["metric"], narrow["tier"]]
+    sizes = narrow.groupby(keys).size()
+    numeric = narrow[narrow["value_low"].notna()]
+    lowest = numeric.groupby([numeric["metric"], numeric["tier"]])["value_low"].idxmin()
+    highest = numeric.groupby([numeric["metric"], numeric["tier"]])["value_high"].idxmax()
+    low_refs, high_refs = _refs(claims, lowest), _refs(claims, highest)
+    n_numeric = numeric.groupby([numeric["metric"], numeric["tier"]]).size()
+    ranges: dict[str, list[TierRange]] = {}
+    for metric, tier in sorted(sizes.index, key=lambda key: TIERS.index(key[1])):
+        key, n = (metric, tier), int(sizes[(metric, tier)])
+        if key not in low_refs:
+            ranges.setdefault(metric, []).append(TierRange(tier, n, n, None, None, None, None))
+            continue
+        ranges.setdefault(metric, []).append(TierRange(
+            tier, n, n - int(n_numeric[key]), low_refs[key], high_refs[key],
+            float(narrow.at[lowest[key], "value_low"]), float(narrow.at[highest[key], "value_high"])))
+    return {metric: tuple(found) for metric, found in ranges.items()}
 
 
 def summarise_metrics(claims: pd.DataFrame) -> list[MetricSummary]:
-    """One summary per metric present in `claims`, in the order of data/README.md."""
-    summaries = []
-    for metric in schema.METRICS:
-        rows = claims[claims["metric"] == metric]
-        if rows.empty:
-            continue
-        tiers = tuple(_tier_range(tier, rows[rows["tier"] == tier]) for tier in TIERS
-                      if (rows["tier"] == tier).any())
-        summaries.append(MetricSummary(
-            metric=metric, label=schema.METRIC_LABELS[metric], n_claims=len(rows),
-            n_sources=rows["source_id"].nunique(), n_statements=rows["statement_id"].nunique(),
-            tiers=tiers, latest_official=_latest(rows[rows["is_official"]]),
-            highest_other=_highest(rows[~rows["is_official"]]),
-        ))
-    return summaries
+    """One summary per metric present in `claims`, in the order of data/README.md.
+
+    Grouped in one pass per statistic; only the handful of rows a summary names become ClaimRefs.
+    """
+    if claims.empty:
+        return []
+    by_metric = claims.groupby("metric", observed=True)
+    counts, n_sources, n_statements = by_metric.size(), by_metric["source_id"].nunique(), \
+        by_metric["statement_id"].nunique()
+    tiers, latest, highest = _tier_ranges(claims), _latest_official(claims), _highest_other(claims)
+    return [MetricSummary(metric=metric, label=schema.METRIC_LABELS[metric], n_claims=int(counts[metric]),
+                          n_sources=int(n_sources[metric]), n_statements=int(n_statements[metric]),
+                          tiers=tiers.get(metric, ()), latest_official=latest.get(metric),
+                          highest_other=highest.get(metric))
+            for metric in schema.METRICS if metric in counts.index]
 
 
 def _hover(ref: ClaimRef) -> str:
@@ -104,7 +125,9 @@ def _hover(ref: ClaimRef) -> str:
             f"{plain(ref.source.label)}<br>grade {ref.grade} ({ref.tier})")
 
 
-def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by reliability tier") -> go.Figure:
+def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by reliability tier",
+                          summaries: list[MetricSummary] | None = None,
+                          attribution: Attribution | None = None) -> go.Figure:
     """A row per metric; per tier, a bar from the lowest to the highest figure claimed (log scale).
 
     The bar spans claims of different dates and places: it shows how far apart the claims are,
@@ -112,7 +135,7 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
 
     Vague claims ("hundreds") have no number and are counted beside the row, not drawn.
     """
-    summaries = summarise_metrics(claims)
+    summaries = summarise_metrics(claims) if summaries is None else summaries
     fig = go.Figure()
     offsets = {tier: 0.3 - 0.2 * i for i, tier in enumerate(TIERS)}
     shown_in_legend: set[str] = set()
@@ -137,7 +160,7 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
                 text=[_hover(tier_range.lowest), _hover(tier_range.highest)],
             ))
             shown_in_legend.add(tier_range.tier)
-    attribution = build_attribution(claims)
+    attribution = build_attribution(claims) if attribution is None else attribution
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{CAVEAT}</sup>", x=0.01),
         xaxis=dict(type="log", title="figure claimed (log scale)", gridcolor="#e5e5e5", side="top"),

@@ -12,8 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from crisisboard import schema
-from crisisboard.filters import Filters, apply_date_filter_to_incidents, apply_filters, to_query_params
+from crisisboard.filters import Filters, to_query_params
 from crisisboard.load import Dataset
+from crisisboard.selection import Selection
 
 VIEWS = ("overview", "timeline", "who-says-what", "map")
 # URL paths equal the page files' names, so a first visit that Streamlit resolves the old way still finds them;
@@ -64,26 +65,31 @@ def view_url(base_url: str, filters: Filters, spec: ViewSpec) -> str:
     return path + ("/" if not PATHS[spec.view] else "") + (f"?{query}" if query else "")
 
 
-def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: object | None = None) -> ViewFigure:
-    """The figure of one view under `filters`.
+def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: object | None = None,
+               selection: Selection | None = None) -> ViewFigure:
+    """The figure of one view under `filters` (`selection`: the same filters' selection, when one is at hand,
+    so that what it has computed already is reused).
 
     Raises
     ------
     ValueError
         For an unknown view or a metric with no claims under the filters.
     """
-    claims = apply_filters(dataset.claims, filters)
+    if selection is None or selection.dataset is not dataset or selection.filters != filters:
+        selection = Selection(dataset, filters)
+    claims = selection.claims
     if spec.view == "overview":
         from crisisboard.overview import build_overview_figure
 
-        return ViewFigure(build_overview_figure(claims), claims, "Range of claims by reliability tier", spec)
-    if spec.view in ("timeline", "who-says-what") and spec.metric not in set(claims["metric"]):
+        figure = build_overview_figure(claims, summaries=selection.summaries, attribution=selection.attribution)
+        return ViewFigure(figure, claims, "Range of claims by reliability tier", spec)
+    if spec.view in ("timeline", "who-says-what") and spec.metric not in selection.metrics:
         raise ValueError(f"no claims of metric {spec.metric!r} under these filters")
     label = schema.METRIC_LABELS.get(spec.metric, spec.metric)
     if spec.view == "timeline":
         from crisisboard.timeline import build_timeline_figure
 
-        incidents = apply_date_filter_to_incidents(dataset.incidents, filters) if spec.incidents else None
+        incidents = selection.incidents if spec.incidents else None
         figure = build_timeline_figure(claims, incidents, spec.metric, spec.x_mode, spec.log_y)
         return ViewFigure(figure, claims[claims["metric"] == spec.metric], f"{label}: claims over time", spec)
     if spec.view == "who-says-what":
@@ -106,7 +112,7 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: obje
         if spec.map_view not in MAP_VIEWS:
             raise ValueError(f"unknown map view {spec.map_view!r}; one of {', '.join(MAP_VIEWS)}")
         geo = geodata if geodata is not None else load_geodata()
-        incidents = apply_date_filter_to_incidents(dataset.incidents, filters)
+        incidents = selection.incidents
         figure = build_map_figure(geo, dataset.places, claims, incidents, spec.map_view)
         return ViewFigure(figure, claims, f"Claims by place: {MAP_VIEWS[spec.map_view].label}", spec, is_map=True)
     raise ValueError(f"unknown view {spec.view!r}; one of {', '.join(VIEWS)}")

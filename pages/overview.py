@@ -3,11 +3,10 @@
 import streamlit as st
 
 from crisisboard.app_state import export_controls, page_footer, page_frame, view_figure
-from crisisboard.overview import summarise_metrics
 from crisisboard.views import ViewSpec
 
 frame = page_frame("Overview: what was claimed, by whom")
-summaries = summarise_metrics(frame.claims)
+summaries = frame.selection.summaries
 if not summaries:
     st.info("No claims match the filters. Widen them in the sidebar.")
 else:

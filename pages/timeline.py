@@ -7,11 +7,11 @@ from crisisboard.app_state import (export_controls, page_footer, page_frame, sel
                                    url_toggle, view_figure)
 from crisisboard.claimcard import claim_card_markdown
 from crisisboard.claims_table import claims_csv, claims_table
-from crisisboard.timeline import X_MODES, claim_and_carriers, metric_options
+from crisisboard.timeline import X_MODES, claim_and_carriers
 from crisisboard.views import ViewSpec
 
 frame = page_frame("Timeline: how the figures evolved")
-metrics = metric_options(frame.claims)
+metrics = frame.selection.metrics
 if not metrics:
     st.info("No claims match the filters. Widen them in the sidebar.")
 else:

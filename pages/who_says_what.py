@@ -6,12 +6,11 @@ import streamlit as st
 from crisisboard import schema
 from crisisboard.app_state import (export_controls, page_footer, page_frame, url_date, url_number, url_select,
                                    view_figure)
-from crisisboard.timeline import metric_options
 from crisisboard.views import ViewSpec
 from crisisboard.whosays import DEFAULT_FACTOR, day_bounds
 
 frame = page_frame("Who says what")
-metrics = metric_options(frame.claims)
+metrics = frame.selection.metrics
 if not metrics:
     st.info("No claims match the filters. Widen them in the sidebar.")
 else:
