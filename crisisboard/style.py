@@ -7,6 +7,8 @@ explicitly through :func:`apply_style`, and never relies on ``plotly.io.template
 
 from __future__ import annotations
 
+import os
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -81,3 +83,23 @@ def scale_for_briefing(fig: go.Figure) -> go.Figure:
         if margin[side] is not None:
             margin[side] = int(margin[side] * BRIEFING_FACTOR)
     return big
+
+
+VALIDATE_ENV = "CRISISBOARD_VALIDATE_FIGURES"
+
+
+def figure_of(bulk: list[go.BaseTraceType | dict], frames: list[dict] | None = None) -> go.Figure:
+    """A figure holding the `bulk` data traces, without Plotly validating every item of them again;
+    what is added to it afterwards (legend entries, layout, annotations) is validated as usual.
+
+    Plotly checks each element of every array a trace holds; for a chart of a thousand marks with their
+    hover texts that takes longer than building the chart. The bulk traces are built by crisisboard from
+    values it has checked, with property names Plotly knows; the test suite sets
+    CRISISBOARD_VALIDATE_FIGURES=1, which validates them too, so a wrong property still fails there.
+    """
+    if os.environ.get(VALIDATE_ENV) == "1":
+        return go.Figure(data=[trace if isinstance(trace, dict) else trace.to_plotly_json() for trace in bulk],
+                         frames=frames)
+    fig = go.Figure(data=bulk, frames=frames, _validate=False)
+    fig._validate = fig.layout._validate = True  # from here on, validated (plotly pinned in constraints.txt)
+    return fig

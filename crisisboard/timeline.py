@@ -25,7 +25,7 @@ from crisisboard import schema
 from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
 from crisisboard.links import plain
-from crisisboard.style import add_footer, apply_style
+from crisisboard.style import add_footer, apply_style, figure_of
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 SYMBOLS = {
@@ -64,22 +64,36 @@ def metric_options(claims: pd.DataFrame) -> list[str]:
 
 def statement_marks(claims: pd.DataFrame) -> list[Mark]:
     """Group claims into one mark per statement; the first-published carrier speaks for it."""
-    ordered = claims.sort_values(["published_ts", "claim_id"])
+    ordered = claims.sort_values("pub_order")  # = by (published_ts, claim_id), see load.py
     carriers: dict[str, list[tuple[str, str, str]]] = {}
     for statement_id, publisher, published, figure_text in zip(
-            ordered["statement_id"], ordered["publisher"], ordered["published"], ordered["figure_text"]):
+            *(ordered[c].tolist() for c in ("statement_id", "publisher", "published", "figure_text"))):
         carriers.setdefault(statement_id, []).append((publisher, published, figure_text))
-    firsts = ordered.drop_duplicates("statement_id").to_dict(orient="records")  # one pass, not a take per row
+    firsts = records(ordered.drop_duplicates("statement_id"))
     return [Mark(str(row["statement_id"]), row, carriers[row["statement_id"]]) for row in firsts]
 
 
-MAX_MARKS = 1500  # more marks than this do not fit a screen: a sample is drawn, and the chart says so
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts (column -> value), built column by column: much faster than
+    DataFrame.to_dict for Arrow-backed text columns. Missing values become None."""
+    columns = {name: (frame[name].to_numpy(dtype=object, na_value=None) if frame[name].hasnans
+                      else frame[name].tolist()) for name in frame.columns}
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+# the columns a mark, its hover and its card read (a narrow copy is cheap to sort and to cut)
+MARK_COLUMNS = ("claim_id", "statement_id", "source_id", "metric", "figure_text", "low", "high", "qualifier",
+                "vague_term", "population", "as_of", "as_of_precision", "as_of_ts", "claimant", "claimant_type",
+                "relayed_by", "status_in_text", "claim_kind", "grade", "tier", "quote", "value_low", "value_high",
+                "is_official", "publisher", "published", "published_ts", "published_precision", "title", "url",
+                "pub_order")
+MAX_MARKS = 1000  # more marks than this do not fit a screen: a sample is drawn, and the chart says so
 
 
 def limit_statements(rows: pd.DataFrame, limit: int = MAX_MARKS) -> tuple[pd.DataFrame, int]:
     """At most `limit` statements of `rows`: every official one, the highest and lowest figures, and
     a fixed sample of the rest (the same on every run). Returns the rows kept and the statement count."""
-    first = rows.sort_values(["published_ts", "claim_id"]).drop_duplicates("statement_id")
+    first = rows.sort_values("pub_order").drop_duplicates("statement_id")
     total = len(first)
     if total <= limit:
         return rows, total
@@ -170,11 +184,11 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     log_y : a log scale for the figure axis
     date_range : the x range; by default the span of the marks, padded by a day
     """
-    all_rows = claims[claims["metric"] == metric]
+    all_rows = claims.loc[claims["metric"] == metric, [c for c in MARK_COLUMNS if c in claims.columns]]
     rows, n_statements = limit_statements(all_rows)
     marks = statement_marks(rows)
     hovers = {mark.statement_id: mark_hover(mark) for mark in marks}
-    fig = go.Figure()
+    bulk = []  # the data traces: they become the figure, unvalidated (see figure_of), before its legend
 
     # vague claims: a pale bar over the order of magnitude
     for tier in TIERS:
@@ -189,11 +203,11 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
             layer.add(x, high, hover, mark.claim_id)
             layer.add(None, None)
         if layer.x:
-            fig.add_trace(go.Scatter(x=layer.x, y=layer.y, mode="lines+markers",
+            bulk.append(go.Scatter(x=layer.x, y=layer.y, mode="lines+markers",
                                      line=dict(color=TIER_COLOURS[tier], width=14), marker=dict(size=12, opacity=0),
                                      opacity=0.28, name=f"vague ({tier})", legendgroup="vague", showlegend=False,
                                      hovertext=layer.hover, customdata=layer.ids,
-                                     hovertemplate="%{hovertext}<extra>vague: the span of the word</extra>"))
+                                     hovertemplate="%{hovertext}<extra>vague: the span of the word</extra>", _validate=False))
 
     # ranges and open-ended stems (lines), then the marks themselves (points)
     for tier in TIERS:
@@ -221,20 +235,22 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
                 downs.add(x, float(high) / OPEN_END, hover, mark.claim_id)
         colour = TIER_COLOURS[tier]
         if solid.x:
-            fig.add_trace(go.Scatter(x=solid.x, y=solid.y, mode="lines+markers", line=dict(color=colour, width=5),
+            bulk.append(go.Scatter(x=solid.x, y=solid.y, mode="lines+markers", line=dict(color=colour, width=5),
                                      marker=dict(symbol="line-ew-open", size=12, color=colour, line=dict(width=3)),
                                      name=f"range ({tier})", showlegend=False, hovertext=solid.hover,
-                                     customdata=solid.ids, hovertemplate="%{hovertext}<extra></extra>"))
+                                     customdata=solid.ids, hovertemplate="%{hovertext}<extra></extra>",
+                                     _validate=False))
         if dashed.x:
-            fig.add_trace(go.Scatter(x=dashed.x, y=dashed.y, mode="lines", line=dict(color=colour, width=2, dash="dot"),
-                                     hoverinfo="skip", showlegend=False, name=f"open end ({tier})"))
+            bulk.append(go.Scatter(x=dashed.x, y=dashed.y, mode="lines", line=dict(color=colour, width=2, dash="dot"),
+                                     hoverinfo="skip", showlegend=False, name=f"open end ({tier})",
+                                     _validate=False))
         for layer, symbol, label in ((ups, "triangle-up-open", "open upwards"),
                                      (downs, "triangle-down-open", "open downwards")):
             if layer.x:
-                fig.add_trace(go.Scatter(x=layer.x, y=layer.y, mode="markers", showlegend=False,
+                bulk.append(go.Scatter(x=layer.x, y=layer.y, mode="markers", showlegend=False,
                                          marker=dict(symbol=symbol, size=11, color=colour, line=dict(width=2)),
                                          name=f"{label} ({tier})", hovertext=layer.hover, customdata=layer.ids,
-                                         hovertemplate="%{hovertext}<extra></extra>"))
+                                         hovertemplate="%{hovertext}<extra></extra>", _validate=False))
 
     # the official series: each government claimant with enough cumulative figures gets a line
     official = rows[rows["is_official"] & rows["claim_kind"].eq("cumulative") & rows["value_low"].notna()
@@ -243,10 +259,12 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
         per_statement = series.sort_values("published_ts").drop_duplicates("statement_id")
         if len(per_statement) < MIN_OFFICIAL_POINTS:
             continue
-        per_statement = per_statement.assign(x=[_x(r, x_mode) for _, r in per_statement.iterrows()]).sort_values("x")
-        fig.add_trace(go.Scatter(x=per_statement["x"], y=per_statement["value_low"].astype(float), mode="lines",
-                                 line=dict(color="#333333", width=1.5), name=f"Official series: {claimant}",
-                                 hoverinfo="skip", legendgroup="official"))
+        per_statement = per_statement.assign(
+            x=per_statement["as_of_ts" if x_mode == "as_of" else "published_ts"]).sort_values("x", kind="stable")
+        bulk.append(go.Scatter(x=per_statement["x"].to_numpy(), y=per_statement["value_low"].to_numpy(float),
+                               mode="lines", line=dict(color="#333333", width=1.5),
+                               name=f"Official series: {claimant}", hoverinfo="skip", legendgroup="official",
+                               _validate=False))
 
     # the marks: one point per statement at its stated figure (or bound); symbol = claimant type
     for tier in TIERS:
@@ -260,13 +278,15 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
             symbols.append(SYMBOLS[row["claimant_type"]])
         if layer.x:
             hollow = [symbol.endswith("open") for symbol in symbols]
-            fig.add_trace(go.Scatter(
+            bulk.append(go.Scatter(
                 x=layer.x, y=layer.y, mode="markers", showlegend=False, name=f"{TIER_LABELS[tier]} · marks",
                 marker=dict(symbol=symbols, size=12, color=TIER_COLOURS[tier],
                             line=dict(color=[TIER_COLOURS[tier] if h else "white" for h in hollow],
                                       width=[2 if h else 1 for h in hollow])),
-                hovertext=layer.hover, customdata=layer.ids, hovertemplate="%{hovertext}<extra></extra>"))
+                hovertext=layer.hover, customdata=layer.ids, hovertemplate="%{hovertext}<extra></extra>",
+                _validate=False))  # built from checked values here; validating 1,000s of items is slow
 
+    fig = figure_of(bulk)
     _legend(fig, rows)
     if incidents is not None and not incidents.empty:
         _incident_strip(fig, incidents)
@@ -286,7 +306,8 @@ def _legend(fig: go.Figure, rows: pd.DataFrame) -> None:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=TIER_LABELS[tier], legendgroup="tiers",
                                  legendgrouptitle_text="Colour: reliability tier",
                                  marker=dict(size=11, color=TIER_COLOURS[tier], symbol="square")))
-    for claimant_type in [c for c in SYMBOLS if c in set(rows["claimant_type"])]:
+    present = set(rows["claimant_type"].unique())
+    for claimant_type in [c for c in SYMBOLS if c in present]:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", legendgroup="claimants",
                                  legendgrouptitle_text="Symbol: who claimed it",
                                  name=schema.CLAIMANT_TYPE_LABELS[claimant_type],
