@@ -22,7 +22,7 @@ from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
 from crisisboard.geo import ATTRIBUTION, GeoData
 from crisisboard.links import plain
-from crisisboard.style import add_footer, apply_style
+from crisisboard.style import add_footer, apply_style, figure_of
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 
@@ -118,6 +118,11 @@ def _claim_hover(ref: ClaimRef, place_name: str) -> str:
             f"grade {ref.grade} ({ref.tier})")
 
 
+REGION_COLUMNS = ["claim_id", "tier", "metric", "claimant", "as_of", "as_of_precision", "grade", "figure_text",
+                  "qualifier", "low", "high", "relayed_by", "quote", "source_id", "publisher", "published",
+                  "published_precision", "title", "url"]
+
+
 @dataclass(frozen=True)
 class _Prepared:
     """Everything the day frames draw, computed once per figure."""
@@ -125,13 +130,19 @@ class _Prepared:
     points: pd.DataFrame  # one row per point claim: x, y, size, hover, tier, vague, as_of_day
     anchors: dict[str, tuple[float, float]]  # badge position of each region-level place
     incidents: pd.DataFrame  # x, y, hover, start_ts
-    lines: dict = field(default_factory=dict)  # claim_id -> its hover line, written on first use
-    by_place: dict = field(default_factory=dict)  # place_id -> (as_of days ascending, records newest first)
+    # place_id -> (as_of days ascending, {column: values} of that place's area claims, newest first)
+    by_place: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)  # (place_id, position) -> hover line, written on first use
+    point_groups: list = field(default_factory=list)  # (tier, vague, rows of points): one trace each
 
-    def line(self, row: dict) -> str:
-        if row["claim_id"] not in self.lines:
-            self.lines[row["claim_id"]] = _region_line(row)
-        return self.lines[row["claim_id"]]
+    def lines_for(self, place_id: str, start: int, stop: int) -> list[str]:
+        """Hover lines of the place's claims at positions start..stop-1 (newest first), made only once,
+        and only for the rows a hover shows."""
+        columns = self.by_place[place_id][1]
+        for i in range(start, stop):
+            if (place_id, i) not in self.lines:
+                self.lines[(place_id, i)] = _region_line({name: values[i] for name, values in columns.items()})
+        return [self.lines[(place_id, i)] for i in range(start, stop)]
 
 
 def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame,
@@ -148,8 +159,10 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
     step = 11 * (view.lat[1] - view.lat[0]) / 520
     squash = math.cos(math.radians(sum(view.lat) / 2))
     rows = []
+    from crisisboard.timeline import records
+
     for (lon, lat), group in point_claims.groupby(["lon", "lat"]):
-        for i, (_, row) in enumerate(group.sort_values("as_of_ts").iterrows()):
+        for i, row in enumerate(records(group.sort_values("as_of_ts", kind="stable"))):
             radius, angle = step * math.sqrt(i + 0.5) * (len(group) > 1), i * GOLDEN_ANGLE
             vague = row["qualifier"] == "vague"
             rows.append(dict(
@@ -183,9 +196,18 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
             f"<b>{plain(row.date_start)}{plain(end)}</b> ({plain(row.kind.replace('_', ' '))})<br>"
             f"{plain(coords.at[row.place_id, 'name'])}<br>{_wrap(plain(row.summary))}")))
     prepared_incidents = pd.DataFrame(rows, columns=["x", "y", "start_ts", "hover"])
-    by_place = {place_id: (group["as_of_day"].to_numpy()[::-1], group.to_dict(orient="records"))
-                for place_id, group in regions.groupby("place_id", sort=False)}
-    return _Prepared(points, anchors, prepared_incidents, by_place=by_place)
+    narrow = regions[[c for c in REGION_COLUMNS if c in regions.columns] + ["as_of_day", "place_id"]]
+    by_place = {place_id: (group["as_of_day"].to_numpy()[::-1], _column_lists(group))
+                for place_id, group in narrow.groupby("place_id", sort=False)}
+    groups = [(tier, vague, points[(points["tier"] == tier) & (points["vague"] == vague)])
+              for tier in TIERS for vague in (False, True)]
+    return _Prepared(points, anchors, prepared_incidents, by_place=by_place, point_groups=groups)
+
+
+def _column_lists(frame: pd.DataFrame) -> dict[str, list]:
+    """{column: its values as a list, None where missing}: rows can then be read without pandas."""
+    return {name: (frame[name].to_numpy(dtype=object, na_value=None).tolist() if frame[name].hasnans
+                   else frame[name].tolist()) for name in frame.columns}
 
 
 def _region_line(row: pd.Series) -> str:
@@ -200,34 +222,38 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
 
     Always the same number of traces in the same order, as Plotly animation frames require. Plain
     dicts: the day frames skip Plotly's validation, which would otherwise dominate building the map.
+    With `day`, a point trace carries only its y values, None for claims not known by that day: an
+    animation frame updates what it names and keeps the rest (x, sizes, hover texts) from the figure,
+    so each day's frame stays small.
     """
-    points, incidents = prepared.points, prepared.incidents
+    incidents = prepared.incidents
     if day is not None:
-        points = points[points["as_of_day"] <= day]
         incidents = incidents[incidents["start_ts"] <= day]
     traces: list[dict] = []
-    for tier in TIERS:
-        for vague in (False, True):
-            rows = points[(points["tier"] == tier) & (points["vague"] == vague)]
-            traces.append(dict(type="scatter", 
-                x=list(rows["x"]), y=list(rows["y"]), mode="markers", showlegend=False,
-                name=TIER_LABELS[tier] + (" (vague figure)" if vague else ""),
-                marker=dict(size=list(rows["size"]), color="rgba(0,0,0,0)" if vague else TIER_COLOURS[tier],
-                            opacity=0.85, line=dict(color=TIER_COLOURS[tier] if vague else "white",
-                                                    width=3 if vague else 1)),
-                hovertext=list(rows["hover"]), hovertemplate="%{hovertext}<extra></extra>",
-            ))
+    for tier, vague, rows in prepared.point_groups:
+        if day is not None:
+            known = rows["as_of_day"].to_numpy() <= np.datetime64(day)
+            traces.append(dict(type="scatter", y=[y if k else None for y, k in zip(rows["y"].tolist(), known)]))
+            continue
+        traces.append(dict(type="scatter",
+            x=list(rows["x"]), y=list(rows["y"]), mode="markers", showlegend=False,
+            name=TIER_LABELS[tier] + (" (vague figure)" if vague else ""),
+            marker=dict(size=list(rows["size"]), color="rgba(0,0,0,0)" if vague else TIER_COLOURS[tier],
+                        opacity=0.85, line=dict(color=TIER_COLOURS[tier] if vague else "white",
+                                                width=3 if vague else 1)),
+            hovertext=list(rows["hover"]), hovertemplate="%{hovertext}<extra></extra>",
+        ))
     xs, ys, labels, hovers = [], [], [], []
-    for place_id, (days_ascending, newest_first) in sorted(prepared.by_place.items()):
-        known = len(newest_first) if day is None else int(np.searchsorted(days_ascending, day, side="right"))
+    for place_id, (days_ascending, _) in sorted(prepared.by_place.items()):
+        known = len(days_ascending) if day is None else int(np.searchsorted(days_ascending, day, side="right"))
         if not known:
             continue
-        latest = newest_first[len(newest_first) - known:]  # the rows known by `day`, newest first
+        first = len(days_ascending) - known  # rows first.. are those known by `day`, newest first
         x, y = prepared.anchors[place_id]
         xs.append(x)
         ys.append(y)
         labels.append(f"{plain(names[place_id])}: {known}")
-        shown = [prepared.line(record) for record in latest[:MAX_HOVER_LINES]]
+        shown = prepared.lines_for(place_id, first, first + min(known, MAX_HOVER_LINES))
         hover = [f"<b>{plain(names[place_id])}</b>: {known} claims about the whole area"] + shown
         if known > MAX_HOVER_LINES:
             hover.append(f"… +{known - MAX_HOVER_LINES} more: filter by place to list them")
@@ -263,8 +289,22 @@ def _surroundings(view: MapView):  # noqa: ANN202 - shapely box
     return box(view.lon[0] - width, view.lat[0] - height, view.lon[1] + width, view.lat[1] + height)
 
 
+_STATIC: dict[tuple, list[go.Scatter]] = {}
+
+
 def _static_traces(geo: GeoData, places: pd.DataFrame, shapes: dict[str, object], shaded: set[str],
                    view: MapView) -> list[go.Scatter]:
+    """Countries, regions, outlines of the areas claims are about, the border: the same for every filter
+    that shades the same areas, so cut from the geodata once per process for each."""
+    key = (id(geo), id(places), view.key, frozenset(shaded))
+    if key not in _STATIC:
+        if len(_STATIC) > 64:
+            _STATIC.clear()
+        _STATIC[key] = _cut_static_traces(geo, shapes, shaded, view)
+    return _STATIC[key]
+
+
+def _cut_static_traces(geo: GeoData, shapes: dict[str, object], shaded: set[str], view: MapView) -> list[go.Scatter]:
     traces = []
     around = _surroundings(view)
     for row in geo.countries.itertuples():
@@ -331,14 +371,20 @@ def _day_label(day: pd.Timestamp) -> str:
 
 
 def claims_by_place_markdown(claims: pd.DataFrame, limit: int = 60) -> str:
-    """The claims on the map as a Markdown list, grouped by place, each linked to its release."""
+    """The claims on the map as a Markdown list, grouped by place, each linked to its release
+    (at most `limit` per place, the earliest first; the rest are counted)."""
+    from crisisboard.timeline import records
+
     lines = []
-    ordered = claims.sort_values(["place_name", "as_of_ts"])
-    for place, group in ordered.groupby("place_name", sort=False):
-        lines.append(f"**{place}** ({len(group)})")
-        lines += [f"- {ClaimRef.from_row(row).markdown()}" for _, row in group.head(limit).iterrows()]
-        if len(group) > limit:
-            lines.append(f"- … {len(group) - limit} more: filter by this place to see them all")
+    ordered = claims.sort_values(["place_name", "as_of_ts"], kind="stable")
+    counts = ordered["place_name"].value_counts()
+    shown = ordered.groupby("place_name", sort=False).head(limit)
+    for place, group in shown.groupby("place_name", sort=False):
+        total = int(counts[place])
+        lines.append(f"**{place}** ({total:,})")
+        lines += [f"- {ClaimRef.from_row(row).markdown()}" for row in records(group)]
+        if total > limit:
+            lines.append(f"- … {total - limit:,} more: filter by this place to see them all")
     return "\n".join(lines)
 
 
@@ -356,7 +402,7 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
     prepared = _prepare(claims, incidents, places, shapes, view)
     names = dict(zip(places["place_id"], places["name"]))
     dynamic = _dynamic_traces(prepared, names, None)
-    fig = go.Figure(static + [go.Scatter(trace) for trace in dynamic] + [_town_labels(places)] + _legend_traces())
+    data = static + dynamic + [_town_labels(places)] + _legend_traces()
     first_dynamic = len(static)
     dynamic_ids = list(range(first_dynamic, first_dynamic + len(dynamic)))
 
@@ -376,6 +422,10 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
         steps.append(dict(label="all dates", method="animate",
                           args=[["all"], dict(mode="immediate", frame=dict(duration=0, redraw=True),
                                               transition=dict(duration=0))]))
+    # the day frames and the claims' traces are plain dicts: they become the figure without Plotly
+    # validating each of their items (see figure_of); the layout below is validated
+    fig = figure_of(data, frames)
+    if animate:
         fig.update_layout(
             sliders=[dict(active=len(steps) - 1, steps=steps, x=0.08, len=0.9, y=-0.02, yanchor="top",
                           currentvalue=dict(prefix="Claims as of ", font=dict(size=16), xanchor="right"),
@@ -413,10 +463,4 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
         dragmode="pan", hoverlabel=dict(align="left"),
     )
     add_footer(fig, f"{ATTRIBUTION}<br>{attribution.wrapped(limit=8, width=170)}", yshift=-below)
-    apply_style(fig)
-    if not frames:
-        return fig
-    # the frames were built as plain dicts: attach them without re-validating every trace of every day
-    spec = fig.to_dict()
-    spec["frames"] = frames
-    return go.Figure(spec, _validate=False)
+    return apply_style(fig)

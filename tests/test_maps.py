@@ -64,11 +64,15 @@ def test_day_slider_runs_from_10_june_to_31_july_then_all(fixture_map) -> None: 
 def test_a_day_shows_only_claims_known_by_then(fixture_map) -> None:  # noqa: ANN001
     _, fig = fixture_map
     frames = {frame.name: frame for frame in fig.frames}
-    first = frames["2010-06-10"]
-    drawn = sum(len(trace.x or ()) for trace in first.data[:8])
-    assert drawn == 0  # no fixture claim is as of 10 June
+    def drawn(frame) -> int:  # noqa: ANN001  (a frame hides a point not known yet by giving it no y)
+        return sum(y is not None for trace in frame.data[:8] for y in (trace.y or ()))
+
+    assert drawn(frames["2010-06-10"]) == 0  # no fixture claim is as of 10 June
     by_13 = max(name for name in frames if name != "all" and name <= "2010-06-13")
-    assert sum(len(trace.x or ()) for trace in frames[by_13].data[:8]) == 3  # fx-01, fx-02, fx-06
+    assert drawn(frames[by_13]) == 3  # fx-01, fx-02, fx-06
+    # each frame's y values line up with the figure's trace, whose x, sizes and hover texts it keeps
+    for k, index in enumerate(frames[by_13].traces[:8]):
+        assert len(frames[by_13].data[k].y or ()) == len(fig.data[index].hovertext or ())
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
