@@ -48,19 +48,37 @@ METRIC_ATTRIBUTES = {
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The claims with readable headings, newest figure last; non-http(s) URLs blanked."""
-    table = claims.sort_values(["as_of_ts", "metric", "claim_id"])[[c for c, _, _ in COLUMNS]].copy()
-    table["url"] = table["url"].map(lambda url: safe_url(url) or "")
+TABLE_ROWS = 1000  # rows an on-screen table shows; the downloads hold them all
+
+
+def claims_table(claims: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The claims with readable headings, newest figure last; non-http(s) URLs blanked.
+    With `limit`, only the first `limit` rows in that order."""
+    ordered = claims[["as_of_ts", *(c for c, _, _ in COLUMNS)]].sort_values(["as_of_ts", "metric", "claim_id"])
+    table = (ordered if limit is None else ordered.head(limit))[[c for c, _, _ in COLUMNS]].copy()
+    urls = table["url"].unique()
+    table["url"] = table["url"].map(dict(zip(urls, (safe_url(url) or "" for url in urls))))
     return table.rename(columns={c: heading for c, heading, _ in COLUMNS}).reset_index(drop=True)
+
+
+def table_note(claims: pd.DataFrame, limit: int = TABLE_ROWS) -> str:
+    """What an on-screen table of `claims` cut at `limit` rows shows."""
+    if len(claims) <= limit:
+        return f"All {len(claims):,} claims."
+    return f"The first {limit:,} of {len(claims):,} claims by date; the downloads hold all of them."
 
 
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """Prefix with an apostrophe every text cell that a spreadsheet would run as a formula."""
-    def cell(value: object) -> object:
-        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
-    return table.apply(lambda column: column.map(cell) if column.dtype == object or
-                       pd.api.types.is_string_dtype(column) else column)
+    table = table.copy()
+    for name in table.columns:
+        column = table[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            text = column.astype(str)
+            risky = column.map(lambda v: isinstance(v, str)).astype(bool) & text.str.startswith(FORMULA_START)
+            if risky.any():
+                table[name] = column.where(~risky, "'" + text)
+    return table
 
 
 def hxl_tags(claims: pd.DataFrame) -> list[str]:

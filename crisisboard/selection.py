@@ -8,6 +8,7 @@ filters recomputes nothing.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any, Callable, Hashable, TypeVar
 
 import pandas as pd
 
@@ -15,11 +16,21 @@ from crisisboard.attribution import Attribution, build_attribution
 from crisisboard.filters import Filters, apply_date_filter_to_incidents, apply_filters
 from crisisboard.load import Dataset
 
+T = TypeVar("T")
+
 
 class Selection:
     def __init__(self, dataset: Dataset, filters: Filters):
         self.dataset = dataset
         self.filters = filters
+        self._derived: dict[tuple, Any] = {}
+
+    def derive(self, function: Callable[..., T], *args: Hashable) -> T:
+        """``function(self.claims, *args)``, computed once per selection (pages share it)."""
+        key = (function.__module__, function.__qualname__, args)
+        if key not in self._derived:
+            self._derived[key] = function(self.claims, *args)
+        return self._derived[key]
 
     @cached_property
     def claims(self) -> pd.DataFrame:

@@ -2,37 +2,64 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from crisisboard.attribution import SourceRef
 from crisisboard.claimref import escape_markdown
 from crisisboard.links import safe_url
 
-
-def _grades(claims: pd.DataFrame) -> str:
-    counts = claims["grade"].value_counts().sort_index()
-    return ", ".join(f"{grade} ×{n}" if n > 1 else grade for grade, n in counts.items())
+if TYPE_CHECKING:
+    from crisisboard.load import Dataset
 
 
-def sources_table(sources: pd.DataFrame, all_claims: pd.DataFrame, shown_claims: pd.DataFrame,
-                  only_shown: bool = False) -> pd.DataFrame:
+PAGE_SIZE = 100  # releases per page of the table: a screenful or two, quick to draw
+
+
+def release_stats(dataset: "Dataset") -> pd.DataFrame:
+    """Per release, what does not depend on the filters: date label, claims in total, grades
+    ("B2 ×3, C4"). Computed once per dataset (see Dataset.derive)."""
+    sources, claims = dataset.sources, dataset.claims
+    total = claims["source_id"].value_counts()
+    pairs = claims.groupby(["source_id", "grade"], observed=True).size().sort_index()
+    grades: dict[str, list[str]] = {}
+    for (source_id, grade), n in zip(pairs.index.tolist(), pairs.tolist()):
+        grades.setdefault(source_id, []).append(f"{grade} ×{n}" if n > 1 else grade)
+    day = sources["published_ts"].dt.strftime("%-d %b %Y")
+    prefix = sources["published_precision"].map({"inferred": "c. "}).fillna("")
+    return sources.assign(
+        date_label=(prefix + day).to_numpy(),
+        n_claims=sources["source_id"].map(total).fillna(0).astype(int).to_numpy(),
+        grades=[", ".join(grades.get(source_id, ())) for source_id in sources["source_id"].tolist()],
+    )
+
+
+def sources_table(shown_claims: pd.DataFrame, dataset: "Dataset", only_shown: bool = False) -> pd.DataFrame:
     """One row per release, oldest first: claims in total and under the current filters, and their grades.
 
     With `only_shown`, only the releases that carry at least one of `shown_claims`.
     """
-    total = all_claims.groupby("source_id").size()
-    shown = shown_claims.groupby("source_id").size()
-    grades = all_claims.groupby("source_id")[["grade"]].apply(_grades)
-    table = sources.assign(
-        date_label=[SourceRef(r.source_id, r.publisher, r.published, r.published_precision, r.title, r.url).label
-                    .split(", ")[-1] for r in sources.itertuples()],
-        n_claims=sources["source_id"].map(total).fillna(0).astype(int),
-        n_shown=sources["source_id"].map(shown).fillna(0).astype(int),
-        grades=sources["source_id"].map(grades).fillna(""),
-    )
+    stats = dataset.derive(release_stats)
+    shown = shown_claims["source_id"].value_counts()
+    table = stats.assign(n_shown=stats["source_id"].map(shown).fillna(0).astype(int).to_numpy())
     if only_shown:
         table = table[table["n_shown"] > 0]
-    return table.sort_values(["published", "publisher"]).reset_index(drop=True)
+    return table.sort_values(["published", "publisher"], kind="stable").reset_index(drop=True)
+
+
+def page_of(table: pd.DataFrame, page: int, size: int = PAGE_SIZE) -> tuple[pd.DataFrame, str]:
+    """Rows of page `page` (1-based, clamped) and a caption such as "Releases 101–200 of 24,557"."""
+    pages = max(1, -(-len(table) // size))
+    page = min(max(page, 1), pages)
+    rows = table.iloc[(page - 1) * size: page * size]
+    if table.empty:
+        return rows, "No releases."
+    first = (page - 1) * size + 1
+    return rows, f"Releases {first:,}–{first + len(rows) - 1:,} of {len(table):,} (page {page} of {pages})"
+
+
+def page_count(table: pd.DataFrame, size: int = PAGE_SIZE) -> int:
+    return max(1, -(-len(table) // size))
 
 
 def sources_markdown(table: pd.DataFrame) -> str:

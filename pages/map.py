@@ -17,5 +17,5 @@ st.caption("Drag to pan, scroll to zoom, double-click to reset. Press ▶ Play t
            "and outlined with a dashed line; they are never drawn as a point. The border line is today's "
            "(including the 2022–23 delimitation), not exactly the 2010 line.")
 with st.expander(f"The {len(frame.claims)} claims on this map, with links to their sources"):
-    st.markdown(claims_by_place_markdown(frame.claims))
+    st.markdown(frame.selection.derive(claims_by_place_markdown))
 page_footer(frame)

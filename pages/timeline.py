@@ -6,7 +6,7 @@ from crisisboard import schema
 from crisisboard.app_state import (export_controls, page_footer, page_frame, selected_ids, url_choice, url_select,
                                    url_toggle, view_figure)
 from crisisboard.claimcard import claim_card_markdown
-from crisisboard.claims_table import claims_csv, claims_table
+from crisisboard.claims_table import TABLE_ROWS, claims_csv, claims_table, table_note
 from crisisboard.timeline import X_MODES, claim_and_carriers
 from crisisboard.views import ViewSpec
 
@@ -37,12 +37,13 @@ else:
     else:
         st.caption("Click a mark to open its card: the quote, the grade and links to the release.")
     rows = view.claims
-    with st.expander(f"The {len(rows)} claims behind this chart", expanded=False):
-        st.dataframe(claims_table(rows), hide_index=True,
+    with st.expander(f"The {len(rows):,} claims behind this chart", expanded=False):
+        st.caption(table_note(rows))
+        st.dataframe(claims_table(rows, limit=TABLE_ROWS), hide_index=True,
                      column_config={"URL": st.column_config.LinkColumn("URL", display_text="open release")})
-        left, right = st.columns(2)
-        left.download_button("Download CSV", claims_csv(rows), file_name=f"crisisboard-{metric}.csv",
+        left, right = st.columns(2)  # the files are written when clicked, not on every run
+        left.download_button("Download CSV", lambda: claims_csv(rows), file_name=f"crisisboard-{metric}.csv",
                              mime="text/csv")
-        right.download_button("Download CSV with HXL hashtags", claims_csv(rows, hxl=True),
+        right.download_button("Download CSV with HXL hashtags", lambda: claims_csv(rows, hxl=True),
                               file_name=f"crisisboard-{metric}-hxl.csv", mime="text/csv")
 page_footer(frame)

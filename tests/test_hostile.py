@@ -48,7 +48,7 @@ def test_markdown_escapes_links_and_tags(hostile: Path) -> None:
     card = claim_card_markdown(*claim_and_carriers(dataset.claims, "fx-01"))
     assert "](javascript:" not in card and "\\[click here\\]\\(javascript:alert" in card
     assert "\\<script\\>" in card
-    table = sources_markdown(sources_table(dataset.sources, dataset.claims, dataset.claims))
+    table = sources_markdown(sources_table(dataset.claims, dataset))
     assert "<script>" not in table.replace("\\<script\\>", "") and "\\*\\*bold\\*\\*" in table
 
 
