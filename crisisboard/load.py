@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 from pathlib import Path
+from typing import Callable, Hashable, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from crisisboard import schema
 from crisisboard.tiers import tiers_of
 from crisisboard.validate import Problem, ValidationResult, validate_dataset
 
+T = TypeVar("T")
 DATA_ENV = "CRISISBOARD_DATA"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -44,6 +47,14 @@ class Dataset:
     incidents: pd.DataFrame
     version: str
     data_dir: Path
+    _derived: dict = field(default_factory=dict, repr=False)
+
+    def derive(self, function: Callable[..., T], *args: Hashable) -> T:
+        """``function(self, *args)``, computed once per dataset (what does not depend on the filters)."""
+        key = (function.__module__, function.__qualname__, args)
+        if key not in self._derived:
+            self._derived[key] = function(self, *args)
+        return self._derived[key]
 
     @cached_property
     def present(self) -> "Present":
@@ -71,14 +82,35 @@ def data_dir_from_env() -> Path:
     return Path(value) if value else DEFAULT_DATA_DIR
 
 
+def _file_stamp(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (str(path), None)
+    return (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+
+
+_VERSIONS: dict[tuple, str] = {}
+
+
 def dataset_version(data_dir: Path) -> str:
-    """A 12-hex-digit hash of the dataset's files, which changes whenever any of them does."""
+    """A 12-hex-digit hash of the dataset's files, which changes whenever any of them does.
+
+    The hash is computed again only when a file's size, modification time or inode changed (an edit,
+    or an atomic replace), so checking on every page run costs a few stat calls, not a read of the data.
+    """
+    stamp = tuple(_file_stamp(data_dir / name) for name in schema.FILES)
+    if stamp in _VERSIONS:
+        return _VERSIONS[stamp]
     digest = hashlib.sha256()
     for name in schema.FILES:
         path = data_dir / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    return digest.hexdigest()[:12]
+    if len(_VERSIONS) > 64:
+        _VERSIONS.clear()
+    _VERSIONS[stamp] = version = digest.hexdigest()[:12]
+    return version
 
 
 def _typed_sources(raw: pd.DataFrame) -> pd.DataFrame:
@@ -125,6 +157,10 @@ def _typed_claims(raw: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame
     claims = claims.merge(places[["place_id", "name", "precision"]].rename(
         columns={"name": "place_name", "precision": "place_precision"}), on="place_id", how="left",
         validate="many_to_one")
+    # pub_order: each claim's rank by (published, claim_id), so charts sort an integer, not text
+    order = np.empty(len(claims), dtype=np.int64)
+    order[claims.sort_values(["published_ts", "claim_id"]).index.to_numpy()] = np.arange(len(claims))
+    claims["pub_order"] = order
     return claims
 
 
@@ -141,8 +177,13 @@ def build_dataset(result: ValidationResult, data_dir: Path, version: str) -> Dat
                    version=version, data_dir=data_dir)
 
 
-def load_dataset(data_dir: Path | str | None = None, today: date | None = None) -> Dataset:
+def load_dataset(data_dir: Path | str | None = None, today: date | None = None, cache: bool = True) -> Dataset:
     """Validate and load a dataset (default: CRISISBOARD_DATA or data/).
+
+    A dataset that passed validation is kept in a columnar cache (Parquet, see :func:`cache_dir`),
+    keyed by the hash of its files and of the code that validates and types them, so that the next
+    process, or the next start of the app, reads it back instead of validating again. Data that
+    fails validation is never cached; the data folder itself is never written.
 
     Raises
     ------
@@ -151,4 +192,73 @@ def load_dataset(data_dir: Path | str | None = None, today: date | None = None) 
     """
     data_dir = Path(data_dir) if data_dir is not None else data_dir_from_env()
     version = dataset_version(data_dir) if data_dir.is_dir() else "missing"
-    return build_dataset(validate_dataset(data_dir, today), data_dir, version)
+    # a given `today` (tests of date rules) always validates afresh
+    folder = _cache_folder(version) if cache and today is None and version != "missing" else None
+    if folder is not None:
+        cached = _read_cache(folder, data_dir, version)
+        if cached is not None:
+            return cached
+    dataset = build_dataset(validate_dataset(data_dir, today), data_dir, version)
+    if folder is not None and dataset_version(data_dir) == version:  # unchanged while it was read
+        _write_cache(folder, dataset)
+    return dataset
+
+
+# --- the columnar cache ------------------------------------------------------------------------
+
+CACHE_ENV = "CRISISBOARD_CACHE"
+TABLES = ("claims", "sources", "places", "incidents")
+
+
+def cache_dir() -> Path | None:
+    """CRISISBOARD_CACHE, else $XDG_CACHE_HOME/crisisboard (~/.cache/crisisboard); "off" disables it."""
+    value = os.environ.get(CACHE_ENV, "").strip()
+    if value.lower() in ("off", "0", "none"):
+        return None
+    if value:
+        return Path(value)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "crisisboard"
+
+
+def _code_hash() -> str:
+    """The hash of the modules that decide what a valid, typed dataset is: a change to them empties the cache."""
+    digest = hashlib.sha256()
+    for module in ("schema.py", "validate.py", "load.py", "tiers.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _cache_folder(version: str) -> Path | None:
+    root = cache_dir()
+    return None if root is None else root / f"{version}-{_code_hash()}"
+
+
+def _read_cache(folder: Path, data_dir: Path, version: str) -> Dataset | None:
+    if not (folder / "complete").is_file():
+        return None
+    try:
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+    except Exception:  # noqa: BLE001 - a damaged cache is rebuilt from the files, never trusted
+        return None
+    return Dataset(**tables, version=version, data_dir=data_dir)
+
+
+def _write_cache(folder: Path, dataset: Dataset) -> None:
+    """Write the typed tables beside each other in a temporary folder, then rename it into place:
+    a reader sees a complete cache entry or none. A cache that cannot be written is skipped."""
+    import shutil
+    import tempfile
+
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=folder.parent))
+        try:
+            for name in TABLES:
+                getattr(dataset, name).to_parquet(staging / f"{name}.parquet", index=False)
+            (staging / "complete").write_text(dataset.version + "\n", encoding="utf-8")
+            staging.rename(folder)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError:
+        return

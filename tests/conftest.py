@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# figures' bulk traces are validated by Plotly in tests (the app skips it for speed): crisisboard.style
+os.environ["CRISISBOARD_VALIDATE_FIGURES"] = "1"
+# the columnar cache of validated data goes to a folder of this test run, not the user's ~/.cache
+os.environ["CRISISBOARD_CACHE"] = tempfile.mkdtemp(prefix="crisisboard-test-cache-")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid"

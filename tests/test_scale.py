@@ -1,0 +1,141 @@
+"""The data path at scale: the file-version check, the columnar cache of validated data, selections
+shared between pages and sessions, and the caps on what a table or a list draws."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import VALID, set_cell
+from crisisboard.claims_table import claims_table, table_note
+from crisisboard.filters import Filters
+from crisisboard.load import DataValidationError, cache_dir, dataset_version, load_dataset
+from crisisboard.selection import Selection
+from crisisboard.sources_view import page_count, page_of, sources_table
+from crisisboard.synth import write_synthetic
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CRISISBOARD_CACHE", str(folder))
+    return folder
+
+
+def test_version_changes_on_an_edit_that_keeps_the_size(dataset_copy: Path) -> None:
+    before = dataset_version(dataset_copy)
+    path = dataset_copy / "claims.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "fx-01" in text
+    path.write_text(text.replace("fx-01", "fx-0X", 1), encoding="utf-8")  # same length, other content
+    assert dataset_version(dataset_copy) != before
+    path.write_text(text, encoding="utf-8")
+    assert dataset_version(dataset_copy) == before
+
+
+def test_valid_data_is_read_back_from_the_columnar_cache(dataset_copy: Path, cache: Path) -> None:
+    fresh = load_dataset(dataset_copy, cache=False)
+    first = load_dataset(dataset_copy)
+    entries = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    assert len(entries) == 1 and entries[0].name.startswith(fresh.version)
+    assert sorted(p.name for p in entries[0].iterdir()) == ["claims.parquet", "complete", "incidents.parquet",
+                                                           "places.parquet", "sources.parquet"]
+    # a second load must come from the cache: prove it by making validation impossible
+    import crisisboard.load as load_module
+
+    original = load_module.validate_dataset
+    load_module.validate_dataset = lambda *args, **kwargs: pytest.fail("validated again despite the cache")
+    try:
+        again = load_dataset(dataset_copy)
+    finally:
+        load_module.validate_dataset = original
+    for name in ("claims", "sources", "places", "incidents"):
+        pd.testing.assert_frame_equal(getattr(fresh, name), getattr(again, name))
+    assert first.version == again.version == fresh.version
+
+
+def test_invalid_data_is_never_cached_and_the_data_folder_is_not_written(dataset_copy: Path, cache: Path) -> None:
+    set_cell(dataset_copy, "claims.csv", 0, "low", "not a number")
+    before = {p.name: p.read_bytes() for p in dataset_copy.iterdir()}
+    with pytest.raises(DataValidationError):
+        load_dataset(dataset_copy)
+    assert not cache.exists() or not [p for p in cache.iterdir() if not p.name.startswith(".")]
+    assert {p.name: p.read_bytes() for p in dataset_copy.iterdir()} == before
+
+
+def test_a_damaged_cache_entry_is_rebuilt_from_the_files(dataset_copy: Path, cache: Path) -> None:
+    load_dataset(dataset_copy)
+    (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    (entry / "claims.parquet").write_bytes(b"not parquet")
+    dataset = load_dataset(dataset_copy)
+    assert len(dataset.claims) == len(load_dataset(dataset_copy, cache=False).claims)
+
+
+def test_an_edited_file_gets_a_new_cache_entry(dataset_copy: Path, cache: Path) -> None:
+    load_dataset(dataset_copy)
+    set_cell(dataset_copy, "claims.csv", 0, "notes", "edited")
+    dataset = load_dataset(dataset_copy)
+    assert "edited" in set(dataset.claims["notes"])
+    assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 2
+
+
+def test_the_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRISISBOARD_CACHE", "off")
+    assert cache_dir() is None
+    monkeypatch.delenv("CRISISBOARD_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
+    assert cache_dir() == Path("/somewhere/crisisboard")
+
+
+def test_a_selection_computes_each_derived_value_once() -> None:
+    dataset = load_dataset(VALID)
+    selection = Selection(dataset, Filters(tiers=("high",)))
+    calls = []
+
+    def count(claims: pd.DataFrame, label: str) -> int:
+        calls.append(label)
+        return len(claims)
+
+    assert selection.derive(count, "a") == selection.derive(count, "a") == (dataset.claims["tier"] == "high").sum()
+    selection.derive(count, "b")
+    assert calls == ["a", "b"]
+    assert selection.claims is selection.claims
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    folder = tmp_path_factory.mktemp("synth")
+    write_synthetic(folder, 3000)
+    return load_dataset(folder)
+
+
+def test_sources_table_pages_through_every_release(synthetic) -> None:  # noqa: ANN001
+    table = sources_table(synthetic.claims, synthetic)
+    assert len(table) == len(synthetic.sources) > 100
+    pages = page_count(table, size=100)
+    seen = pd.concat([page_of(table, n, size=100)[0] for n in range(1, pages + 1)])
+    assert list(seen["source_id"]) == list(table["source_id"])
+    rows, caption = page_of(table, 2, size=100)
+    assert caption == f"Releases 101–200 of {len(table):,} (page 2 of {pages})" and len(rows) == 100
+    assert page_of(table, pages + 5, size=100)[1].endswith(f"(page {pages} of {pages})")  # clamped
+    # totals and grades per release agree with a plain count
+    first = table.iloc[0]
+    own = synthetic.claims[synthetic.claims["source_id"] == first["source_id"]]
+    assert first["n_claims"] == len(own) and first["n_shown"] == len(own)
+    assert sorted(g.split(" ×")[0] for g in first["grades"].split(", ") if g) == sorted(set(own["grade"]))
+
+
+def test_claims_table_on_screen_is_capped_and_says_so(synthetic) -> None:  # noqa: ANN001
+    table = claims_table(synthetic.claims, limit=250)
+    assert len(table) == 250
+    assert list(table["Claim id"]) == list(claims_table(synthetic.claims)["Claim id"][:250])
+    assert table_note(synthetic.claims, 250) == f"The first 250 of {len(synthetic.claims):,} claims by date; " \
+                                                "the downloads hold all of them."
+    assert table_note(synthetic.claims.head(10), 250) == "All 10 claims."
+
+
+def test_no_test_writes_into_the_users_cache() -> None:
+    assert "crisisboard-test-cache-" in os.environ["CRISISBOARD_CACHE"]
