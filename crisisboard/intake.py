@@ -54,6 +54,21 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n\s*\n+", "\n\n", re.sub(r"[ \t]+", " ", text)).strip()
 
 
+def check_pasted(text: str) -> str:
+    """Pasted text, refused like an upload when it is over the size limit.
+
+    Raises
+    ------
+    IntakeError
+        For pasted text over MAX_UPLOAD_BYTES (as UTF-8).
+    """
+    size = len(text.encode("utf-8", "replace"))
+    if size > MAX_UPLOAD_BYTES:
+        raise IntakeError(f"The pasted text is {size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB. "
+                          "Paste only the article's text.")
+    return text
+
+
 def read_upload(name: str, data: bytes) -> tuple[str, list[str]]:
     """Text of an uploaded .txt or .html file, and warnings (e.g. a legacy encoding was guessed).
 

@@ -9,7 +9,7 @@ from crisisboard import schema
 from crisisboard.app_state import page_footer, page_frame
 from crisisboard.extract import extract_candidates, parse_release, quality_flags
 from crisisboard.intake import (EDITOR_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_TYPES, IntakeError, accepted_claims,
-                                candidates_frame, read_upload, source_row)
+                                candidates_frame, check_pasted, read_upload, source_row)
 from crisisboard.store import SaveError, append_release
 
 frame = page_frame("Add a release")
@@ -19,6 +19,11 @@ pasted, uploaded = st.tabs(["Paste text", "Upload a file"])
 with pasted:
     text = st.text_area("Release text", height=220, key="release_text",
                         placeholder="URL: …\nTITLE: …\nPUBLISHER: …\nDATE: YYYY-MM-DD\n\nThe text of the release…")
+    try:
+        text = check_pasted(text or "")
+    except IntakeError as error:
+        st.error(str(error))
+        text = ""
 with uploaded:
     upload = st.file_uploader(f"A .txt or .html file (at most {MAX_UPLOAD_BYTES // 1_000_000} MB)",
                               type=list(UPLOAD_TYPES), key="release_file")
