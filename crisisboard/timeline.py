@@ -58,7 +58,7 @@ class Mark:
 
 def metric_options(claims: pd.DataFrame) -> list[str]:
     """The metrics present in `claims`, in the order of data/README.md."""
-    present = set(claims["metric"])
+    present = set(claims["metric"].unique())
     return [metric for metric in schema.METRICS if metric in present]
 
 

@@ -74,7 +74,7 @@ def day_bounds(claims: pd.DataFrame, metric: str) -> tuple[pd.Timestamp, pd.Time
 def category_of(claims: pd.DataFrame) -> pd.Series:
     """"Official figures" for government claims the text presents as a toll, "Government (other)" for
     estimates and unconfirmed government statements, the claimant type's label otherwise."""
-    labels = claims["claimant_type"].map(schema.CLAIMANT_TYPE_LABELS)
+    labels = claims["claimant_type"].astype(str).map(schema.CLAIMANT_TYPE_LABELS)
     government = claims["claimant_type"].eq("government")
     return labels.mask(government & claims["is_official"], "Official figures").mask(
         government & ~claims["is_official"], "Government (other)")
