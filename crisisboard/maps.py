@@ -130,28 +130,31 @@ class _Prepared:
     points: pd.DataFrame  # one row per point claim: x, y, size, hover, tier, vague, as_of_day
     anchors: dict[str, tuple[float, float]]  # badge position of each region-level place
     incidents: pd.DataFrame  # x, y, hover, start_ts
-    # place_id -> (as_of days ascending, {column: values} of that place's area claims, newest first)
+    # place_id -> as_of days of that place's area claims, ascending (their rows are newest first)
     by_place: dict = field(default_factory=dict)
-    lines: dict = field(default_factory=dict)  # (place_id, position) -> hover line, written on first use
+    lines: dict = field(default_factory=dict)  # (place_id, position) -> hover line
     point_groups: list = field(default_factory=list)  # (tier, vague, rows of points): one trace each
 
     def lines_for(self, place_id: str, start: int, stop: int) -> list[str]:
-        """Hover lines of the place's claims at positions start..stop-1 (newest first), made only once,
-        and only for the rows a hover shows."""
-        columns = self.by_place[place_id][1]
-        for i in range(start, stop):
-            if (place_id, i) not in self.lines:
-                self.lines[(place_id, i)] = _region_line({name: values[i] for name, values in columns.items()})
+        """Hover lines of the place's claims at positions start..stop-1 (newest first)."""
         return [self.lines[(place_id, i)] for i in range(start, stop)]
 
 
+def _precision(claims: pd.DataFrame, places: pd.DataFrame) -> pd.Series:
+    """Each claim's place precision (0 a point … 4 a country): the column load.py merged in, when present."""
+    if "place_precision" in claims.columns:
+        return claims["place_precision"]
+    return claims["place_id"].map(places.set_index("place_id")["precision"])
+
+
 def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame,
-             shapes: dict[str, object], view: MapView) -> _Prepared:
+             shapes: dict[str, object], view: MapView, frame_days: list[pd.Timestamp]) -> _Prepared:
     coords = places.set_index("place_id")[["lon", "lat", "name", "precision"]]
-    point_claims = claims[claims["place_id"].map(coords["precision"]).le(POINT_PRECISION)]
-    if len(point_claims) > MAX_POINTS:  # a fixed sample: more markers than this cannot be told apart
-        point_claims = point_claims.sample(n=MAX_POINTS, random_state=2010)
-    point_claims = point_claims.copy()
+    precision = _precision(claims, places)
+    at_points = pd.Series(claims.index[precision.le(POINT_PRECISION).to_numpy()])
+    if len(at_points) > MAX_POINTS:  # a fixed sample: more markers than this cannot be told apart
+        at_points = at_points.sample(n=MAX_POINTS, random_state=2010)  # the rows DataFrame.sample would pick
+    point_claims = claims.loc[at_points.to_numpy()].copy()
     point_claims["lon"] = point_claims["place_id"].map(coords["lon"])
     point_claims["lat"] = point_claims["place_id"].map(coords["lat"])
     # Several claims at one point are packed around it in a sunflower spiral (about 11 px apart on a
@@ -173,9 +176,10 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
     points = pd.DataFrame(rows, columns=["x", "y", "size", "hover", "tier", "vague", "as_of_day"])
 
     # every claim about an area gets a badge, outlined on the map where geo/ has its shape
-    region_claims = claims[claims["place_id"].map(coords["precision"]).gt(POINT_PRECISION)]
+    columns = [c for c in REGION_COLUMNS if c in claims.columns] + ["as_of_ts", "as_of_day", "place_id"]
+    region_claims = claims.loc[precision.gt(POINT_PRECISION).to_numpy(), columns]
     # newest first, so that each day's hover takes the first lines known by then; a line is only
-    # written for the rows a hover shows (see _Prepared.line)
+    # written for the rows a hover shows
     regions = region_claims.sort_values("as_of_ts", ascending=False)
     by_size = regions["place_id"].value_counts()
     anchors = _badge_column(sorted(by_size.index, key=lambda p: (-by_size[p], p)), view)
@@ -196,18 +200,22 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
             f"<b>{plain(row.date_start)}{plain(end)}</b> ({plain(row.kind.replace('_', ' '))})<br>"
             f"{plain(coords.at[row.place_id, 'name'])}<br>{_wrap(plain(row.summary))}")))
     prepared_incidents = pd.DataFrame(rows, columns=["x", "y", "start_ts", "hover"])
-    narrow = regions[[c for c in REGION_COLUMNS if c in regions.columns] + ["as_of_day", "place_id"]]
-    by_place = {place_id: (group["as_of_day"].to_numpy()[::-1], _column_lists(group))
-                for place_id, group in narrow.groupby("place_id", sort=False)}
+    by_place, lines = {}, {}
+    for place_id, group in regions.groupby("place_id", sort=False, observed=True):
+        days_ascending = group["as_of_day"].to_numpy()[::-1]
+        by_place[place_id] = days_ascending
+        # hover lines only for the rows some day's hover shows: the newest MAX_HOVER_LINES known by then
+        wanted: set[int] = set()
+        for known in {len(days_ascending), *np.searchsorted(days_ascending, np.array(frame_days, dtype="datetime64[ns]"),
+                                                           side="right").tolist()}:
+            first = len(days_ascending) - known
+            wanted.update(range(first, first + min(known, MAX_HOVER_LINES)))
+        positions = sorted(wanted)
+        for position, record in zip(positions, records(group.iloc[positions])):
+            lines[(place_id, position)] = _region_line(record)
     groups = [(tier, vague, points[(points["tier"] == tier) & (points["vague"] == vague)])
               for tier in TIERS for vague in (False, True)]
-    return _Prepared(points, anchors, prepared_incidents, by_place=by_place, point_groups=groups)
-
-
-def _column_lists(frame: pd.DataFrame) -> dict[str, list]:
-    """{column: its values as a list, None where missing}: rows can then be read without pandas."""
-    return {name: (frame[name].to_numpy(dtype=object, na_value=None).tolist() if frame[name].hasnans
-                   else frame[name].tolist()) for name in frame.columns}
+    return _Prepared(points, anchors, prepared_incidents, by_place=by_place, lines=lines, point_groups=groups)
 
 
 def _region_line(row: pd.Series) -> str:
@@ -227,8 +235,6 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
     so each day's frame stays small.
     """
     incidents = prepared.incidents
-    if day is not None:
-        incidents = incidents[incidents["start_ts"] <= day]
     traces: list[dict] = []
     for tier, vague, rows in prepared.point_groups:
         if day is not None:
@@ -244,7 +250,7 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
             hovertext=list(rows["hover"]), hovertemplate="%{hovertext}<extra></extra>",
         ))
     xs, ys, labels, hovers = [], [], [], []
-    for place_id, (days_ascending, _) in sorted(prepared.by_place.items()):
+    for place_id, days_ascending in sorted(prepared.by_place.items()):
         known = len(days_ascending) if day is None else int(np.searchsorted(days_ascending, day, side="right"))
         if not known:
             continue
@@ -258,13 +264,17 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
         if known > MAX_HOVER_LINES:
             hover.append(f"… +{known - MAX_HOVER_LINES} more: filter by place to list them")
         hovers.append("<br>".join(hover))
-    traces.append(dict(type="scatter", 
+    traces.append(dict(type="scatter",
         x=xs, y=ys, mode="markers+text", text=labels, textposition="middle right", name="Claims about a whole area",
         textfont=dict(size=15, color="#5a3d00"), showlegend=False,
         marker=dict(symbol="square", size=16, color="#fff3d6", line=dict(color="#b07800", width=2)),
         hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>",
     ))
-    traces.append(dict(type="scatter", 
+    if day is not None:  # as for the points: the incidents begun by `day` keep their y, the others None
+        begun = incidents["start_ts"].to_numpy() <= np.datetime64(day)
+        traces.append(dict(type="scatter", y=[y if b else None for y, b in zip(incidents["y"].tolist(), begun)]))
+        return traces
+    traces.append(dict(type="scatter",
         x=list(incidents["x"]), y=list(incidents["y"]), mode="markers", name="Incident (dated event)",
         showlegend=False, marker=dict(symbol="diamond", size=11, color="#222222", line=dict(color="white", width=1)),
         hovertext=list(incidents["hover"]), hovertemplate="%{hovertext}<extra></extra>",
@@ -388,6 +398,13 @@ def claims_by_place_markdown(claims: pd.DataFrame, limit: int = 60) -> str:
     return "\n".join(lines)
 
 
+def _frame_days(claims: pd.DataFrame, incidents: pd.DataFrame) -> list[pd.Timestamp]:
+    """The slider's days that get a frame: the first, and every day on which something changes."""
+    changes = set(pd.DatetimeIndex(claims["as_of_day"].unique())) | set(pd.DatetimeIndex(incidents["start_ts"].unique()))
+    days = list(pd.date_range(DAY_FIRST, DAY_LAST, freq="D"))
+    return [day for i, day in enumerate(days) if i == 0 or day in changes]
+
+
 def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, incidents: pd.DataFrame,
                      view_key: str = DEFAULT_VIEW, animate: bool = True, title: str | None = None) -> go.Figure:
     """The map for one view, with a day slider (10 June – 31 July 2010, then "all") when `animate`.
@@ -396,10 +413,11 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
     """
     view = VIEWS[view_key]
     shapes = place_geometries(places, geo)
-    shaded = {p for p in set(claims["place_id"]) & set(shapes)
+    shaded = {p for p in set(claims["place_id"].unique()) & set(shapes)
               if places.set_index("place_id").at[p, "kind"] != "country"}
     static = _static_traces(geo, places, shapes, shaded, view)
-    prepared = _prepare(claims, incidents, places, shapes, view)
+    frame_days = _frame_days(claims, incidents) if animate else []
+    prepared = _prepare(claims, incidents, places, shapes, view, frame_days)
     names = dict(zip(places["place_id"], places["name"]))
     dynamic = _dynamic_traces(prepared, names, None)
     data = static + dynamic + [_town_labels(places)] + _legend_traces()
@@ -408,11 +426,9 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
 
     frames: list[dict] = []
     if animate:
-        days = list(pd.date_range(DAY_FIRST, DAY_LAST, freq="D"))
-        changes = set(claims["as_of_day"]) | set(incidents["start_ts"])
         steps, current = [], None
-        for day in days:
-            if current is None or day in changes:  # a frame only where something changes
+        for day in pd.date_range(DAY_FIRST, DAY_LAST, freq="D"):
+            if day in frame_days:
                 current = day.strftime("%Y-%m-%d")
                 frames.append(dict(name=current, traces=dynamic_ids, data=_dynamic_traces(prepared, names, day)))
             steps.append(dict(label=_day_label(day), method="animate",
@@ -443,7 +459,7 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
         )
     lat0 = math.radians(sum(view.lat) / 2)
     attribution = build_attribution(claims)
-    n_points = int(claims["place_id"].map(places.set_index("place_id")["precision"]).le(POINT_PRECISION).sum())
+    n_points = int(_precision(claims, places).le(POINT_PRECISION).sum())
     if n_points > MAX_POINTS:
         fig.add_annotation(text=f"<b>Showing {MAX_POINTS:,} of {n_points:,} claims at towns</b> (a fixed sample); "
                                 "narrow the filters to see them all.", xref="paper", yref="paper", x=1, y=1,

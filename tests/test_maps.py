@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from conftest import VALID
@@ -62,7 +63,7 @@ def test_day_slider_runs_from_10_june_to_31_july_then_all(fixture_map) -> None: 
 
 
 def test_a_day_shows_only_claims_known_by_then(fixture_map) -> None:  # noqa: ANN001
-    _, fig = fixture_map
+    dataset, fig = fixture_map
     frames = {frame.name: frame for frame in fig.frames}
     def drawn(frame) -> int:  # noqa: ANN001  (a frame hides a point not known yet by giving it no y)
         return sum(y is not None for trace in frame.data[:8] for y in (trace.y or ()))
@@ -73,6 +74,10 @@ def test_a_day_shows_only_claims_known_by_then(fixture_map) -> None:  # noqa: AN
     # each frame's y values line up with the figure's trace, whose x, sizes and hover texts it keeps
     for k, index in enumerate(frames[by_13].traces[:8]):
         assert len(frames[by_13].data[k].y or ()) == len(fig.data[index].hovertext or ())
+    # incidents likewise: the last dynamic trace keeps a y for each incident begun by that day
+    incidents = frames[by_13].data[-1].y
+    begun = int((dataset.incidents["start_ts"] <= pd.Timestamp(by_13)).sum())
+    assert len(incidents) == len(dataset.incidents) and sum(y is not None for y in incidents) == begun
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
