@@ -23,6 +23,12 @@ def escape_markdown(text: str) -> str:
     return text
 
 
+# the columns ClaimRef.from_row reads
+CLAIMREF_COLUMNS = ("claim_id", "figure_text", "metric", "claimant", "relayed_by", "as_of", "as_of_precision", "grade",
+                    "tier", "quote", "source_id", "publisher", "published", "published_precision", "title", "url",
+                    "low", "high")
+
+
 @dataclass(frozen=True)
 class ClaimRef:
     claim_id: str

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from crisisboard.attribution import CAVEAT, build_attribution
-from crisisboard.claimref import ClaimRef
+from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef
 from crisisboard.geo import ATTRIBUTION, GeoData
 from crisisboard.links import plain
 from crisisboard.style import add_footer, apply_style, figure_of
@@ -118,6 +118,9 @@ def _claim_hover(ref: ClaimRef, place_name: str) -> str:
             f"grade {ref.grade} ({ref.tier})")
 
 
+REGION_READ = ["claim_id", "tier", "metric", "claimant", "as_of", "as_of_precision", "grade", "figure_text",
+               "relayed_by", "quote", "source_id", "publisher", "published", "published_precision", "title", "url",
+               "low", "high"]
 REGION_COLUMNS = ["claim_id", "tier", "metric", "claimant", "as_of", "as_of_precision", "grade", "figure_text",
                   "qualifier", "low", "high", "relayed_by", "quote", "source_id", "publisher", "published",
                   "published_precision", "title", "url"]
@@ -164,15 +167,23 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
     rows = []
     from crisisboard.timeline import records
 
-    for (lon, lat), group in point_claims.groupby(["lon", "lat"]):
-        for i, row in enumerate(records(group.sort_values("as_of_ts", kind="stable"))):
-            radius, angle = step * math.sqrt(i + 0.5) * (len(group) > 1), i * GOLDEN_ANGLE
-            vague = row["qualifier"] == "vague"
-            rows.append(dict(
-                x=lon + radius * math.cos(angle) / squash, y=lat + radius * math.sin(angle),
-                size=VAGUE_SIZE[row["vague_term"]] if vague else marker_size(float(row["value_high"])),
-                hover=_claim_hover(ClaimRef.from_row(row), coords.at[row["place_id"], "name"]),
-                tier=row["tier"], vague=vague, as_of_day=row["as_of_day"]))
+    # each place's claims oldest first (as grouping by place, then sorting each group, would), read in one pass
+    ordered = point_claims.sort_values(["lon", "lat", "as_of_ts"], kind="stable")
+    sizes = ordered.groupby(["lon", "lat"]).size()
+    wanted = [c for c in (*CLAIMREF_COLUMNS, "qualifier", "vague_term", "value_high", "as_of_day", "place_id", "lon", "lat")
+              if c in ordered.columns]
+    i, previous = 0, None
+    for row in records(ordered[list(dict.fromkeys(wanted))]):
+        lon, lat = row["lon"], row["lat"]
+        i = i + 1 if (lon, lat) == previous else 0
+        previous = (lon, lat)
+        radius, angle = step * math.sqrt(i + 0.5) * (sizes[(lon, lat)] > 1), i * GOLDEN_ANGLE
+        vague = row["qualifier"] == "vague"
+        rows.append(dict(
+            x=lon + radius * math.cos(angle) / squash, y=lat + radius * math.sin(angle),
+            size=VAGUE_SIZE[row["vague_term"]] if vague else marker_size(float(row["value_high"])),
+            hover=_claim_hover(ClaimRef.from_row(row), coords.at[row["place_id"], "name"]),
+            tier=row["tier"], vague=vague, as_of_day=row["as_of_day"]))
     points = pd.DataFrame(rows, columns=["x", "y", "size", "hover", "tier", "vague", "as_of_day"])
 
     # every claim about an area gets a badge, outlined on the map where geo/ has its shape
@@ -200,19 +211,20 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
             f"<b>{plain(row.date_start)}{plain(end)}</b> ({plain(row.kind.replace('_', ' '))})<br>"
             f"{plain(coords.at[row.place_id, 'name'])}<br>{_wrap(plain(row.summary))}")))
     prepared_incidents = pd.DataFrame(rows, columns=["x", "y", "start_ts", "hover"])
-    by_place, lines = {}, {}
-    for place_id, group in regions.groupby("place_id", sort=False, observed=True):
-        days_ascending = group["as_of_day"].to_numpy()[::-1]
+    by_place, wanted_rows = {}, {}
+    regions = regions.reset_index(drop=True)
+    frame_days64 = np.array(frame_days, dtype="datetime64[ns]")
+    for place_id, positions in regions.groupby("place_id", sort=False, observed=True).indices.items():
+        days_ascending = regions["as_of_day"].to_numpy()[positions][::-1]
         by_place[place_id] = days_ascending
         # hover lines only for the rows some day's hover shows: the newest MAX_HOVER_LINES known by then
-        wanted: set[int] = set()
-        for known in {len(days_ascending), *np.searchsorted(days_ascending, np.array(frame_days, dtype="datetime64[ns]"),
-                                                           side="right").tolist()}:
+        for known in {len(days_ascending), *np.searchsorted(days_ascending, frame_days64, side="right").tolist()}:
             first = len(days_ascending) - known
-            wanted.update(range(first, first + min(known, MAX_HOVER_LINES)))
-        positions = sorted(wanted)
-        for position, record in zip(positions, records(group.iloc[positions])):
-            lines[(place_id, position)] = _region_line(record)
+            for offset in range(first, first + min(known, MAX_HOVER_LINES)):
+                wanted_rows[(place_id, offset)] = int(positions[offset])
+    keys = list(wanted_rows)
+    lines = {key: _region_line(record) for key, record in
+             zip(keys, records(regions.iloc[[wanted_rows[key] for key in keys]][REGION_READ]))}
     groups = [(tier, vague, points[(points["tier"] == tier) & (points["vague"] == vague)])
               for tier in TIERS for vague in (False, True)]
     return _Prepared(points, anchors, prepared_incidents, by_place=by_place, lines=lines, point_groups=groups)
@@ -385,16 +397,20 @@ def claims_by_place_markdown(claims: pd.DataFrame, limit: int = 60) -> str:
     (at most `limit` per place, the earliest first; the rest are counted)."""
     from crisisboard.timeline import records
 
-    lines = []
     ordered = claims.sort_values(["place_name", "as_of_ts"], kind="stable")
     counts = ordered["place_name"].value_counts()
     shown = ordered.groupby("place_name", sort=False).head(limit)
-    for place, group in shown.groupby("place_name", sort=False):
-        total = int(counts[place])
-        lines.append(f"**{place}** ({total:,})")
-        lines += [f"- {ClaimRef.from_row(row).markdown()}" for row in records(group)]
-        if total > limit:
-            lines.append(f"- … {total - limit:,} more: filter by this place to see them all")
+    lines, current = [], None
+    for row in records(shown[[*CLAIMREF_COLUMNS, "place_name"]]):
+        place = row["place_name"]
+        if place != current:
+            if current is not None and counts[current] > limit:
+                lines.append(f"- … {counts[current] - limit:,} more: filter by this place to see them all")
+            lines.append(f"**{place}** ({int(counts[place]):,})")
+            current = place
+        lines.append(f"- {ClaimRef.from_row(row).markdown()}")
+    if current is not None and counts[current] > limit:
+        lines.append(f"- … {counts[current] - limit:,} more: filter by this place to see them all")
     return "\n".join(lines)
 
 
