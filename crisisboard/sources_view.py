@@ -27,11 +27,12 @@ def release_stats(dataset: "Dataset") -> pd.DataFrame:
         grades.setdefault(source_id, []).append(f"{grade} ×{n}" if n > 1 else grade)
     day = sources["published_ts"].dt.strftime("%-d %b %Y")
     prefix = sources["published_precision"].map({"inferred": "c. "}).fillna("")
-    return sources.assign(
+    table = sources.assign(
         date_label=(prefix + day).to_numpy(),
         n_claims=sources["source_id"].map(total).fillna(0).astype(int).to_numpy(),
         grades=[", ".join(grades.get(source_id, ())) for source_id in sources["source_id"].tolist()],
     )
+    return table.sort_values(["published", "publisher"], kind="stable").reset_index(drop=True)  # oldest first
 
 
 def sources_table(shown_claims: pd.DataFrame, dataset: "Dataset", only_shown: bool = False) -> pd.DataFrame:
@@ -39,12 +40,12 @@ def sources_table(shown_claims: pd.DataFrame, dataset: "Dataset", only_shown: bo
 
     With `only_shown`, only the releases that carry at least one of `shown_claims`.
     """
-    stats = dataset.derive(release_stats)
+    stats = dataset.derive(release_stats)  # sorted once per dataset
     shown = shown_claims["source_id"].value_counts()
     table = stats.assign(n_shown=stats["source_id"].map(shown).fillna(0).astype(int).to_numpy())
     if only_shown:
-        table = table[table["n_shown"] > 0]
-    return table.sort_values(["published", "publisher"], kind="stable").reset_index(drop=True)
+        table = table[table["n_shown"] > 0].reset_index(drop=True)
+    return table
 
 
 def page_of(table: pd.DataFrame, page: int, size: int = PAGE_SIZE) -> tuple[pd.DataFrame, str]:
