@@ -50,3 +50,13 @@ def drop_column(data_dir: Path, file: str, column: str) -> None:
         writer = csv.DictWriter(handle, fieldnames=fieldnames, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def run_async(coroutine):  # noqa: ANN001, ANN201
+    """asyncio.run in a thread of its own: pytest-playwright's sync API keeps an event loop running in
+    the main thread for the session, where asyncio.run refuses to start another."""
+    from concurrent.futures import ThreadPoolExecutor
+    import asyncio
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

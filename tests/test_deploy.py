@@ -6,7 +6,6 @@ prefix (deploy/cluster.py). Asserts routing and correctness, never timings.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
 import urllib.request
@@ -14,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, run_async
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 sys.path.insert(0, str(PROJECT / "deploy"))
@@ -69,7 +68,7 @@ def test_a_new_visitor_gets_a_cookie_and_keeps_its_backend(cluster: deploy.Clust
 
 def test_sessions_through_nginx_stay_on_one_backend_and_change_filters(cluster: deploy.Cluster) -> None:
     checker = Checker(load_dataset(DATA))
-    report = asyncio.run(run_load(cluster.url, checker, sessions=6, changes=2, max_seconds=90, pids=cluster.pids,
+    report = run_async(run_load(cluster.url, checker, sessions=6, changes=2, max_seconds=90, pids=cluster.pids,
                                   pages=("", "timeline"), warmup=False, timeout=60))
     assert report["error_messages"] == [] and report["violation_messages"] == []
     assert report["errors"] == 0 and report["changes_done"] == 12 and report["changes_with_chart"] == 12

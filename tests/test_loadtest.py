@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, run_async
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 
@@ -35,7 +35,7 @@ def server() -> Iterator[LocalServer]:
 
 
 def test_concurrent_sessions_each_see_their_own_filters(server: LocalServer, checker: Checker) -> None:
-    report = asyncio.run(run_load(server.url, checker, sessions=4, changes=3, max_seconds=90, pids=server.pids,
+    report = run_async(run_load(server.url, checker, sessions=4, changes=3, max_seconds=90, pids=server.pids,
                                   pages=loadtest.PAGES, timeout=60))
     assert report["error_messages"] == [] and report["violation_messages"] == []
     assert report["errors"] == 0 and report["isolation_violations"] == 0
@@ -61,7 +61,7 @@ def test_the_checker_catches_another_sessions_output(server: LocalServer, checke
     async def both():
         return await asyncio.gather(render(mine), render(theirs))
 
-    my_run, their_run = asyncio.run(both())
+    my_run, their_run = run_async(both())
     assert checker.violations(my_run, mine) == []
     assert checker.violations(their_run, theirs) == []
     crossed = checker.violations(their_run, mine)
@@ -75,7 +75,7 @@ def test_the_checker_catches_another_sessions_output(server: LocalServer, checke
 
 
 def test_it_stops_by_itself_on_max_seconds(server: LocalServer, checker: Checker) -> None:
-    report = asyncio.run(run_load(server.url, checker, sessions=2, changes=10_000, max_seconds=8,
+    report = run_async(run_load(server.url, checker, sessions=2, changes=10_000, max_seconds=8,
                                   pages=("",), warmup=False, timeout=60))
     assert report["stopped_by"] == "max-seconds"
     assert report["changes_done"] < 20_000
