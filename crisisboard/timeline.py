@@ -293,9 +293,9 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     _layout(fig, rows, metric, x_mode, log_y, title, date_range, incidents is not None and not incidents.empty)
     if len(marks) < n_statements:
         fig.add_annotation(
-            text=f"<b>Showing {len(marks):,} of {n_statements:,} statements</b>: every official one, the highest and "
-                 "lowest figures and a fixed sample of the rest. Narrow the filters to see them all.",
-            xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom", showarrow=False,
+            text=f"<b>Showing {len(marks):,} of {n_statements:,} statements</b>: all official ones, the extremes, "
+                 "a fixed sample. Narrow the filters to see all.",
+            xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", showarrow=False,
             font=dict(size=12, color="#7a2e00"), bgcolor="#fff3d6")
     return apply_style(fig)
 

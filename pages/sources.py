@@ -10,8 +10,8 @@ only_shown = st.toggle("Only the releases behind the claims shown", key="sources
                        help="Off: every release in the dataset, including those that carry no claim under the filters.")
 table = frame.selection.derive(sources_table, frame.dataset, only_shown)
 pages = page_count(table)
-page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1, key="sources_page",
-                       disabled=pages == 1) if pages > 1 else 1
+page = st.columns([1, 5])[0].number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1,
+                                          key="sources_page") if pages > 1 else 1
 rows, where = page_of(table, int(page))
 st.caption(f"{where}. Dates marked c. are inferred (not printed on the page); "
            "grades are source reliability A–F and information credibility 1–6.")

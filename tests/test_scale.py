@@ -139,3 +139,19 @@ def test_claims_table_on_screen_is_capped_and_says_so(synthetic) -> None:  # noq
 
 def test_no_test_writes_into_the_users_cache() -> None:
     assert "crisisboard-test-cache-" in os.environ["CRISISBOARD_CACHE"]
+
+
+def test_the_timeline_keeps_officials_and_extremes_when_it_cuts_statements(synthetic) -> None:  # noqa: ANN001
+    from crisisboard.timeline import limit_statements
+
+    rows = synthetic.claims[synthetic.claims["metric"] == "killed"]
+    kept, total = limit_statements(rows, limit=60)
+    assert total == rows["statement_id"].nunique() > 60
+    assert kept["statement_id"].nunique() <= 60
+    # each statement is drawn as its first-published carrier: the extremes among those are kept
+    first = rows.sort_values(["published_ts", "claim_id"]).drop_duplicates("statement_id")
+    numeric = first[first["value_high"].notna()]
+    assert numeric.loc[numeric["value_high"].astype(float).idxmax(), "statement_id"] in set(kept["statement_id"])
+    assert numeric.loc[numeric["value_low"].astype(float).idxmin(), "statement_id"] in set(kept["statement_id"])
+    again, _ = limit_statements(rows, limit=60)
+    assert set(again["statement_id"]) == set(kept["statement_id"])  # the same sample on every run
