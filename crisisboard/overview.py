@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from crisisboard import schema
 from crisisboard.attribution import CAVEAT, Attribution, build_attribution
-from crisisboard.claimref import ClaimRef
+from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef
 from crisisboard.links import plain
 from crisisboard.style import add_footer, apply_style
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
@@ -52,7 +52,9 @@ class MetricSummary:
 
 def _refs(claims: pd.DataFrame, labels: pd.Series) -> dict:
     """ClaimRefs for a few row labels of `claims` (keyed like `labels`), built from those rows only."""
-    rows = claims.loc[labels.to_numpy()].to_dict(orient="records")
+    from crisisboard.timeline import records
+
+    rows = records(claims.loc[labels.to_numpy(), list(CLAIMREF_COLUMNS)])
     return {key: ClaimRef.from_row(row) for key, row in zip(labels.index, rows)}
 
 
