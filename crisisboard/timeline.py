@@ -293,7 +293,7 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     _layout(fig, rows, metric, x_mode, log_y, title, date_range, incidents is not None and not incidents.empty)
     if len(marks) < n_statements:
         fig.add_annotation(
-            text=f"<b>Showing {len(marks):,} of {n_statements:,} statements</b>: all official ones, the extremes, "
+            text=f"<b>Showing {len(marks):,} of {n_statements:,} statements</b>: official ones first, the extremes, "
                  "a fixed sample. Narrow the filters to see all.",
             xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", showarrow=False,
             font=dict(size=12, color="#7a2e00"), bgcolor="#fff3d6")
