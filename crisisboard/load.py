@@ -51,10 +51,7 @@ class Dataset:
 
     def derive(self, function: Callable[..., T], *args: Hashable) -> T:
         """``function(self, *args)``, computed once per dataset (what does not depend on the filters)."""
-        key = (function.__module__, function.__qualname__, args)
-        if key not in self._derived:
-            self._derived[key] = function(self, *args)
-        return self._derived[key]
+        return memoised(self._derived, function, self, args)
 
     @cached_property
     def present(self) -> "Present":
@@ -74,6 +71,15 @@ class Present:
     claimant_types: tuple[str, ...]
     first_day: date
     last_day: date
+
+
+def memoised(store: dict, function: Callable[..., T], subject: object, args: tuple) -> T:
+    """``function(subject, *args)``, kept in `store` under the function's name and `args` (Dataset.derive,
+    Selection.derive)."""
+    key = (function.__module__, function.__qualname__, args)
+    if key not in store:
+        store[key] = function(subject, *args)
+    return store[key]
 
 
 def data_dir_from_env() -> Path:

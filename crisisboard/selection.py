@@ -14,7 +14,7 @@ import pandas as pd
 
 from crisisboard.attribution import Attribution, build_attribution
 from crisisboard.filters import Filters, apply_date_filter_to_incidents, apply_filters
-from crisisboard.load import Dataset
+from crisisboard.load import Dataset, memoised
 
 T = TypeVar("T")
 
@@ -27,10 +27,7 @@ class Selection:
 
     def derive(self, function: Callable[..., T], *args: Hashable) -> T:
         """``function(self.claims, *args)``, computed once per selection (pages share it)."""
-        key = (function.__module__, function.__qualname__, args)
-        if key not in self._derived:
-            self._derived[key] = function(self.claims, *args)
-        return self._derived[key]
+        return memoised(self._derived, function, self.claims, args)
 
     @cached_property
     def claims(self) -> pd.DataFrame:
