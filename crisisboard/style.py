@@ -100,6 +100,10 @@ def figure_of(bulk: list[go.BaseTraceType | dict], frames: list[dict] | None = N
     if os.environ.get(VALIDATE_ENV) == "1":
         return go.Figure(data=[trace if isinstance(trace, dict) else trace.to_plotly_json() for trace in bulk],
                          frames=frames)
-    fig = go.Figure(data=bulk, frames=frames, _validate=False)
-    fig._validate = fig.layout._validate = True  # from here on, validated (plotly pinned in constraints.txt)
+    fig = go.Figure(data=bulk, _validate=False)
+    if frames:
+        # go.Figure(frames=...) and fig.frames = ... validate every item of every frame whatever
+        # _validate says; unvalidated Frame objects go in directly (plotly pinned in constraints.txt)
+        fig._frame_objs = [go.Frame(frame, _validate=False) for frame in frames]
+    fig._validate = fig.layout._validate = True  # from here on, validated
     return fig
