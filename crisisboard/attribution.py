@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 CAVEAT = "Figures are claims as reported by the sources named, not verified counts."
@@ -85,10 +86,16 @@ class Attribution:
 
 
 def build_attribution(claims: pd.DataFrame) -> Attribution:
-    """The distinct releases carrying `claims`, ordered by how many of them each carries, then date."""
+    """The distinct releases carrying `claims`, ordered by how many of them each carries, then date
+    (then source id: the order of the `source_code` that load.py gives each release)."""
     if claims.empty:
         return Attribution(table=pd.DataFrame(columns=[*COLUMNS, "n"]), n_claims=0)
-    counts = claims["source_id"].value_counts(sort=False).rename("n")
-    table = claims[COLUMNS].drop_duplicates("source_id").join(counts, on="source_id")
-    table = table.sort_values(["n", "published", "source_id"], ascending=[False, True, True])
+    codes = claims["source_code"].to_numpy()
+    counts = np.bincount(codes)
+    present = np.flatnonzero(counts)
+    order = present[np.lexsort((present, -counts[present]))]  # most claims first, then by code
+    firsts = pd.Series(codes).drop_duplicates()  # the first row of each code: its label, the code its value
+    first_row = np.empty(len(counts), dtype=np.int64)
+    first_row[firsts.to_numpy()] = firsts.index.to_numpy()
+    table = claims[COLUMNS].iloc[first_row[order]].assign(n=counts[order])
     return Attribution(table=table.reset_index(drop=True), n_claims=len(claims))

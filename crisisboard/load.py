@@ -120,8 +120,13 @@ def dataset_version(data_dir: Path) -> str:
 
 
 def _typed_sources(raw: pd.DataFrame) -> pd.DataFrame:
-    sources = raw.copy()
+    sources = raw.reset_index(drop=True)
     sources["published_ts"] = pd.to_datetime(sources["published"])
+    # source_code: each release's rank by (published, source_id), the order attributions list releases
+    # in after their claim counts; claims carry it, so that counting and ordering releases is integer work
+    code = np.empty(len(sources), dtype=np.int32)
+    code[sources.sort_values(["published", "source_id"]).index.to_numpy()] = np.arange(len(sources))
+    sources["source_code"] = code
     return sources
 
 
@@ -157,8 +162,10 @@ def _typed_claims(raw: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame
     claims["is_official"] = (claims["claimant_type"].eq("government")
                              & ~claims["status_in_text"].isin(["estimate", "unconfirmed"])
                              & claims["qualifier"].ne("vague"))
+    # statement_code: a number per statement_id, for counting distinct statements without hashing text
+    claims["statement_code"] = pd.factorize(claims["statement_id"])[0].astype(np.int32)
     source_cols = ["source_id", "publisher", "publisher_type", "title", "url", "archive_url", "published",
-                   "published_ts", "published_precision"]
+                   "published_ts", "published_precision", "source_code"]
     claims = claims.merge(sources[source_cols], on="source_id", how="left", validate="many_to_one")
     claims = claims.merge(places[["place_id", "name", "precision"]].rename(
         columns={"name": "place_name", "precision": "place_precision"}), on="place_id", how="left",

@@ -112,8 +112,8 @@ def summarise_metrics(claims: pd.DataFrame) -> list[MetricSummary]:
     if claims.empty:
         return []
     by_metric = claims.groupby("metric", observed=True)
-    counts, n_sources, n_statements = by_metric.size(), by_metric["source_id"].nunique(), \
-        by_metric["statement_id"].nunique()
+    counts, n_sources, n_statements = by_metric.size(), by_metric["source_code"].nunique(), \
+        by_metric["statement_code"].nunique()
     tiers, latest, highest = _tier_ranges(claims), _latest_official(claims), _highest_other(claims)
     return [MetricSummary(metric=metric, label=schema.METRIC_LABELS[metric], n_claims=int(counts[metric]),
                           n_sources=int(n_sources[metric]), n_statements=int(n_statements[metric]),

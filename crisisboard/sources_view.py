@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from crisisboard.claimref import escape_markdown
@@ -20,7 +21,7 @@ def release_stats(dataset: "Dataset") -> pd.DataFrame:
     """Per release, what does not depend on the filters: date label, claims in total, grades
     ("B2 ×3, C4"). Computed once per dataset (see Dataset.derive)."""
     sources, claims = dataset.sources, dataset.claims
-    total = claims["source_id"].value_counts()
+    total = np.bincount(claims["source_code"].to_numpy(), minlength=len(sources))  # claims per source_code
     pairs = claims.groupby(["source_id", "grade"], observed=True).size().sort_index()
     grades: dict[str, list[str]] = {}
     for (source_id, grade), n in zip(pairs.index.tolist(), pairs.tolist()):
@@ -29,7 +30,7 @@ def release_stats(dataset: "Dataset") -> pd.DataFrame:
     prefix = sources["published_precision"].map({"inferred": "c. "}).fillna("")
     table = sources.assign(
         date_label=(prefix + day).to_numpy(),
-        n_claims=sources["source_id"].map(total).fillna(0).astype(int).to_numpy(),
+        n_claims=total[sources["source_code"].to_numpy()],
         grades=[", ".join(grades.get(source_id, ())) for source_id in sources["source_id"].tolist()],
     )
     return table.sort_values(["published", "publisher"], kind="stable").reset_index(drop=True)  # oldest first
@@ -41,8 +42,8 @@ def sources_table(shown_claims: pd.DataFrame, dataset: "Dataset", only_shown: bo
     With `only_shown`, only the releases that carry at least one of `shown_claims`.
     """
     stats = dataset.derive(release_stats)  # sorted once per dataset
-    shown = shown_claims["source_id"].value_counts()
-    table = stats.assign(n_shown=stats["source_id"].map(shown).fillna(0).astype(int).to_numpy())
+    shown = np.bincount(shown_claims["source_code"].to_numpy(), minlength=len(dataset.sources))
+    table = stats.assign(n_shown=shown[stats["source_code"].to_numpy()])
     if only_shown:
         table = table[table["n_shown"] > 0].reset_index(drop=True)
     return table

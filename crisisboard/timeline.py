@@ -86,7 +86,7 @@ MARK_COLUMNS = ("claim_id", "statement_id", "source_id", "metric", "figure_text"
                 "vague_term", "population", "as_of", "as_of_precision", "as_of_ts", "claimant", "claimant_type",
                 "relayed_by", "status_in_text", "claim_kind", "grade", "tier", "quote", "value_low", "value_high",
                 "is_official", "publisher", "published", "published_ts", "published_precision", "title", "url",
-                "pub_order")
+                "pub_order", "source_code")
 MAX_MARKS = 1000  # more marks than this do not fit a screen: a sample is drawn, and the chart says so
 
 

@@ -128,6 +128,22 @@ def test_sources_table_pages_through_every_release(synthetic) -> None:  # noqa: 
     assert sorted(g.split(" ×")[0] for g in first["grades"].split(", ") if g) == sorted(set(own["grade"]))
 
 
+def test_attribution_and_release_counts_agree_with_a_plain_count_by_source_id(synthetic) -> None:  # noqa: ANN001
+    """Attribution and the Sources table count releases by integer code; a count of the text ids must agree."""
+    from crisisboard.attribution import build_attribution
+
+    claims = synthetic.claims[synthetic.claims["tier"].isin(["high", "low"])]
+    counts = claims["source_id"].value_counts().rename("n")
+    expected = (claims.drop_duplicates("source_id").join(counts, on="source_id")
+                .sort_values(["n", "published", "source_id"], ascending=[False, True, True]))
+    table = build_attribution(claims).table
+    assert list(table["source_id"]) == list(expected["source_id"]) and list(table["n"]) == list(expected["n"])
+    assert list(table["publisher"]) == list(expected["publisher"])
+    assert len(set(expected["n"])) > 1 and expected["n"].duplicated().any()  # both sort keys matter here
+    shown = sources_table(claims, synthetic).set_index("source_id")["n_shown"]
+    assert (shown[counts.index] == counts).all() and shown.drop(counts.index).eq(0).all()
+
+
 def test_claims_table_on_screen_is_capped_and_says_so(synthetic) -> None:  # noqa: ANN001
     table = claims_table(synthetic.claims, limit=250)
     assert len(table) == 250
