@@ -50,19 +50,25 @@ class MetricSummary:
     highest_other: ClaimRef | None
 
 
-def _refs(claims: pd.DataFrame, labels: pd.Series) -> dict:
-    """ClaimRefs for a few row labels of `claims` (keyed like `labels`), built from those rows only."""
+def _refs(claims: pd.DataFrame, positions: pd.Series) -> dict:
+    """ClaimRefs for a few rows of `claims` at `positions` (keyed like `positions`), built from those rows only."""
     from crisisboard.timeline import records
 
-    rows = records(claims.loc[labels.to_numpy(), list(CLAIMREF_COLUMNS)])
-    return {key: ClaimRef.from_row(row) for key, row in zip(labels.index, rows)}
+    rows = records(claims[list(CLAIMREF_COLUMNS)].iloc[positions.to_numpy()])
+    return {key: ClaimRef.from_row(row) for key, row in zip(positions.index, rows)}
+
+
+def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its rows numbered 0.. (positions, not the labels of the dataset's rows)."""
+    return frame.reset_index(drop=True)
 
 
 def _latest_official(claims: pd.DataFrame) -> dict:
     """Per metric, the latest-dated official claim, taken from the high and medium tiers when there are
     any there: a doubtful relay (say, a 2024 wiki page restating a 2010 toll, dated by its publication)
     must not displace the last credible official figure."""
-    official = claims.loc[claims["is_official"], ["metric", "tier", "as_of_ts", "published_ts", "value_high"]]
+    official = _numbered(claims[["metric", "tier", "as_of_ts", "published_ts", "value_high", "is_official"]])
+    official = official[official["is_official"]]
     if official.empty:
         return {}
     credible = official["tier"].isin(["high", "medium"])
@@ -75,7 +81,8 @@ def _latest_official(claims: pd.DataFrame) -> dict:
 
 def _highest_other(claims: pd.DataFrame) -> dict:
     """Per metric, the highest figure claimed by anyone but the official series."""
-    other = claims.loc[~claims["is_official"] & claims["value_high"].notna(), ["metric", "value_high"]]
+    other = _numbered(claims[["metric", "value_high", "is_official"]])
+    other = other[~other["is_official"] & other["value_high"].notna()]
     if other.empty:
         return {}
     return _refs(claims, other["value_high"].astype(float).groupby(other["metric"]).idxmax())
@@ -83,15 +90,14 @@ def _highest_other(claims: pd.DataFrame) -> dict:
 
 def _tier_ranges(claims: pd.DataFrame) -> dict[str, tuple[TierRange, ...]]:
     """Per metric, per tier present: the lowest and highest figure claimed, and the vague claims counted."""
-    narrow = claims[["metric", "tier", "value_low", "value_high"]].astype(
-        {"value_low": float, "value_high": float, "tier": str})
-    keys = [narrow["metric"], narrow["tier"]]
-    sizes = narrow.groupby(keys).size()
-    numeric = narrow[narrow["value_low"].notna()]
-    lowest = numeric.groupby([numeric["metric"], numeric["tier"]])["value_low"].idxmin()
-    highest = numeric.groupby([numeric["metric"], numeric["tier"]])["value_high"].idxmax()
+    # metric and tier are categories: grouped by their codes, only the pairs present (observed)
+    narrow = _numbered(claims[["metric", "tier", "value_low", "value_high"]]).astype(
+        {"value_low": float, "value_high": float})
+    sizes = narrow.groupby(["metric", "tier"], observed=True).size()
+    by_pair = narrow[narrow["value_low"].notna()].groupby(["metric", "tier"], observed=True)
+    lowest, highest = by_pair["value_low"].idxmin(), by_pair["value_high"].idxmax()
     low_refs, high_refs = _refs(claims, lowest), _refs(claims, highest)
-    n_numeric = numeric.groupby([numeric["metric"], numeric["tier"]]).size()
+    n_numeric = by_pair.size()
     ranges: dict[str, list[TierRange]] = {}
     for metric, tier in sorted(sizes.index, key=lambda key: TIERS.index(key[1])):
         key, n = (metric, tier), int(sizes[(metric, tier)])

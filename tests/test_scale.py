@@ -144,6 +144,32 @@ def test_attribution_and_release_counts_agree_with_a_plain_count_by_source_id(sy
     assert (shown[counts.index] == counts).all() and shown.drop(counts.index).eq(0).all()
 
 
+def test_overview_summaries_agree_with_a_plain_count_per_metric_and_tier(synthetic) -> None:  # noqa: ANN001
+    """The summaries group by integer codes and categories; a plain loop over the rows must agree."""
+    from crisisboard.overview import summarise_metrics
+
+    claims = synthetic.claims[synthetic.claims["tier"].isin(["medium", "unjudged", "low"])]
+    summaries = summarise_metrics(claims)
+    assert [s.metric for s in summaries] == [m for m in synthetic.present.metrics if m in set(claims["metric"])]
+    for summary in summaries:
+        rows = claims[claims["metric"] == summary.metric]
+        assert (summary.n_claims, summary.n_sources, summary.n_statements) == (
+            len(rows), rows["source_id"].nunique(), rows["statement_id"].nunique())
+        assert [t.tier for t in summary.tiers] == [t for t in ("high", "medium", "low", "unjudged")
+                                                    if t in set(rows["tier"])]
+        for tier in summary.tiers:
+            in_tier = rows[rows["tier"] == tier.tier]
+            numeric = in_tier[in_tier["value_low"].notna()]
+            assert (tier.n_claims, tier.n_vague) == (len(in_tier), len(in_tier) - len(numeric))
+            assert tier.low_value == numeric["value_low"].min() and tier.high_value == numeric["value_high"].max()
+            assert tier.lowest.claim_id in set(numeric.loc[numeric["value_low"] == tier.low_value, "claim_id"])
+            assert tier.highest.claim_id in set(numeric.loc[numeric["value_high"] == tier.high_value, "claim_id"])
+        others = rows[~rows["is_official"] & rows["value_high"].notna()]
+        if len(others):
+            top = others.loc[others["claim_id"] == summary.highest_other.claim_id, "value_high"].iloc[0]
+            assert top == others["value_high"].max()
+
+
 def test_claims_table_on_screen_is_capped_and_says_so(synthetic) -> None:  # noqa: ANN001
     table = claims_table(synthetic.claims, limit=250)
     assert len(table) == 250
