@@ -152,28 +152,31 @@ def _precision(claims: pd.DataFrame, places: pd.DataFrame) -> pd.Series:
 
 def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame,
              shapes: dict[str, object], view: MapView, frame_days: list[pd.Timestamp]) -> _Prepared:
-    coords = places.set_index("place_id")[["lon", "lat", "name", "precision"]]
-    precision = _precision(claims, places)
-    at_points = pd.Series(claims.index[precision.le(POINT_PRECISION).to_numpy()])
+    """Only integer arrays are sorted and grouped here; the text columns are read for the rows drawn."""
+    from crisisboard.timeline import records
+
+    lon_of, lat_of = dict(zip(places["place_id"], places["lon"])), dict(zip(places["place_id"], places["lat"]))
+    name_of, precision_of = dict(zip(places["place_id"], places["name"])), dict(zip(places["place_id"],
+                                                                                     places["precision"]))
+    is_point = _precision(claims, places).le(POINT_PRECISION).to_numpy()
+    at_points = pd.Series(claims.index[is_point])
     if len(at_points) > MAX_POINTS:  # a fixed sample: more markers than this cannot be told apart
         at_points = at_points.sample(n=MAX_POINTS, random_state=2010)  # the rows DataFrame.sample would pick
-    point_claims = claims.loc[at_points.to_numpy()].copy()
-    point_claims["lon"] = point_claims["place_id"].map(coords["lon"])
-    point_claims["lat"] = point_claims["place_id"].map(coords["lat"])
+    wanted = [c for c in (*CLAIMREF_COLUMNS, "qualifier", "vague_term", "value_high", "as_of_ts", "as_of_day",
+                          "place_id") if c in claims.columns]
+    point_claims = claims.loc[at_points.to_numpy(), list(dict.fromkeys(wanted))]
+    point_claims["lon"] = point_claims["place_id"].map(lon_of).astype(float)
+    point_claims["lat"] = point_claims["place_id"].map(lat_of).astype(float)
     # Several claims at one point are packed around it in a sunflower spiral (about 11 px apart on a
     # 520 px high map): a cluster at that place, not other places.
     step = 11 * (view.lat[1] - view.lat[0]) / 520
     squash = math.cos(math.radians(sum(view.lat) / 2))
     rows = []
-    from crisisboard.timeline import records
-
     # each place's claims oldest first (as grouping by place, then sorting each group, would), read in one pass
     ordered = point_claims.sort_values(["lon", "lat", "as_of_ts"], kind="stable")
-    sizes = ordered.groupby(["lon", "lat"]).size()
-    wanted = [c for c in (*CLAIMREF_COLUMNS, "qualifier", "vague_term", "value_high", "as_of_day", "place_id", "lon", "lat")
-              if c in ordered.columns]
+    sizes = ordered.groupby(["lon", "lat"]).size().to_dict()
     i, previous = 0, None
-    for row in records(ordered[list(dict.fromkeys(wanted))]):
+    for row in records(ordered):
         lon, lat = row["lon"], row["lat"]
         i = i + 1 if (lon, lat) == previous else 0
         previous = (lon, lat)
@@ -182,52 +185,62 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
         rows.append(dict(
             x=lon + radius * math.cos(angle) / squash, y=lat + radius * math.sin(angle),
             size=VAGUE_SIZE[row["vague_term"]] if vague else marker_size(float(row["value_high"])),
-            hover=_claim_hover(ClaimRef.from_row(row), coords.at[row["place_id"], "name"]),
+            hover=_claim_hover(ClaimRef.from_row(row), name_of[row["place_id"]]),
             tier=row["tier"], vague=vague, as_of_day=row["as_of_day"]))
     points = pd.DataFrame(rows, columns=["x", "y", "size", "hover", "tier", "vague", "as_of_day"])
 
-    # every claim about an area gets a badge, outlined on the map where geo/ has its shape
-    columns = [c for c in REGION_COLUMNS if c in claims.columns] + ["as_of_ts", "as_of_day", "place_id"]
-    region_claims = claims.loc[precision.gt(POINT_PRECISION).to_numpy(), columns]
-    # newest first, so that each day's hover takes the first lines known by then; a line is only
-    # written for the rows a hover shows
-    regions = region_claims.sort_values("as_of_ts", ascending=False)
-    by_size = regions["place_id"].value_counts()
-    anchors = _badge_column(sorted(by_size.index, key=lambda p: (-by_size[p], p)), view)
+    # every claim about an area gets a badge, outlined on the map where geo/ has its shape; its rows,
+    # newest first, so that each day's hover takes the first lines known by then (ties: in table order)
+    region_rows = np.flatnonzero(~is_point)
+    place_codes, place_ids = pd.factorize(claims["place_id"].iloc[region_rows])
+    stamps = _nanoseconds(claims["as_of_ts"].iloc[region_rows])
+    order = np.lexsort((-stamps, place_codes))  # by place, then newest first; stable
+    region_rows, place_codes = region_rows[order], place_codes[order]
+    region_days = _nanoseconds(claims["as_of_day"].iloc[region_rows])
+    counts = np.bincount(place_codes, minlength=len(place_ids))
+    count_of = dict(zip(place_ids, counts.tolist()))
+    anchors = _badge_column(sorted(count_of, key=lambda p: (-count_of[p], p)), view)
 
     rows = []
     for row in incidents.itertuples():
-        if row.place_id not in coords.index:
+        if row.place_id not in name_of:
             continue
-        if coords.at[row.place_id, "precision"] > POINT_PRECISION:
+        if precision_of[row.place_id] > POINT_PRECISION:
             if row.place_id not in anchors:  # an area no claim is about yet: a badge row of its own
                 anchors.update(_badge_column(list(anchors) + [row.place_id], view))
             x, y = anchors[row.place_id]
             x -= 0.02 * (view.lon[1] - view.lon[0])
         else:
-            x, y = coords.at[row.place_id, "lon"], coords.at[row.place_id, "lat"] - 0.012 * (view.lat[1] - view.lat[0])
+            x, y = lon_of[row.place_id], lat_of[row.place_id] - 0.012 * (view.lat[1] - view.lat[0])
         end = f" – {row.date_end}" if isinstance(row.date_end, str) and row.date_end else ""
         rows.append(dict(x=x, y=y, start_ts=row.start_ts, hover=(
             f"<b>{plain(row.date_start)}{plain(end)}</b> ({plain(row.kind.replace('_', ' '))})<br>"
-            f"{plain(coords.at[row.place_id, 'name'])}<br>{_wrap(plain(row.summary))}")))
+            f"{plain(name_of[row.place_id])}<br>{_wrap(plain(row.summary))}")))
     prepared_incidents = pd.DataFrame(rows, columns=["x", "y", "start_ts", "hover"])
     by_place, wanted_rows = {}, {}
-    regions = regions.reset_index(drop=True)
-    frame_days64 = np.array(frame_days, dtype="datetime64[ns]")
-    for place_id, positions in regions.groupby("place_id", sort=False, observed=True).indices.items():
-        days_ascending = regions["as_of_day"].to_numpy()[positions][::-1]
+    frame_stamps = np.array(frame_days, dtype="datetime64[ns]").astype(np.int64)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    for code, place_id in enumerate(place_ids):
+        block = slice(bounds[code], bounds[code + 1])  # this place's rows, newest first
+        days_ascending = region_days[block][::-1]
         by_place[place_id] = days_ascending
         # hover lines only for the rows some day's hover shows: the newest MAX_HOVER_LINES known by then
-        for known in {len(days_ascending), *np.searchsorted(days_ascending, frame_days64, side="right").tolist()}:
+        for known in {len(days_ascending), *np.searchsorted(days_ascending, frame_stamps, side="right").tolist()}:
             first = len(days_ascending) - known
             for offset in range(first, first + min(known, MAX_HOVER_LINES)):
-                wanted_rows[(place_id, offset)] = int(positions[offset])
+                wanted_rows[(place_id, offset)] = int(region_rows[block][offset])
     keys = list(wanted_rows)
+    read = [c for c in REGION_READ if c in claims.columns]
     lines = {key: _region_line(record) for key, record in
-             zip(keys, records(regions.iloc[[wanted_rows[key] for key in keys]][REGION_READ]))}
+             zip(keys, records(claims[read].iloc[[wanted_rows[key] for key in keys]]))}
     groups = [(tier, vague, points[(points["tier"] == tier) & (points["vague"] == vague)])
               for tier in TIERS for vague in (False, True)]
     return _Prepared(points, anchors, prepared_incidents, by_place=by_place, lines=lines, point_groups=groups)
+
+
+def _nanoseconds(stamps: pd.Series) -> np.ndarray:
+    """Timestamps as int64 nanoseconds (sorting and searching integers, whatever the column's unit)."""
+    return stamps.to_numpy().astype("datetime64[ns]").astype(np.int64)
 
 
 def _region_line(row: pd.Series) -> str:
@@ -263,7 +276,7 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
         ))
     xs, ys, labels, hovers = [], [], [], []
     for place_id, days_ascending in sorted(prepared.by_place.items()):
-        known = len(days_ascending) if day is None else int(np.searchsorted(days_ascending, day, side="right"))
+        known = len(days_ascending) if day is None else int(np.searchsorted(days_ascending, day.value, side="right"))
         if not known:
             continue
         first = len(days_ascending) - known  # rows first.. are those known by `day`, newest first
