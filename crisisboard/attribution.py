@@ -7,7 +7,7 @@ The page footer, the chart annotations and (later) exported images all call
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -30,9 +30,13 @@ class SourceRef:
     @property
     def label(self) -> str:
         """``"Human Rights Watch, 11 Jun 2010"`` (``"c. 14 Jun 2010"`` when the date is inferred)."""
-        day = pd.Timestamp(self.published)
         prefix = "c. " if self.published_precision == "inferred" else ""
-        return f"{self.publisher}, {prefix}{day:%-d %b %Y}"
+        return f"{self.publisher}, {prefix}{_day_label(self.published)}"
+
+
+@lru_cache(maxsize=8192)  # a dataset has far fewer distinct dates than releases
+def _day_label(published: str) -> str:
+    return f"{pd.Timestamp(published):%-d %b %Y}"
 
 
 @dataclass(frozen=True, eq=False)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
 from crisisboard.attribution import SourceRef
 
 
+@lru_cache(maxsize=8192)  # a dataset has far fewer distinct dates than claims
 def format_as_of(as_of: str, precision: str) -> str:
     """``"12 Jun 2010 12:00"``, prefixed ``"c. "`` unless the text gives that date."""
     stamp = pd.Timestamp(as_of)
