@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef
+from crisisboard.frames import records, sorted_positions
 from crisisboard.geo import ATTRIBUTION, GeoData
 from crisisboard.links import plain
 from crisisboard.style import add_footer, apply_style, figure_of
@@ -153,8 +154,6 @@ def _precision(claims: pd.DataFrame, places: pd.DataFrame) -> pd.Series:
 def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame,
              shapes: dict[str, object], view: MapView, frame_days: list[pd.Timestamp]) -> _Prepared:
     """Only integer arrays are sorted and grouped here; the text columns are read for the rows drawn."""
-    from crisisboard.timeline import records
-
     lon_of, lat_of = dict(zip(places["place_id"], places["lon"])), dict(zip(places["place_id"], places["lat"]))
     name_of, precision_of = dict(zip(places["place_id"], places["name"])), dict(zip(places["place_id"],
                                                                                      places["precision"]))
@@ -408,13 +407,12 @@ def _day_label(day: pd.Timestamp) -> str:
 def claims_by_place_markdown(claims: pd.DataFrame, limit: int = 60) -> str:
     """The claims on the map as a Markdown list, grouped by place, each linked to its release
     (at most `limit` per place, the earliest first; the rest are counted)."""
-    from crisisboard.timeline import records
-
-    ordered = claims.sort_values(["place_name", "as_of_ts"], kind="stable")
+    keys = claims[["place_name", "as_of_ts"]].reset_index(drop=True)
+    ordered = keys.iloc[sorted_positions(keys, ["place_name", "as_of_ts"])]
     counts = ordered["place_name"].value_counts()
-    shown = ordered.groupby("place_name", sort=False).head(limit)
+    shown = ordered.groupby("place_name", sort=False, observed=True).head(limit).index.to_numpy()
     lines, current = [], None
-    for row in records(shown[[*CLAIMREF_COLUMNS, "place_name"]]):
+    for row in records(claims[[*CLAIMREF_COLUMNS, "place_name"]].iloc[shown]):
         place = row["place_name"]
         if place != current:
             if current is not None and counts[current] > limit:

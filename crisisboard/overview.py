@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from crisisboard import schema
 from crisisboard.attribution import CAVEAT, Attribution, build_attribution
 from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef
+from crisisboard.frames import records
 from crisisboard.links import plain
 from crisisboard.style import add_footer, apply_style
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
@@ -52,8 +53,6 @@ class MetricSummary:
 
 def _refs(claims: pd.DataFrame, positions: pd.Series) -> dict:
     """ClaimRefs for a few rows of `claims` at `positions` (keyed like `positions`), built from those rows only."""
-    from crisisboard.timeline import records
-
     rows = records(claims[list(CLAIMREF_COLUMNS)].iloc[positions.to_numpy()])
     return {key: ClaimRef.from_row(row) for key, row in zip(positions.index, rows)}
 

@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 from crisisboard import schema
 from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
+from crisisboard.frames import records
 from crisisboard.links import plain
 from crisisboard.style import add_footer, apply_style, figure_of
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
@@ -71,14 +72,6 @@ def statement_marks(claims: pd.DataFrame) -> list[Mark]:
         carriers.setdefault(statement_id, []).append((publisher, published, figure_text))
     firsts = records(ordered.drop_duplicates("statement_id"))
     return [Mark(str(row["statement_id"]), row, carriers[row["statement_id"]]) for row in firsts]
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """The rows as dicts (column -> value), built column by column: much faster than
-    DataFrame.to_dict for Arrow-backed text columns. Missing values become None."""
-    columns = {name: (frame[name].to_numpy(dtype=object, na_value=None) if frame[name].hasnans
-                      else frame[name].tolist()) for name in frame.columns}
-    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 # the columns a mark, its hover and its card read (a narrow copy is cheap to sort and to cut)
