@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crisisboard.frames import sorted_positions
 from crisisboard.links import safe_url
 
 # (claims column, table heading, HXL hashtag)
@@ -54,8 +55,8 @@ TABLE_ROWS = 1000  # rows an on-screen table shows; the downloads hold them all
 def claims_table(claims: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """The claims with readable headings, newest figure last; non-http(s) URLs blanked.
     With `limit`, only the first `limit` rows in that order."""
-    ordered = claims[["as_of_ts", *(c for c, _, _ in COLUMNS)]].sort_values(["as_of_ts", "metric", "claim_id"])
-    table = (ordered if limit is None else ordered.head(limit))[[c for c, _, _ in COLUMNS]].copy()
+    order = sorted_positions(claims, ["as_of_ts", "metric", "claim_id"])
+    table = as_text(claims[[c for c, _, _ in COLUMNS]].iloc[order if limit is None else order[:limit]])
     urls = table["url"].unique()
     table["url"] = table["url"].map(dict(zip(urls, (safe_url(url) or "" for url in urls))))
     return table.rename(columns={c: heading for c, heading, _ in COLUMNS}).reset_index(drop=True)
@@ -68,9 +69,15 @@ def table_note(claims: pd.DataFrame, limit: int = TABLE_ROWS) -> str:
     return f"The first {limit:,} of {len(claims):,} claims by date; the downloads hold all of them."
 
 
+def as_text(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `table` whose category columns (text held as codes, see load.py) are plain text again."""
+    return table.astype({name: table[name].cat.categories.dtype for name in table.columns
+                         if isinstance(table[name].dtype, pd.CategoricalDtype)})
+
+
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """Prefix with an apostrophe every text cell that a spreadsheet would run as a formula."""
-    table = table.copy()
+    table = as_text(table)
     for name in table.columns:
         column = table[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column):

@@ -174,12 +174,17 @@ def _typed_claims(raw: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame
     order = np.empty(len(claims), dtype=np.int64)
     order[claims.sort_values(["published_ts", "claim_id"]).index.to_numpy()] = np.arange(len(claims))
     claims["pub_order"] = order
-    # a handful of values each: held as categories, grouping and cutting them costs integer work
     return claims.astype({column: "category" for column in CATEGORY_COLUMNS})
 
 
+# Columns whose values repeat across claims (a handful of kinds; one value per release, claimant, place or
+# date) are held as categories: a selection copies their integer codes, not their text, and grouping or
+# sorting them is integer work. Free text written per claim (quote, figure_text, ids, rationale, notes)
+# stays text.
 CATEGORY_COLUMNS = ("metric", "population", "qualifier", "as_of_precision", "claimant_type", "status_in_text",
-                    "claim_kind", "source_reliability", "grade", "family", "publisher_type", "published_precision")
+                    "claim_kind", "source_reliability", "grade", "family", "publisher_type", "published_precision",
+                    "place_id", "place_name", "source_id", "publisher", "title", "url", "archive_url", "published",
+                    "claimant", "relayed_by", "as_of", "vague_term")
 
 
 def build_dataset(result: ValidationResult, data_dir: Path, version: str) -> Dataset:

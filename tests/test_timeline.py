@@ -158,12 +158,17 @@ def test_contested_when_comparable_claims_differ_by_more_than_the_factor(dataset
 def test_claims_csv_neutralises_formulas_and_hxl_has_hashtags(dataset_copy: Path) -> None:
     set_cell(dataset_copy, "claims.csv", 0, "notes", '-1+HYPERLINK("http://evil.example","x")')
     set_cell(dataset_copy, "claims.csv", 1, "notes", "-SUM(A1)")
+    set_cell(dataset_copy, "claims.csv", 2, "relayed_by", "-2+SUM(A1)")  # a column held as categories
     claims = load_dataset(dataset_copy).claims
+    assert isinstance(claims["relayed_by"].dtype, pd.CategoricalDtype)
     table = claims_table(claims)
     assert table.loc[table["Claim id"] == "fx-01", "Notes"].item().startswith("-1+HYPERLINK")  # screen: original
     rows = list(csv.reader(io.StringIO(claims_csv(claims).decode("utf-8-sig"))))
     notes = {r[rows[0].index("Claim id")]: r[rows[0].index("Notes")] for r in rows[1:]}
     assert notes["fx-01"].startswith("'-1+HYPERLINK") and notes["fx-02"] == "'-SUM(A1)"
+    relays = {r[rows[0].index("Claim id")]: r[rows[0].index("Relayed by")] for r in rows[1:]}
+    third = claims["claim_id"].iloc[2]
+    assert relays[third] == "'-2+SUM(A1)" and table.loc[table["Claim id"] == third, "Relayed by"].item() == "-2+SUM(A1)"
     hxl = list(csv.reader(io.StringIO(claims_csv(claims, hxl=True).decode("utf-8-sig"))))
     assert hxl[0][0] == "As of" and hxl[1][:5] == ["#date", "#indicator+code", "#indicator+text", "#affected+min",
                                                     "#affected+max"]
