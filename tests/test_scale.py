@@ -197,3 +197,27 @@ def test_the_timeline_keeps_officials_and_extremes_when_it_cuts_statements(synth
     assert numeric.loc[numeric["value_low"].astype(float).idxmin(), "statement_id"] in set(kept["statement_id"])
     again, _ = limit_statements(rows, limit=60)
     assert set(again["statement_id"]) == set(kept["statement_id"])  # the same sample on every run
+
+
+@pytest.mark.parametrize("spec", ["overview", "timeline", "who-says-what", "map"])
+def test_figures_built_without_plotly_checks_equal_the_checked_ones(synthetic, spec: str,  # noqa: ANN001
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app builds figures skipping Plotly's item-by-item checks (style.figure_of, apply_style); the tests
+    build them checked. Both must give the same figure, and the unchecked one must pass Plotly's checks."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from crisisboard.geo import load_geodata
+    from crisisboard.views import ViewSpec, build_view
+
+    view = ViewSpec(spec, metric="killed", map_view="osh")
+    filters = Filters(tiers=("high", "medium", "low"))
+    checked = build_view(synthetic, filters, view, load_geodata()).figure
+    monkeypatch.setenv("CRISISBOARD_VALIDATE_FIGURES", "0")
+    fast = build_view(synthetic, filters, view, load_geodata()).figure
+    as_json = [json.dumps(fig.to_plotly_json(), sort_keys=True, default=str) for fig in (checked, fast)]
+    assert as_json[0] == as_json[1] and len(as_json[0]) > 10_000
+    monkeypatch.setenv("CRISISBOARD_VALIDATE_FIGURES", "1")
+    copy = go.Figure(fast.to_plotly_json())  # every item checked; raises on anything Plotly does not know
+    assert len(copy.data) == len(fast.data) and len(copy.frames) == len(fast.frames)
