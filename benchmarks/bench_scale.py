@@ -80,7 +80,37 @@ def browser_first_chart(url: str) -> float:
     return seconds
 
 
-def measure_server(folder: Path, cache: Path, sessions: int) -> dict:
+WS_PAGES = {"": "overview", "timeline": "timeline", "who_says_what": "who-says-what", "map": "map",
+            "sources": "sources"}
+
+
+async def pages_over_websocket(url: str, changes: int) -> dict[str, list[float]]:
+    """On a running server, one session per page: the time from sending a filter change to the end of the
+    script run it causes (benchmarks/wsclient.py), each change a filter combination not seen before."""
+    from bench_pages import TIER_CHANGES
+    from wsclient import StreamlitSession
+
+    from crisisboard.tiers import TIER_LABELS
+
+    results: dict[str, list[float]] = {}
+    for number, page in enumerate(WS_PAGES):
+        async with StreamlitSession(url, page, timeout=600) as session:
+            await session.open()
+            await session.set_widget("filter_tier", [])
+            claimants = session.last.widget_by_key("filter_claimant")
+            await session.set_widget("filter_claimant", [c for i, c in enumerate(claimants.options)
+                                                         if i != (number + 2) % len(claimants.options)])
+            times = []
+            for tiers in TIER_CHANGES[:changes]:
+                result, seconds = await session.set_widget("filter_tier", [TIER_LABELS[t] for t in tiers])
+                if result.exceptions:
+                    raise RuntimeError(f"{page}: {result.exceptions[0]}")
+                times.append(seconds)
+            results[WS_PAGES[page]] = times
+    return results
+
+
+def measure_server(folder: Path, cache: Path, sessions: int, changes: int = 3) -> dict:
     from loadtest import Checker, LocalServer, rss_mb, run_load
 
     from crisisboard.load import load_dataset
@@ -93,6 +123,9 @@ def measure_server(folder: Path, cache: Path, sessions: int) -> dict:
         result["browser: navigation to first chart (cold)"] = browser_first_chart(server.url + "/")
         result["browser: navigation to first chart (warm)"] = browser_first_chart(server.url + "/")
         result["server memory after first visit, MB"] = rss_mb(server.pids)
+        for page, times in asyncio.run(pages_over_websocket(server.url, changes)).items():
+            result[f"filter change over websocket: {page}"] = statistics.median(times)
+            result[f"filter change over websocket: {page} (max)"] = max(times)
         report = asyncio.run(run_load(server.url, Checker(load_dataset(folder)), sessions=sessions, changes=3,
                                       max_seconds=900, pids=server.pids, timeout=600))
         result[f"server memory, {sessions} sessions open, MB"] = report["rss_all_open_mb"]
@@ -133,7 +166,7 @@ def main() -> None:
             raise SystemExit(f"measuring {size} claims failed")
         figures = json.loads(child.stdout.strip().splitlines()[-1])
         if not args.no_server:
-            figures.update(measure_server(folder, cache, args.sessions))
+            figures.update(measure_server(folder, cache, args.sessions, args.changes))
         for step, value in figures.items():
             growth = ""
             if step in previous and previous[step] and isinstance(value, float):
