@@ -137,7 +137,8 @@ class _Prepared:
     # place_id -> as_of days of that place's area claims, ascending (their rows are newest first)
     by_place: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)  # (place_id, position) -> hover line
-    point_groups: list = field(default_factory=list)  # (tier, vague, rows of points): one trace each
+    # (tier, vague, rows of points, their y values, their as_of days in ns): one trace each
+    point_groups: list = field(default_factory=list)
 
     def lines_for(self, place_id: str, start: int, stop: int) -> list[str]:
         """Hover lines of the place's claims at positions start..stop-1 (newest first)."""
@@ -181,8 +182,8 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
         previous = (lon, lat)
         radius, angle = step * math.sqrt(i + 0.5) * (sizes[(lon, lat)] > 1), i * GOLDEN_ANGLE
         vague = row["qualifier"] == "vague"
-        rows.append(dict(
-            x=lon + radius * math.cos(angle) / squash, y=lat + radius * math.sin(angle),
+        rows.append(dict(  # to 1e-5 degree (about a metre): shorter JSON, the same picture
+            x=round(lon + radius * math.cos(angle) / squash, 5), y=round(lat + radius * math.sin(angle), 5),
             size=VAGUE_SIZE[row["vague_term"]] if vague else marker_size(float(row["value_high"])),
             hover=_claim_hover(ClaimRef.from_row(row), name_of[row["place_id"]]),
             tier=row["tier"], vague=vague, as_of_day=row["as_of_day"]))
@@ -232,8 +233,12 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
     read = [c for c in REGION_READ if c in claims.columns]
     lines = {key: _region_line(record) for key, record in
              zip(keys, records(claims[read].iloc[[wanted_rows[key] for key in keys]]))}
-    groups = [(tier, vague, points[(points["tier"] == tier) & (points["vague"] == vague)])
-              for tier in TIERS for vague in (False, True)]
+    groups = []
+    for tier in TIERS:
+        for vague in (False, True):
+            rows_of = points[(points["tier"] == tier) & (points["vague"] == vague)]
+            # what each day's frame reads: the y values and the day each becomes known (ns), as plain arrays
+            groups.append((tier, vague, rows_of, rows_of["y"].tolist(), _nanoseconds(rows_of["as_of_day"])))
     return _Prepared(points, anchors, prepared_incidents, by_place=by_place, lines=lines, point_groups=groups)
 
 
@@ -260,10 +265,10 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
     """
     incidents = prepared.incidents
     traces: list[dict] = []
-    for tier, vague, rows in prepared.point_groups:
+    for tier, vague, rows, ys, days in prepared.point_groups:
         if day is not None:
-            known = rows["as_of_day"].to_numpy() <= np.datetime64(day)
-            traces.append(dict(type="scatter", y=[y if k else None for y, k in zip(rows["y"].tolist(), known)]))
+            known = (days <= day.value).tolist()
+            traces.append(dict(type="scatter", y=[y if k else None for y, k in zip(ys, known)]))
             continue
         traces.append(dict(type="scatter",
             x=list(rows["x"]), y=list(rows["y"]), mode="markers", showlegend=False,
@@ -288,12 +293,13 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
         if known > MAX_HOVER_LINES:
             hover.append(f"… +{known - MAX_HOVER_LINES} more: filter by place to list them")
         hovers.append("<br>".join(hover))
-    traces.append(dict(type="scatter",
-        x=xs, y=ys, mode="markers+text", text=labels, textposition="middle right", name="Claims about a whole area",
-        textfont=dict(size=15, color="#5a3d00"), showlegend=False,
-        marker=dict(symbol="square", size=16, color="#fff3d6", line=dict(color="#b07800", width=2)),
-        hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>",
-    ))
+    badges = dict(type="scatter", x=xs, y=ys, text=labels, hovertext=hovers)
+    if day is None:  # the figure's trace; a day's frame carries only what changes, the style stays
+        badges.update(mode="markers+text", textposition="middle right", name="Claims about a whole area",
+                      textfont=dict(size=15, color="#5a3d00"), showlegend=False,
+                      marker=dict(symbol="square", size=16, color="#fff3d6", line=dict(color="#b07800", width=2)),
+                      hovertemplate="%{hovertext}<extra></extra>")
+    traces.append(badges)
     if day is not None:  # as for the points: the incidents begun by `day` keep their y, the others None
         begun = incidents["start_ts"].to_numpy() <= np.datetime64(day)
         traces.append(dict(type="scatter", y=[y if b else None for y, b in zip(incidents["y"].tolist(), begun)]))
