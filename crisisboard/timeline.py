@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from crisisboard import schema
 from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
-from crisisboard.frames import records
+from crisisboard.frames import records, sorted_positions
 from crisisboard.links import plain
 from crisisboard.style import add_footer, apply_style, figure_of
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
@@ -65,7 +65,7 @@ def metric_options(claims: pd.DataFrame) -> list[str]:
 
 def statement_marks(claims: pd.DataFrame) -> list[Mark]:
     """Group claims into one mark per statement; the first-published carrier speaks for it."""
-    ordered = claims.sort_values("pub_order")  # = by (published_ts, claim_id), see load.py
+    ordered = claims.iloc[sorted_positions(claims, ["pub_order"])]  # = by (published_ts, claim_id), see load.py
     carriers: dict[str, list[tuple[str, str, str]]] = {}
     for statement_id, publisher, published, figure_text in zip(
             *(ordered[c].tolist() for c in ("statement_id", "publisher", "published", "figure_text"))):
@@ -79,26 +79,28 @@ MARK_COLUMNS = ("claim_id", "statement_id", "source_id", "metric", "figure_text"
                 "vague_term", "population", "as_of", "as_of_precision", "as_of_ts", "claimant", "claimant_type",
                 "relayed_by", "status_in_text", "claim_kind", "grade", "tier", "quote", "value_low", "value_high",
                 "is_official", "publisher", "published", "published_ts", "published_precision", "title", "url",
-                "pub_order", "source_code")
+                "pub_order", "source_code", "statement_code")
 MAX_MARKS = 1000  # more marks than this do not fit a screen: a sample is drawn, and the chart says so
 
 
 def limit_statements(rows: pd.DataFrame, limit: int = MAX_MARKS) -> tuple[pd.DataFrame, int]:
     """At most `limit` statements of `rows`: every official one, the highest and lowest figures, and
     a fixed sample of the rest (the same on every run). Returns the rows kept and the statement count."""
-    first = rows.sort_values("pub_order").drop_duplicates("statement_id")
+    # statements by their integer code (load.py), each represented by its first-published claim
+    keys = rows[["pub_order", "statement_code", "is_official", "value_low", "value_high"]]
+    first = keys.iloc[sorted_positions(keys, ["pub_order"])].drop_duplicates("statement_code")
     total = len(first)
     if total <= limit:
         return rows, total
-    keep = set(first.loc[first["is_official"], "statement_id"].head(limit // 3))
+    keep = set(first.loc[first["is_official"], "statement_code"].head(limit // 3))
     numeric = first[first["value_high"].notna()]
-    keep |= set(numeric.nlargest(limit // 20, "value_high")["statement_id"])
-    keep |= set(numeric.nsmallest(limit // 20, "value_low")["statement_id"])
-    rest = first[~first["statement_id"].isin(keep)]
+    keep |= set(numeric.nlargest(limit // 20, "value_high")["statement_code"])
+    keep |= set(numeric.nsmallest(limit // 20, "value_low")["statement_code"])
+    rest = first[~first["statement_code"].isin(keep)]
     room = max(limit - len(keep), 0)
     if room and len(rest):
-        keep |= set(rest.sample(n=min(room, len(rest)), random_state=2010)["statement_id"])
-    return rows[rows["statement_id"].isin(keep)], total
+        keep |= set(rest.sample(n=min(room, len(rest)), random_state=2010)["statement_code"])
+    return rows[rows["statement_code"].isin(keep)], total
 
 
 def claim_and_carriers(claims: pd.DataFrame, claim_id: str) -> tuple[pd.Series, pd.DataFrame] | None:
