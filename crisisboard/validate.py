@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
 
 from crisisboard import schema
 
 MAX_VALUE_SHOWN = 60
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # what dtype=str gives: pandas' default text
 
 
 @dataclass(frozen=True, order=True)
@@ -105,20 +108,32 @@ def read_table(path: Path, columns: tuple[str, ...]) -> tuple[RawTable | None, l
     if not text.strip():
         return None, [Problem(name, 1, "-", "file is empty; it needs a header row", ", ".join(columns))]
 
+    # Rows are read straight into one list per column (no list per row is kept: a million rows of
+    # lists would make every garbage collection walk them all, and reading grow faster than the file).
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[list[str]] = []
-    lines: list[int] = []
+    header: list[str] | None = None
+    cells: list[list[str]] = []
+    body_lines: list[int] = []
+    ragged: list[Problem] = []
     start = 1
     try:
         for row in reader:
-            if row and any(cell.strip() for cell in row):
-                rows.append(row)
-                lines.append(start)
+            if row and (row[0].strip() or any(cell.strip() for cell in row)):  # skip blank rows
+                if header is None:
+                    header = [cell.strip() for cell in row]
+                    cells = [[] for _ in header]
+                elif len(row) != len(header):
+                    ragged.append(Problem(name, start, "-", f"has {len(row)} fields but the header has {len(header)}"))
+                else:
+                    for column, cell in zip(cells, row):
+                        column.append(cell)
+                    body_lines.append(start)
             start = reader.line_num + 1
     except csv.Error as err:
         return None, [Problem(name, start, "-", "is not valid CSV (check for an unbalanced quote)", str(err))]
+    if header is None:  # only blank rows
+        return None, [Problem(name, 1, "-", "file is empty; it needs a header row", ", ".join(columns))]
 
-    header = [cell.strip() for cell in rows[0]]
     seen: set[str] = set()
     for column in header:
         if column in seen:
@@ -127,19 +142,12 @@ def read_table(path: Path, columns: tuple[str, ...]) -> tuple[RawTable | None, l
     for column in columns:
         if column not in seen:
             problems.append(Problem(name, 1, column, "required column is missing"))
-    body: list[list[str]] = []
-    body_lines: list[int] = []
-    for row, line in zip(rows[1:], lines[1:]):
-        if len(row) != len(header):
-            problems.append(Problem(name, line, "-", f"has {len(row)} fields but the header has {len(header)}"))
-            continue
-        body.append(row)
-        body_lines.append(line)
+    problems.extend(ragged)
     if problems:
         return None, problems
-    frame = pd.DataFrame(body, columns=header, dtype=str) if body else pd.DataFrame(
-        {column: pd.Series(dtype=str) for column in header})
-    frame = frame.reset_index(drop=True)
+    # column by column, straight into Arrow text (pandas' "str" dtype), not via a 2-D object array
+    frame = pd.DataFrame({column: pd.Series(pyarrow.array(values, type=pyarrow.large_string()), dtype=TEXT)
+                          for column, values in zip(header, cells)})
     return RawTable(name, frame, body_lines), []
 
 

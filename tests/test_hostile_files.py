@@ -38,6 +38,10 @@ def empty_file(d: Path) -> None:
     (d / "claims.csv").write_bytes(b"")
 
 
+def blank_rows_only(d: Path) -> None:
+    (d / "incidents.csv").write_text(",,,,\n  ,\n\n", encoding="utf-8")  # not empty, yet no header row
+
+
 def huge_cell(d: Path) -> None:
     _append(d / "sources.csv", "fx-huge,Fixture,ngo,\"" + "x" * 300_000 + "\",https://example.org,,2010-06-12,exact,"
                                "en,,\n")
@@ -65,6 +69,7 @@ CORPUS: list[tuple[Callable[[Path], None], str, str]] = [
     (wrong_encoding, "places.csv", "not valid UTF-8"),
     (excel_date, "claims.csv", "must be a date"),
     (empty_file, "claims.csv", "file is empty"),
+    (blank_rows_only, "incidents.csv", "file is empty"),
     (huge_cell, "sources.csv", "not valid CSV"),
     (duplicate_id, "sources.csv", "must be unique"),
     (dangling_reference, "claims.csv", "must be a place_id of places.csv"),
