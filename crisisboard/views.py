@@ -50,12 +50,19 @@ class ViewSpec:
 @dataclass(eq=False)  # compared and hashed by identity: exports cache their restyled copies per view
 class ViewFigure:
     figure: go.Figure
-    claims: pd.DataFrame  # the claims behind the visible marks
+    rows: pd.Index  # the dataset's row labels of the claims behind the visible marks
     title: str
     spec: ViewSpec
+    dataset: Dataset
     is_map: bool = False
     notes: list[str] = field(default_factory=list)  # sentences an export prints under the title
     details: dict = field(default_factory=dict)  # what the page shows beside the chart
+
+    @property
+    def claims(self) -> pd.DataFrame:
+        """The claims behind the visible marks, read from the dataset when asked: a view kept in the
+        app's cache holds their row labels, not a copy of the rows."""
+        return self.dataset.claims.loc[self.rows]
 
 
 def view_url(base_url: str, filters: Filters, spec: ViewSpec) -> str:
@@ -82,7 +89,7 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: obje
         from crisisboard.overview import build_overview_figure
 
         figure = build_overview_figure(claims, summaries=selection.summaries, attribution=selection.attribution)
-        return ViewFigure(figure, claims, "Range of claims by reliability tier", spec)
+        return ViewFigure(figure, claims.index, "Range of claims by reliability tier", spec, dataset)
     if spec.view in ("timeline", "who-says-what") and spec.metric not in selection.metrics:
         raise ValueError(f"no claims of metric {spec.metric!r} under these filters")
     label = schema.METRIC_LABELS.get(spec.metric, spec.metric)
@@ -91,7 +98,8 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: obje
 
         incidents = selection.incidents if spec.incidents else None
         figure = build_timeline_figure(claims, incidents, spec.metric, spec.x_mode, spec.log_y)
-        return ViewFigure(figure, claims[claims["metric"] == spec.metric], f"{label}: claims over time", spec)
+        return ViewFigure(figure, claims.index[(claims["metric"] == spec.metric).to_numpy()],
+                          f"{label}: claims over time", spec, dataset)
     if spec.view == "who-says-what":
         from crisisboard.whosays import build_who_says_what_figure, contest, day_bounds, latest_by_claimant_type
 
@@ -102,7 +110,7 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: obje
         entries = latest_by_claimant_type(claims, spec.metric, day)
         figure = build_who_says_what_figure(entries, spec.metric, day, result)
         shown = claims[claims["claim_id"].isin([e.claim["claim_id"] for e in entries])]
-        return ViewFigure(figure, shown, f"{label}: who says what, as of {day:%-d %b %Y}", spec,
+        return ViewFigure(figure, shown.index, f"{label}: who says what, as of {day:%-d %b %Y}", spec, dataset,
                           notes=[result.sentence()], details={"contest": result, "entries": entries})
     if spec.view == "map":
         from crisisboard.geo import load_geodata
@@ -114,7 +122,8 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: obje
         geo = geodata if geodata is not None else load_geodata()
         incidents = selection.incidents
         figure = build_map_figure(geo, dataset.places, claims, incidents, spec.map_view)
-        return ViewFigure(figure, claims, f"Claims by place: {MAP_VIEWS[spec.map_view].label}", spec, is_map=True)
+        return ViewFigure(figure, claims.index, f"Claims by place: {MAP_VIEWS[spec.map_view].label}", spec, dataset,
+                          is_map=True)
     raise ValueError(f"unknown view {spec.view!r}; one of {', '.join(VIEWS)}")
 
 
