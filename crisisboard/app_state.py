@@ -22,7 +22,7 @@ from crisisboard import schema
 from crisisboard.attribution import CAVEAT, DATA_LICENCE
 from crisisboard.filters import PARAMS, Filters, describe_filters, from_query_params, to_query_params, vocabulary_of
 from crisisboard.load import DataValidationError, Dataset, data_dir_from_env, dataset_version, load_dataset
-from crisisboard.selection import Selection
+from crisisboard.selection import Selection, SelectionCache
 from crisisboard.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, TIER_LABELS, TIERS
 
 if TYPE_CHECKING:
@@ -64,11 +64,16 @@ def _load(data_dir: str, version: str) -> Dataset:
     return load_dataset(Path(data_dir))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False)
+def _selections() -> SelectionCache:
+    """One cache of recent selections per process (see SelectionCache for its memory budget)."""
+    return SelectionCache.from_env()
+
+
 def _selection(data_dir: str, version: str, filters: Filters) -> Selection:
     """The claims that pass `filters` and what is derived from them, once per data version and filters
     for the whole process (every session with the same filters shares it)."""
-    return Selection(_load(data_dir, version), filters)
+    return _selections().get(_load(data_dir, version), filters)
 
 
 @st.cache_resource

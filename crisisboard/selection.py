@@ -7,6 +7,9 @@ filters recomputes nothing.
 
 from __future__ import annotations
 
+import os
+import threading
+from collections import OrderedDict
 from functools import cached_property
 from typing import Any, Callable, Hashable, TypeVar
 
@@ -52,3 +55,59 @@ class Selection:
         from crisisboard.timeline import metric_options
 
         return metric_options(self.claims)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the claim and incident rows this selection holds (0 until they are first read);
+        text held as categories counts its codes, whose categories are the dataset's."""
+        return sum(frame_bytes(self.__dict__[name]) for name in ("claims", "incidents") if name in self.__dict__)
+
+
+def frame_bytes(frame: pd.DataFrame) -> int:
+    total = 0
+    for _, column in frame.items():
+        values = column.array
+        total += values.codes.nbytes if isinstance(values, pd.Categorical) else values.nbytes
+    return total
+
+
+BUDGET_ENV = "CRISISBOARD_SELECTION_MB"
+
+
+class SelectionCache:
+    """The recent selections of one process, shared by all its sessions (least recently used first out):
+    at most `max_entries`, and beyond the `keep` most recent, at most `budget_mb` of rows held, so
+    that many viewers with different filters on a large dataset do not hold a copy of it each."""
+
+    def __init__(self, budget_mb: float = 1024, keep: int = 4, max_entries: int = 32):
+        self.budget = budget_mb * 1024 * 1024
+        self.keep = keep
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple, Selection] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls) -> "SelectionCache":
+        """The budget from CRISISBOARD_SELECTION_MB (default 1024 MB)."""
+        return cls(budget_mb=float(os.environ.get(BUDGET_ENV) or 1024))
+
+    def get(self, dataset: Dataset, filters: Filters) -> Selection:
+        key = (str(dataset.data_dir), dataset.version, filters)
+        with self._lock:
+            selection = self._entries.pop(key, None)
+            if selection is None or selection.dataset is not dataset:
+                selection = Selection(dataset, filters)
+            self._entries[key] = selection
+            self._trim()
+        return selection
+
+    def _trim(self) -> None:
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        held = sum(selection.nbytes for selection in self._entries.values())
+        while held > self.budget and len(self._entries) > self.keep:
+            _, oldest = self._entries.popitem(last=False)
+            held -= oldest.nbytes
+
+    def __len__(self) -> int:
+        return len(self._entries)

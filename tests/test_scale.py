@@ -221,3 +221,23 @@ def test_figures_built_without_plotly_checks_equal_the_checked_ones(synthetic, s
     monkeypatch.setenv("CRISISBOARD_VALIDATE_FIGURES", "1")
     copy = go.Figure(fast.to_plotly_json())  # every item checked; raises on anything Plotly does not know
     assert len(copy.data) == len(fast.data) and len(copy.frames) == len(fast.frames)
+
+
+def test_selection_cache_shares_recent_selections_within_a_memory_budget(synthetic) -> None:  # noqa: ANN001
+    from crisisboard.selection import SelectionCache, frame_bytes
+
+    combos = [Filters(tiers=(tier,)) for tier in ("high", "medium", "low", "unjudged")] + [Filters(metrics=("killed",))]
+    first = SelectionCache(budget_mb=1024, keep=2).get(synthetic, combos[0])
+    one = frame_bytes(first.claims)
+    assert one > 0
+    cache = SelectionCache(budget_mb=2.5 * one / 2**20, keep=2)  # room for about two selections of this size
+    held = []
+    for filters in combos:  # as viewers would: each selection's rows are read when its page runs
+        held.append(cache.get(synthetic, filters))
+        assert len(held[-1].claims) > 0  # rows read: from now on they count against the budget
+    assert cache.get(synthetic, combos[-1]) is held[-1]  # the most recent are shared, not rebuilt
+    assert 2 <= len(cache) < len(combos)
+    assert cache.get(synthetic, combos[0]) is not held[0]  # the oldest went, and is rebuilt when asked for
+    roomy = SelectionCache(budget_mb=1024, keep=2)
+    kept = [roomy.get(synthetic, filters) for filters in combos]
+    assert all(roomy.get(synthetic, f) is s for f, s in zip(combos, kept)) and len(roomy) == len(combos)
