@@ -202,14 +202,17 @@ def _take(column: pd.Series, positions: np.ndarray) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes[positions], categories=uniques).remove_unused_categories())
 
 
-# Columns whose values repeat across claims (a handful of kinds; one value per release, claimant, place or
-# date) are held as categories: a selection copies their integer codes, not their text, and grouping or
-# sorting them is integer work. Free text written per claim (quote, figure_text, ids, rationale, notes)
-# stays text.
+# Every text column of the claims is held as categories: the dataset keeps each distinct text once, and a
+# selection (the rows passing some filters, one per filter combination in the app's cache) copies 1-4 byte
+# codes, not the text. Most columns repeat a handful of values (one per release, claimant, place or date);
+# the free text written per claim (ids, quote, figure, rationale, notes) is held the same way, so that
+# cutting a selection out of a million claims is integer work. Categories are sorted, so sorting a column
+# orders it as its text.
 CATEGORY_COLUMNS = ("metric", "population", "qualifier", "as_of_precision", "claimant_type", "status_in_text",
                     "claim_kind", "source_reliability", "grade", "family", "publisher_type", "published_precision",
                     "place_id", "place_name", "source_id", "publisher", "title", "url", "archive_url", "published",
-                    "claimant", "relayed_by", "as_of", "vague_term")
+                    "claimant", "relayed_by", "as_of", "vague_term", "claim_id", "statement_id", "quote",
+                    "figure_text", "grade_rationale", "notes")
 
 
 def build_dataset(result: ValidationResult, data_dir: Path, version: str) -> Dataset:
