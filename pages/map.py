@@ -16,6 +16,9 @@ st.caption("Drag to pan, scroll to zoom, double-click to reset. Press ▶ Play t
            "Claims about a whole region, a country or the border are listed on the badges at the top left "
            "and outlined with a dashed line; they are never drawn as a point. The border line is today's "
            "(including the 2022–23 delimitation), not exactly the 2010 line.")
-with st.expander(f"The {len(frame.claims)} claims on this map, with links to their sources"):
-    st.markdown(frame.selection.derive(claims_by_place_markdown))
+# the list is written when the expander is opened (a rerun), not on every filter change
+claims_list = st.expander(f"The {len(frame.claims):,} claims on this map, with links to their sources",
+                          key="map_claims_open", on_change="rerun")
+if claims_list.open:
+    claims_list.markdown(frame.selection.derive(claims_by_place_markdown))
 page_footer(frame)

@@ -36,14 +36,18 @@ else:
             st.markdown(claim_card_markdown(*found))
     else:
         st.caption("Click a mark to open its card: the quote, the grade and links to the release.")
-    rows = view.claims
-    with st.expander(f"The {len(rows):,} claims behind this chart", expanded=False):
-        st.caption(table_note(rows))
-        st.dataframe(claims_table(rows, limit=TABLE_ROWS), hide_index=True,
-                     column_config={"URL": st.column_config.LinkColumn("URL", display_text="open release")})
-        left, right = st.columns(2)  # the files are written when clicked, not on every run
-        left.download_button("Download CSV", lambda: claims_csv(rows), file_name=f"crisisboard-{metric}.csv",
-                             mime="text/csv")
-        right.download_button("Download CSV with HXL hashtags", lambda: claims_csv(rows, hxl=True),
-                              file_name=f"crisisboard-{metric}-hxl.csv", mime="text/csv")
+    # the table is built when the expander is opened (a rerun), not on every filter change
+    table_box = st.expander(f"The {len(view.rows):,} claims behind this chart", key="timeline_claims_open",
+                            on_change="rerun")
+    if table_box.open:
+        with table_box:
+            rows = view.claims
+            st.caption(table_note(rows))
+            st.dataframe(claims_table(rows, limit=TABLE_ROWS), hide_index=True,
+                         column_config={"URL": st.column_config.LinkColumn("URL", display_text="open release")})
+            left, right = st.columns(2)  # the files are written when clicked, not on every run
+            left.download_button("Download CSV", lambda: claims_csv(rows), file_name=f"crisisboard-{metric}.csv",
+                                 mime="text/csv")
+            right.download_button("Download CSV with HXL hashtags", lambda: claims_csv(rows, hxl=True),
+                                  file_name=f"crisisboard-{metric}-hxl.csv", mime="text/csv")
 page_footer(frame)

@@ -193,3 +193,18 @@ def test_add_a_release_page_proposes_claims_and_will_not_save_unticked_rows(data
     at.button(key="save_release").click().run()
     assert any("Tick at least one claim" in w.value for w in at.warning)
     assert (dataset_copy / "claims.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("page,key,drawn", [
+    ("pages/map.py", "map_claims_open", lambda at: "\n".join(m.value for m in at.markdown).count("grade ")),
+    ("pages/timeline.py", "timeline_claims_open", lambda at: len(at.dataframe)),
+])
+def test_claim_lists_are_drawn_when_their_expander_is_opened(page: str, key: str, drawn) -> None:  # noqa: ANN001
+    """The map's list of claims and the timeline's table are written only once their expander is open
+    (on_change="rerun"): a filter change does not pay for them, opening them shows them."""
+    at = AppTest.from_file(str(PROJECT / page), default_timeout=60).run()
+    assert not at.exception and drawn(at) == 0
+    assert any("claims" in e.label for e in at.expander)
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception and drawn(at) > 0

@@ -66,9 +66,13 @@ def test_a_non_http_url_is_never_a_link() -> None:
                                   "pages/who_says_what.py", "pages/map.py"])
 def test_pages_render_hostile_text_as_text(hostile: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> None:
     monkeypatch.setenv("CRISISBOARD_DATA", str(hostile))
-    at = AppTest.from_file(str(PROJECT / page), default_timeout=60).run()
+    at = AppTest.from_file(str(PROJECT / page), default_timeout=60)
+    at.session_state["map_claims_open"] = at.session_state["timeline_claims_open"] = True  # the lists, opened
+    at.run()
     assert not at.exception
     markdown = "\n".join(m.value for m in at.markdown)
+    if page == "pages/map.py":
+        assert "**Fixture City A** (4)" in markdown  # the list of claims with links to their releases is drawn
     assert "](javascript:" not in markdown
     assert "<script" not in markdown.replace("\\<script", "")
 
