@@ -122,9 +122,6 @@ def _claim_hover(ref: ClaimRef, place_name: str) -> str:
 REGION_READ = ["claim_id", "tier", "metric", "claimant", "as_of", "as_of_precision", "grade", "figure_text",
                "relayed_by", "quote", "source_id", "publisher", "published", "published_precision", "title", "url",
                "low", "high"]
-REGION_COLUMNS = ["claim_id", "tier", "metric", "claimant", "as_of", "as_of_precision", "grade", "figure_text",
-                  "qualifier", "low", "high", "relayed_by", "quote", "source_id", "publisher", "published",
-                  "published_precision", "title", "url"]
 
 
 @dataclass(frozen=True)
