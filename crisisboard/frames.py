@@ -23,3 +23,10 @@ def sorted_positions(frame: pd.DataFrame, by: list[str], kind: str = "stable") -
     """Row positions of `frame` in the order of sorting it by the columns `by` (ties keep their order),
     computed from those columns alone."""
     return frame[by].reset_index(drop=True).sort_values(by, kind=kind).index.to_numpy()
+
+
+def ranks(frame: pd.DataFrame, by: list[str], dtype: type = np.int64) -> np.ndarray:
+    """Each row's rank (0..) in the order of sorting `frame` by the columns `by` (ties keep their order)."""
+    rank = np.empty(len(frame), dtype=dtype)
+    rank[sorted_positions(frame, by)] = np.arange(len(frame))
+    return rank

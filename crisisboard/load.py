@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from crisisboard import schema
+from crisisboard.frames import ranks
 from crisisboard.tiers import tiers_of
 from crisisboard.validate import Problem, ValidationResult, validate_dataset
 
@@ -124,9 +125,7 @@ def _typed_sources(raw: pd.DataFrame) -> pd.DataFrame:
     sources["published_ts"] = pd.to_datetime(sources["published"])
     # source_code: each release's rank by (published, source_id), the order attributions list releases
     # in after their claim counts; claims carry it, so that counting and ordering releases is integer work
-    code = np.empty(len(sources), dtype=np.int32)
-    code[sources.sort_values(["published", "source_id"]).index.to_numpy()] = np.arange(len(sources))
-    sources["source_code"] = code
+    sources["source_code"] = ranks(sources, ["published", "source_id"], np.int32)
     return sources
 
 
@@ -185,10 +184,7 @@ def _typed_claims(raw: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame
     claims = pd.concat([claims, pd.DataFrame(looked_up, index=claims.index)], axis=1)[[
         *raw.columns, *derived, *(c for c in looked_up if c not in raw.columns)]]
     # pub_order: each claim's rank by (published, claim_id), so charts sort an integer, not text
-    order = np.empty(len(claims), dtype=np.int64)
-    order[claims[["published_ts", "claim_id"]].sort_values(["published_ts", "claim_id"]).index.to_numpy()] = \
-        np.arange(len(claims))
-    claims["pub_order"] = order
+    claims["pub_order"] = ranks(claims, ["published_ts", "claim_id"])
     return claims.astype({column: "category" for column in CATEGORY_COLUMNS
                           if not isinstance(claims[column].dtype, pd.CategoricalDtype)})
 
