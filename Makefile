@@ -24,22 +24,24 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test
 
+# $(call debian_package,PACKAGE,PROGRAM,VERSION COMMAND,WHAT IS SKIPPED WITHOUT IT): print the version when
+# PROGRAM is there, else install PACKAGE with apt-get when root, else say how to.
+define debian_package
+	@if [ -x $(2) ]; then echo "$(1): $$($(3))"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "installing Debian's $(1)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	else echo "$(1) missing: run 'sudo apt-get install $(1)' ($(4) will be skipped)"; fi
+endef
+
 # Debian's chromium drives the browser tests and Kaleido's image export (no browser download).
 chromium:
-	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
-	elif [ "$$(id -u)" = "0" ]; then \
-		echo "installing Debian's chromium"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi
+	$(call debian_package,chromium,/usr/bin/chromium,/usr/bin/chromium --version 2>/dev/null,browser tests)
 
 # Debian's nginx fronts several Streamlit processes (deploy/cluster.py, tests/test_deploy.py). The tests run
 # their own nginx in a temporary prefix; on a machine with systemd the package also starts the system one.
 nginx:
-	@if [ -x /usr/sbin/nginx ]; then echo "nginx: $$(/usr/sbin/nginx -v 2>&1)"; \
-	elif [ "$$(id -u)" = "0" ]; then \
-		echo "installing Debian's nginx"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
-	else echo "nginx missing: run 'sudo apt-get install nginx' (deployment tests will be skipped)"; fi
+	$(call debian_package,nginx,/usr/sbin/nginx,/usr/sbin/nginx -v 2>&1,deployment tests)
 
 # Many viewers: 10 concurrent sessions on a server it starts and stops itself (see benchmarks/loadtest.py).
 loadtest: install-test
