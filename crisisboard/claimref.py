@@ -25,6 +25,17 @@ def escape_markdown(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)  # claims repeat their wording: "at least 500", "about 100,000"
+def figure_label(figure_text: str, low: int | None, high: int | None) -> str:
+    """The figure as worded, with its digits added where the words do not show them (see ClaimRef.figure)."""
+    bounds = [f"{n:,}" for n in (low, high) if n is not None]
+    numbers = " – ".join(dict.fromkeys(bounds))
+    plain = figure_text.replace(",", "").replace(" ", "")
+    if not numbers or all(b.replace(",", "") in plain for b in bounds):
+        return figure_text
+    return f"{figure_text} ({numbers})"
+
+
 # the columns ClaimRef.from_row reads
 CLAIMREF_COLUMNS = ("claim_id", "figure_text", "metric", "claimant", "relayed_by", "as_of", "as_of_precision", "grade",
                     "tier", "quote", "source_id", "publisher", "published", "published_precision", "title", "url",
@@ -64,12 +75,7 @@ class ClaimRef:
     def figure(self) -> str:
         """The figure as worded, with its digits added where the words do not show them:
         ``"1 тысяча 47 (1,047)"``, ``"two (2)"``, ``"at least 500"``."""
-        bounds = [f"{n:,}" for n in (self.low, self.high) if n is not None]
-        numbers = " – ".join(dict.fromkeys(bounds))
-        plain = self.figure_text.replace(",", "").replace(" ", "")
-        if not numbers or all(b.replace(",", "") in plain for b in bounds):
-            return self.figure_text
-        return f"{self.figure_text} ({numbers})"
+        return figure_label(self.figure_text, self.low, self.high)
 
     def source_link(self) -> str:
         """The source label as a Markdown link, or as plain text when its URL is not http(s)."""

@@ -30,3 +30,18 @@ def ranks(frame: pd.DataFrame, by: list[str], dtype: type = np.int64) -> np.ndar
     rank = np.empty(len(frame), dtype=dtype)
     rank[sorted_positions(frame, by)] = np.arange(len(frame))
     return rank
+
+
+def per_value(column: pd.Series, function) -> list:  # noqa: ANN001 - any function of one value
+    """`function` of each value of `column`, in row order, computed once per distinct value (missing
+    values come as None): for text held as categories, once per category the rows use."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, values = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        codes, values = pd.factorize(column)
+    used = np.unique(codes[codes >= 0])
+    results = np.empty(len(values) + 1, dtype=object)  # the last slot: what a missing value (code -1) gives
+    results[used] = [function(value) for value in values[used].tolist()]
+    if (codes < 0).any():
+        results[-1] = function(None)
+    return results[codes].tolist()

@@ -19,11 +19,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from crisisboard.attribution import CAVEAT, build_attribution
-from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef
-from crisisboard.frames import records, sorted_positions
+from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef, figure_label
+from crisisboard.frames import per_value, records, sorted_positions
 from crisisboard.geo import ATTRIBUTION, GeoData
 from crisisboard.links import plain
-from crisisboard.style import add_footer, apply_style, figure_of
+from crisisboard.style import add_footer, apply_style, figure_of, typed_array
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 
@@ -52,28 +52,30 @@ MAX_HOVER_LINES = 12
 VAGUE_SIZE = {"dozens": 14, "hundreds": 20, "thousands": 26, "tens_of_thousands": 32, "hundreds_of_thousands": 38}
 
 
-def _rings(geometry) -> tuple[list, list]:  # noqa: ANN001
-    """x and y lists of every ring of a (multi)polygon, separated by None."""
+def _coordinates(parts: list) -> tuple[dict, dict]:
+    """x and y of the rings or lines `parts`, each followed by a gap (NaN), as typed arrays.
+
+    Typed arrays, not lists: a figure copies its traces when built and again when sent, which costs
+    one step per item of a list and nothing for a typed array; Plotly draws a NaN as a break in the
+    line, as it does a None."""
     xs, ys = [], []
-    for polygon in getattr(geometry, "geoms", [geometry]):
-        if polygon.geom_type != "Polygon" or polygon.is_empty:
-            continue  # a clip can leave slivers of lower dimension: nothing to fill
-        for ring in [polygon.exterior, *polygon.interiors]:
-            x, y = ring.xy
-            xs += list(x) + [None]
-            ys += list(y) + [None]
-    return xs, ys
+    for part in parts:
+        x, y = part.xy
+        xs += [np.asarray(x, dtype=float), [np.nan]]
+        ys += [np.asarray(y, dtype=float), [np.nan]]
+    return typed_array(np.concatenate(xs) if xs else []), typed_array(np.concatenate(ys) if ys else [])
 
 
-def _lines(geometry) -> tuple[list, list]:  # noqa: ANN001
-    xs, ys = [], []
-    for line in getattr(geometry, "geoms", [geometry]):
-        if line.geom_type not in ("LineString", "LinearRing") or line.is_empty:
-            continue
-        x, y = line.xy
-        xs += list(x) + [None]
-        ys += list(y) + [None]
-    return xs, ys
+def _rings(geometry) -> tuple[dict, dict]:  # noqa: ANN001
+    """x and y of every ring of a (multi)polygon, separated by gaps."""
+    polygons = [p for p in getattr(geometry, "geoms", [geometry])
+                if p.geom_type == "Polygon" and not p.is_empty]  # a clip can leave slivers: nothing to fill
+    return _coordinates([ring for polygon in polygons for ring in [polygon.exterior, *polygon.interiors]])
+
+
+def _lines(geometry) -> tuple[dict, dict]:  # noqa: ANN001
+    return _coordinates([line for line in getattr(geometry, "geoms", [geometry])
+                         if line.geom_type in ("LineString", "LinearRing") and not line.is_empty])
 
 
 def marker_size(value: float) -> float:
@@ -81,8 +83,32 @@ def marker_size(value: float) -> float:
     return 10 + 6 * math.log10(max(value, 1))
 
 
+class _OncePerProcess:
+    """What a builder computes from the same tables (the same objects, not equal ones) and settings,
+    computed once per process: the drawing of geography and towns does not change with the filters."""
+
+    def __init__(self, limit: int = 64) -> None:
+        self.limit, self.results = limit, {}
+
+    def get(self, tables: tuple, settings: tuple, build):  # noqa: ANN001, ANN201 - any builder
+        key = (*map(id, tables), *settings)
+        hit = self.results.get(key)
+        if hit is None or any(kept is not table for kept, table in zip(hit[0], tables)):  # an id can be reused
+            if len(self.results) >= self.limit:
+                self.results.clear()
+            hit = self.results[key] = (tables, build())
+        return hit[1]
+
+
+_ONCE = _OncePerProcess()
+
+
 def place_geometries(places: pd.DataFrame, geo: GeoData) -> dict[str, object]:
     """The shape each region-level place is drawn as: a region, a union of regions, a country or the border."""
+    return _ONCE.get((places, geo), ("shapes",), lambda: _place_geometries(places, geo))
+
+
+def _place_geometries(places: pd.DataFrame, geo: GeoData) -> dict[str, object]:
     from shapely.ops import unary_union
 
     admin1 = dict(zip(geo.admin1["name"], geo.admin1.geometry))
@@ -119,11 +145,6 @@ def _claim_hover(ref: ClaimRef, place_name: str) -> str:
             f"grade {ref.grade} ({ref.tier})")
 
 
-REGION_READ = ["claim_id", "tier", "metric", "claimant", "as_of", "as_of_precision", "grade", "figure_text",
-               "relayed_by", "quote", "source_id", "publisher", "published", "published_precision", "title", "url",
-               "low", "high"]
-
-
 @dataclass(frozen=True)
 class _Prepared:
     """Everything the day frames draw, computed once per figure."""
@@ -133,13 +154,14 @@ class _Prepared:
     incidents: pd.DataFrame  # x, y, hover, start_ts
     # place_id -> as_of days of that place's area claims, ascending (their rows are newest first)
     by_place: dict = field(default_factory=dict)
-    lines: dict = field(default_factory=dict)  # (place_id, position) -> hover line
+    lines: dict = field(default_factory=dict)  # place_id -> {position among its rows: hover line}
     # (tier, vague, rows of points, their y values, their as_of days in ns): one trace each
     point_groups: list = field(default_factory=list)
 
     def lines_for(self, place_id: str, start: int, stop: int) -> list[str]:
         """Hover lines of the place's claims at positions start..stop-1 (newest first)."""
-        return [self.lines[(place_id, i)] for i in range(start, stop)]
+        lines = self.lines[place_id]
+        return [lines[i] for i in range(start, stop)]
 
 
 def _precision(claims: pd.DataFrame, places: pd.DataFrame) -> pd.Series:
@@ -214,28 +236,30 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
             f"<b>{plain(row.date_start)}{plain(end)}</b> ({plain(row.kind.replace('_', ' '))})<br>"
             f"{plain(name_of[row.place_id])}<br>{_wrap(plain(row.summary))}")))
     prepared_incidents = pd.DataFrame(rows, columns=["x", "y", "start_ts", "hover"])
-    by_place, wanted_rows = {}, {}
+    by_place, offsets_of, wanted = {}, {}, []
     frame_stamps = np.array(frame_days, dtype="datetime64[ns]").astype(np.int64)
     bounds = np.concatenate([[0], np.cumsum(counts)])
+    window = np.arange(MAX_HOVER_LINES)
     for code, place_id in enumerate(place_ids):
-        block = slice(bounds[code], bounds[code + 1])  # this place's rows, newest first
-        days_ascending = region_days[block][::-1]
+        rows_of_place = region_rows[bounds[code]:bounds[code + 1]]  # newest first
+        days_ascending = region_days[bounds[code]:bounds[code + 1]][::-1]
         by_place[place_id] = days_ascending
-        # hover lines only for the rows some day's hover shows: the newest MAX_HOVER_LINES known by then
-        for known in {len(days_ascending), *np.searchsorted(days_ascending, frame_stamps, side="right").tolist()}:
-            first = len(days_ascending) - known
-            for offset in range(first, first + min(known, MAX_HOVER_LINES)):
-                wanted_rows[(place_id, offset)] = int(region_rows[block][offset])
-    keys = list(wanted_rows)
-    read = [c for c in REGION_READ if c in claims.columns]
-    lines = {key: _region_line(record) for key, record in
-             zip(keys, records(claims[read].iloc[[wanted_rows[key] for key in keys]]))}
+        # hover lines only for the rows some day's hover shows: the newest MAX_HOVER_LINES known by then,
+        # at offsets first.. of the newest-first rows
+        known = np.unique(np.append(np.searchsorted(days_ascending, frame_stamps, side="right"),
+                                    len(days_ascending)))
+        firsts = len(days_ascending) - known
+        offsets = np.unique((firsts[:, None] + window)[window < known[:, None]])
+        offsets_of[place_id] = offsets.tolist()
+        wanted.append(rows_of_place[offsets])
+    texts = iter(_region_lines(claims[REGION_LINE_COLUMNS].iloc[np.concatenate(wanted)]) if wanted else [])
+    lines = {place_id: {offset: next(texts) for offset in offsets} for place_id, offsets in offsets_of.items()}
     groups = []
     for tier in TIERS:
         for vague in (False, True):
             rows_of = points[(points["tier"] == tier) & (points["vague"] == vague)]
             # what each day's frame reads: the y values and the day each becomes known (ns), as plain arrays
-            groups.append((tier, vague, rows_of, rows_of["y"].tolist(), _nanoseconds(rows_of["as_of_day"])))
+            groups.append((tier, vague, rows_of, rows_of["y"].to_numpy(dtype=float), _nanoseconds(rows_of["as_of_day"])))
     return _Prepared(points, anchors, prepared_incidents, by_place=by_place, lines=lines, point_groups=groups)
 
 
@@ -244,11 +268,23 @@ def _nanoseconds(stamps: pd.Series) -> np.ndarray:
     return stamps.to_numpy().astype("datetime64[ns]").astype(np.int64)
 
 
-def _region_line(row: pd.Series) -> str:
-    colour = TIER_COLOURS[row["tier"]]
-    return (f"<span style='color:{colour}'>■</span> {plain(ClaimRef.from_row(row).figure)} "
-            f"{plain(row['metric'].replace('_', ' '))}, {plain(row['claimant'][:40])} "
-            f"({plain(row['as_of'][:10])}, {row['grade']})")
+REGION_LINE_COLUMNS = ["tier", "figure_text", "low", "high", "metric", "claimant", "as_of", "grade"]
+
+
+def _region_lines(claims: pd.DataFrame) -> list[str]:
+    """A badge's hover line for each claim: ``■ at least 500 killed, Ministry of Health (2010-06-14, B2)``.
+
+    Built column by column, each piece once per distinct value (a badge reads thousands of lines)."""
+    figures = [figure_label(str(text), None if pd.isna(low) else int(low), None if pd.isna(high) else int(high))
+               for text, low, high in zip(claims["figure_text"].tolist(), claims["low"].tolist(),
+                                          claims["high"].tolist())]
+    pieces = zip(
+        per_value(claims["tier"], lambda tier: f"<span style='color:{TIER_COLOURS[tier]}'>■</span> "), figures,
+        per_value(claims["metric"], lambda metric: plain(metric.replace("_", " "))),
+        per_value(claims["claimant"], lambda claimant: plain(claimant[:40])),
+        per_value(claims["as_of"], lambda as_of: plain(as_of[:10])), per_value(claims["grade"], plain))
+    return [f"{tier}{plain(figure)} {metric}, {claimant} ({as_of}, {grade})"
+            for tier, figure, metric, claimant, as_of, grade in pieces]
 
 
 def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestamp | None) -> list[dict]:
@@ -263,14 +299,13 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
     incidents = prepared.incidents
     traces: list[dict] = []
     for tier, vague, rows, ys, days in prepared.point_groups:
-        if day is not None:
-            known = (days <= day.value).tolist()
-            traces.append(dict(type="scatter", y=[y if k else None for y, k in zip(ys, known)]))
+        if day is not None:  # NaN: not drawn (arrays: see _coordinates)
+            traces.append(dict(type="scatter", y=typed_array(np.where(days <= day.value, ys, np.nan))))
             continue
         traces.append(dict(type="scatter",
-            x=list(rows["x"]), y=list(rows["y"]), mode="markers", showlegend=False,
+            x=typed_array(rows["x"]), y=typed_array(ys), mode="markers", showlegend=False,
             name=TIER_LABELS[tier] + (" (vague figure)" if vague else ""),
-            marker=dict(size=list(rows["size"]), color="rgba(0,0,0,0)" if vague else TIER_COLOURS[tier],
+            marker=dict(size=typed_array(rows["size"]), color="rgba(0,0,0,0)" if vague else TIER_COLOURS[tier],
                         opacity=0.85, line=dict(color=TIER_COLOURS[tier] if vague else "white",
                                                 width=3 if vague else 1)),
             hovertext=list(rows["hover"]), hovertemplate="%{hovertext}<extra></extra>",
@@ -299,10 +334,11 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
     traces.append(badges)
     if day is not None:  # as for the points: the incidents begun by `day` keep their y, the others None
         begun = incidents["start_ts"].to_numpy() <= np.datetime64(day)
-        traces.append(dict(type="scatter", y=[y if b else None for y, b in zip(incidents["y"].tolist(), begun)]))
+        traces.append(dict(type="scatter", y=typed_array(np.where(begun, incidents["y"].to_numpy(dtype=float), np.nan))))
         return traces
     traces.append(dict(type="scatter",
-        x=list(incidents["x"]), y=list(incidents["y"]), mode="markers", name="Incident (dated event)",
+        x=typed_array(incidents["x"]), y=typed_array(incidents["y"]), mode="markers",
+        name="Incident (dated event)",
         showlegend=False, marker=dict(symbol="diamond", size=11, color="#222222", line=dict(color="white", width=1)),
         hovertext=list(incidents["hover"]), hovertemplate="%{hovertext}<extra></extra>",
     ))
@@ -326,19 +362,12 @@ def _surroundings(view: MapView):  # noqa: ANN202 - shapely box
     return box(view.lon[0] - width, view.lat[0] - height, view.lon[1] + width, view.lat[1] + height)
 
 
-_STATIC: dict[tuple, list[go.Scatter]] = {}
-
-
 def _static_traces(geo: GeoData, places: pd.DataFrame, shapes: dict[str, object], shaded: set[str],
                    view: MapView) -> list[go.Scatter]:
     """Countries, regions, outlines of the areas claims are about, the border: the same for every filter
     that shades the same areas, so cut from the geodata once per process for each."""
-    key = (id(geo), id(places), view.key, frozenset(shaded))
-    if key not in _STATIC:
-        if len(_STATIC) > 64:
-            _STATIC.clear()
-        _STATIC[key] = _cut_static_traces(geo, shapes, shaded, view)
-    return _STATIC[key]
+    return _ONCE.get((geo, places), ("static", view.key, frozenset(shaded)),
+                     lambda: _cut_static_traces(geo, shapes, shaded, view))
 
 
 def _cut_static_traces(geo: GeoData, shapes: dict[str, object], shaded: set[str], view: MapView) -> list[go.Scatter]:
@@ -378,6 +407,10 @@ def _cut_static_traces(geo: GeoData, shapes: dict[str, object], shaded: set[str]
 
 def _town_labels(places: pd.DataFrame) -> go.Scatter:
     """Towns with GeoNames points, drawn above the claims so their names stay readable."""
+    return _ONCE.get((places,), ("towns",), lambda: _draw_town_labels(places))
+
+
+def _draw_town_labels(places: pd.DataFrame) -> go.Scatter:
     towns = places[places["precision"].le(1) & places["kind"].isin(["city", "town"])]
     return go.Scatter(
         x=towns["lon"], y=towns["lat"], mode="markers+text",
@@ -443,8 +476,8 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
     """
     view = VIEWS[view_key]
     shapes = place_geometries(places, geo)
-    shaded = {p for p in set(claims["place_id"].unique()) & set(shapes)
-              if places.set_index("place_id").at[p, "kind"] != "country"}
+    kind_of = dict(zip(places["place_id"], places["kind"]))
+    shaded = {p for p in set(claims["place_id"].unique()) & set(shapes) if kind_of[p] != "country"}
     static = _static_traces(geo, places, shapes, shaded, view)
     frame_days = _frame_days(claims, incidents) if animate else []
     prepared = _prepare(claims, incidents, places, shapes, view, frame_days)
@@ -468,11 +501,9 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
         steps.append(dict(label="all dates", method="animate",
                           args=[["all"], dict(mode="immediate", frame=dict(duration=0, redraw=True),
                                               transition=dict(duration=0))]))
-    # the day frames and the claims' traces are plain dicts: they become the figure without Plotly
-    # validating each of their items (see figure_of); the layout below is validated
-    fig = figure_of(data, frames)
+    controls = {}
     if animate:
-        fig.update_layout(
+        controls = dict(
             sliders=[dict(active=len(steps) - 1, steps=steps, x=0.08, len=0.9, y=-0.02, yanchor="top",
                           currentvalue=dict(prefix="Claims as of ", font=dict(size=16), xanchor="right"),
                           pad=dict(t=30),
@@ -488,6 +519,22 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
                               ])],
         )
     lat0 = math.radians(sum(view.lat) / 2)
+    height, top, bottom = 900, 80, (300 if animate else 200)
+    below = 120 if animate else 10  # px from the plot's bottom edge to the attribution
+    plot_height = height - top - bottom
+    layout = dict(
+        title=dict(text=f"{title or 'Claims by place: ' + view.label}<br><sup>{CAVEAT}</sup>", x=0.01),
+        xaxis=dict(range=list(view.lon), showgrid=False, zeroline=False, showticklabels=False,
+                   constrain="domain"),
+        yaxis=dict(range=list(view.lat), showgrid=False, zeroline=False, showticklabels=False,
+                   scaleanchor="x", scaleratio=1 / math.cos(lat0), constrain="domain"),
+        plot_bgcolor="#dfe6ea", height=height, margin=dict(l=10, r=10, t=top, b=bottom),
+        legend=dict(orientation="h", yanchor="top", y=-(below + 60) / plot_height, x=0, font=dict(size=13)),
+        dragmode="pan", hoverlabel=dict(align="left"), **controls,
+    )
+    # the day frames, the claims' traces and the layout with its day slider (a step per day) are plain
+    # dicts: they become the figure without Plotly validating each of their items (see figure_of)
+    fig = figure_of(data, frames, layout=layout)
     attribution = build_attribution(claims)
     n_points = int(_precision(claims, places).le(POINT_PRECISION).sum())
     if n_points > MAX_POINTS:
@@ -495,18 +542,5 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
                                 "narrow the filters to see them all.", xref="paper", yref="paper", x=1, y=1,
                            xanchor="right", yanchor="bottom", showarrow=False, font=dict(size=12, color="#7a2e00"),
                            bgcolor="#fff3d6")
-    height, top, bottom = 900, 80, (300 if animate else 200)
-    below = 120 if animate else 10  # px from the plot's bottom edge to the attribution
-    plot_height = height - top - bottom
-    fig.update_layout(
-        title=dict(text=f"{title or 'Claims by place: ' + view.label}<br><sup>{CAVEAT}</sup>", x=0.01),
-        xaxis=dict(range=list(view.lon), showgrid=False, zeroline=False, showticklabels=False, title=None,
-                   constrain="domain"),
-        yaxis=dict(range=list(view.lat), showgrid=False, zeroline=False, showticklabels=False, title=None,
-                   scaleanchor="x", scaleratio=1 / math.cos(lat0), constrain="domain"),
-        plot_bgcolor="#dfe6ea", height=height, margin=dict(l=10, r=10, t=top, b=bottom),
-        legend=dict(orientation="h", yanchor="top", y=-(below + 60) / plot_height, x=0, font=dict(size=13)),
-        dragmode="pan", hoverlabel=dict(align="left"),
-    )
     add_footer(fig, f"{ATTRIBUTION}<br>{attribution.wrapped(limit=8, width=170)}", yshift=-below)
     return apply_style(fig)

@@ -114,6 +114,33 @@ def test_map_views_draw_offline(server: str, page, view: str) -> None:  # noqa: 
     assert remote == [], f"requests left 127.0.0.1: {remote}"
 
 
+def test_map_day_frames_hide_claims_not_yet_known(server: str, page) -> None:  # noqa: ANN001
+    """The map's numbers travel as typed arrays with NaN for "not drawn": the browser must draw every
+    claim for "all dates" and only those known by a day after stepping to it (fixture: 4 point claims,
+    3 of them known by 13 June), and still fill the countries."""
+    page.goto(f"{server}/map?view=osh", wait_until="domcontentloaded")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path')]"
+        ".filter(p => (p.getAttribute('d') || '').length > 500).length >= 3", timeout=30_000)
+    # the markers drawn in the claims' traces (a trace's group carries its data, first point's trace)
+    count_points = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer .trace')]
+        .filter(g => g.__data__ && /^(High|Medium|Low|Unjudged)/.test(g.__data__[0].trace.name || '')
+                     && g.__data__[0].trace.showlegend === false)
+        .reduce((n, g) => n + g.querySelectorAll('path.point').length, 0)"""
+    assert page.evaluate(count_points) == 4
+    fills = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-fill')]"
+                          ".filter(p => (p.getAttribute('d') || '').length > 500).length")
+    assert fills >= 2, "the country fills are not drawn"
+    page.evaluate("""async () => {
+        const gd = document.querySelector('.js-plotly-plot');
+        const day = gd._transitionData._frames.map(f => f.name).filter(n => n !== 'all' && n <= '2010-06-13')
+            .sort().pop();
+        await window.Plotly.animate(gd, [day], {mode: 'immediate', frame: {duration: 0, redraw: true},
+                                               transition: {duration: 0}});
+    }""")
+    assert page.evaluate(count_points) == 3
+
+
 def test_clicking_a_timeline_mark_opens_its_card_with_the_source_link(server: str, page) -> None:  # noqa: ANN001
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.goto(f"{server}/timeline?chart=refugees_uzbekistan&incidents=0", wait_until="domcontentloaded")

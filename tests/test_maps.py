@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -9,12 +13,21 @@ from conftest import VALID
 from crisisboard.geo import load_geodata
 from crisisboard.load import load_dataset
 from crisisboard.maps import DAY_FIRST, DAY_LAST, VIEWS, build_map_figure, marker_size
+from crisisboard.style import BRIEFING_FACTOR, scale_for_briefing
 
 
 @pytest.fixture(scope="module")
 def fixture_map():  # noqa: ANN201
     dataset = load_dataset(VALID)
     return dataset, build_map_figure(load_geodata(), dataset.places, dataset.claims, dataset.incidents, "osh")
+
+
+def _values(array) -> list:  # noqa: ANN001
+    """A trace's numbers as a list, None where nothing is drawn, whether Plotly holds them as a list or
+    as a typed array ({"dtype", "bdata"}, base64 of the raw numbers)."""
+    if isinstance(array, dict):
+        array = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in (array or ())]
 
 
 def _hovers(fig, name_part: str) -> list[str]:  # noqa: ANN001
@@ -66,16 +79,16 @@ def test_a_day_shows_only_claims_known_by_then(fixture_map) -> None:  # noqa: AN
     dataset, fig = fixture_map
     frames = {frame.name: frame for frame in fig.frames}
     def drawn(frame) -> int:  # noqa: ANN001  (a frame hides a point not known yet by giving it no y)
-        return sum(y is not None for trace in frame.data[:8] for y in (trace.y or ()))
+        return sum(y is not None for trace in frame.data[:8] for y in _values(trace.y))
 
     assert drawn(frames["2010-06-10"]) == 0  # no fixture claim is as of 10 June
     by_13 = max(name for name in frames if name != "all" and name <= "2010-06-13")
     assert drawn(frames[by_13]) == 3  # fx-01, fx-02, fx-06
     # each frame's y values line up with the figure's trace, whose x, sizes and hover texts it keeps
     for k, index in enumerate(frames[by_13].traces[:8]):
-        assert len(frames[by_13].data[k].y or ()) == len(fig.data[index].hovertext or ())
+        assert len(_values(frames[by_13].data[k].y)) == len(fig.data[index].hovertext or ())
     # incidents likewise: the last dynamic trace keeps a y for each incident begun by that day
-    incidents = frames[by_13].data[-1].y
+    incidents = _values(frames[by_13].data[-1].y)
     begun = int((dataset.incidents["start_ts"] <= pd.Timestamp(by_13)).sum())
     assert len(incidents) == len(dataset.incidents) and sum(y is not None for y in incidents) == begun
 
@@ -86,6 +99,19 @@ def test_every_view_builds_on_the_shipped_data(view: str) -> None:
     fig = build_map_figure(load_geodata(), dataset.places, dataset.claims, dataset.incidents, view)
     assert list(fig.layout.xaxis.range) == list(VIEWS[view].lon)
     assert len(fig.frames) > 10
+
+
+def test_briefing_mode_enlarges_every_claim_marker(fixture_map) -> None:  # noqa: ANN001
+    _, fig = fixture_map
+    big = scale_for_briefing(fig)
+    scaled = 0
+    for small_trace, big_trace in zip(fig.data, big.data):
+        if small_trace.name and small_trace.name.startswith(("High", "Medium", "Low", "Unjudged")) \
+                and small_trace.showlegend is False:  # the claims' traces, not their legend entries
+            before, after = _values(small_trace.marker.size), _values(big_trace.marker.size)
+            assert after == pytest.approx([size * BRIEFING_FACTOR for size in before])
+            scaled += len(before)
+    assert scaled == 4  # the fixture's claims at points
 
 
 def test_marker_size_grows_with_the_figure_but_stays_readable() -> None:
