@@ -27,6 +27,7 @@ class Selection:
         self.dataset = dataset
         self.filters = filters
         self._derived: dict[tuple, Any] = {}
+        self._bytes: dict[str, int] = {}  # the rows' bytes, measured once per frame (a selection never changes)
 
     def derive(self, function: Callable[..., T], *args: Hashable) -> T:
         """``function(self.claims, *args)``, computed once per selection (pages share it)."""
@@ -60,7 +61,10 @@ class Selection:
     def nbytes(self) -> int:
         """Bytes of the claim and incident rows this selection holds (0 until they are first read);
         text held as categories counts its codes, whose categories are the dataset's."""
-        return sum(frame_bytes(self.__dict__[name]) for name in ("claims", "incidents") if name in self.__dict__)
+        for name in ("claims", "incidents"):
+            if name in self.__dict__ and name not in self._bytes:
+                self._bytes[name] = frame_bytes(self.__dict__[name])
+        return sum(self._bytes.values())
 
 
 def frame_bytes(frame: pd.DataFrame) -> int:
