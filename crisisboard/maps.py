@@ -259,7 +259,8 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
         for vague in (False, True):
             rows_of = points[(points["tier"] == tier) & (points["vague"] == vague)]
             # what each day's frame reads: the y values and the day each becomes known (ns), as plain arrays
-            groups.append((tier, vague, rows_of, rows_of["y"].to_numpy(dtype=float), _nanoseconds(rows_of["as_of_day"])))
+            groups.append((tier, vague, rows_of, rows_of["y"].to_numpy(dtype=float),
+                           _nanoseconds(rows_of["as_of_day"])))
     return _Prepared(points, anchors, prepared_incidents, by_place=by_place, lines=lines, point_groups=groups)
 
 
@@ -334,7 +335,8 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
     traces.append(badges)
     if day is not None:  # as for the points: the incidents begun by `day` keep their y, the others None
         begun = incidents["start_ts"].to_numpy() <= np.datetime64(day)
-        traces.append(dict(type="scatter", y=typed_array(np.where(begun, incidents["y"].to_numpy(dtype=float), np.nan))))
+        ys = np.where(begun, incidents["y"].to_numpy(dtype=float), np.nan)
+        traces.append(dict(type="scatter", y=typed_array(ys)))
         return traces
     traces.append(dict(type="scatter",
         x=typed_array(incidents["x"]), y=typed_array(incidents["y"]), mode="markers",

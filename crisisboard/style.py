@@ -119,11 +119,13 @@ def figure_of(bulk: list[go.BaseTraceType | dict], frames: list[dict] | None = N
     if os.environ.get(VALIDATE_ENV) == "1":
         return go.Figure(data=[trace if isinstance(trace, dict) else trace.to_plotly_json() for trace in bulk],
                          frames=frames, layout=layout)
-    fig = go.Figure(data=bulk, layout=layout, _validate=False)
+    fig = go.Figure(data=[_frozen(trace if isinstance(trace, dict) else trace._props) for trace in bulk],
+                    layout=layout, _validate=False)
     if frames:
         # go.Figure(frames=...) and fig.frames = ... validate every item of every frame whatever
         # _validate says; unvalidated Frame objects go in directly (plotly pinned in constraints.txt)
-        fig._frame_objs = [go.Frame(frame, _validate=False) for frame in frames]
+        fig._frame_objs = [go.Frame(dict(frame, data=[_frozen(trace) for trace in frame["data"]]), _validate=False)
+                           for frame in frames]
     fig._validate = fig.layout._validate = True  # from here on, validated
     return fig
 
@@ -140,3 +142,26 @@ def typed_array(values: object) -> dict:
 def numbers_of(typed: dict) -> np.ndarray:
     """The numbers a typed array (see typed_array) holds."""
     return np.frombuffer(base64.b64decode(typed["bdata"]), dtype=typed["dtype"])
+
+
+class Frozen(tuple):
+    """A data array Plotly need not copy. A figure deep-copies its traces item by item when it is built
+    and again when it is sent; a tuple of text and numbers cannot change, so its copy is itself."""
+
+    def __copy__(self) -> "Frozen":
+        return self
+
+    def __deepcopy__(self, memo: dict) -> "Frozen":
+        return self
+
+
+def _frozen(props: dict) -> dict:
+    """A trace's properties with every array of plain values (numbers, text, None) held as Frozen."""
+    frozen = {}
+    for name, value in props.items():
+        if isinstance(value, dict):
+            value = _frozen(value)
+        elif isinstance(value, list) and not any(isinstance(item, (dict, list, tuple)) for item in value):
+            value = Frozen(value)
+        frozen[name] = value
+    return frozen

@@ -17,14 +17,15 @@ government claimant is joined by a line; incidents sit on a strip below.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from crisisboard import schema
-from crisisboard.attribution import CAVEAT, build_attribution
-from crisisboard.claimref import ClaimRef
-from crisisboard.frames import records, sorted_positions
+from crisisboard.attribution import CAVEAT, SourceRef, build_attribution
+from crisisboard.claimref import figure_label, format_as_of
+from crisisboard.frames import per_value, records, sorted_positions
 from crisisboard.links import plain
 from crisisboard.style import add_footer, apply_style, figure_of
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
@@ -49,7 +50,7 @@ class Mark:
     """One statement on the chart, with every text that carried it."""
 
     statement_id: str
-    claim: dict  # the representative row (column -> value): the earliest-published carrier
+    claim: dict  # the earliest-published carrier's columns the chart reads (MARK_READ): column -> value
     carriers: list[tuple[str, str, str]]  # (publisher, published, figure_text) of every carrier, oldest first
 
     @property
@@ -65,13 +66,20 @@ def metric_options(claims: pd.DataFrame) -> list[str]:
 
 def statement_marks(claims: pd.DataFrame) -> list[Mark]:
     """Group claims into one mark per statement; the first-published carrier speaks for it."""
+    return _statements(claims)[0]
+
+
+def _statements(claims: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
+    """The marks, and their claims (the first-published carrier of each statement) as a frame, in mark order."""
     ordered = claims.iloc[sorted_positions(claims, ["pub_order"])]  # = by (published_ts, claim_id), see load.py
     carriers: dict[str, list[tuple[str, str, str]]] = {}
     for statement_id, publisher, published, figure_text in zip(
             *(ordered[c].tolist() for c in ("statement_id", "publisher", "published", "figure_text"))):
         carriers.setdefault(statement_id, []).append((publisher, published, figure_text))
-    firsts = records(ordered.drop_duplicates("statement_id"))
-    return [Mark(str(row["statement_id"]), row, carriers[row["statement_id"]]) for row in firsts]
+    firsts = ordered.drop_duplicates("statement_id")
+    read = [c for c in MARK_READ if c in firsts.columns]
+    return [Mark(str(row["statement_id"]), row, carriers[row["statement_id"]])
+            for row in records(firsts[read])], firsts
 
 
 # the columns a mark, its hover and its card read (a narrow copy is cheap to sort and to cut)
@@ -80,6 +88,9 @@ MARK_COLUMNS = ("claim_id", "statement_id", "source_id", "metric", "figure_text"
                 "relayed_by", "status_in_text", "claim_kind", "grade", "tier", "quote", "value_low", "value_high",
                 "is_official", "publisher", "published", "published_ts", "published_precision", "title", "url",
                 "pub_order", "source_code", "statement_code")
+# the columns of a mark's claim the chart reads to place and draw it (its hover reads the frame)
+MARK_READ = ("claim_id", "statement_id", "figure_text", "qualifier", "vague_term", "tier", "claimant_type",
+             "value_low", "value_high", "as_of_ts", "published_ts")
 MAX_MARKS = 1000  # more marks than this do not fit a screen: a sample is drawn, and the chart says so
 
 
@@ -113,33 +124,52 @@ def claim_and_carriers(claims: pd.DataFrame, claim_id: str) -> tuple[pd.Series, 
     return row, carriers
 
 
-def _x(row: pd.Series, x_mode: str) -> pd.Timestamp:
-    return row["as_of_ts"] if x_mode == "as_of" else row["published_ts"]
+def _x(row: pd.Series, x_mode: str) -> str:
+    """The mark's date as ISO text, as Plotly would send it (text is copied at no cost, a Timestamp is not)."""
+    return (row["as_of_ts"] if x_mode == "as_of" else row["published_ts"]).isoformat()
 
 
-def mark_hover(mark: Mark) -> str:
-    """The figure as stated, the claimant, the relay chain, the release, the quote and all carriers."""
-    row = mark.claim
-    ref = ClaimRef.from_row(row)
-    lines = [
-        f"<b>{plain(ref.figure)}</b> ({plain(schema.METRIC_LABELS[row['metric']].lower())}, "
-        f"{plain(row['population'])}) as of {plain(ref.as_of)}",
-        f"claimed by <b>{plain(row['claimant'])}</b> ({plain(schema.CLAIMANT_TYPE_LABELS[row['claimant_type']])}, "
-        f"{plain(row['status_in_text'].replace('_', ' '))})",
-    ]
-    if row["relayed_by"]:
-        lines.append(f"relayed by {plain(row['relayed_by'])}")
-    lines.append(f"{plain(row['title'])[:90]}, {plain(ref.source.label)}")
-    lines.append(f"grade {row['grade']}: {plain(TIER_LABELS[row['tier']])}")
-    lines.append(f"“{plain(_wrap_quote(row['quote']))}”")
-    if len(mark.carriers) > 1:
-        lines.append(f"<i>carried by {len(mark.carriers)} texts (one statement, not independent confirmation):</i>")
-        for publisher, published, figure_text in mark.carriers:
-            differs = "" if figure_text == row["figure_text"] else f" — as “{plain(figure_text)}”"
-            lines.append(f"· {plain(publisher)[:50]}, {published}{differs}")
-    return "<br>".join(lines)
+def mark_hovers(marks: list[Mark], claims: pd.DataFrame) -> list[str]:
+    """Each mark's hover: the figure as stated, the claimant, the relay chain, the release, the grade, the
+    quote and every text that carried it. `claims`: the marks' claims as a frame, in mark order.
+
+    Built column by column, each piece of text once per distinct value (a claimant, a release, a quote
+    recurs across marks): a thousand hovers are built on every filter change."""
+    figures = [figure_label(str(text), None if pd.isna(low) else int(low), None if pd.isna(high) else int(high))
+               for text, low, high in zip(*(claims[c].tolist() for c in ("figure_text", "low", "high")))]
+    as_of = [format_as_of(str(day), str(precision))
+             for day, precision in zip(claims["as_of"].tolist(), claims["as_of_precision"].tolist())]
+    codes, first_rows = pd.factorize(claims["source_id"])[0], ~pd.Index(claims["source_id"]).duplicated()
+    labels = [SourceRef(source_id="", publisher=str(publisher), published=str(published),
+                        published_precision=str(precision), title="", url="").label
+              for publisher, published, precision in zip(*(claims[c][first_rows].tolist()
+                                                          for c in ("publisher", "published", "published_precision")))]
+    pieces = zip(
+        figures, per_value(claims["metric"], lambda metric: plain(schema.METRIC_LABELS[metric].lower())),
+        per_value(claims["population"], plain), as_of, per_value(claims["claimant"], plain),
+        per_value(claims["claimant_type"], lambda kind: plain(schema.CLAIMANT_TYPE_LABELS[kind])),
+        per_value(claims["status_in_text"], lambda status: plain(status.replace("_", " "))),
+        per_value(claims["relayed_by"], lambda relay: f"relayed by {plain(relay)}<br>" if relay else ""),
+        per_value(claims["title"], lambda title: plain(title)[:90]), [plain(labels[code]) for code in codes],
+        per_value(claims["grade"], str), per_value(claims["tier"], lambda tier: plain(TIER_LABELS[tier])),
+        per_value(claims["quote"], lambda quote: plain(_wrap_quote(quote))), marks)
+    hovers = []
+    for (figure, metric, population, day, claimant, kind, status, relay, title, label, grade, tier, quote,
+         mark) in pieces:
+        hover = (f"<b>{plain(figure)}</b> ({metric}, {population}) as of {plain(day)}<br>"
+                 f"claimed by <b>{claimant}</b> ({kind}, {status})<br>{relay}{title}, {label}<br>"
+                 f"grade {grade}: {tier}<br>“{quote}”")
+        if len(mark.carriers) > 1:
+            lines = [f"<i>carried by {len(mark.carriers)} texts (one statement, not independent confirmation):</i>"]
+            for publisher, published, figure_text in mark.carriers:
+                differs = "" if figure_text == mark.claim["figure_text"] else f" — as “{plain(figure_text)}”"
+                lines.append(f"· {plain(publisher)[:50]}, {published}{differs}")
+            hover += "<br>" + "<br>".join(lines)
+        hovers.append(hover)
+    return hovers
 
 
+@lru_cache(maxsize=4096)  # the same quote backs every claim taken from one passage
 def _wrap_quote(text: str, width: int = 70) -> str:
     import textwrap
 
@@ -181,8 +211,8 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     """
     all_rows = claims.loc[claims["metric"] == metric, [c for c in MARK_COLUMNS if c in claims.columns]]
     rows, n_statements = limit_statements(all_rows)
-    marks = statement_marks(rows)
-    hovers = {mark.statement_id: mark_hover(mark) for mark in marks}
+    marks, firsts = _statements(rows)
+    hovers = dict(zip((mark.statement_id for mark in marks), mark_hovers(marks, firsts)))
     bulk = []  # the data traces: they become the figure, unvalidated (see figure_of), before its legend
 
     # vague claims: a pale bar over the order of magnitude
@@ -281,11 +311,10 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
                 hovertext=layer.hover, customdata=layer.ids, hovertemplate="%{hovertext}<extra></extra>",
                 _validate=False))  # built from checked values here; validating 1,000s of items is slow
 
-    fig = figure_of(bulk)
-    _legend(fig, rows)
-    if incidents is not None and not incidents.empty:
-        _incident_strip(fig, incidents)
-    _layout(fig, rows, metric, x_mode, log_y, title, date_range, incidents is not None and not incidents.empty)
+    with_incidents = incidents is not None and not incidents.empty
+    bulk += _legend(rows) + ([_incident_strip(incidents)] if with_incidents else [])
+    fig = figure_of(bulk, layout=_layout(rows, metric, x_mode, log_y, title, date_range, with_incidents))
+    add_footer(fig, build_attribution(rows).wrapped(limit=8, width=150), yshift=-60)
     if len(marks) < n_statements:
         fig.add_annotation(
             text=f"<b>Showing {len(marks):,} of {n_statements:,} statements</b>: official ones first, the extremes, "
@@ -295,18 +324,17 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     return apply_style(fig)
 
 
-def _legend(fig: go.Figure, rows: pd.DataFrame) -> None:
+def _legend(rows: pd.DataFrame) -> list[dict]:
     """Legend-only entries: tiers (colour), claimant types present (symbol), how bounds are drawn."""
-    for tier in TIERS:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=TIER_LABELS[tier], legendgroup="tiers",
-                                 legendgrouptitle_text="Colour: reliability tier",
-                                 marker=dict(size=11, color=TIER_COLOURS[tier], symbol="square")))
+    entries = [dict(type="scatter", x=[None], y=[None], mode="markers", name=TIER_LABELS[tier], legendgroup="tiers",
+                    legendgrouptitle=dict(text="Colour: reliability tier"),
+                    marker=dict(size=11, color=TIER_COLOURS[tier], symbol="square")) for tier in TIERS]
     present = set(rows["claimant_type"].unique())
-    for claimant_type in [c for c in SYMBOLS if c in present]:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", legendgroup="claimants",
-                                 legendgrouptitle_text="Symbol: who claimed it",
-                                 name=schema.CLAIMANT_TYPE_LABELS[claimant_type],
-                                 marker=dict(size=11, color="#555555", symbol=SYMBOLS[claimant_type])))
+    entries += [dict(type="scatter", x=[None], y=[None], mode="markers", legendgroup="claimants",
+                     legendgrouptitle=dict(text="Symbol: who claimed it"),
+                     name=schema.CLAIMANT_TYPE_LABELS[claimant_type],
+                     marker=dict(size=11, color="#555555", symbol=SYMBOLS[claimant_type]))
+                for claimant_type in [c for c in SYMBOLS if c in present]]
     shapes = [
         ("between X and Y: a bar", dict(mode="lines", line=dict(color="#555", width=5))),
         ("at least / more than: open upwards ▵", dict(mode="lines+markers", line=dict(color="#555", dash="dot"),
@@ -316,32 +344,30 @@ def _legend(fig: go.Figure, rows: pd.DataFrame) -> None:
         ("vague (\"hundreds\"): pale bar over 100–999 etc.", dict(mode="lines", line=dict(color="#555", width=12),
                                                                  opacity=0.3)),
     ]
-    for name, style in shapes:
-        fig.add_trace(go.Scatter(x=[None], y=[None], name=name, legendgroup="bounds",
-                                 legendgrouptitle_text="Shape: what the text says", **style))
+    return entries + [dict(type="scatter", x=[None], y=[None], name=name, legendgroup="bounds",
+                           legendgrouptitle=dict(text="Shape: what the text says"), **style) for name, style in shapes]
 
 
-def _incident_strip(fig: go.Figure, incidents: pd.DataFrame) -> None:
+def _incident_strip(incidents: pd.DataFrame) -> dict:
     hovers = [f"<b>{plain(r.date_start)}{' – ' + plain(r.date_end) if r.date_end else ''}</b> "
               f"({plain(r.kind.replace('_', ' '))})<br>{plain(r.summary)}" for r in incidents.itertuples()]
-    fig.add_trace(go.Scatter(
-        x=incidents["start_ts"], y=[0.5] * len(incidents), yaxis="y2", mode="markers", name="Incident (dated event)",
-        marker=dict(symbol="diamond", size=11, color="#222222"), hovertext=hovers,
-        hovertemplate="%{hovertext}<extra></extra>", legendgroup="incidents"))
+    return dict(type="scatter",
+        x=[stamp.isoformat() for stamp in incidents["start_ts"]], y=[0.5] * len(incidents), yaxis="y2",
+        mode="markers", name="Incident (dated event)", marker=dict(symbol="diamond", size=11, color="#222222"),
+        hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>", legendgroup="incidents")
 
 
-def _layout(fig: go.Figure, rows: pd.DataFrame, metric: str, x_mode: str, log_y: bool, title: str | None,
-            date_range: tuple[pd.Timestamp, pd.Timestamp] | None, with_incidents: bool) -> None:
+def _layout(rows: pd.DataFrame, metric: str, x_mode: str, log_y: bool, title: str | None,
+            date_range: tuple[pd.Timestamp, pd.Timestamp] | None, with_incidents: bool) -> dict:
     label = schema.METRIC_LABELS[metric]
     xs = rows["as_of_ts"] if x_mode == "as_of" else rows["published_ts"]
     if date_range is None and not xs.empty:
         date_range = (xs.min() - pd.Timedelta(days=1), xs.max() + pd.Timedelta(days=1))
-    attribution = build_attribution(rows)
-    fig.update_layout(
+    return dict(
         title=dict(text=f"{plain(title or label + ': claims over time')}<br><sup>{CAVEAT}</sup>", x=0.01),
-        xaxis=dict(title=X_MODES[x_mode], range=list(date_range) if date_range else None, gridcolor="#e8e8e8",
-                   tickformat="%-d %b<br>%Y"),
-        yaxis=dict(title=f"{label} (figure claimed{', log scale' if log_y else ''})",
+        xaxis=dict(title=dict(text=X_MODES[x_mode]), gridcolor="#e8e8e8", tickformat="%-d %b<br>%Y",
+                   **({"range": [pd.Timestamp(day).isoformat() for day in date_range]} if date_range else {})),
+        yaxis=dict(title=dict(text=f"{label} (figure claimed{', log scale' if log_y else ''})"),
                    type="log" if log_y else "linear", gridcolor="#e8e8e8", rangemode="tozero",
                    domain=[0.2, 1] if with_incidents else [0, 1], tickformat=","),
         yaxis2=dict(domain=[0, 0.05], range=[0, 1], showticklabels=False, showgrid=False, zeroline=False,
@@ -349,4 +375,3 @@ def _layout(fig: go.Figure, rows: pd.DataFrame, metric: str, x_mode: str, log_y:
         legend=dict(groupclick="toggleitem", font=dict(size=12), tracegroupgap=12),
         height=640, margin=dict(l=70, r=20, t=80, b=110), hovermode="closest", hoverlabel=dict(align="left"),
     )
-    add_footer(fig, attribution.wrapped(limit=8, width=150), yshift=-60)
