@@ -34,6 +34,15 @@ class SourceRef:
         return f"{self.publisher}, {prefix}{_day_label(self.published)}"
 
 
+def release_labels(claims: pd.DataFrame) -> list[str]:
+    """Each claim's release as SourceRef.label shows it, worked out once per release."""
+    codes, _ = pd.factorize(claims["source_id"])
+    firsts = claims[["publisher", "published", "published_precision"]][~claims["source_id"].duplicated().to_numpy()]
+    labels = [SourceRef("", str(publisher), str(published), str(precision), "", "").label
+              for publisher, published, precision in zip(*(firsts[c].tolist() for c in firsts.columns))]
+    return [labels[code] for code in codes]
+
+
 @lru_cache(maxsize=8192)  # a dataset has far fewer distinct dates than releases
 def _day_label(published: str) -> str:
     return f"{pd.Timestamp(published):%-d %b %Y}"

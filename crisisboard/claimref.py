@@ -36,6 +36,18 @@ def figure_label(figure_text: str, low: int | None, high: int | None) -> str:
     return f"{figure_text} ({numbers})"
 
 
+def figure_labels(claims: pd.DataFrame) -> list[str]:
+    """Each claim's figure as ClaimRef.figure words it."""
+    return [figure_label(str(text), None if pd.isna(low) else int(low), None if pd.isna(high) else int(high))
+            for text, low, high in zip(*(claims[c].tolist() for c in ("figure_text", "low", "high")))]
+
+
+def as_of_labels(claims: pd.DataFrame) -> list[str]:
+    """Each claim's date as ClaimRef.as_of words it."""
+    return [format_as_of(str(day), str(precision))
+            for day, precision in zip(claims["as_of"].tolist(), claims["as_of_precision"].tolist())]
+
+
 # the columns ClaimRef.from_row reads
 CLAIMREF_COLUMNS = ("claim_id", "figure_text", "metric", "claimant", "relayed_by", "as_of", "as_of_precision", "grade",
                     "tier", "quote", "source_id", "publisher", "published", "published_precision", "title", "url",

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard.attribution import CAVEAT, build_attribution
-from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef, figure_label
+from crisisboard.attribution import CAVEAT, build_attribution, release_labels
+from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef, as_of_labels, figure_labels
 from crisisboard.frames import per_value, records, sorted_positions
 from crisisboard.geo import ATTRIBUTION, GeoData
 from crisisboard.links import plain
@@ -139,10 +139,15 @@ def _badge_column(place_ids: list[str], view: MapView) -> dict[str, tuple[float,
             for i, place_id in enumerate(place_ids)}
 
 
-def _claim_hover(ref: ClaimRef, place_name: str) -> str:
-    return (f"<b>{plain(ref.figure)}</b> {plain(ref.metric.replace('_', ' '))}<br>{plain(place_name)} · "
-            f"as of {plain(ref.as_of)}<br>claimed by {plain(ref.claimant)}<br>{plain(ref.source.label)}<br>"
-            f"grade {ref.grade} ({ref.tier})")
+def _point_hovers(claims: pd.DataFrame, place_names: list[str]) -> list[str]:
+    """Each claim's hover at its point: the figure as stated, where, as of when, who claimed it, the
+    release and the grade. Built column by column, each piece once per distinct value."""
+    pieces = zip(figure_labels(claims), per_value(claims["metric"], lambda metric: plain(metric.replace("_", " "))),
+                 place_names, as_of_labels(claims), per_value(claims["claimant"], plain), release_labels(claims),
+                 per_value(claims["grade"], str), per_value(claims["tier"], str))
+    return [f"<b>{plain(figure)}</b> {metric}<br>{plain(place)} · as of {plain(as_of)}<br>claimed by {claimant}<br>"
+            f"{plain(label)}<br>grade {grade} ({tier})"
+            for figure, metric, place, as_of, claimant, label, grade, tier in pieces]
 
 
 @dataclass(frozen=True)
@@ -194,18 +199,19 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
     # each place's claims oldest first (as grouping by place, then sorting each group, would), read in one pass
     ordered = point_claims.sort_values(["lon", "lat", "as_of_ts"], kind="stable")
     sizes = ordered.groupby(["lon", "lat"]).size().to_dict()
+    hovers = _point_hovers(ordered, [name_of[place_id] for place_id in ordered["place_id"].tolist()])
     i, previous = 0, None
-    for row in records(ordered):
+    for row, hover in zip(records(ordered[["lon", "lat", "qualifier", "vague_term", "value_high", "tier",
+                                           "as_of_day"]]), hovers):
         lon, lat = row["lon"], row["lat"]
         i = i + 1 if (lon, lat) == previous else 0
         previous = (lon, lat)
         radius, angle = step * math.sqrt(i + 0.5) * (sizes[(lon, lat)] > 1), i * GOLDEN_ANGLE
         vague = row["qualifier"] == "vague"
-        rows.append(dict(  # to 1e-5 degree (about a metre): shorter JSON, the same picture
+        rows.append(dict(  # to 1e-5 degree (about a metre)
             x=round(lon + radius * math.cos(angle) / squash, 5), y=round(lat + radius * math.sin(angle), 5),
             size=VAGUE_SIZE[row["vague_term"]] if vague else marker_size(float(row["value_high"])),
-            hover=_claim_hover(ClaimRef.from_row(row), name_of[row["place_id"]]),
-            tier=row["tier"], vague=vague, as_of_day=row["as_of_day"]))
+            hover=hover, tier=row["tier"], vague=vague, as_of_day=row["as_of_day"]))
     points = pd.DataFrame(rows, columns=["x", "y", "size", "hover", "tier", "vague", "as_of_day"])
 
     # every claim about an area gets a badge, outlined on the map where geo/ has its shape; its rows,
@@ -276,11 +282,9 @@ def _region_lines(claims: pd.DataFrame) -> list[str]:
     """A badge's hover line for each claim: ``■ at least 500 killed, Ministry of Health (2010-06-14, B2)``.
 
     Built column by column, each piece once per distinct value (a badge reads thousands of lines)."""
-    figures = [figure_label(str(text), None if pd.isna(low) else int(low), None if pd.isna(high) else int(high))
-               for text, low, high in zip(claims["figure_text"].tolist(), claims["low"].tolist(),
-                                          claims["high"].tolist())]
     pieces = zip(
-        per_value(claims["tier"], lambda tier: f"<span style='color:{TIER_COLOURS[tier]}'>■</span> "), figures,
+        per_value(claims["tier"], lambda tier: f"<span style='color:{TIER_COLOURS[tier]}'>■</span> "),
+        figure_labels(claims),
         per_value(claims["metric"], lambda metric: plain(metric.replace("_", " "))),
         per_value(claims["claimant"], lambda claimant: plain(claimant[:40])),
         per_value(claims["as_of"], lambda as_of: plain(as_of[:10])), per_value(claims["grade"], plain))
@@ -499,7 +503,8 @@ def build_map_figure(geo: GeoData, places: pd.DataFrame, claims: pd.DataFrame, i
             steps.append(dict(label=_day_label(day), method="animate",
                               args=[[current], dict(mode="immediate", frame=dict(duration=0, redraw=True),
                                                     transition=dict(duration=0))]))
-        frames.append(dict(name="all", traces=dynamic_ids, data=dynamic))
+        # "all dates": what a day after every claim shows, as lean as a day's frame
+        frames.append(dict(name="all", traces=dynamic_ids, data=_dynamic_traces(prepared, names, pd.Timestamp.max)))
         steps.append(dict(label="all dates", method="animate",
                           args=[["all"], dict(mode="immediate", frame=dict(duration=0, redraw=True),
                                               transition=dict(duration=0))]))

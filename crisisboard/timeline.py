@@ -23,8 +23,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from crisisboard import schema
-from crisisboard.attribution import CAVEAT, SourceRef, build_attribution
-from crisisboard.claimref import figure_label, format_as_of
+from crisisboard.attribution import CAVEAT, build_attribution, release_labels
+from crisisboard.claimref import as_of_labels, figure_labels
 from crisisboard.frames import per_value, records, sorted_positions
 from crisisboard.links import plain
 from crisisboard.style import add_footer, apply_style, figure_of
@@ -135,22 +135,13 @@ def mark_hovers(marks: list[Mark], claims: pd.DataFrame) -> list[str]:
 
     Built column by column, each piece of text once per distinct value (a claimant, a release, a quote
     recurs across marks): a thousand hovers are built on every filter change."""
-    figures = [figure_label(str(text), None if pd.isna(low) else int(low), None if pd.isna(high) else int(high))
-               for text, low, high in zip(*(claims[c].tolist() for c in ("figure_text", "low", "high")))]
-    as_of = [format_as_of(str(day), str(precision))
-             for day, precision in zip(claims["as_of"].tolist(), claims["as_of_precision"].tolist())]
-    codes, first_rows = pd.factorize(claims["source_id"])[0], ~pd.Index(claims["source_id"]).duplicated()
-    labels = [SourceRef(source_id="", publisher=str(publisher), published=str(published),
-                        published_precision=str(precision), title="", url="").label
-              for publisher, published, precision in zip(*(claims[c][first_rows].tolist()
-                                                          for c in ("publisher", "published", "published_precision")))]
     pieces = zip(
-        figures, per_value(claims["metric"], lambda metric: plain(schema.METRIC_LABELS[metric].lower())),
-        per_value(claims["population"], plain), as_of, per_value(claims["claimant"], plain),
+        figure_labels(claims), per_value(claims["metric"], lambda metric: plain(schema.METRIC_LABELS[metric].lower())),
+        per_value(claims["population"], plain), as_of_labels(claims), per_value(claims["claimant"], plain),
         per_value(claims["claimant_type"], lambda kind: plain(schema.CLAIMANT_TYPE_LABELS[kind])),
         per_value(claims["status_in_text"], lambda status: plain(status.replace("_", " "))),
         per_value(claims["relayed_by"], lambda relay: f"relayed by {plain(relay)}<br>" if relay else ""),
-        per_value(claims["title"], lambda title: plain(title)[:90]), [plain(labels[code]) for code in codes],
+        per_value(claims["title"], lambda title: plain(title)[:90]), [plain(label) for label in release_labels(claims)],
         per_value(claims["grade"], str), per_value(claims["tier"], lambda tier: plain(TIER_LABELS[tier])),
         per_value(claims["quote"], lambda quote: plain(_wrap_quote(quote))), marks)
     hovers = []

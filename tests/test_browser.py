@@ -117,7 +117,7 @@ def test_map_views_draw_offline(server: str, page, view: str) -> None:  # noqa: 
 def test_map_day_frames_hide_claims_not_yet_known(server: str, page) -> None:  # noqa: ANN001
     """The map's numbers travel as typed arrays with NaN for "not drawn": the browser must draw every
     claim for "all dates" and only those known by a day after stepping to it (fixture: 4 point claims,
-    3 of them known by 13 June), and still fill the countries."""
+    3 of them known by 13 June, and all again for "all dates"), and still fill the countries."""
     page.goto(f"{server}/map?view=osh", wait_until="domcontentloaded")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path')]"
@@ -139,6 +139,9 @@ def test_map_day_frames_hide_claims_not_yet_known(server: str, page) -> None:  #
                                                transition: {duration: 0}});
     }""")
     assert page.evaluate(count_points) == 3
+    page.evaluate("""async () => await window.Plotly.animate(document.querySelector('.js-plotly-plot'), ['all'],
+        {mode: 'immediate', frame: {duration: 0, redraw: true}, transition: {duration: 0}})""")
+    assert page.evaluate(count_points) == 4  # "all dates" brings every claim back
 
 
 def test_clicking_a_timeline_mark_opens_its_card_with_the_source_link(server: str, page) -> None:  # noqa: ANN001
