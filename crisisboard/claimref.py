@@ -38,8 +38,9 @@ def figure_label(figure_text: str, low: int | None, high: int | None) -> str:
 
 def figure_labels(claims: pd.DataFrame) -> list[str]:
     """Each claim's figure as ClaimRef.figure words it."""
-    return [figure_label(str(text), None if pd.isna(low) else int(low), None if pd.isna(high) else int(high))
-            for text, low, high in zip(*(claims[c].tolist() for c in ("figure_text", "low", "high")))]
+    lows, highs = (claims[c].astype("float64").to_numpy().tolist() for c in ("low", "high"))  # NaN: none given
+    return [figure_label(str(text), None if low != low else int(low), None if high != high else int(high))
+            for text, low, high in zip(claims["figure_text"].tolist(), lows, highs)]
 
 
 def as_of_labels(claims: pd.DataFrame) -> list[str]:

@@ -52,6 +52,12 @@ MAX_HOVER_LINES = 12
 VAGUE_SIZE = {"dozens": 14, "hundreds": 20, "thousands": 26, "tens_of_thousands": 32, "hundreds_of_thousands": 38}
 
 
+def _drawn(values: object) -> dict:
+    """Positions (degrees) and marker sizes (px) on the map as a single-precision typed array: to about
+    half a metre at these longitudes, which no view can show, and a quarter less to send."""
+    return typed_array(values, "f4")
+
+
 def _coordinates(parts: list) -> tuple[dict, dict]:
     """x and y of the rings or lines `parts`, each followed by a gap (NaN), as typed arrays.
 
@@ -63,7 +69,7 @@ def _coordinates(parts: list) -> tuple[dict, dict]:
         x, y = part.xy
         xs += [np.asarray(x, dtype=float), [np.nan]]
         ys += [np.asarray(y, dtype=float), [np.nan]]
-    return typed_array(np.concatenate(xs) if xs else []), typed_array(np.concatenate(ys) if ys else [])
+    return _drawn(np.concatenate(xs) if xs else []), _drawn(np.concatenate(ys) if ys else [])
 
 
 def _rings(geometry) -> tuple[dict, dict]:  # noqa: ANN001
@@ -305,12 +311,12 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
     traces: list[dict] = []
     for tier, vague, rows, ys, days in prepared.point_groups:
         if day is not None:  # NaN: not drawn (arrays: see _coordinates)
-            traces.append(dict(type="scatter", y=typed_array(np.where(days <= day.value, ys, np.nan))))
+            traces.append(dict(type="scatter", y=_drawn(np.where(days <= day.value, ys, np.nan))))
             continue
         traces.append(dict(type="scatter",
-            x=typed_array(rows["x"]), y=typed_array(ys), mode="markers", showlegend=False,
+            x=_drawn(rows["x"]), y=_drawn(ys), mode="markers", showlegend=False,
             name=TIER_LABELS[tier] + (" (vague figure)" if vague else ""),
-            marker=dict(size=typed_array(rows["size"]), color="rgba(0,0,0,0)" if vague else TIER_COLOURS[tier],
+            marker=dict(size=_drawn(rows["size"]), color="rgba(0,0,0,0)" if vague else TIER_COLOURS[tier],
                         opacity=0.85, line=dict(color=TIER_COLOURS[tier] if vague else "white",
                                                 width=3 if vague else 1)),
             hovertext=list(rows["hover"]), hovertemplate="%{hovertext}<extra></extra>",
@@ -340,10 +346,10 @@ def _dynamic_traces(prepared: _Prepared, names: dict[str, str], day: pd.Timestam
     if day is not None:  # as for the points: the incidents begun by `day` keep their y, the others None
         begun = incidents["start_ts"].to_numpy() <= np.datetime64(day)
         ys = np.where(begun, incidents["y"].to_numpy(dtype=float), np.nan)
-        traces.append(dict(type="scatter", y=typed_array(ys)))
+        traces.append(dict(type="scatter", y=_drawn(ys)))
         return traces
     traces.append(dict(type="scatter",
-        x=typed_array(incidents["x"]), y=typed_array(incidents["y"]), mode="markers",
+        x=_drawn(incidents["x"]), y=_drawn(incidents["y"]), mode="markers",
         name="Incident (dated event)",
         showlegend=False, marker=dict(symbol="diamond", size=11, color="#222222", line=dict(color="white", width=1)),
         hovertext=list(incidents["hover"]), hovertemplate="%{hovertext}<extra></extra>",
