@@ -163,8 +163,14 @@ def _given(series: pd.Series) -> pd.Series:
     return series.str.len() > 0
 
 
-def _as_int(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series.where(series.str.match(INT_RE.pattern)), errors="coerce")
+def _greater_whole_number(left: pd.Series, right: pd.Series) -> pd.Series:
+    """Where both cells are whole numbers, whether left > right, compared as digit strings (exact at any
+    length, and column by column in Arrow): fewer significant digits is smaller, equal lengths compare
+    as text. False where either is not a whole number (its own rule reports that)."""
+    both = (left.str.match(INT_RE.pattern) & right.str.match(INT_RE.pattern)).fillna(False).astype(bool)
+    a, b = left.str.lstrip("0"), right.str.lstrip("0")
+    longer, same = a.str.len() > b.str.len(), a.str.len() == b.str.len()
+    return (both & (longer | (same & (a > b)))).fillna(False).astype(bool)
 
 
 def _qualifier_bounds(df: pd.DataFrame) -> pd.Series:
@@ -180,7 +186,7 @@ def _qualifier_bounds(df: pd.DataFrame) -> pd.Series:
 
 CLAIM_ROW_RULES = (
     RowRule("low_le_high", "low", "must be <= high", ("low", "high"),
-            lambda df: ~(_as_int(df["low"]) > _as_int(df["high"])).fillna(False)),
+            lambda df: ~_greater_whole_number(df["low"], df["high"])),
     RowRule("qualifier_bounds", "qualifier",
             "bounds do not fit the qualifier (exact/about: low = high; at_least/more_than: low only; "
             "up_to/fewer_than: high only; between: both; vague: neither)",
@@ -189,8 +195,9 @@ CLAIM_ROW_RULES = (
             ("qualifier", "vague_term"),
             lambda df: df["qualifier"].eq("vague") == _given(df["vague_term"])),
     RowRule("figure_in_quote", "figure_text", "must occur in quote", ("figure_text", "quote"),
-            lambda df: pd.Series([_figure_in_quote(f, q) for f, q in zip(df["figure_text"], df["quote"])],
-                                 index=df.index, dtype=bool)),
+            lambda df: pd.Series([_figure_in_quote(f, q) for f, q in zip(df["figure_text"].tolist(),
+                                                                           df["quote"].tolist())],
+                                 index=df.index, dtype=bool)),  # tolist: one bulk conversion, not a cell at a time
     RowRule("statement_consistent", "statement_id",
             "rows sharing a statement_id must share metric and claimant", ("statement_id", "metric", "claimant"),
             lambda df: (df.groupby("statement_id")["metric"].transform("nunique").eq(1)

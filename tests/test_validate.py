@@ -84,6 +84,23 @@ def test_low_above_high_message_matches_documented_form(dataset_copy: Path) -> N
     assert "claims.csv:5: low: must be <= high (low='6000', high='5000')" in problems
 
 
+@pytest.mark.parametrize("low,high,too_high", [
+    ("05001", "5000", True),  # a leading zero does not make a number smaller
+    ("0002000", "5000", False),
+    ("5000", "5000", False),
+    ("123456789012345678901", "123456789012345678900", True),  # beyond 64-bit and double precision
+    ("123456789012345678900", "123456789012345678901", False),
+    ("99999", "100000", False),  # fewer digits is smaller, whatever the text order says
+])
+def test_low_above_high_compares_whole_numbers_exactly(dataset_copy: Path, low: str, high: str,
+                                                       too_high: bool) -> None:
+    set_cell(dataset_copy, "claims.csv", 3, "low", low)
+    set_cell(dataset_copy, "claims.csv", 3, "high", high)
+    problems = [str(p) for p in validate_dataset(dataset_copy, today=TODAY).problems]
+    assert any(p.startswith("claims.csv:5: low: must be <= high") for p in problems) == too_high, problems
+    assert (int(low) > int(high)) == too_high  # the cases themselves, checked by Python's integers
+
+
 def test_duplicate_id_names_the_other_line(dataset_copy: Path) -> None:
     set_cell(dataset_copy, "claims.csv", 2, "claim_id", "fx-01")
     problems = [str(p) for p in validate_dataset(dataset_copy, today=TODAY).problems]
