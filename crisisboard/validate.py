@@ -108,31 +108,31 @@ def read_table(path: Path, columns: tuple[str, ...]) -> tuple[RawTable | None, l
     if not text.strip():
         return None, [Problem(name, 1, "-", "file is empty; it needs a header row", ", ".join(columns))]
 
-    # Rows are read straight into one list per column (no list per row is kept: a million rows of
-    # lists would make every garbage collection walk them all, and reading grow faster than the file).
+    # A first pass with Python's csv module (strict) finds where each record starts, bad quoting, blank rows
+    # and rows of the wrong width, without keeping any cell; Arrow then reads the cells (see _arrow_cells).
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
-    cells: list[list[str]] = []
     body_lines: list[int] = []
     ragged: list[Problem] = []
+    blank_cells_rows = False  # rows of empty cells (",,,"), which Arrow would keep as records
     start = 1
     try:
         for row in reader:
             if row and (row[0].strip() or any(cell.strip() for cell in row)):  # skip blank rows
                 if header is None:
-                    header = [cell.strip() for cell in row]
-                    cells = [[] for _ in header]
+                    header = row
                 elif len(row) != len(header):
                     ragged.append(Problem(name, start, "-", f"has {len(row)} fields but the header has {len(header)}"))
                 else:
-                    for column, cell in zip(cells, row):
-                        column.append(cell)
                     body_lines.append(start)
+            elif row:
+                blank_cells_rows = True
             start = reader.line_num + 1
     except csv.Error as err:
         return None, [Problem(name, start, "-", "is not valid CSV (check for an unbalanced quote)", str(err))]
     if header is None:  # only blank rows
         return None, [Problem(name, 1, "-", "file is empty; it needs a header row", ", ".join(columns))]
+    raw_header, header = header, [cell.strip() for cell in header]
 
     seen: set[str] = set()
     for column in header:
@@ -145,10 +145,48 @@ def read_table(path: Path, columns: tuple[str, ...]) -> tuple[RawTable | None, l
     problems.extend(ragged)
     if problems:
         return None, problems
-    # column by column, straight into Arrow text (pandas' "str" dtype), not via a 2-D object array
-    frame = pd.DataFrame({column: pd.Series(pyarrow.array(values, type=pyarrow.large_string()), dtype=TEXT)
-                          for column, values in zip(header, cells)})
+    cells = None
+    if raw_header == header and not blank_cells_rows:
+        cells = _arrow_cells(text, header, len(body_lines))
+    if cells is None:
+        cells = _python_cells(text, len(header))
+    frame = pd.DataFrame({column: pd.Series(values, dtype=TEXT) for column, values in zip(header, cells)})
     return RawTable(name, frame, body_lines), []
+
+
+def _arrow_cells(text: str, header: list[str], records: int) -> list | None:
+    """The cells of a CSV file the first pass found well formed, read by Arrow's CSV reader (every cell as
+    text, nothing read as missing): a column of a million cells becomes Arrow text without a Python string
+    per cell. None when Arrow does not read exactly `records` records under `header` (the caller then
+    reads the cells with Python's csv module)."""
+    import pyarrow.csv as arrow_csv
+
+    try:
+        table = arrow_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={column: pyarrow.large_string() for column in header}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False, null_values=[], check_utf8=True))
+    except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError, ValueError):
+        return None
+    if table.column_names != header or table.num_rows != records:
+        return None
+    return [table.column(column) for column in header]
+
+
+def _python_cells(text: str, width: int) -> list:
+    """The cells of a file the first pass read, by Python's csv module: the records it kept (not blank,
+    of the header's width), one list per column, as Arrow text."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    cells: list[list[str]] = [[] for _ in range(width)]
+    rows = (row for row in reader if row and (row[0].strip() or any(cell.strip() for cell in row)))
+    next(rows)  # the header
+    for row in rows:
+        if len(row) == width:
+            for column, cell in zip(cells, row):
+                column.append(cell)
+    return [pyarrow.array(values, type=pyarrow.large_string()) for values in cells]
 
 
 def _line(table: RawTable, index: object) -> int:

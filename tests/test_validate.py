@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 from datetime import date
@@ -10,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, VALID, drop_column, set_cell
+from crisisboard import schema, validate
 from crisisboard.load import DataValidationError, load_dataset
-from crisisboard.validate import validate_dataset
+from crisisboard.validate import read_table, validate_dataset
 
 TODAY = date(2026, 11, 26)
 
@@ -194,3 +197,71 @@ def test_cli_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("validate", str(tmp_path / "nowhere"))
     assert result.returncode == 1 and "data folder does not exist" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+# CSV that Python's csv module (the reference reader) accepts, each with something a reader can get wrong
+TRICKY_CSV = {
+    "crlf": "a,b\r\n1,2\r\n3,4\r\n",
+    "lone_cr": "a,b\r1,2\r3,4\r",
+    "no_final_newline": "a,b\n1,2\n3,4",
+    "quoted_comma": 'a,b\n"x, y",2\n',
+    "doubled_quotes": 'a,b\n"say ""hi""",2\n',
+    "quoted_newline": 'a,b\n"line one\nline two",2\n3,4\n',
+    "quoted_crlf": 'a,b\r\n"line one\r\nline two",2\r\n3,4\r\n',
+    "quote_inside_unquoted": 'a,b\nab"c,2\n',
+    "words_for_missing": "a,b\nNA,null\nN/A,nan\n#N/A,NULL\nNaN,None\n",
+    "spaces_kept": "a,b\n  x  , y \n",
+    "unicode": "a,b\nОш,жертв 🙂\n",
+    "blank_lines": "a,b\n1,2\n\n3,4\n\n\n",
+    "bools_and_numbers": "a,b\nTRUE,007\nfalse,1e5\n",
+    "only_a_quote": 'a,b\n"""",2\n',
+    "empty_cells": 'a,b\n"",2\n1,\n',
+    "rows_of_empty_cells": "a,b\n1,2\n,\n , \n3,4\n",  # skipped as blank rows
+    "header_with_spaces": " a , b\n1,2\n",  # header names are stripped
+}
+
+
+def _reference_rows(text: str) -> list[list[str]]:
+    """The records Python's csv module reads, blank rows left out (header first)."""
+    return [row for row in csv.reader(io.StringIO(text, newline=""), strict=True)
+            if row and any(cell.strip() for cell in row)]
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY_CSV))
+def test_cells_read_equal_the_csv_modules(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cells are read by Arrow when the csv module's pass finds the file plain; either way they must be the
+    csv module's, every one as text (never read as missing or as a number)."""
+    text = TRICKY_CSV[name]
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    arrow_read = []
+    real = validate._arrow_cells
+    monkeypatch.setattr(validate, "_arrow_cells", lambda *args: arrow_read.append(real(*args)) or arrow_read[-1])
+    table, problems = read_table(path, ("a", "b"))
+    assert problems == [] and table is not None
+    reference = _reference_rows(text)
+    assert list(table.frame.columns) == [cell.strip() for cell in reference[0]]
+    assert table.frame.astype(object).values.tolist() == reference[1:]
+    if name not in ("rows_of_empty_cells", "header_with_spaces"):
+        assert arrow_read and arrow_read[0] is not None, "Arrow should have read this plain file"
+
+
+@pytest.mark.parametrize("data", ["fixture", "shipped", "hostile"])
+def test_real_files_read_equal_the_csv_modules(tmp_path: Path, data: str) -> None:
+    from hostile import make_hostile_dataset
+
+    folder = {"fixture": VALID, "shipped": PROJECT / "data"}.get(data) or make_hostile_dataset(tmp_path / "h")
+    for name, columns in schema.FILES.items():
+        text = (folder / name).read_text(encoding="utf-8-sig")
+        table, problems = read_table(folder / name, columns)
+        assert problems == [], problems
+        reference = _reference_rows(text)
+        assert table.frame.astype(object).values.tolist() == reference[1:], name
+        # each record's first line, as the csv module counts lines
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        starts, line = [], 1
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                starts.append(line)
+            line = reader.line_num + 1
+        assert table.lines == starts[1:], name
