@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import os
 import shutil
 import textwrap
@@ -135,12 +136,13 @@ def _prepare_figure(view: ViewFigure, context: ExportContext, preset_name: str) 
     lines = footer_lines(view, context, preset)
     line_px = int(preset.small * 1.35)
     footer_px = line_px * len(lines) + 20
-    legend_below = view.is_map
-    bottom = footer_px + (preset.font * 5 if legend_below else preset.font * 3) + 30
-    subtitle_lines = subtitle.count("<br>") + 1
-    top = int(preset.title * 1.6 + preset.font * 1.4 * subtitle_lines + 30)
     left = fig.layout.margin.l if fig.layout.margin.l is not None else 60
     right = fig.layout.margin.r if fig.layout.margin.r is not None else 20
+    legend_below = view.is_map
+    legend_px = _legend_height(fig, preset, preset.width - left - right) if legend_below else preset.font * 3
+    bottom = footer_px + legend_px + 30
+    subtitle_lines = subtitle.count("<br>") + 1
+    top = int(preset.title * 1.6 + preset.font * 1.4 * subtitle_lines + 30)
     fig.update_layout(
         width=preset.width, height=preset.height, font=dict(size=preset.font),
         title=dict(text=f"<b>{html.escape(view.title)}</b>", x=0, xref="container", xanchor="left", yref="container",
@@ -161,6 +163,19 @@ def _prepare_figure(view: ViewFigure, context: ExportContext, preset_name: str) 
                        yref="paper", x=edge, y=0, yshift=-(bottom - footer_px - 5), xanchor="left", yanchor="top",
                        showarrow=False, align="left", font=dict(size=preset.small, color="#333333"))
     return fig
+
+
+def _legend_height(fig: go.Figure, preset: Preset, width: int) -> int:
+    """Pixels a horizontal legend under the plot needs, from its entries and their longest name: as many
+    entries per row as fit `width` at the widest entry's width (Plotly packs them at least that tightly),
+    so the legend never runs into the footer of sources printed below it."""
+    names = [trace.name or "" for trace in fig.data if trace.showlegend is not False and trace.name]
+    if not names:
+        return preset.font * 2
+    size = fig.layout.legend.font.size or preset.font
+    entry = 50 + 0.62 * size * max(len(name) for name in names)  # symbol, gap and text (DejaVu Sans)
+    rows = math.ceil(len(names) / max(1, int(width // entry)))
+    return int(preset.font * 1.2 + rows * size * 1.6 + 10)  # the gap above the legend, then its rows
 
 
 # --- rendering ------------------------------------------------------------------------------

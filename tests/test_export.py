@@ -97,6 +97,24 @@ def test_real_png_svg_pdf(dataset) -> None:  # noqa: ANN001
 
 
 @needs_chromium
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_map_legend_never_covers_the_printed_sources(dataset, preset: str) -> None:  # noqa: ANN001
+    """The legend under an exported map (8 entries, one per row on a square) ends above the footer that
+    lists the sources, read from the SVG Chromium drew: legend box bottom <= top of the footer text."""
+    import re
+
+    spec = ViewSpec("map", map_view="osh")
+    svg = export_view(build_view(dataset, FILTERS, spec), context_for(spec), "svg", preset).decode("utf-8")
+    legend = re.search(r'<g class="legend"[^>]*transform="translate\(([\d.]+),([\d.]+)\)">'
+                       r'<rect class="bg"[^>]*height="([\d.]+)"', svg)
+    assert legend, "no legend drawn"
+    legend_bottom = float(legend.group(2)) + float(legend.group(3))
+    footer_at = svg.index("Sources: ")
+    footer = re.findall(r'class="cursor-pointer" transform="translate\(([\d.]+),([\d.]+)\)"', svg[:footer_at])[-1]
+    assert legend_bottom <= float(footer[1]), (legend_bottom, footer)
+
+
+@needs_chromium
 def test_concurrent_exports_never_swap_images(dataset) -> None:  # noqa: ANN001
     specs = [ViewSpec("timeline", metric="killed"), ViewSpec("who-says-what", metric="killed"), ViewSpec("overview")]
     views = [build_view(dataset, FILTERS, spec) for spec in specs]
