@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -14,7 +15,7 @@ from crisisboard.attribution import CAVEAT, Attribution, build_attribution
 from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef
 from crisisboard.frames import records
 from crisisboard.links import plain
-from crisisboard.style import add_footer, apply_style
+from crisisboard.style import add_footer, apply_style, figure_of
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 
@@ -51,10 +52,11 @@ class MetricSummary:
     highest_other: ClaimRef | None
 
 
-def _refs(claims: pd.DataFrame, positions: pd.Series) -> dict:
-    """ClaimRefs for a few rows of `claims` at `positions` (keyed like `positions`), built from those rows only."""
-    rows = records(claims[list(CLAIMREF_COLUMNS)].iloc[positions.to_numpy()])
-    return {key: ClaimRef.from_row(row) for key, row in zip(positions.index, rows)}
+def _refs(claims: pd.DataFrame, positions: set[int]) -> dict[int, ClaimRef]:
+    """ClaimRefs for the few rows of `claims` at `positions`, keyed by position, read in one pass."""
+    ordered = sorted(positions)
+    return {position: ClaimRef.from_row(row)
+            for position, row in zip(ordered, records(claims[list(CLAIMREF_COLUMNS)].iloc[ordered]))}
 
 
 def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
@@ -63,7 +65,7 @@ def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _latest_official(claims: pd.DataFrame) -> dict:
-    """Per metric, the latest-dated official claim, taken from the high and medium tiers when there are
+    """Per metric, the position of the latest-dated official claim, taken from the high and medium tiers when there are
     any there: a doubtful relay (say, a 2024 wiki page restating a 2010 toll, dated by its publication)
     must not displace the last credible official figure."""
     official = _numbered(claims[["metric", "tier", "as_of_ts", "published_ts", "value_high", "is_official"]])
@@ -75,37 +77,53 @@ def _latest_official(claims: pd.DataFrame) -> dict:
     ordered = pool.sort_values(["metric", "as_of_ts", "published_ts", "value_high"], na_position="first",
                                kind="stable")
     last = ordered.drop_duplicates("metric", keep="last")
-    return _refs(claims, pd.Series(last.index, index=last["metric"].to_numpy()))
+    return dict(zip(last["metric"].tolist(), last.index.tolist()))
 
 
 def _highest_other(claims: pd.DataFrame) -> dict:
-    """Per metric, the highest figure claimed by anyone but the official series."""
+    """Per metric, the position of the highest figure claimed by anyone but the official series."""
     other = _numbered(claims[["metric", "value_high", "is_official"]])
     other = other[~other["is_official"] & other["value_high"].notna()]
     if other.empty:
         return {}
-    return _refs(claims, other["value_high"].astype(float).groupby(other["metric"]).idxmax())
+    found = other["value_high"].astype(float).groupby(other["metric"], observed=True).idxmax()
+    return dict(zip(found.index.tolist(), found.tolist()))
 
 
-def _tier_ranges(claims: pd.DataFrame) -> dict[str, tuple[TierRange, ...]]:
-    """Per metric, per tier present: the lowest and highest figure claimed, and the vague claims counted."""
-    # metric and tier are categories: grouped by their codes, only the pairs present (observed)
-    narrow = _numbered(claims[["metric", "tier", "value_low", "value_high"]]).astype(
-        {"value_low": float, "value_high": float})
-    sizes = narrow.groupby(["metric", "tier"], observed=True).size()
-    by_pair = narrow[narrow["value_low"].notna()].groupby(["metric", "tier"], observed=True)
-    lowest, highest = by_pair["value_low"].idxmin(), by_pair["value_high"].idxmax()
-    low_refs, high_refs = _refs(claims, lowest), _refs(claims, highest)
-    n_numeric = by_pair.size()
+def _first_by_group(groups: np.ndarray, keys: np.ndarray) -> dict[int, int]:
+    """Per group, the position of the row with the smallest key, the first such row on a tie (as
+    pandas' idxmin gives): one stable sort of integer group codes and keys."""
+    order = np.lexsort((keys, groups))
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else order
+    return dict(zip(sorted_groups[starts].tolist(), order[starts].tolist()))
+
+
+def _tier_ranges(claims: pd.DataFrame, refs: dict[int, ClaimRef]) -> dict[str, tuple[TierRange, ...]]:
+    """Per metric, per tier present: the lowest and highest figure claimed, and the vague claims counted.
+    The ClaimRefs of the rows named are added to `refs` (position -> ClaimRef)."""
+    # metric and tier are categories: each (metric, tier) pair is one integer, counted and searched as such
+    metrics, tiers = claims["metric"].cat, claims["tier"].cat
+    pairs = metrics.codes.to_numpy().astype(np.int64) * len(tiers.categories) + tiers.codes.to_numpy()
+    low = claims["value_low"].to_numpy(dtype=float, na_value=np.nan)
+    high = claims["value_high"].to_numpy(dtype=float, na_value=np.nan)
+    numeric = np.flatnonzero(~np.isnan(low))  # a claim with a number has both (load.py fills one from the other)
+    sizes = np.bincount(pairs, minlength=len(metrics.categories) * len(tiers.categories))
+    n_numeric = np.bincount(pairs[numeric], minlength=len(sizes))
+    lowest = {pair: numeric[at] for pair, at in _first_by_group(pairs[numeric], low[numeric]).items()}
+    highest = {pair: numeric[at] for pair, at in _first_by_group(pairs[numeric], -high[numeric]).items()}
+    refs.update(_refs(claims, {int(at) for at in (*lowest.values(), *highest.values())} - set(refs)))
     ranges: dict[str, list[TierRange]] = {}
-    for metric, tier in sorted(sizes.index, key=lambda key: TIERS.index(key[1])):
-        key, n = (metric, tier), int(sizes[(metric, tier)])
-        if key not in low_refs:
+    present = np.flatnonzero(sizes)  # by metric, then tier, in category order
+    for pair in sorted(present.tolist(), key=lambda pair: TIERS.index(tiers.categories[pair % len(tiers.categories)])):
+        metric, tier = metrics.categories[pair // len(tiers.categories)], tiers.categories[pair % len(tiers.categories)]
+        n = int(sizes[pair])
+        if pair not in lowest:
             ranges.setdefault(metric, []).append(TierRange(tier, n, n, None, None, None, None))
             continue
         ranges.setdefault(metric, []).append(TierRange(
-            tier, n, n - int(n_numeric[key]), low_refs[key], high_refs[key],
-            float(narrow.at[lowest[key], "value_low"]), float(narrow.at[highest[key], "value_high"])))
+            tier, n, n - int(n_numeric[pair]), refs[int(lowest[pair])], refs[int(highest[pair])],
+            float(low[lowest[pair]]), float(high[highest[pair]])))
     return {metric: tuple(found) for metric, found in ranges.items()}
 
 
@@ -119,11 +137,13 @@ def summarise_metrics(claims: pd.DataFrame) -> list[MetricSummary]:
     by_metric = claims.groupby("metric", observed=True)
     counts, n_sources, n_statements = by_metric.size(), by_metric["source_code"].nunique(), \
         by_metric["statement_code"].nunique()
-    tiers, latest, highest = _tier_ranges(claims), _latest_official(claims), _highest_other(claims)
+    latest, highest = _latest_official(claims), _highest_other(claims)
+    refs = _refs(claims, {*latest.values(), *highest.values()})  # the rows the summaries name, read once
+    tiers = _tier_ranges(claims, refs)
     return [MetricSummary(metric=metric, label=schema.METRIC_LABELS[metric], n_claims=int(counts[metric]),
                           n_sources=int(n_sources[metric]), n_statements=int(n_statements[metric]),
-                          tiers=tiers.get(metric, ()), latest_official=latest.get(metric),
-                          highest_other=highest.get(metric))
+                          tiers=tiers.get(metric, ()), latest_official=refs.get(latest.get(metric)),
+                          highest_other=refs.get(highest.get(metric)))
             for metric in schema.METRICS if metric in counts.index]
 
 
@@ -143,7 +163,7 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
     Vague claims ("hundreds") have no number and are counted beside the row, not drawn.
     """
     summaries = summarise_metrics(claims) if summaries is None else summaries
-    fig = go.Figure()
+    bulk = []  # plain dicts: they become the figure unvalidated (see figure_of)
     offsets = {tier: 0.3 - 0.2 * i for i, tier in enumerate(TIERS)}
     shown_in_legend: set[str] = set()
     tick_values, tick_text = [], []
@@ -156,8 +176,8 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
             if tier_range.lowest is None or tier_range.highest is None:
                 continue
             y = row + offsets[tier_range.tier]
-            fig.add_trace(go.Scatter(
-                x=[tier_range.low_value, tier_range.high_value], y=[y, y], mode="lines+markers",
+            bulk.append(dict(
+                type="scatter", x=[tier_range.low_value, tier_range.high_value], y=[y, y], mode="lines+markers",
                 line=dict(color=TIER_COLOURS[tier_range.tier], width=6),
                 marker=dict(size=11, color=TIER_COLOURS[tier_range.tier], line=dict(color="white", width=1)),
                 name=TIER_LABELS[tier_range.tier], legendgroup=tier_range.tier,
@@ -168,14 +188,14 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
             ))
             shown_in_legend.add(tier_range.tier)
     attribution = build_attribution(claims) if attribution is None else attribution
-    fig.update_layout(
+    fig = figure_of(bulk, layout=dict(
         title=dict(text=f"{title}<br><sup>{CAVEAT}</sup>", x=0.01),
-        xaxis=dict(type="log", title="figure claimed (log scale)", gridcolor="#e5e5e5", side="top"),
+        xaxis=dict(type="log", title=dict(text="figure claimed (log scale)"), gridcolor="#e5e5e5", side="top"),
         yaxis=dict(tickmode="array", tickvals=tick_values, ticktext=tick_text, range=[-0.6, len(summaries) - 0.4],
                    showgrid=False),
         legend=dict(orientation="h", yanchor="top", y=0.99, x=1, xanchor="right", yref="container",
-                    title_text="Reliability tier "),
+                    title=dict(text="Reliability tier ")),
         height=max(360, 70 * len(summaries) + 260), margin=dict(l=10, r=20, t=150, b=90),
-    )
+    ))
     add_footer(fig, attribution.wrapped())
     return apply_style(fig)
