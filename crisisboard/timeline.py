@@ -91,6 +91,7 @@ MARK_COLUMNS = ("claim_id", "statement_id", "source_id", "metric", "figure_text"
 # the columns of a mark's claim the chart reads to place and draw it (its hover reads the frame)
 MARK_READ = ("claim_id", "statement_id", "figure_text", "qualifier", "vague_term", "tier", "claimant_type",
              "value_low", "value_high", "as_of_ts", "published_ts")
+LIMIT_KEYS = ["pub_order", "statement_code", "is_official", "value_low", "value_high"]  # what limit_statements reads
 MAX_MARKS = 1000  # more marks than this do not fit a screen: a sample is drawn, and the chart says so
 
 
@@ -98,7 +99,7 @@ def limit_statements(rows: pd.DataFrame, limit: int = MAX_MARKS) -> tuple[pd.Dat
     """At most `limit` statements of `rows`: every official one, the highest and lowest figures, and
     a fixed sample of the rest (the same on every run). Returns the rows kept and the statement count."""
     # statements by their integer code (load.py), each represented by its first-published claim
-    keys = rows[["pub_order", "statement_code", "is_official", "value_low", "value_high"]]
+    keys = rows[LIMIT_KEYS]
     first = keys.iloc[sorted_positions(keys, ["pub_order"])].drop_duplicates("statement_code")
     total = len(first)
     if total <= limit:
@@ -200,8 +201,9 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     log_y : a log scale for the figure axis
     date_range : the x range; by default the span of the marks, padded by a day
     """
-    all_rows = claims.loc[claims["metric"] == metric, [c for c in MARK_COLUMNS if c in claims.columns]]
-    rows, n_statements = limit_statements(all_rows)
+    # the statements kept are chosen from their key columns; the rest is read for the rows kept only
+    kept, n_statements = limit_statements(claims.loc[claims["metric"] == metric, LIMIT_KEYS])
+    rows = claims.loc[kept.index, [c for c in MARK_COLUMNS if c in claims.columns]]
     marks, firsts = _statements(rows)
     hovers = dict(zip((mark.statement_id for mark in marks), mark_hovers(marks, firsts)))
     bulk = []  # the data traces: they become the figure, unvalidated (see figure_of), before its legend
