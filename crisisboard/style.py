@@ -115,6 +115,7 @@ def figure_of(bulk: list[go.BaseTraceType | dict], frames: list[dict] | None = N
     hover texts that takes longer than building the chart. The bulk traces are built by crisisboard from
     values it has checked, with property names Plotly knows; the test suite sets
     CRISISBOARD_VALIDATE_FIGURES=1, which validates them too, so a wrong property still fails there.
+    Their arrays are held as Frozen tuples, which Plotly's copies return as they are.
     """
     if os.environ.get(VALIDATE_ENV) == "1":
         return go.Figure(data=[trace if isinstance(trace, dict) else trace.to_plotly_json() for trace in bulk],
@@ -144,12 +145,13 @@ def typed_array(values: object, dtype: str = "f8") -> dict:
 
 def numbers_of(typed: dict) -> np.ndarray:
     """The numbers a typed array (see typed_array) holds."""
-    return np.frombuffer(base64.b64decode(typed["bdata"]), dtype=typed["dtype"])
+    return np.frombuffer(base64.b64decode(typed["bdata"]), dtype=np.dtype(typed["dtype"]).newbyteorder("<"))
 
 
 class Frozen(tuple):
-    """A data array Plotly need not copy. A figure deep-copies its traces item by item when it is built
-    and again when it is sent; a tuple of text and numbers cannot change, so its copy is itself."""
+    """A sequence Plotly need not copy. A figure deep-copies its traces item by item when it is built and
+    again when it is sent. A tuple of text and numbers cannot change, so its copy is itself; figure_of also
+    holds a day frame's list of traces so, traces that crisisboard builds once and never changes."""
 
     def __copy__(self) -> "Frozen":
         return self
