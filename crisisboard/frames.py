@@ -32,16 +32,17 @@ def ranks(frame: pd.DataFrame, by: list[str], dtype: type = np.int64) -> np.ndar
     return rank
 
 
-def per_value(column: pd.Series, function) -> list:  # noqa: ANN001 - any function of one value
-    """`function` of each value of `column`, in row order, computed once per distinct value (missing
-    values come as None): for text held as categories, once per category the rows use."""
+def per_value(column: pd.Series, function) -> np.ndarray:  # noqa: ANN001 - any function of one value
+    """`function` of each value of `column`, in row order (an object array), computed once per distinct
+    value (missing values come as None): for text held as categories, once per category the rows use."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, values = column.cat.codes.to_numpy(), column.cat.categories
+        used = np.unique(codes[codes >= 0])  # a selection uses few of the dataset's categories
     else:
         codes, values = pd.factorize(column)
-    used = np.unique(codes[codes >= 0])
+        used = np.arange(len(values))
     results = np.empty(len(values) + 1, dtype=object)  # the last slot: what a missing value (code -1) gives
     results[used] = [function(value) for value in values[used].tolist()]
     if (codes < 0).any():
         results[-1] = function(None)
-    return results[codes].tolist()
+    return results[codes]

@@ -14,9 +14,10 @@ from datetime import date
 from typing import Callable, Iterable
 from urllib.parse import urlparse
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+
+from crisisboard.frames import per_value
 
 # --- allowed values -----------------------------------------------------------------------
 
@@ -238,10 +239,8 @@ def cell_check(test: SeriesTest, name: str, message: str, optional: bool = False
 def per_cell(fn: Callable[[str], bool]) -> SeriesTest:
     """Lift a test of one cell to a series test. The test runs once per distinct value (dates, publishers
     and links repeat across a file's rows), then its verdicts are spread back to the rows."""
-    def test(s: pd.Series) -> pd.Series:
-        codes, uniques = pd.factorize(s)  # a missing cell gets code -1: it fails, as the last verdict below
-        verdicts = np.array([bool(fn(v)) for v in uniques] + [False], dtype=bool)
-        return pd.Series(verdicts[codes], index=s.index, dtype=bool)
+    def test(s: pd.Series) -> pd.Series:  # a missing cell fails
+        return pd.Series(per_value(s, lambda v: v is not None and bool(fn(v))).astype(bool), index=s.index)
     return test
 
 
