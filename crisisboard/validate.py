@@ -118,7 +118,7 @@ def read_table(path: Path, columns: tuple[str, ...]) -> tuple[RawTable | None, l
     start = 1
     try:
         for row in reader:
-            if row and (row[0].strip() or any(cell.strip() for cell in row)):  # skip blank rows
+            if _has_text(row):
                 if header is None:
                     header = row
                 elif len(row) != len(header):
@@ -154,6 +154,11 @@ def read_table(path: Path, columns: tuple[str, ...]) -> tuple[RawTable | None, l
     return RawTable(name, frame, body_lines), []
 
 
+def _has_text(row: list[str]) -> bool:
+    """A record, not a blank row (no cells, or cells of spaces only, which every reading skips)."""
+    return bool(row) and bool(row[0].strip() or any(cell.strip() for cell in row))
+
+
 def _arrow_cells(text: str, header: list[str], records: int) -> list | None:
     """The cells of a CSV file the first pass found well formed, read by Arrow's CSV reader (every cell as
     text, nothing read as missing): a column of a million cells becomes Arrow text without a Python string
@@ -180,7 +185,7 @@ def _python_cells(text: str, width: int) -> list:
     of the header's width), one list per column, as Arrow text."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     cells: list[list[str]] = [[] for _ in range(width)]
-    rows = (row for row in reader if row and (row[0].strip() or any(cell.strip() for cell in row)))
+    rows = (row for row in reader if _has_text(row))
     next(rows)  # the header
     for row in rows:
         if len(row) == width:
