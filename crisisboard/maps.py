@@ -145,6 +145,11 @@ def _badge_column(place_ids: list[str], view: MapView) -> dict[str, tuple[float,
             for i, place_id in enumerate(place_ids)}
 
 
+# the columns _point_hovers reads
+POINT_HOVER_COLUMNS = ("figure_text", "low", "high", "metric", "as_of", "as_of_precision", "claimant", "source_id",
+                       "publisher", "published", "published_precision", "grade", "tier")
+
+
 def _point_hovers(claims: pd.DataFrame, place_names: list[str]) -> list[str]:
     """Each claim's hover at its point: the figure as stated, where, as of when, who claimed it, the
     release and the grade. Built column by column, each piece once per distinct value."""
@@ -192,9 +197,9 @@ def _prepare(claims: pd.DataFrame, incidents: pd.DataFrame, places: pd.DataFrame
     at_points = pd.Series(claims.index[is_point])
     if len(at_points) > MAX_POINTS:  # a fixed sample: more markers than this cannot be told apart
         at_points = at_points.sample(n=MAX_POINTS, random_state=2010)  # the rows DataFrame.sample would pick
-    wanted = [c for c in (*CLAIMREF_COLUMNS, "qualifier", "vague_term", "value_high", "as_of_ts", "as_of_day",
+    wanted = [c for c in (*POINT_HOVER_COLUMNS, "qualifier", "vague_term", "value_high", "as_of_ts", "as_of_day",
                           "place_id") if c in claims.columns]
-    point_claims = claims.loc[at_points.to_numpy(), list(dict.fromkeys(wanted))]
+    point_claims = claims.loc[at_points.to_numpy(), wanted]
     point_claims["lon"] = point_claims["place_id"].map(lon_of).astype(float)
     point_claims["lat"] = point_claims["place_id"].map(lat_of).astype(float)
     # Several claims at one point are packed around it in a sunflower spiral (about 11 px apart on a
