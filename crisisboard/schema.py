@@ -17,7 +17,10 @@ from urllib.parse import urlparse
 import pandas as pd
 import pandera.pandas as pa
 
+import numpy as np
+
 from crisisboard.frames import per_value
+from crisisboard.numbers import readable_numbers
 
 # --- allowed values -----------------------------------------------------------------------
 
@@ -96,6 +99,7 @@ EARLIEST_DATE = date(2010, 1, 1)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 INT_RE = re.compile(r"^\d+$")
+MAX_FIGURE = 10**10  # the largest figure a claim may hold: more than anyone could count, and within int64
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$")
 DECIMAL_RE = re.compile(r"^-?\d+(\.\d+)?$")
@@ -174,6 +178,31 @@ def _greater_whole_number(left: pd.Series, right: pd.Series) -> pd.Series:
     return (both & (longer | (same & (a > b)))).fillna(False).astype(bool)
 
 
+def _bound_readable(df: pd.DataFrame) -> pd.Series:
+    """Each given bound is a number a reader can take from figure_text or, failing that, from the quote
+    (digits, number words, "1.1 million", "2-3,000": see crisisboard.numbers). Read once per distinct
+    figure_text, and per distinct quote only for the rows whose figure_text does not say it."""
+    ok = pd.Series(True, index=df.index)
+    for column in ("low", "high"):
+        given = df[column].str.match(INT_RE.pattern).fillna(False).astype(bool) & _fits(df[column])
+        if not given.any():
+            continue
+        rows = df.loc[given, [column, "figure_text", "quote"]]
+        value = rows[column].astype("int64").to_numpy()
+        in_figure = _readable_in(rows["figure_text"], value)
+        missing = ~in_figure
+        if missing.any():
+            in_figure[missing] = _readable_in(rows["quote"][missing], value[missing])
+        ok[rows.index[~in_figure]] = False
+    return ok
+
+
+def _readable_in(texts: pd.Series, values: "np.ndarray") -> "np.ndarray":
+    readable = per_value(texts, lambda text: readable_numbers(text or ""))
+    return np.fromiter((int(v) in numbers for v, numbers in zip(values.tolist(), readable)), dtype=bool,
+                       count=len(values))
+
+
 def _qualifier_bounds(df: pd.DataFrame) -> pd.Series:
     low, high, q = _given(df["low"]), _given(df["high"]), df["qualifier"]
     ok = pd.Series(True, index=df.index)
@@ -188,6 +217,8 @@ def _qualifier_bounds(df: pd.DataFrame) -> pd.Series:
 CLAIM_ROW_RULES = (
     RowRule("low_le_high", "low", "must be <= high", ("low", "high"),
             lambda df: ~_greater_whole_number(df["low"], df["high"])),
+    RowRule("bound_readable", "low", "low and high must be numbers the figure_text or the quote says",
+            ("low", "high", "figure_text"), _bound_readable),
     RowRule("qualifier_bounds", "qualifier",
             "bounds do not fit the qualifier (exact/about: low = high; at_least/more_than: low only; "
             "up_to/fewer_than: high only; between: both; vague: neither)",
@@ -213,14 +244,28 @@ INCIDENT_ROW_RULES = (
 
 # --- schemas ------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "@")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell that starts so as a formula
 NOT_A_FORMULA = None  # built below, once cell_check exists
+NO_CONTROLS = None
+NO_CONTROLS_BUT_LINES = None
+# C0 and C1 control characters, and the bidirectional overrides and isolates that can make text read
+# otherwise than it is stored ("Trojan source"); line breaks are allowed only where a field says so
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_BUT_LINES_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# the longest each kind of text may be, in characters: more than any field holds, far less than would
+# slow a page or hide a payload
+MAX_CHARS = {"id": 64, "short": 200, "title": 500, "url": 2000, "quote": 600, "line": 600, "notes": 2000}
 
 
-def _col(*checks: pa.Check, required: bool = True, unique: bool = False, text: bool = False) -> pa.Column:
-    """A column of strings; `required`: every cell non-empty; `text`: free text, which must not
-    start like a spreadsheet formula."""
-    all_checks = list(checks) + ([NOT_A_FORMULA] if text else [])
+def _col(*checks: pa.Check, required: bool = True, unique: bool = False, text: bool = False,
+         max_chars: str = "short", lines: bool = False) -> pa.Column:
+    """A column of strings; `required`: every cell non-empty; `text`: free text, which must not start like
+    a spreadsheet formula; `max_chars`: the kind of text (see MAX_CHARS); `lines`: line breaks allowed.
+    Every cell is refused control characters and bidirectional overrides."""
+    limit = MAX_CHARS[max_chars]
+    length = cell_check(lambda s: s.str.len() <= limit, "max_length", f"must be at most {limit:,} characters")
+    all_checks = list(checks) + [length, NO_CONTROLS_BUT_LINES if lines else NO_CONTROLS] + (
+        [NOT_A_FORMULA] if text else [])
     if required:
         all_checks.insert(0, pa.Check(lambda s: s.str.len() > 0, name="required", error="must not be empty"))
     return pa.Column(str, checks=all_checks, unique=unique, nullable=False, required=True)
@@ -262,11 +307,22 @@ def refers_to(ids: frozenset[str] | None, target: str) -> list[pa.Check]:
 
 SLUG = matches(SLUG_RE, "slug", "must be a slug (a-z, 0-9, _ and -, at most 64 characters)")
 NOT_A_FORMULA = cell_check(lambda s: ~s.str.startswith(FORMULA_START), "formula",
-                           "must not start with =, + or @ (a spreadsheet would run it as a formula)")
+                           "must not start with =, +, - or @ (a spreadsheet would run it as a formula)")
+NO_CONTROLS = cell_check(lambda s: ~s.str.contains(CONTROL_RE.pattern), "control_characters",
+                         "must not hold control characters or bidirectional overrides")
+NO_CONTROLS_BUT_LINES = cell_check(lambda s: ~s.str.contains(CONTROL_BUT_LINES_RE.pattern), "control_characters",
+                                   "must not hold control characters (but line breaks) or bidirectional overrides")
+
+
+def _fits(s: pd.Series) -> pd.Series:
+    """Digit strings of at most MAX_FIGURE (compared as text: exact at any length)."""
+    digits = s.str.lstrip("0")
+    return ((digits.str.len() < len(str(MAX_FIGURE))) | (digits == str(MAX_FIGURE))).fillna(False).astype(bool)
 
 
 def whole_number(optional: bool = False) -> pa.Check:
-    return matches(INT_RE, "non_negative_integer", "must be a non-negative whole number", optional)
+    return cell_check(lambda s: s.str.match(INT_RE.pattern).fillna(False).astype(bool) & _fits(s),
+                      "non_negative_integer", f"must be a whole number from 0 to {MAX_FIGURE:,}", optional)
 
 
 def date_check(today: date, with_time: bool = False, optional: bool = False) -> pa.Check:
@@ -301,14 +357,14 @@ def source_schema(ctx: Context) -> pa.DataFrameSchema:
         "source_id": _col(SLUG, unique=True),
         "publisher": _col(text=True),
         "publisher_type": _col(one_of(PUBLISHER_TYPES)),
-        "title": _col(text=True),
-        "url": _col(url_check()),
-        "archive_url": _col(url_check(optional=True), required=False),
+        "title": _col(text=True, max_chars="title"),
+        "url": _col(url_check(), max_chars="url"),
+        "archive_url": _col(url_check(optional=True), required=False, max_chars="url"),
         "published": _col(date_check(ctx.today)),
         "published_precision": _col(one_of(PRECISION_PUBLISHED)),
         "language": _col(matches(LANG_RE, "language", "must be a two-letter ISO 639-1 code")),
         "corpus_file": _col(required=False),
-        "notes": _col(required=False, text=True),
+        "notes": _col(required=False, text=True, max_chars="notes", lines=True),
     }, strict=False, name="sources.csv")
 
 
@@ -319,7 +375,7 @@ def claim_schema(ctx: Context) -> pa.DataFrameSchema:
         "claim_id": _col(SLUG, unique=True),
         "source_id": _col(*refers_to(ctx.source_ids, "source_id of sources.csv")),
         "statement_id": _col(SLUG),
-        "quote": _col(quote_len, text=True),
+        "quote": _col(quote_len, text=True, max_chars="quote"),
         "figure_text": _col(text=True),
         "metric": _col(one_of(METRICS)),
         "population": _col(one_of(POPULATIONS)),
@@ -332,13 +388,13 @@ def claim_schema(ctx: Context) -> pa.DataFrameSchema:
         "place_id": _col(*refers_to(ctx.place_ids, "place_id of places.csv")),
         "claimant": _col(text=True),
         "claimant_type": _col(one_of(CLAIMANT_TYPES)),
-        "relayed_by": _col(required=False, text=True),
+        "relayed_by": _col(required=False, text=True, max_chars="line"),
         "status_in_text": _col(one_of(STATUSES)),
         "claim_kind": _col(one_of(CLAIM_KINDS)),
         "source_reliability": _col(one_of(RELIABILITY)),
         "info_credibility": _col(one_of(CREDIBILITY)),
-        "grade_rationale": _col(text=True),
-        "notes": _col(required=False, text=True),
+        "grade_rationale": _col(text=True, max_chars="line"),
+        "notes": _col(required=False, text=True, max_chars="notes", lines=True),
     }, checks=[rule.check() for rule in CLAIM_ROW_RULES], strict=False, name="claims.csv")
 
 
@@ -353,7 +409,7 @@ def place_schema(ctx: Context) -> pa.DataFrameSchema:
         "lon": _col(in_range(-180, 180)),
         "precision": _col(one_of(PLACE_PRECISION)),
         "geonames_id": _col(whole_number(optional=True), required=False),
-        "coord_source": _col(text=True),
+        "coord_source": _col(text=True, max_chars="line"),
     }, strict=False, name="places.csv")
 
 
@@ -369,9 +425,9 @@ def incident_schema(ctx: Context) -> pa.DataFrameSchema:
         "date_precision": _col(one_of(AS_OF_PRECISION)),
         "place_id": _col(*refers_to(ctx.place_ids, "place_id of places.csv")),
         "kind": _col(one_of(INCIDENT_KINDS)),
-        "summary": _col(text=True),
+        "summary": _col(text=True, max_chars="notes"),
         "source_ids": _col(cell_check(per_cell(sources_resolve), "reference",
-                                      "must list source_ids of sources.csv, separated by ';'")),
+                                      "must list source_ids of sources.csv, separated by ';'"), max_chars="notes"),
     }, checks=[rule.check() for rule in INCIDENT_ROW_RULES], strict=False, name="incidents.csv")
 
 

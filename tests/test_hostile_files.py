@@ -74,7 +74,7 @@ CORPUS: list[tuple[Callable[[Path], None], str, str]] = [
     (duplicate_id, "sources.csv", "must be unique"),
     (dangling_reference, "claims.csv", "must be a place_id of places.csv"),
     (out_of_range, "places.csv", "must be a number between -180 and 180"),
-    (formula_cell, "claims.csv", "must not start with =, + or @"),
+    (formula_cell, "claims.csv", "must not start with =, +, - or @"),
 ]
 
 

@@ -29,8 +29,8 @@ CELL_RULES = [
     ("claims.csv", 0, "place_id", "atlantis", "place_id", "must be a place_id of places.csv"),
     ("claims.csv", 0, "claim_id", "Claim 1!", "claim_id", "must be a slug"),
     ("claims.csv", 1, "claim_id", "fx-01", "claim_id", "must be unique"),
-    ("claims.csv", 0, "low", "-40", "low", "must be a non-negative whole number"),
-    ("claims.csv", 0, "low", "40.5", "low", "must be a non-negative whole number"),
+    ("claims.csv", 0, "low", "-40", "low", "must be a whole number from 0 to 10,000,000,000"),
+    ("claims.csv", 0, "low", "40.5", "low", "must be a whole number from 0 to 10,000,000,000"),
     ("claims.csv", 0, "as_of", "12/06/2010", "as_of", "must be a date"),
     ("claims.csv", 0, "as_of", "2009-12-31", "as_of", "must be a date"),
     ("claims.csv", 0, "as_of", "2031-01-01", "as_of", "must be a date"),
@@ -58,9 +58,9 @@ CELL_RULES = [
     ("incidents.csv", 0, "date_end", "2010-06-01", "date_end", "must be >= date_start"),
     ("incidents.csv", 1, "source_ids", "fx-ngo-1;ghost", "source_ids", "must list source_ids of sources.csv"),
     ("incidents.csv", 0, "kind", "riot", "kind", "must be one of violence"),
-    ("claims.csv", 0, "notes", '=HYPERLINK("http://evil.example")', "notes", "must not start with =, + or @"),
-    ("sources.csv", 0, "title", "@SUM(A1:A9)", "title", "must not start with =, + or @"),
-    ("incidents.csv", 0, "summary", "+cmd|' /C calc'!A0", "summary", "must not start with =, + or @"),
+    ("claims.csv", 0, "notes", '=HYPERLINK("http://evil.example")', "notes", "must not start with =, +, - or @"),
+    ("sources.csv", 0, "title", "@SUM(A1:A9)", "title", "must not start with =, +, - or @"),
+    ("incidents.csv", 0, "summary", "+cmd|' /C calc'!A0", "summary", "must not start with =, +, - or @"),
 ]
 
 
