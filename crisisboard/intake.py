@@ -3,15 +3,18 @@ and the editable table of candidate claims that the officer reviews before savin
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from html.parser import HTMLParser
 
 import pandas as pd
+from slugify import slugify
 
 from crisisboard import schema
 
 MAX_UPLOAD_BYTES = 2_000_000
+DEFAULT_PUBLISHED = date(2010, 6, 15)  # the date picker's start when the release gives none
 UPLOAD_TYPES = ("txt", "html", "htm")
 
 
@@ -85,15 +88,46 @@ def read_upload(name: str, data: bytes) -> tuple[str, list[str]]:
                           "Save only the article's text and upload that.")
     if not data.strip():
         raise IntakeError(f"{name} is empty")
-    warnings = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1251" if re.search(rb"[\xc0-\xff]{4,}", data) else "latin-1", errors="replace")
-        warnings.append(f"{name} is not UTF-8; its encoding was guessed, so check odd characters in the quotes")
+    text, warnings = decode_upload(name, data)
     if suffix in ("html", "htm"):
         text = html_to_text(text)
     return text, warnings
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for text with NUL bytes, which UTF-8 text never has: UTF-16 puts a NUL
+    beside every ASCII character (spaces, digits, Latin letters), on the odd bytes (LE) or the even ones (BE)."""
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd > 4 * even:
+        return "utf-16-le"
+    if even > 4 * odd:
+        return "utf-16-be"
+    return None
+
+
+def decode_upload(name: str, data: bytes) -> tuple[str, list[str]]:
+    """The text of an upload: UTF-8 (with or without BOM), UTF-16 (by its byte-order mark, or by its NUL
+    bytes), else a guessed legacy encoding (Windows Cyrillic or Latin-1) with a warning."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            pass
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), [f"{name} has no byte-order mark; it was read as {utf16.upper()}"]
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    legacy = "cp1251" if re.search(rb"[\xc0-\xff]{4,}", data) else "latin-1"
+    return data.decode(legacy, errors="replace"), [
+        f"{name} is not UTF-8; its encoding was guessed, so check odd characters in the quotes"]
 
 
 UNGRADED = "Not yet graded: F6 (cannot be judged) until an officer grades it."
@@ -140,11 +174,19 @@ def accepted_claims(table: pd.DataFrame) -> list[dict[str, str]]:
     return rows
 
 
+def source_id_for(publisher: str, published: date, title: str, url: str) -> str:
+    """A stable, readable id that never collides: a slug of publisher, date and title (any script,
+    transliterated), then a hash of those fields and the URL. ``amnesty-international-2010-06-14-kyrgyzstan-…-3f9a0c21b7``."""
+    slug = slugify(f"{publisher} {published:%Y-%m-%d} {title}", max_length=48, word_boundary=True) or "source"
+    digest = hashlib.sha256("\n".join((publisher.strip(), published.isoformat(), title.strip(), url.strip()))
+                            .encode("utf-8")).hexdigest()[:10]
+    return f"{slug}-{digest}"
+
+
 def source_row(url: str, publisher: str, publisher_type: str, title: str, published: date,
                published_precision: str, language: str, notes: str) -> dict[str, str]:
-    """A sources.csv row; the id is a slug of publisher, date and title."""
-    slug = re.sub(r"[^a-z0-9]+", "-", f"{publisher} {published:%Y-%m-%d} {title}".lower()).strip("-")[:64].rstrip("-")
-    return {"source_id": slug, "publisher": publisher.strip(), "publisher_type": publisher_type,
-            "title": title.strip(), "url": url.strip(), "archive_url": "", "published": published.isoformat(),
-            "published_precision": published_precision, "language": language.strip().lower(),
-            "corpus_file": "", "notes": notes.strip()}
+    """A sources.csv row with its id (see source_id_for)."""
+    return {"source_id": source_id_for(publisher, published, title, url), "publisher": publisher.strip(),
+            "publisher_type": publisher_type, "title": title.strip(), "url": url.strip(), "archive_url": "",
+            "published": published.isoformat(), "published_precision": published_precision,
+            "language": language.strip().lower(), "corpus_file": "", "notes": notes.strip()}

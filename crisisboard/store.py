@@ -16,6 +16,7 @@ import hashlib
 import io
 import os
 import shutil
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from crisisboard.validate import Problem, validate_dataset
 LOCK_NAME = ".crisisboard.lock"
 BACKUP_DIR = "backups"
 LOCK_TIMEOUT_S = 30.0
+BACKUPS_KEPT = 20  # per file: a save keeps this many previous versions of sources.csv and of claims.csv
 
 
 class SaveError(ValueError):
@@ -45,6 +47,7 @@ class SaveReport:
     claim_ids: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # quotes already in the dataset for this source
     backups: list[Path] = field(default_factory=list)
+    pruned: int = 0  # older backups deleted, beyond the BACKUPS_KEPT newest of each file
 
     def sentence(self) -> str:
         parts = [f"{len(self.claim_ids)} claim(s) written to claims.csv for source {self.source_id}"]
@@ -53,7 +56,9 @@ class SaveReport:
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} duplicate(s) refused (same source and quote already saved)")
         if self.backups:
-            parts.append("backups: " + ", ".join(p.name for p in self.backups))
+            parts.append("backups: " + ", ".join(p.name for p in self.backups) +
+                         f" (the {BACKUPS_KEPT} newest of each file are kept" +
+                         (f"; {self.pruned} older removed)" if self.pruned else ")"))
         return "; ".join(parts) + "."
 
 
@@ -113,17 +118,64 @@ def new_claim_id(source_id: str, quote: str, metric: str, taken: set[str]) -> st
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    """Replace `path` with `text` atomically, keeping the file's permissions (a temporary file is created
+    0600, and os.replace would give the data file that mode)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.chmod(tmp, mode)
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _prune_backups(backup_dir: Path, stem: str, keep: int) -> int:
+    """Delete all but the `keep` newest backups of one file; the number deleted."""
+    backups = sorted(backup_dir.glob(f"{stem}-*.csv"))  # the stamp sorts in time order
+    old = backups[:-keep] if keep else backups
+    for path in old:
+        path.unlink(missing_ok=True)
+    return len(old)
+
+
+def _existing_source(source_rows: list[dict[str, str]], source: dict[str, str]) -> str | None:
+    """The id of the source row this release is, or None for a new one.
+
+    Raises
+    ------
+    SaveError
+        When a row with this release's URL or id says another publisher, title or date: the claims would
+        end up under another text's attribution.
+    """
+    url = source.get("url", "").strip()
+    for row in source_rows:
+        if row["url"].strip() != url and row["source_id"] != source.get("source_id"):
+            continue
+        differs = [f"{field} {row[field]!r} (yours: {source.get(field, '').strip()!r})"
+                   for field in ("publisher", "title", "published")
+                   if row[field].strip() != source.get(field, "").strip()]
+        if differs:
+            what = "URL" if row["url"].strip() == url else "source_id"
+            raise SaveError(f"nothing was saved: sources.csv already has this {what} as source {row['source_id']}, "
+                            f"with {'; '.join(differs)}. Correct the release's fields to match it, or check the URL")
+        return row["source_id"]
+    return None
 
 
 def append_release(data_dir: Path | str, source: dict[str, str], claims: list[dict[str, str]],
                    today: date | None = None) -> SaveReport:
-    """Append one source (unless a source with its URL is already there) and its claims.
+    """Append one source (unless it is already there: same URL, and the same publisher, title and date) and its
+    claims.
 
     `claims` rows use the claims.csv columns; `claim_id` and `source_id` are filled in here.
 
@@ -137,9 +189,9 @@ def append_release(data_dir: Path | str, source: dict[str, str], claims: list[di
     with _Lock(data_dir):
         source_columns, source_rows = _read_rows(sources_path)
         claim_columns, claim_rows = _read_rows(claims_path)
-        by_url = {row["url"].strip(): row["source_id"] for row in source_rows}
-        source_id = by_url.get(source.get("url", "").strip()) or source.get("source_id", "")
-        source_added = source_id not in {row["source_id"] for row in source_rows}
+        existing = _existing_source(source_rows, source)
+        source_id = existing or source.get("source_id", "")
+        source_added = existing is None
         if source_added:
             source_rows.append({**source, "source_id": source_id})
         saved_quotes = {_normalise(row["quote"]) for row in claim_rows if row["source_id"] == source_id}
@@ -177,4 +229,6 @@ def append_release(data_dir: Path | str, source: dict[str, str], claims: list[di
             report.backups.append(backup)
         _atomic_write(sources_path, new_texts["sources.csv"])
         _atomic_write(claims_path, new_texts["claims.csv"])
+        for name in ("sources.csv", "claims.csv"):
+            report.pruned += _prune_backups(backup_dir, Path(name).stem, BACKUPS_KEPT)
         return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -48,5 +49,6 @@ def test_only_ticked_rows_become_claims_with_a_statement_id() -> None:
 def test_source_row_has_a_slug_id() -> None:
     row = source_row(" https://example.org/x ", "Fixture Paper", "media", "A Title!", date(2010, 6, 16), "exact",
                      "EN", "")
-    assert row["source_id"] == "fixture-paper-2010-06-16-a-title" and row["url"] == "https://example.org/x"
+    assert re.fullmatch(r"fixture-paper-2010-06-16-a-title-[0-9a-f]{10}", row["source_id"])
+    assert row["url"] == "https://example.org/x"
     assert row["language"] == "en"
