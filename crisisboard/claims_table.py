@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from crisisboard.frames import sorted_positions
-from crisisboard.links import safe_url
+from crisisboard.schema import FORMULA_START
+from crisisboard.markup import safe_url
 
 # (claims column, table heading, HXL hashtag)
 COLUMNS = (
@@ -46,7 +47,6 @@ METRIC_ATTRIBUTES = {
     "refugees_remaining": "refugees+remaining", "detained": "detained", "buildings_destroyed": "buildings+destroyed",
     "buildings_damaged": "buildings+damaged", "buildings_damaged_or_destroyed": "buildings+damaged_destroyed",
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 TABLE_ROWS = 1000  # rows an on-screen table shows; the downloads hold them all
@@ -100,10 +100,16 @@ def hxl_tags(claims: pd.DataFrame) -> list[str]:
     return tags
 
 
+def download_csv(table: pd.DataFrame) -> bytes:
+    """A table as a CSV for download (UTF-8 with BOM, so spreadsheets read it as UTF-8), every cell that a
+    spreadsheet would run as a formula neutralised: every CSV the app or a briefing pack offers is written here."""
+    return neutralise_formulas(table).to_csv(index=False).encode("utf-8-sig")
+
+
 def claims_csv(claims: pd.DataFrame, hxl: bool = False) -> bytes:
-    """CSV (UTF-8 with BOM, so spreadsheets read it as UTF-8); `hxl` adds the hashtag row under the headings."""
-    table = neutralise_formulas(claims_table(claims))
+    """The claims as a download (see download_csv); `hxl` adds the hashtag row under the headings."""
+    table = claims_table(claims)
     if hxl:
         tags = pd.DataFrame([hxl_tags(claims)], columns=table.columns)
-        table = pd.concat([tags, table.astype(object)], ignore_index=True)
-    return table.to_csv(index=False).encode("utf-8-sig")
+        table = pd.concat([tags, as_text(table).astype(object)], ignore_index=True)
+    return download_csv(table)

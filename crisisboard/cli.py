@@ -176,6 +176,21 @@ def _extract(args: argparse.Namespace) -> int:
     return status
 
 
+def _factor(value: str) -> float:
+    """--factor: a finite number within the page's range (nan, inf or 1e308 would flip the verdict)."""
+    import math
+
+    from crisisboard.whosays import MAX_FACTOR, MIN_FACTOR
+
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not math.isfinite(number) or not MIN_FACTOR <= number <= MAX_FACTOR:
+        raise argparse.ArgumentTypeError(f"must be a number from {MIN_FACTOR:g} to {MAX_FACTOR:g}, not {value!r}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crisisboard", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -208,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--linear", action="store_true", help="timeline: linear instead of log scale")
     export.add_argument("--no-incidents", action="store_true", help="timeline: leave out the incident strip")
     export.add_argument("--day", help="who-says-what: the day (YYYY-MM-DD)")
-    export.add_argument("--factor", type=float, default=3.0, help="who-says-what: the contested factor")
+    export.add_argument("--factor", type=_factor, default=3.0, help="who-says-what: the contested factor (1.1 to 100)")
     export.add_argument("--map-view", choices=list(MAP_VIEWS), default="border")
     export.add_argument("--format", choices=FORMATS, default="png")
     export.add_argument("--preset", choices=list(PRESETS), default="slide")

@@ -28,9 +28,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from crisisboard.attribution import CAVEAT, DATA_LICENCE, build_attribution
-from crisisboard.claims_table import claims_csv
+from crisisboard.claims_table import claims_csv, download_csv
 from crisisboard.geo import ATTRIBUTION as MAP_ATTRIBUTION
-from crisisboard.links import safe_url
+from crisisboard.markup import safe_url
 from crisisboard.style import FOOTER, scale_text
 from crisisboard.views import ViewFigure
 
@@ -344,7 +344,7 @@ def build_pack(views: list[ViewFigure], contexts: list[ExportContext],
         claims = pd.concat([v.claims for v in views]).drop_duplicates("claim_id") if views else pd.DataFrame()
         pack.writestr("claims.csv", claims_csv(claims))
         pack.writestr("claims-hxl.csv", claims_csv(claims, hxl=True))
-        pack.writestr("sources.csv", sources_list(claims).to_csv(index=False).encode("utf-8-sig"))
+        pack.writestr("sources.csv", download_csv(sources_list(claims)))
         pack.writestr("README.md", pack_readme(views, contexts, names))
     progress(1.0, "Done")
     return buffer.getvalue()
