@@ -1,7 +1,10 @@
 """crisisboard: the entry point. It only routes; every page draws the shared frame itself
-(crisisboard.app_state.page_frame), so filters hold on direct loads and page switches alike."""
+(crisisboard.app_state.page_frame), so filters hold on direct loads and page switches alike, and run_page
+keeps a data version that cannot be drawn from taking the app down."""
 
 import streamlit as st
+
+from crisisboard.app_state import run_page
 
 st.set_page_config(page_title="crisisboard: June 2010, southern Kyrgyzstan", layout="wide")
 
@@ -14,4 +17,4 @@ PAGES = [
     st.Page("pages/add_release.py", title="Add a release", url_path="add_release"),
 ]
 
-st.navigation(PAGES).run()
+run_page(st.navigation(PAGES))

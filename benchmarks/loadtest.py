@@ -52,6 +52,7 @@ from wsclient import RunResult, StreamlitClientError, StreamlitSession, require_
 from crisisboard import schema
 from crisisboard.filters import Filters, apply_filters, describe_filters, to_query_params
 from crisisboard.load import Dataset, load_dataset
+from crisisboard.markup import as_read
 from crisisboard.tiers import TIER_LABELS
 
 PAGES = ("", "timeline", "who_says_what", "map")  # "" = Overview, at the root
@@ -95,7 +96,7 @@ class Expected:
 
 def _normalise_caption(text: str) -> str:
     """The caption with its counts as plain integers ("7,410" and "7410" are the same count)."""
-    match = re.match(r"Showing ([\d,]+) of ([\d,]+) claims · (.*)\Z", text, re.DOTALL)
+    match = re.match(r"Showing ([\d,]+) of ([\d,]+) claims · (.*)\Z", as_read(text), re.DOTALL)
     if not match:
         return text
     shown, total, words = match.groups()
@@ -154,7 +155,7 @@ class Checker:
                                                                                      "claimant", "place")}
         if query != expected.params:
             problems.append(f"query string filters {query!r}, wanted {expected.params!r}")
-        for text in result.texts:
+        for text in map(as_read, result.texts):
             if EXPORT_LINK in text:
                 link = text.split(EXPORT_LINK, 1)[1].split()[0]
                 params = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()

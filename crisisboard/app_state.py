@@ -10,7 +10,9 @@ page it is loaded on.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import logging
+import math
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -19,17 +21,21 @@ import pandas as pd
 import streamlit as st
 
 from crisisboard import schema
+from crisisboard.app import render
 from crisisboard.attribution import CAVEAT, DATA_LICENCE
 from crisisboard.filters import PARAMS, Filters, describe_filters, from_query_params, to_query_params, vocabulary_of
 from crisisboard.load import DataValidationError, Dataset, data_dir_from_env, dataset_version, load_dataset
 from crisisboard.selection import Selection, SelectionCache
 from crisisboard.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, TIER_LABELS, TIERS
 
+from crisisboard.markup import app_link, literal, md, text
+
 if TYPE_CHECKING:
     from crisisboard.export import ExportContext
     from crisisboard.geo import GeoData
     from crisisboard.views import ViewFigure, ViewSpec
 
+LOG = logging.getLogger("crisisboard")
 KEY_METRICS = "filter_metric"
 KEY_DATES = "filter_dates"
 KEY_TIERS = "filter_tier"
@@ -76,37 +82,82 @@ def _selection(data_dir: str, version: str, filters: Filters) -> Selection:
     return _selections().get(_load(data_dir, version), filters)
 
 
+@dataclass
+class _Health:
+    """Per process: the last dataset of each data folder that a page drew to its end, and the versions
+    that passed validation but failed to type or to draw (with what went wrong), which are not tried
+    again until the files change."""
+
+    drawn: dict[str, Dataset] = field(default_factory=dict)
+    broken: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
 @st.cache_resource
-def _last_valid() -> dict[str, Dataset]:
-    """The last dataset that passed validation, per data folder, for this process."""
-    return {}
+def _health() -> _Health:
+    return _Health()
+
+
+KEY_FRAME = "_crisisboard_frame"  # (data folder, version) the page being drawn uses
+
+
+def _fallback(data_dir: Path, what: str, problems: list[str]) -> Dataset:
+    """The last dataset that drew, with a banner that says why; or an error page when there is none.
+    The banner names no server path: it is shown to every viewer."""
+    previous = _health().drawn.get(str(data_dir))
+    if previous is not None:
+        render.warning(md("The data changed and {what}. Still showing the last version that could be shown "
+                          "({version}) until that is fixed.", what=what, version=previous.version))
+        if problems:
+            with st.expander("What is wrong with the new data"):
+                st.code("\n".join(problems), language=None)
+        return previous
+    render.title(literal("The data could not be loaded"))
+    render.error(md("The data {what}: nothing is shown until that is fixed. Each line names the file, the line "
+                    "number (the header is line 1), the field and the rule.", what=what))
+    if problems:
+        st.code("\n".join(problems), language=None)
+    render.caption(literal("Run `python -m crisisboard validate` to check the data again after editing it. "
+                           "The data files have not been changed."))
+    st.stop()
+    raise AssertionError("unreachable: st.stop() ends the run")
 
 
 def _dataset_or_error_page() -> Dataset:
-    """The data (reloaded whenever its files change); if the files on disk turn invalid, the last
-    valid version with a banner; an error page when there never was a valid version."""
+    """The data (reloaded whenever its files change). If the new files break a rule, or pass every rule but
+    cannot be typed or drawn, the last version that drew is shown with a banner; an error page when no
+    version ever drew."""
     data_dir = data_dir_from_env()
     version = dataset_version(data_dir) if data_dir.is_dir() else "missing"
+    health = _health()
+    reason = health.broken.get((str(data_dir), version))
+    if reason is None:
+        try:
+            return _load(str(data_dir), version)
+        except DataValidationError as error:
+            return _fallback(data_dir, f"now breaks {len(error.problems)} rule(s)", [str(p) for p in error.problems])
+        except Exception as error:  # noqa: BLE001 - valid data that cannot be typed must not take the app down
+            LOG.exception("data version %s in %s passed validation but could not be loaded", version, data_dir)
+            reason = health.broken[(str(data_dir), version)] = f"could not be loaded ({type(error).__name__})"
+    return _fallback(data_dir, reason, [])
+
+
+def run_page(page: "st.navigation") -> None:  # type: ignore[valid-type]
+    """Run the page the router chose. A page that raises while drawing a data version that has not drawn
+    before marks that version broken and runs again on the last version that drew (with the banner), so
+    data that passed validation but breaks a chart cannot take the app down for every viewer."""
     try:
-        dataset = _load(str(data_dir), version)
-        _last_valid()[str(data_dir)] = dataset
-        return dataset
-    except DataValidationError as error:
-        previous = _last_valid().get(str(data_dir))
-        if previous is not None:
-            st.warning(f"The data in `{data_dir}` changed on disk and now breaks {len(error.problems)} rule(s). "
-                       f"Still showing the last valid version ({previous.version}) until the files are fixed.")
-            with st.expander("What is wrong with the new files"):
-                st.code("\n".join(str(problem) for problem in error.problems), language=None)
-            return previous
-        st.title("The data could not be loaded")
-        st.error(f"{len(error.problems)} problem(s) in `{data_dir}`: nothing is shown until they are fixed. "
-                 "Each line names the file, the line number (the header is line 1), the field and the rule.")
-        st.code("\n".join(str(problem) for problem in error.problems), language=None)
-        st.caption("Run `python -m crisisboard validate` to check the data again after editing it. "
-                   "The data files have not been changed.")
-        st.stop()
-        raise  # unreachable: st.stop() ends the run
+        page.run()
+    except Exception as error:  # noqa: BLE001 - see the docstring; Streamlit's reruns and stops are not Exceptions
+        used = st.session_state.get(KEY_FRAME)
+        health = _health()
+        drawn = health.drawn.get(used[0]) if used else None
+        if used is None or (drawn is not None and drawn.version == used[1]):
+            raise  # the version that drew before fails now: a defect in crisisboard, shown as one
+        LOG.exception("data version %s in %s could not be drawn", used[1], used[0])
+        health.broken[(used[0], used[1])] = f"could not be drawn ({type(error).__name__})"
+        if drawn is None:
+            _fallback(Path(used[0]), health.broken[(used[0], used[1])], [])
+        st.rerun()
 
 
 def _date_bounds(dataset: Dataset) -> tuple[date, date]:
@@ -147,7 +198,7 @@ def _filter_widgets(dataset: Dataset) -> Filters:
     present_metrics, present_claimants = list(dataset.present.metrics), list(dataset.present.claimant_types)
     place_names = dict(zip(places["place_id"], places["name"]))
     with st.sidebar:
-        st.header("Filters")
+        render.header(literal("Filters"))
         metrics = st.multiselect("Metric", present_metrics, key=KEY_METRICS, placeholder="All metrics",
                                  format_func=schema.METRIC_LABELS.__getitem__,
                                  on_change=_remember, args=(KEY_METRICS,))
@@ -155,7 +206,7 @@ def _filter_widgets(dataset: Dataset) -> Filters:
                               format="YYYY-MM-DD", on_change=_remember, args=(KEY_DATES,),
                               help="The date each figure refers to, not the date it was published.")
         tiers = st.multiselect("Reliability tier", list(TIERS), key=KEY_TIERS, placeholder="All tiers",
-                               format_func=TIER_LABELS.__getitem__, help=_tier_help(),
+                               format_func=TIER_LABELS.__getitem__, help=text(_tier_help()),
                                on_change=_remember, args=(KEY_TIERS,))
         claimants = st.multiselect("Claimant type", present_claimants, key=KEY_CLAIMANTS, placeholder="All claimants",
                                    format_func=schema.CLAIMANT_TYPE_LABELS.__getitem__,
@@ -260,7 +311,7 @@ def _draw_briefing_chrome() -> None:
     st.html(BRIEFING_CSS)
     st.html(BRIEFING_KEYS_JS % json.dumps(list(BRIEFING_PAGES)), unsafe_allow_javascript=True)
     params = {**st.query_params.to_dict(), "briefing": "0"}
-    st.markdown(f"[Leave briefing mode](?{urlencode(params)}) · arrow keys: next chart / page")
+    render.markdown(app_link("Leave briefing mode", urlencode(params)) + literal(" · arrow keys: next chart / page"))
 
 
 def page_frame(title: str) -> Frame:
@@ -273,13 +324,15 @@ def page_frame(title: str) -> Frame:
     _write_url(filters)
     if briefing:
         _draw_briefing_chrome()
-    st.title(title)
+    st.session_state[KEY_FRAME] = (str(dataset.data_dir), dataset.version)
+    render.title(text(title))
     for warning in st.session_state.get(KEY_WARNINGS, []):
-        st.warning(warning)
+        render.warning(text(warning))
     selection = _selection(str(dataset.data_dir), dataset.version, filters)
-    text = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
-    st.caption(f"Showing {len(selection.claims):,} of {len(dataset.claims):,} claims · {text}")
-    return Frame(dataset=dataset, filters=filters, selection=selection, filters_text=text, briefing=briefing)
+    described = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
+    render.caption(md("Showing {shown:,} of {total:,} claims · {filters}", shown=len(selection.claims),
+                      total=len(dataset.claims), filters=described))
+    return Frame(dataset=dataset, filters=filters, selection=selection, filters_text=described, briefing=briefing)
 
 
 def page_footer(frame: Frame) -> None:
@@ -287,8 +340,9 @@ def page_footer(frame: Frame) -> None:
     briefing_pack_controls(frame)
     attribution = frame.selection.attribution
     st.divider()
-    st.caption(f"{attribution.short(limit=8)}. {CAVEAT}")
-    st.caption(f"{DATA_LICENCE} Dataset version {frame.dataset.version}.")
+    render.caption(md("{sources}. {caveat}", sources=attribution.short(limit=8), caveat=CAVEAT))
+    render.caption(md("{licence} Dataset version {version}.", licence=DATA_LICENCE, version=frame.dataset.version))
+    _health().drawn[str(frame.dataset.data_dir)] = frame.dataset  # the page drew to its end
 
 
 def _seed_from_url(key: str, param: str, options: list[str], default: str) -> None:
@@ -308,7 +362,7 @@ def url_choice(label: str, options: list[str], param: str, default: str,
     """A one-of-several choice (segmented buttons) kept in the URL as ?param=value."""
     key = f"choice_{param}"
     _seed_from_url(key, param, options, default)
-    choice = st.segmented_control(label, options, key=key, format_func=format_func) or default
+    choice = render.segmented(label, options, format_func=format_func, key=key) or default
     _mirror(param, choice)
     return choice
 
@@ -318,7 +372,7 @@ def url_select(label: str, options: list[str], param: str, default: str,
     """A drop-down choice kept in the URL as ?param=value."""
     key = f"select_{param}"
     _seed_from_url(key, param, options, default)
-    choice = st.selectbox(label, options, key=key, format_func=format_func)
+    choice = st.selectbox(text(label), options, key=key, format_func=format_func)
     _mirror(param, choice)
     return choice
 
@@ -333,22 +387,48 @@ def url_date(label: str, param: str, default: date, first: date, last: date) -> 
         except ValueError:
             wanted = default
         st.session_state[key] = min(max(wanted, first), last)
-    value = st.date_input(label, key=key, min_value=first, max_value=last, format="YYYY-MM-DD")
+    value = st.date_input(text(label), key=key, min_value=first, max_value=last, format="YYYY-MM-DD")
     _mirror(param, value.isoformat())
     return value
 
 
-def url_number(label: str, param: str, default: float, minimum: float, step: float) -> float:
-    """A number kept in the URL as ?param=N."""
+def url_number(label: str, param: str, default: float, minimum: float, maximum: float, step: float) -> float:
+    """A number kept in the URL as ?param=N: a finite number, clamped to minimum..maximum (a link with nan,
+    inf or 1e308 gets the default and a notice); a value the browser sends outside the range is clamped too."""
     key = f"number_{param}"
-    if key not in st.session_state:
-        try:
-            st.session_state[key] = max(float(st.query_params.get(param, default)), minimum)
-        except ValueError:
-            st.session_state[key] = default
-    value = st.number_input(label, key=key, min_value=minimum, step=step)
+    current = st.session_state.get(key)
+    if not isinstance(current, (int, float)) or not math.isfinite(current) or not minimum <= current <= maximum:
+        if current is None:  # first use in this session: from the link
+            raw = st.query_params.get(param)
+            try:
+                wanted = float(raw) if raw is not None else default
+            except ValueError:
+                wanted = math.nan
+            if not math.isfinite(wanted):
+                render.warning(md("Ignored '{param}={raw}' in the link: not a finite number.", param=param, raw=raw))
+                wanted = default
+            elif not minimum <= wanted <= maximum:
+                render.warning(md("'{param}={raw}' in the link is outside {low:g}–{high:g}: using {used:g}.",
+                                  param=param, raw=raw, low=minimum, high=maximum,
+                                  used=min(max(wanted, minimum), maximum)))
+        else:
+            wanted = current if isinstance(current, (int, float)) and math.isfinite(current) else default
+        st.session_state[key] = min(max(wanted, minimum), maximum)
+    value = st.number_input(text(label), key=key, min_value=minimum, max_value=maximum, step=step)
+    if not math.isfinite(value) or not minimum <= value <= maximum:  # a crafted value from the browser
+        value = default
     _mirror(param, f"{value:g}")
     return value
+
+
+def page_number(label: str, pages: int, key: str, where: object | None = None) -> int:
+    """A page number from 1 to `pages`. Held as a float widget: a crafted NaN or huge value from the browser
+    (which an integer number_input cannot even read) is clamped, not raised."""
+    if pages <= 1:
+        return 1
+    value = (where or st).number_input(text(label), min_value=1.0, max_value=float(pages), value=1.0, step=1.0,
+                                       format="%.0f", key=key)
+    return int(min(max(value, 1), pages)) if isinstance(value, (int, float)) and math.isfinite(value) else 1
 
 
 def url_toggle(label: str, param: str, default: bool, help: str | None = None) -> bool:  # noqa: A002
@@ -356,7 +436,7 @@ def url_toggle(label: str, param: str, default: bool, help: str | None = None) -
     key = f"toggle_{param}"
     if key not in st.session_state:
         st.session_state[key] = st.query_params.get(param, "1" if default else "0") == "1"
-    value = st.toggle(label, key=key, help=help)
+    value = st.toggle(text(label), key=key, help=text(help) if help else None)
     _mirror(param, "1" if value else "0")
     return value
 
@@ -426,17 +506,17 @@ def export_controls(frame: Frame, view: "ViewFigure") -> None:
     key = f"export_{view.spec.view}"
     with st.popover("Export this chart (PNG, SVG, PDF)", icon=":material/download:"):
         if not export_available():
-            st.warning(INSTALL_HINT)
+            render.warning(text(INSTALL_HINT))
             return
-        fmt = st.segmented_control("Format", list(FORMATS), default="png", key=f"{key}_format",
-                                   format_func=str.upper) or "png"
-        preset = st.segmented_control("Size", list(PRESETS), default="slide", key=f"{key}_preset",
-                                      format_func=lambda name: PRESETS[name].label) or "slide"
+        fmt = render.segmented("Format", list(FORMATS), format_func=str.upper, default="png", key=f"{key}_format") \
+            or "png"
+        preset = render.segmented("Size", list(PRESETS), format_func=lambda name: PRESETS[name].label, default="slide",
+                                  key=f"{key}_preset") or "slide"
         context = export_context(frame, view.spec)
-        st.caption("The image carries its title, the filters, the caveat, its sources, the dataset version "
-                   f"and a link that reproduces this view: {context.url}")
+        render.caption(md("The image carries its title, the filters, the caveat, its sources, the dataset version "
+                          "and a link that reproduces this view: {url}", url=context.url))
         mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
-        st.download_button(f"Download {fmt.upper()}", data=lambda: export_view(view, context, fmt, preset),
+        st.download_button(text(f"Download {fmt.upper()}"), data=lambda: export_view(view, context, fmt, preset),
                            file_name=f"crisisboard-{view.spec.view}-{frame.dataset.version}.{fmt}", mime=mime,
                            key=f"{key}_download", type="primary")
 
@@ -448,9 +528,9 @@ def briefing_pack_controls(frame: Frame) -> None:
 
     with st.sidebar:
         st.divider()
-        st.subheader("Briefing pack")
+        render.subheader(literal("Briefing pack"))
         if not export_available():
-            st.caption(INSTALL_HINT)
+            render.caption(text(INSTALL_HINT))
             return
         if st.button("Make a briefing pack (ZIP)", key="make_pack",
                      help="Every chart for the current filters as PNG and SVG, the claims behind them "

@@ -8,6 +8,7 @@ from functools import lru_cache
 import pandas as pd
 
 from crisisboard.attribution import SourceRef
+from crisisboard.markup import Markdown, link, md
 
 
 @lru_cache(maxsize=8192)  # a dataset has far fewer distinct dates than claims
@@ -16,13 +17,6 @@ def format_as_of(as_of: str, precision: str) -> str:
     stamp = pd.Timestamp(as_of)
     text = f"{stamp:%-d %b %Y}" + (f" {stamp:%H:%M}" if "T" in as_of else "")
     return text if precision == "exact" else f"c. {text}"
-
-
-def escape_markdown(text: str) -> str:
-    """Escape the characters Streamlit's Markdown would otherwise interpret."""
-    for char in "\\`*_{}[]()#+-.!|<>$~":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 @lru_cache(maxsize=65536)  # claims repeat their wording: "at least 500", "about 100,000"
@@ -90,15 +84,12 @@ class ClaimRef:
         ``"1 тысяча 47 (1,047)"``, ``"two (2)"``, ``"at least 500"``."""
         return figure_label(self.figure_text, self.low, self.high)
 
-    def source_link(self) -> str:
-        """The source label as a Markdown link, or as plain text when its URL is not http(s)."""
-        from crisisboard.links import safe_url
+    def source_link(self) -> Markdown:
+        """The source label as a link to its release (host shown), or as text when its URL is not http(s)."""
+        return link(self.source.label, self.source.url)
 
-        url = safe_url(self.source.url)
-        label = escape_markdown(self.source.label)
-        return f"[{label}]({url})" if url else label
-
-    def markdown(self) -> str:
-        """``**at least 124**, Kyrgyz Ministry of Health, as of 14 Jun 2010 ([swissinfo.ch, 14 Jun 2010](url), B2)``."""
-        return (f"**{escape_markdown(self.figure)}**, {escape_markdown(self.claimant)}, "
-                f"as of {self.as_of} ({self.source_link()}, grade {self.grade})")
+    def markdown(self) -> Markdown:
+        """``**at least 124**, Kyrgyz Ministry of Health, as of 14 Jun 2010 ([swissinfo.ch, 14 Jun 2010](url)
+        (swissinfo.ch), grade B2)``: every part from the data escaped."""
+        return md("**{figure}**, {claimant}, as of {as_of} ({source}, grade {grade})", figure=self.figure,
+                  claimant=self.claimant, as_of=self.as_of, source=self.source_link(), grade=self.grade)

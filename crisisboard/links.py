@@ -1,31 +1,18 @@
-"""Links back to a release: safe URLs, text fragments that jump to the quote, archive links.
+"""Links back to a release: text fragments that jump to the quote, archive links.
 
-Only http and https URLs are ever turned into links; anything else is shown as plain text.
+Only http and https URLs are ever turned into links (crisisboard.markup.safe_url); anything else is
+shown as plain text.
 """
 
 from __future__ import annotations
 
-import html
 import re
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
-import pandas as pd
+from crisisboard.markup import safe_url
 
 FRAGMENT_WORDS = 8
 WAYBACK = "https://web.archive.org/web/{day}/{url}"
-
-
-def safe_url(url: object) -> str | None:
-    """The URL if it is an absolute http(s) URL without spaces or quotes, else None."""
-    if not isinstance(url, str) or not url or re.search(r"[\s\"'<>]", url):
-        return None
-    parsed = urlparse(url)
-    return url if parsed.scheme in ("http", "https") and parsed.netloc else None
-
-
-def plain(text: object) -> str:
-    """Text made inert for Plotly hover labels (which render a few HTML tags) and for HTML."""
-    return html.escape("" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text))
 
 
 def _fragment_part(text: str) -> str:

@@ -22,7 +22,7 @@ from crisisboard.attribution import CAVEAT, build_attribution, release_labels
 from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef, as_of_labels, figure_labels
 from crisisboard.frames import per_value, records, sorted_positions
 from crisisboard.geo import ATTRIBUTION, GeoData
-from crisisboard.links import plain
+from crisisboard.markup import Markdown, join, literal, md, plain
 from crisisboard.style import add_footer, apply_style, figure_of, typed_array
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
@@ -457,7 +457,7 @@ def _day_label(day: pd.Timestamp) -> str:
     return f"{day:%-d %b}"
 
 
-def claims_by_place_markdown(claims: pd.DataFrame, limit: int = 60) -> str:
+def claims_by_place_markdown(claims: pd.DataFrame, limit: int = 60) -> Markdown:
     """The claims on the map as a Markdown list, grouped by place, each linked to its release
     (at most `limit` per place, the earliest first; the rest are counted)."""
     keys = claims[["place_name", "as_of_ts"]].reset_index(drop=True)
@@ -465,17 +465,21 @@ def claims_by_place_markdown(claims: pd.DataFrame, limit: int = 60) -> str:
     counts = ordered["place_name"].value_counts()
     shown = ordered.groupby("place_name", sort=False, observed=True).head(limit).index.to_numpy()
     lines, current = [], None
+
+    def more(place: str) -> Markdown:
+        return md("- … {n:,} more: filter by this place to see them all", n=int(counts[place]) - limit)
+
     for row in records(claims[[*CLAIMREF_COLUMNS, "place_name"]].iloc[shown]):
         place = row["place_name"]
         if place != current:
             if current is not None and counts[current] > limit:
-                lines.append(f"- … {counts[current] - limit:,} more: filter by this place to see them all")
-            lines.append(f"**{place}** ({int(counts[place]):,})")
+                lines.append(more(current))
+            lines.append(md("**{place}** ({n:,})", place=place, n=int(counts[place])))
             current = place
-        lines.append(f"- {ClaimRef.from_row(row).markdown()}")
+        lines.append(literal("- ") + ClaimRef.from_row(row).markdown())
     if current is not None and counts[current] > limit:
-        lines.append(f"- … {counts[current] - limit:,} more: filter by this place to see them all")
-    return "\n".join(lines)
+        lines.append(more(current))
+    return join(lines, "\n")
 
 
 def _frame_days(claims: pd.DataFrame, incidents: pd.DataFrame) -> list[pd.Timestamp]:

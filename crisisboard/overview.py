@@ -14,7 +14,7 @@ from crisisboard import schema
 from crisisboard.attribution import CAVEAT, Attribution, build_attribution
 from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef
 from crisisboard.frames import records
-from crisisboard.links import plain
+from crisisboard.markup import Markdown, md, plain
 from crisisboard.style import add_footer, apply_style, figure_of
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
@@ -29,15 +29,16 @@ class TierRange:
     low_value: float | None
     high_value: float | None
 
-    def markdown(self) -> str:
+    def markdown(self) -> Markdown:
         """``"High tier, 12 claims: from **46** (HRW, …) to **124** (…)"``, each end linked to its source."""
-        head = f"{TIER_LABELS[self.tier]}: {self.n_claims} claim{'s' if self.n_claims != 1 else ''}"
-        vague = f" ({self.n_vague} vague)" if self.n_vague else ""
+        head = md("{tier}: {n} claim{s}{vague}", tier=TIER_LABELS[self.tier], n=self.n_claims,
+                  s="s" if self.n_claims != 1 else "", vague=f" ({self.n_vague} vague)" if self.n_vague else "")
         if self.lowest is None or self.highest is None:
-            return f"- {head}{vague}, none with a number"
+            return md("- {head}, none with a number", head=head)
         if self.lowest.claim_id == self.highest.claim_id:
-            return f"- {head}{vague}: {self.lowest.markdown()}"
-        return f"- {head}{vague}: from {self.lowest.markdown()} to {self.highest.markdown()}"
+            return md("- {head}: {only}", head=head, only=self.lowest.markdown())
+        return md("- {head}: from {lowest} to {highest}", head=head, lowest=self.lowest.markdown(),
+                  highest=self.highest.markdown())
 
 
 @dataclass(frozen=True)

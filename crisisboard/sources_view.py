@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from crisisboard.claimref import escape_markdown
-from crisisboard.links import safe_url
+from crisisboard.markup import Markdown, join, link, literal, md, safe_url
 
 if TYPE_CHECKING:
     from crisisboard.load import Dataset
@@ -64,15 +63,14 @@ def page_count(table: pd.DataFrame, size: int = PAGE_SIZE) -> int:
     return max(1, -(-len(table) // size))
 
 
-def sources_markdown(table: pd.DataFrame) -> str:
-    """The table as Markdown, the title of each release a link to it."""
-    lines = ["| Published | Publisher | Title | Type | Claims (shown / all) | Grades of its claims |",
-             "|---|---|---|---|---|---|"]
+def sources_markdown(table: pd.DataFrame) -> Markdown:
+    """The table as Markdown, the title of each release a link to it (its host shown); every cell escaped."""
+    lines = [literal("| Published | Publisher | Title | Type | Claims (shown / all) | Grades of its claims |"),
+             literal("|---|---|---|---|---|---|")]
     for row in table.itertuples():
-        url, archive_url = safe_url(row.url), safe_url(row.archive_url)
-        title = f"[{escape_markdown(row.title)}]({url})" if url else escape_markdown(row.title)
-        archive = f" ([archive]({archive_url}))" if archive_url else ""
-        lines.append(
-            f"| {row.date_label} | {escape_markdown(row.publisher)} | {title}{archive} "
-            f"| {row.publisher_type} | {row.n_shown} / {row.n_claims} | {row.grades} |")
-    return "\n".join(lines)
+        title = link(row.title, row.url)
+        archive = md(" ({archive})", archive=link("archive", row.archive_url)) if safe_url(row.archive_url) else ""
+        lines.append(md("| {date} | {publisher} | {title}{archive} | {kind} | {shown} / {total} | {grades} |",
+                        date=row.date_label, publisher=row.publisher, title=title, archive=archive,
+                        kind=row.publisher_type, shown=int(row.n_shown), total=int(row.n_claims), grades=row.grades))
+    return join(lines, "\n")

@@ -26,7 +26,7 @@ from crisisboard import schema
 from crisisboard.attribution import CAVEAT, build_attribution, release_labels
 from crisisboard.claimref import as_of_labels, figure_labels
 from crisisboard.frames import per_value, records, sorted_positions
-from crisisboard.links import plain
+from crisisboard.markup import plain
 from crisisboard.style import add_footer, apply_style, figure_of
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 

@@ -11,11 +11,12 @@ import plotly.graph_objects as go
 from crisisboard import schema
 from crisisboard.attribution import CAVEAT, build_attribution
 from crisisboard.claimref import ClaimRef
-from crisisboard.links import plain
+from crisisboard.markup import plain
 from crisisboard.style import add_footer, apply_style
 from crisisboard.tiers import TIER_COLOURS, TIER_LABELS
 
 DEFAULT_FACTOR = 3.0
+MIN_FACTOR, MAX_FACTOR = 1.1, 100.0  # the range a reader may set: nearer than ×1.1 is the same figure
 DEFAULT_WINDOW_DAYS = 3
 COMPARABLE_POPULATIONS = ("all", "civilians")
 COMPARABLE_MIN_PRECISION = 5  # places covering the whole south, a country or the border: not one town

@@ -3,17 +3,19 @@
 import streamlit as st
 
 from crisisboard import schema
+from crisisboard.app import render
 from crisisboard.app_state import (export_controls, page_footer, page_frame, selected_ids, url_choice, url_select,
                                    url_toggle, view_figure)
 from crisisboard.claimcard import claim_card_markdown
 from crisisboard.claims_table import TABLE_ROWS, claims_csv, claims_table, table_note
+from crisisboard.markup import literal, text
 from crisisboard.timeline import X_MODES, claim_and_carriers
 from crisisboard.views import ViewSpec
 
 frame = page_frame("Timeline: how the figures evolved")
 metrics = frame.selection.metrics
 if not metrics:
-    st.info("No claims match the filters. Widen them in the sidebar.")
+    render.info(literal("No claims match the filters. Widen them in the sidebar."))
 else:
     metric = url_select("Metric shown", metrics, "chart", "killed" if "killed" in metrics else metrics[0],
                         format_func=schema.METRIC_LABELS.__getitem__)
@@ -33,16 +35,16 @@ else:
     found = claim_and_carriers(frame.claims, chosen[0]) if chosen else None
     if found:
         with st.container(border=True):
-            st.markdown(claim_card_markdown(*found))
+            render.markdown(claim_card_markdown(*found))
     else:
-        st.caption("Click a mark to open its card: the quote, the grade and links to the release.")
+        render.caption(literal("Click a mark to open its card: the quote, the grade and links to the release."))
     # the table is built when the expander is opened (a rerun), not on every filter change
     table_box = st.expander(f"The {len(view.rows):,} claims behind this chart", key="timeline_claims_open",
                             on_change="rerun")
     if table_box.open:
         with table_box:
             rows = view.claims
-            st.caption(table_note(rows))
+            render.caption(text(table_note(rows)))
             st.dataframe(claims_table(rows, limit=TABLE_ROWS), hide_index=True,
                          column_config={"URL": st.column_config.LinkColumn("URL", display_text="open release")})
             left, right = st.columns(2)  # the files are written when clicked, not on every run

@@ -4,15 +4,17 @@ import pandas as pd
 import streamlit as st
 
 from crisisboard import schema
+from crisisboard.app import render
 from crisisboard.app_state import (export_controls, page_footer, page_frame, url_date, url_number, url_select,
                                    view_figure)
+from crisisboard.markup import literal, md, text
 from crisisboard.views import ViewSpec
-from crisisboard.whosays import DEFAULT_FACTOR, day_bounds
+from crisisboard.whosays import DEFAULT_FACTOR, MAX_FACTOR, MIN_FACTOR, day_bounds
 
 frame = page_frame("Who says what")
 metrics = frame.selection.metrics
 if not metrics:
-    st.info("No claims match the filters. Widen them in the sidebar.")
+    render.info(literal("No claims match the filters. Widen them in the sidebar."))
 else:
     metric_col, day_col, factor_col = st.columns([2, 1, 1])
     with metric_col:
@@ -22,12 +24,13 @@ else:
     with day_col:
         day = pd.Timestamp(url_date("As of", "day", default.date(), first.date(), last.date()))
     with factor_col:
-        factor = url_number("Contested when apart by more than ×", "factor", DEFAULT_FACTOR, 1.1, 0.5)
+        factor = url_number("Contested when apart by more than ×", "factor", DEFAULT_FACTOR, MIN_FACTOR, MAX_FACTOR,
+                            0.5)
     view = view_figure(frame, ViewSpec("who-says-what", metric=metric, day=f"{day:%Y-%m-%d}", factor=factor))
     result = view.details["contest"]
-    (st.error if result.contested else st.info)(result.sentence())
+    (render.error if result.contested else render.info)(text(result.sentence()))
     st.plotly_chart(view.figure, theme=None, config={"displaylogo": False})
     export_controls(frame, view)
     for entry in view.details["entries"]:
-        st.markdown(f"- **{entry.category}**: {entry.ref.markdown()}")
+        render.markdown(md("- **{category}**: {claim}", category=entry.category, claim=entry.ref.markdown()))
 page_footer(frame)

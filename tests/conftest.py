@@ -60,3 +60,19 @@ def run_async(coroutine):  # noqa: ANN001, ANN201
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+
+def shown(markdown: str) -> str:
+    """Markdown made by crisisboard.markup as a reader sees its text: escapes and word joiners removed."""
+    from crisisboard.markup import as_read
+
+    return as_read(markdown)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright's browser: Debian's Chromium, never a downloaded one, with no background network."""
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--disable-sync"]}

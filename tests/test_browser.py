@@ -65,13 +65,6 @@ def server() -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--no-first-run", "--disable-sync"]}
-
-
 def test_overview_in_a_real_browser_stays_on_localhost(server: str, page) -> None:  # noqa: ANN001
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))

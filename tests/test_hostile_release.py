@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import PROJECT
+from conftest import PROJECT, shown
 from crisisboard.intake import MAX_UPLOAD_BYTES, source_row
 from crisisboard.store import SaveError, append_release
 
@@ -49,13 +49,13 @@ def test_a_hostile_upload_gets_a_clear_message_and_writes_nothing(
     at = _page(dataset_copy, monkeypatch)
     at.get("file_uploader")[0].set_value((name, content, "text/plain")).run()
     assert not at.exception, at.exception
-    said = " ".join(e.value for e in [*at.error, *at.warning, *at.info])
+    said = " ".join(shown(e.value) for e in [*at.error, *at.warning, *at.info])
     if message:
         assert message in said, said
     assert any(s.value == "3. Candidate claims" for s in at.subheader) == proceeds
-    shown = " ".join(m.value for m in [*at.markdown, *at.caption, *at.warning]) + " ".join(
+    on_page = " ".join(m.value for m in [*at.markdown, *at.caption, *at.warning]) + " ".join(
         str(t.value) for t in at.text_input)
-    assert "<script" not in shown and "onerror" not in shown and "javascript:" not in shown
+    assert "<script" not in on_page and "onerror" not in on_page and "javascript:" not in on_page
     at.button(key="save_release").click().run() if proceeds else None
     assert not at.exception
     assert _state(dataset_copy) == before

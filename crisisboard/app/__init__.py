@@ -1,0 +1,1 @@
+"""The Streamlit glue: the only part of crisisboard that imports streamlit."""
