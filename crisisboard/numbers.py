@@ -152,10 +152,10 @@ def _runs(text: str) -> list[list[Token]]:
     return runs
 
 
-def _compose(run: list[Token], first: Decimal) -> set[Decimal]:
-    """The values of `run` read as one number from its start (whose value is `first`), after each token:
-    "2 тысячи 238" gives 2, 2,000, 2,238; "seventy five thousand" 70, 75, 75,000; "half a million" 500,000."""
-    values: set[Decimal] = set()
+def _compose(run: list[Token], first: Decimal) -> Decimal:
+    """The value of `run` read as one number from its start (whose value is `first`) up to where it stops
+    being one number: "2 тысячи 238" is 2,238, "seventy five thousand" 75,000, "half a million" 500,000,
+    and "12 14" stops at 12."""
     total, current, half, previous = Decimal(0), Decimal(0), False, ""
     for index, (kind, readings, _, _) in enumerate(run):
         value = first if index == 0 else readings[0]
@@ -175,18 +175,12 @@ def _compose(run: list[Token], first: Decimal) -> set[Decimal]:
         else:
             current += value
         previous = kind
-        values.add(total + current * (Decimal("0.5") if half else 1))
-    return values
+    return total + current * (Decimal("0.5") if half else 1)
 
 
 def _values_of(run: list[Token]) -> set[Decimal]:
-    """Every value the run can stand for: each token alone, and the tokens composed from each start."""
-    values: set[Decimal] = set()
-    for start, (_, readings, _, _) in enumerate(run):
-        values.update(readings)
-        for reading in readings:
-            values |= _compose(run[start:], reading)
-    return values
+    """Every value the run can stand for: the tokens composed as one number from each start."""
+    return {_compose(run[start:], reading) for start, (_, readings, _, _) in enumerate(run) for reading in readings}
 
 
 @lru_cache(maxsize=65536)  # claims repeat their wording across texts
