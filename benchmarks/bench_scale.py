@@ -43,7 +43,7 @@ def measure_in_process(folder: Path, cache: Path, changes: int) -> dict:
     os.environ["CRISISBOARD_CACHE"] = str(cache)
     from bench_pages import measure_pages
 
-    from crisisboard.load import load_dataset
+    from crisisboard.data.load import load_dataset
 
     result: dict = {}
     start = time.perf_counter()
@@ -90,7 +90,7 @@ async def pages_over_websocket(url: str, changes: int) -> dict[str, list[float]]
     from bench_pages import TIER_CHANGES
     from wsclient import StreamlitSession
 
-    from crisisboard.tiers import TIER_LABELS
+    from crisisboard.data.tiers import TIER_LABELS
 
     results: dict[str, list[float]] = {}
     for number, page in enumerate(WS_PAGES):
@@ -113,7 +113,7 @@ async def pages_over_websocket(url: str, changes: int) -> dict[str, list[float]]
 def measure_server(folder: Path, cache: Path, sessions: int, changes: int = 3) -> dict:
     from loadtest import Checker, LocalServer, rss_mb, run_load
 
-    from crisisboard.load import load_dataset
+    from crisisboard.data.load import load_dataset
 
     os.environ["CRISISBOARD_CACHE"] = str(cache)
     result: dict = {}
@@ -149,7 +149,7 @@ def main() -> None:
     if args.measure:
         print(json.dumps(measure_in_process(Path(args.measure), Path(args.cache), args.changes)))
         return
-    from crisisboard.synth import write_synthetic
+    from crisisboard.data.synth import write_synthetic
 
     previous: dict[str, float] = {}
     previous_size = None

@@ -1,5 +1,5 @@
 """The cost of each chart on its own (issue #8): for fresh filter combinations on one dataset, the time to
-build each view (crisisboard.views.build_view, the selection already cut) and to serialise it as
+build each view (crisisboard.charts.views.build_view, the selection already cut) and to serialise it as
 `st.plotly_chart` does (`Figure.to_dict`, then `plotly.io.to_json`), and the size of what is sent.
 
 usage: PYTHONPATH=. .venv/bin/python benchmarks/bench_views.py DATA_DIR [--views overview,timeline,who-says-what,map]
@@ -29,12 +29,12 @@ def main() -> None:
     import plotly.io as pio
     import plotly.tools
 
-    from crisisboard.filters import Filters
-    from crisisboard.geo import load_geodata
-    from crisisboard.load import load_dataset
-    from crisisboard.selection import Selection
-    from crisisboard.tiers import TIERS
-    from crisisboard.views import ViewSpec, build_view
+    from crisisboard.data.filters import Filters
+    from crisisboard.data.geo import load_geodata
+    from crisisboard.data.load import load_dataset
+    from crisisboard.data.selection import Selection
+    from crisisboard.data.tiers import TIERS
+    from crisisboard.charts.views import ViewSpec, build_view
 
     dataset, geo = load_dataset(args.data), load_geodata()
     combinations = [tiers for k in (1, 2, 3) for tiers in itertools.combinations(TIERS, k)]

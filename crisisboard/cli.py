@@ -14,8 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from crisisboard.load import DataValidationError, data_dir_from_env, load_dataset
-from crisisboard.validate import validate_dataset
+from crisisboard.data.load import DataValidationError, data_dir_from_env, load_dataset
+from crisisboard.data.validate import validate_dataset
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -44,7 +44,7 @@ def _load_or_report(data_dir_arg: str | None, doing: str):  # noqa: ANN202 - Dat
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from crisisboard.summary import build_summary, write_summary
+    from crisisboard.data.summary import build_summary, write_summary
 
     dataset = _load_or_report(args.data_dir, "summarising")
     if dataset is None:
@@ -66,9 +66,9 @@ def _summary(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from crisisboard.export import ExportContext, ExportUnavailable, build_pack, export_view
-    from crisisboard.filters import Filters, describe_filters
-    from crisisboard.views import ViewSpec, build_view, pack_specs, view_url
+    from crisisboard.export.images import ExportContext, ExportUnavailable, build_pack, export_view
+    from crisisboard.data.filters import Filters, describe_filters
+    from crisisboard.charts.views import ViewSpec, build_view, pack_specs, view_url
 
     dataset = _load_or_report(args.data_dir, "exporting")
     if dataset is None:
@@ -119,7 +119,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from crisisboard.synth import write_synthetic
+    from crisisboard.data.synth import write_synthetic
 
     if args.claims < 1:
         print("--claims must be at least 1", file=sys.stderr)
@@ -138,7 +138,7 @@ def _extract(args: argparse.Namespace) -> int:
     import json
     from datetime import date
 
-    from crisisboard.extract import extract_candidates, parse_release, read_places
+    from crisisboard.ingest.extract import extract_candidates, parse_release, read_places
 
     try:
         published_override = date.fromisoformat(args.published) if args.published else None
@@ -180,7 +180,7 @@ def _factor(value: str) -> float:
     """--factor: a finite number within the page's range (nan, inf or 1e308 would flip the verdict)."""
     import math
 
-    from crisisboard.whosays import MAX_FACTOR, MIN_FACTOR
+    from crisisboard.charts.whosays import MAX_FACTOR, MIN_FACTOR
 
     try:
         number = float(value)
@@ -204,9 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--write", action="store_true", help="write it into DATA_DIR/README.md between markers")
     summary.set_defaults(run=_summary)
 
-    from crisisboard.export import FORMATS, PRESETS
-    from crisisboard.maps import VIEWS as MAP_VIEWS
-    from crisisboard.views import VIEWS
+    from crisisboard.export.images import FORMATS, PRESETS
+    from crisisboard.charts.maps import VIEWS as MAP_VIEWS
+    from crisisboard.charts.views import VIEWS
 
     export = commands.add_parser("export", help="export a chart (or a briefing pack) without a browser",
                                  description="Draws the same figure as the app, with sources, filters, dataset "
@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="score the extractor against labelled claims",
                                    add_help=False)
     evaluate.add_argument("rest", nargs=argparse.REMAINDER)
-    evaluate.set_defaults(run=lambda args: __import__("crisisboard.evaluate", fromlist=["main"]).main(args.rest))
+    evaluate.set_defaults(run=lambda args: __import__("crisisboard.ingest.evaluate", fromlist=["main"]).main(args.rest))
     return parser
 
 

@@ -5,14 +5,14 @@ from datetime import date
 
 import streamlit as st
 
-from crisisboard import schema
+from crisisboard.data import schema
 from crisisboard.app import render
-from crisisboard.app_state import page_footer, page_frame
-from crisisboard.extract import extract_candidates, parse_release, quality_flags
-from crisisboard.intake import (DEFAULT_PUBLISHED, EDITOR_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_TYPES, IntakeError,
+from crisisboard.app.state import page_footer, page_frame
+from crisisboard.ingest.extract import extract_candidates, parse_release, quality_flags
+from crisisboard.ingest.intake import (DEFAULT_PUBLISHED, EDITOR_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_TYPES, IntakeError,
                                 accepted_claims, candidates_frame, check_pasted, read_upload, source_row)
-from crisisboard.markup import literal, md, text
-from crisisboard.store import SaveError, append_release
+from crisisboard.claims.markup import literal, md, text
+from crisisboard.data.store import SaveError, append_release
 
 frame = page_frame("Add a release")
 render.markdown(literal("Paste a release's text or upload it; crisisboard proposes every figure it finds. Tick "

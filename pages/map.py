@@ -3,10 +3,10 @@
 import streamlit as st
 
 from crisisboard.app import render
-from crisisboard.app_state import export_controls, page_footer, page_frame, url_choice, view_figure
-from crisisboard.markup import literal
-from crisisboard.maps import DEFAULT_VIEW, VIEWS, claims_by_place_markdown
-from crisisboard.views import ViewSpec
+from crisisboard.app.state import export_controls, page_footer, page_frame, url_choice, view_figure
+from crisisboard.claims.markup import literal
+from crisisboard.charts.maps import DEFAULT_VIEW, VIEWS, claims_by_place_markdown
+from crisisboard.charts.views import ViewSpec
 
 frame = page_frame("Map: where it happened, where people fled")
 map_view = url_choice("View", list(VIEWS), "view", DEFAULT_VIEW, format_func=lambda key: VIEWS[key].label)

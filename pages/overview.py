@@ -3,9 +3,9 @@
 import streamlit as st
 
 from crisisboard.app import render
-from crisisboard.app_state import export_controls, page_footer, page_frame, view_figure
-from crisisboard.markup import literal, md, text
-from crisisboard.views import ViewSpec
+from crisisboard.app.state import export_controls, page_footer, page_frame, view_figure
+from crisisboard.claims.markup import literal, md, text
+from crisisboard.charts.views import ViewSpec
 
 frame = page_frame("Overview: what was claimed, by whom")
 summaries = frame.selection.summaries

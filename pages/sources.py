@@ -3,9 +3,9 @@
 import streamlit as st
 
 from crisisboard.app import render
-from crisisboard.app_state import page_footer, page_frame, page_number
-from crisisboard.markup import md
-from crisisboard.sources_view import page_count, page_of, sources_markdown, sources_table
+from crisisboard.app.state import page_footer, page_frame, page_number
+from crisisboard.claims.markup import md
+from crisisboard.claims.sources import page_count, page_of, sources_markdown, sources_table
 
 frame = page_frame("Sources: every release behind the figures")
 only_shown = st.toggle("Only the releases behind the claims shown", key="sources_only_shown",

@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from crisisboard import schema
+from crisisboard.data import schema
 from crisisboard.app import render
-from crisisboard.app_state import (export_controls, page_footer, page_frame, selected_ids, url_choice, url_select,
+from crisisboard.app.state import (export_controls, page_footer, page_frame, selected_ids, url_choice, url_select,
                                    url_toggle, view_figure)
-from crisisboard.claimcard import claim_card_markdown
-from crisisboard.claims_table import TABLE_ROWS, claims_csv, claims_table, table_note
-from crisisboard.markup import literal, text
-from crisisboard.timeline import X_MODES, claim_and_carriers
-from crisisboard.views import ViewSpec
+from crisisboard.claims.cards import claim_card_markdown
+from crisisboard.claims.tables import TABLE_ROWS, claims_csv, claims_table, table_note
+from crisisboard.claims.markup import literal, text
+from crisisboard.charts.timeline import X_MODES, claim_and_carriers
+from crisisboard.charts.views import ViewSpec
 
 frame = page_frame("Timeline: how the figures evolved")
 metrics = frame.selection.metrics

@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from crisisboard import schema
+from crisisboard.data import schema
 from crisisboard.app import render
-from crisisboard.app_state import (export_controls, page_footer, page_frame, url_date, url_number, url_select,
+from crisisboard.app.state import (export_controls, page_footer, page_frame, url_date, url_number, url_select,
                                    view_figure)
-from crisisboard.markup import literal, md, text
-from crisisboard.views import ViewSpec
-from crisisboard.whosays import DEFAULT_FACTOR, MAX_FACTOR, MIN_FACTOR, day_bounds
+from crisisboard.claims.markup import literal, md, text
+from crisisboard.charts.views import ViewSpec
+from crisisboard.charts.whosays import DEFAULT_FACTOR, MAX_FACTOR, MIN_FACTOR, day_bounds
 
 frame = page_frame("Who says what")
 metrics = frame.selection.metrics

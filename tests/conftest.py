@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-# figures' bulk traces are validated by Plotly in tests (the app skips it for speed): crisisboard.style
+# figures' bulk traces are validated by Plotly in tests (the app skips it for speed): crisisboard.charts.style
 os.environ["CRISISBOARD_VALIDATE_FIGURES"] = "1"
 # the columnar cache of validated data goes to a folder of this test run, not the user's ~/.cache
 os.environ["CRISISBOARD_CACHE"] = tempfile.mkdtemp(prefix="crisisboard-test-cache-")
@@ -64,8 +64,8 @@ def run_async(coroutine):  # noqa: ANN001, ANN201
 
 
 def shown(markdown: str) -> str:
-    """Markdown made by crisisboard.markup as a reader sees its text: escapes and word joiners removed."""
-    from crisisboard.markup import as_read
+    """Markdown made by crisisboard.claims.markup as a reader sees its text: escapes and word joiners removed."""
+    from crisisboard.claims.markup import as_read
 
     return as_read(markdown)
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from conftest import PROJECT
-from crisisboard.load import Dataset, load_dataset
-from crisisboard.validate import validate_dataset
+from crisisboard.data.load import Dataset, load_dataset
+from crisisboard.data.validate import validate_dataset
 
 DATA = PROJECT / "data"
 CORPUS = PROJECT.parent / "shared" / "sources"

@@ -21,7 +21,7 @@ sys.path.insert(0, str(PROJECT / "deploy"))
 import cluster as deploy
 from loadtest import Checker, run_load
 
-from crisisboard.load import load_dataset
+from crisisboard.data.load import load_dataset
 
 pytestmark = pytest.mark.skipif(not deploy.NGINX.exists(),
                                 reason=f"{deploy.NGINX} is missing: Debian's nginx is not installed (make nginx)")

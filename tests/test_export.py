@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, VALID
-from crisisboard import export
-from crisisboard.attribution import CAVEAT
-from crisisboard.export import PRESETS, ExportContext, ExportUnavailable, build_pack, export_view, prepare_figure
-from crisisboard.filters import Filters, describe_filters
-from crisisboard.load import load_dataset
-from crisisboard.views import ViewSpec, build_view, pack_specs, view_url
+from crisisboard.export import images as export
+from crisisboard.claims.attribution import CAVEAT
+from crisisboard.export.images import PRESETS, ExportContext, ExportUnavailable, build_pack, export_view, prepare_figure
+from crisisboard.data.filters import Filters, describe_filters
+from crisisboard.data.load import load_dataset
+from crisisboard.charts.views import ViewSpec, build_view, pack_specs, view_url
 
 needs_chromium = pytest.mark.skipif(export.find_chromium() is None,
                                     reason="Debian's chromium is not installed (make test installs it)")
@@ -187,7 +187,7 @@ def test_cli_export_fails_clearly(tmp_path: Path) -> None:
     import os
 
     env = dict(os.environ, BROWSER_PATH="/nonexistent", PATH="/nonexistent")
-    code = ("import crisisboard.export as e; e.CHROMIUM_CANDIDATES = (); "
+    code = ("import crisisboard.export.images as e; e.CHROMIUM_CANDIDATES = (); "
             "import sys; from crisisboard.cli import main; sys.exit(main(sys.argv[1:]))")
     result = subprocess.run([sys.executable, "-c", code, "export", "--data-dir", str(VALID), "--view", "overview",
                              "-o", str(tmp_path / "y.png")], capture_output=True, text=True, cwd=PROJECT, env=env,

@@ -1,4 +1,4 @@
-"""Tests of crisisboard.extract (rule-based figure extraction) and crisisboard.evaluate.
+"""Tests of crisisboard.ingest.extract (rule-based figure extraction) and crisisboard.ingest.evaluate.
 
 All sentences here are written for these tests; none is copied from the corpus.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crisisboard.extract import (Candidate, Flag, Release, extract_candidates, parse_release,
+from crisisboard.ingest.extract import (Candidate, Flag, Release, extract_candidates, parse_release,
                                  quality_flags, read_places)
 
 PUB = date(2010, 6, 15)  # a Tuesday
@@ -348,7 +348,7 @@ def test_parse_release_unknown_date_and_no_header():
 # ----------------------------------------------------------------------------- evaluation
 
 def test_load_reference_normalises(tmp_path):
-    from crisisboard.evaluate import load_reference
+    from crisisboard.ingest.evaluate import load_reference
     ref = tmp_path / "ref.md"
     ref.write_text(
         "| # | doc file | fragment (verbatim) | metric | low | high | qualifier | as-of | place | claimant | status |\n"
@@ -366,7 +366,7 @@ def test_load_reference_normalises(tmp_path):
 
 @pytest.mark.skipif(not CORPUS.is_dir() or not LABELS.exists(), reason="shared corpus not available")
 def test_evaluation_on_corpus():
-    from crisisboard.evaluate import evaluate, read_labels
+    from crisisboard.ingest.evaluate import evaluate, read_labels
     res = evaluate(CORPUS, read_labels(LABELS))
     assert res["quotes_verbatim"] == 1.0
     # floors slightly below the measured values (P 0.943, R 0.897, F1 0.920 on (metric, low, high);

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import PROJECT, VALID
-from crisisboard import schema
-from crisisboard.store import SaveError, append_release
-from crisisboard.intake import source_row
+from crisisboard.data import schema
+from crisisboard.data.store import SaveError, append_release
+from crisisboard.ingest.intake import source_row
 
 PAGES = ["pages/overview.py", "pages/timeline.py", "pages/who_says_what.py", "pages/map.py", "pages/sources.py",
          "pages/add_release.py"]

@@ -12,8 +12,8 @@ import pytest
 from shapely.geometry import Point
 
 from conftest import PROJECT
-from crisisboard.geo import ADMIN1_FILE, COUNTRIES_FILE, GEO_DIR, PINNED, REGION_SEEDS, build, load_geodata
-from crisisboard.load import load_dataset
+from crisisboard.data.geo import ADMIN1_FILE, COUNTRIES_FILE, GEO_DIR, PINNED, REGION_SEEDS, build, load_geodata
+from crisisboard.data.load import load_dataset
 
 ISO3 = {"KG": "KGZ", "UZ": "UZB", "TJ": "TJK"}
 

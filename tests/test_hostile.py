@@ -2,7 +2,7 @@
 data ever renders as markup, on any page, in any chart.
 
 `unescaped_markup` reads Markdown the way Streamlit's renderer would act on it, independently of
-crisisboard.markup: an unescaped image, a link to anything but a stored source URL (or its quote fragment,
+crisisboard.claims.markup: an unescaped image, a link to anything but a stored source URL (or its quote fragment,
 its archive, or the app itself), a ``:color[...]`` directive, a ``:material/…:`` icon, a ``:shortcode:``,
 a bare ``http://``/``www.``/e-mail autolink, raw HTML or LaTeX.
 """
@@ -18,15 +18,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import PROJECT
-from crisisboard.claimcard import claim_card_markdown
-from crisisboard.claimref import ClaimRef
-from crisisboard.geo import load_geodata
-from crisisboard.load import load_dataset
-from crisisboard.maps import build_map_figure, claims_by_place_markdown
-from crisisboard.overview import build_overview_figure, summarise_metrics
-from crisisboard.sources_view import sources_markdown, sources_table
-from crisisboard.timeline import build_timeline_figure, claim_and_carriers
-from crisisboard.validate import validate_dataset
+from crisisboard.claims.cards import claim_card_markdown
+from crisisboard.claims.refs import ClaimRef
+from crisisboard.data.geo import load_geodata
+from crisisboard.data.load import load_dataset
+from crisisboard.charts.maps import build_map_figure, claims_by_place_markdown
+from crisisboard.charts.overview import build_overview_figure, summarise_metrics
+from crisisboard.claims.sources import sources_markdown, sources_table
+from crisisboard.charts.timeline import build_timeline_figure, claim_and_carriers
+from crisisboard.data.validate import validate_dataset
 from hostile import make_hostile_dataset, payload
 
 _LINK = re.compile(r"(?<![\\!])\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url><[^>]*>|[^)\s]*)\)")

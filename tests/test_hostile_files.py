@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import PROJECT, set_cell
-from crisisboard.validate import validate_dataset
+from crisisboard.data.validate import validate_dataset
 
 
 def _append(path: Path, text: str) -> None:

@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import PROJECT, shown
-from crisisboard.intake import MAX_UPLOAD_BYTES, source_row
-from crisisboard.store import SaveError, append_release
+from crisisboard.ingest.intake import MAX_UPLOAD_BYTES, source_row
+from crisisboard.data.store import SaveError, append_release
 
 HOSTILE_HTML = (b"<html><head><script>alert('x')</script><style>p{}</style></head><body>"
                 b"<p>At least 40 people were killed in Fixture City A on 12 June.</p>"

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from crisisboard.intake import (MAX_UPLOAD_BYTES, IntakeError, accepted_claims, html_to_text, read_upload,
+from crisisboard.ingest.intake import (MAX_UPLOAD_BYTES, IntakeError, accepted_claims, html_to_text, read_upload,
                                 source_row, statement_id_for)
 
 

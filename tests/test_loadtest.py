@@ -18,7 +18,7 @@ import loadtest
 from loadtest import Checker, LocalServer, Wanted, run_load
 from wsclient import StreamlitSession, require_local
 
-from crisisboard.load import load_dataset
+from crisisboard.data.load import load_dataset
 
 DATA = PROJECT / "data"
 

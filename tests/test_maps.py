@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from conftest import VALID
-from crisisboard.geo import load_geodata
-from crisisboard.load import load_dataset
-from crisisboard.maps import DAY_FIRST, DAY_LAST, VIEWS, build_map_figure, marker_size
-from crisisboard.style import BRIEFING_FACTOR, scale_for_briefing
+from crisisboard.data.geo import load_geodata
+from crisisboard.data.load import load_dataset
+from crisisboard.charts.maps import DAY_FIRST, DAY_LAST, VIEWS, build_map_figure, marker_size
+from crisisboard.charts.style import BRIEFING_FACTOR, scale_for_briefing
 
 
 @pytest.fixture(scope="module")

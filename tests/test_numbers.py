@@ -1,10 +1,10 @@
-"""Numbers as texts write them (crisisboard.numbers), in sentences written for these tests."""
+"""Numbers as texts write them (crisisboard.data.numbers), in sentences written for these tests."""
 
 from __future__ import annotations
 
 import pytest
 
-from crisisboard.numbers import readable_numbers
+from crisisboard.data.numbers import readable_numbers
 
 CASES = [
     ("At least 1,047 people were hurt", 1047),

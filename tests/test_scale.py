@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from conftest import VALID, set_cell
-from crisisboard.claims_table import claims_table, table_note
-from crisisboard.filters import Filters
-from crisisboard.load import DataValidationError, cache_dir, dataset_version, load_dataset
-from crisisboard.selection import Selection
-from crisisboard.sources_view import page_count, page_of, sources_table
-from crisisboard.synth import write_synthetic
+from crisisboard.claims.tables import claims_table, table_note
+from crisisboard.data.filters import Filters
+from crisisboard.data.load import DataValidationError, cache_dir, dataset_version, load_dataset
+from crisisboard.data.selection import Selection
+from crisisboard.claims.sources import page_count, page_of, sources_table
+from crisisboard.data.synth import write_synthetic
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_valid_data_is_read_back_from_the_columnar_cache(dataset_copy: Path, cac
     assert sorted(p.name for p in entries[0].iterdir()) == ["claims.parquet", "complete", "incidents.parquet",
                                                            "places.parquet", "sources.parquet"]
     # a second load must come from the cache: prove it by making validation impossible
-    import crisisboard.load as load_module
+    import crisisboard.data.load as load_module
 
     original = load_module.validate_dataset
     load_module.validate_dataset = lambda *args, **kwargs: pytest.fail("validated again despite the cache")
@@ -130,7 +130,7 @@ def test_sources_table_pages_through_every_release(synthetic) -> None:  # noqa: 
 
 def test_attribution_and_release_counts_agree_with_a_plain_count_by_source_id(synthetic) -> None:  # noqa: ANN001
     """Attribution and the Sources table count releases by integer code; a count of the text ids must agree."""
-    from crisisboard.attribution import build_attribution
+    from crisisboard.claims.attribution import build_attribution
 
     claims = synthetic.claims[synthetic.claims["tier"].isin(["high", "low"])]
     counts = claims["source_id"].value_counts().rename("n")
@@ -146,7 +146,7 @@ def test_attribution_and_release_counts_agree_with_a_plain_count_by_source_id(sy
 
 def test_overview_summaries_agree_with_a_plain_count_per_metric_and_tier(synthetic) -> None:  # noqa: ANN001
     """The summaries group by integer codes and categories; a plain loop over the rows must agree."""
-    from crisisboard.overview import summarise_metrics
+    from crisisboard.charts.overview import summarise_metrics
 
     claims = synthetic.claims[synthetic.claims["tier"].isin(["medium", "unjudged", "low"])]
     summaries = summarise_metrics(claims)
@@ -184,7 +184,7 @@ def test_no_test_writes_into_the_users_cache() -> None:
 
 
 def test_the_timeline_keeps_officials_and_extremes_when_it_cuts_statements(synthetic) -> None:  # noqa: ANN001
-    from crisisboard.timeline import limit_statements
+    from crisisboard.charts.timeline import limit_statements
 
     rows = synthetic.claims[synthetic.claims["metric"] == "killed"]
     kept, total = limit_statements(rows, limit=60)
@@ -208,8 +208,8 @@ def test_figures_built_without_plotly_checks_equal_the_checked_ones(synthetic, s
 
     import plotly.graph_objects as go
 
-    from crisisboard.geo import load_geodata
-    from crisisboard.views import ViewSpec, build_view
+    from crisisboard.data.geo import load_geodata
+    from crisisboard.charts.views import ViewSpec, build_view
 
     view = ViewSpec(spec, metric="killed", map_view="osh")
     filters = Filters(tiers=("high", "medium", "low"))
@@ -224,7 +224,7 @@ def test_figures_built_without_plotly_checks_equal_the_checked_ones(synthetic, s
 
 
 def test_selection_cache_shares_recent_selections_within_a_memory_budget(synthetic) -> None:  # noqa: ANN001
-    from crisisboard.selection import SelectionCache, frame_bytes
+    from crisisboard.data.selection import SelectionCache, frame_bytes
 
     combos = [Filters(tiers=(tier,)) for tier in ("high", "medium", "low", "unjudged")] + [Filters(metrics=("killed",))]
     first = SelectionCache(budget_mb=1024, keep=2).get(synthetic, combos[0])

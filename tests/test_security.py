@@ -17,11 +17,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import PROJECT, VALID, shown
-from crisisboard.claims_table import download_csv
-from crisisboard.export import sources_list
-from crisisboard.intake import read_upload, source_row
-from crisisboard.load import load_dataset
-from crisisboard.store import BACKUPS_KEPT, SaveError, append_release
+from crisisboard.claims.tables import download_csv
+from crisisboard.export.images import sources_list
+from crisisboard.ingest.intake import read_upload, source_row
+from crisisboard.data.load import load_dataset
+from crisisboard.data.store import BACKUPS_KEPT, SaveError, append_release
 from test_hostile import allowed_links, page_texts, unescaped_markup
 
 HOST = "127.0.0.1:9"
@@ -117,7 +117,7 @@ def test_4_valid_data_that_cannot_be_typed_keeps_the_last_version(dataset_copy: 
     def breaks(*args: object, **kwargs: object) -> None:
         raise pyarrow.ArrowInvalid("Failed to parse string as a scalar of type int64")
 
-    monkeypatch.setattr("crisisboard.load._typed_claims", breaks)
+    monkeypatch.setattr("crisisboard.data.load._typed_claims", breaks)
     at.run()
     assert not at.exception
     assert any("could not be loaded (ArrowInvalid)" in shown(w.value) for w in at.warning)
@@ -130,7 +130,7 @@ def test_4_valid_data_that_cannot_be_drawn_keeps_the_last_version(dataset_copy: 
     at = _app("dashboard.py", dataset_copy, monkeypatch)
     first = load_dataset(dataset_copy).version
     append_release(dataset_copy, _source(), [CLAIM])
-    import crisisboard.overview as overview
+    import crisisboard.charts.overview as overview
 
     drawn = overview.build_overview_figure
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crisisboard.load import load_dataset
-from crisisboard.store import SaveError, append_release
+from crisisboard.data.load import load_dataset
+from crisisboard.data.store import SaveError, append_release
 
 SOURCE = {"source_id": "fx-new-release", "publisher": "Fixture Paper", "publisher_type": "media",
           "title": "A new fixture release", "url": "https://example.org/new", "archive_url": "",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crisisboard.load import load_dataset
-from crisisboard.synth import write_synthetic
-from crisisboard.validate import validate_dataset
+from crisisboard.data.load import load_dataset
+from crisisboard.data.synth import write_synthetic
+from crisisboard.data.validate import validate_dataset
 
 
 def test_synthetic_dataset_passes_every_rule_and_says_it_is_synthetic(tmp_path: Path) -> None:

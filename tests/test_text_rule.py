@@ -11,7 +11,7 @@ import pytest
 
 from conftest import PROJECT
 from crisisboard.app import render
-from crisisboard.markup import Markdown, literal, text
+from crisisboard.claims.markup import Markdown, literal, text
 
 # Streamlit calls that render their text argument as Markdown
 MARKDOWN_CALLS = {"markdown", "caption", "info", "warning", "error", "success", "write", "toast", "title",
@@ -40,7 +40,7 @@ def _callee(node: ast.Call) -> tuple[str, str]:
 
 def _static_text(node: ast.AST) -> bool:
     """Text written in the code: a literal, an f-string whose fields are numbers (a format spec, or len(),
-    int(), a count), or the result of crisisboard.markup (escaped)."""
+    int(), a count), or the result of crisisboard.claims.markup (escaped)."""
     if isinstance(node, ast.Constant):
         return True
     if isinstance(node, ast.JoinedStr):
@@ -84,7 +84,7 @@ def violations(path: Path) -> list[str]:
             for field, value in shown:
                 if value is not None and not _static_text(value):
                     found.append(f"{where}:{node.lineno}: {name}({field}=…) is not text written in the code: "
-                                 "escape it with crisisboard.markup.text")
+                                 "escape it with crisisboard.claims.markup.text")
     return found
 
 
@@ -96,7 +96,7 @@ def test_pages_and_glue_draw_markdown_only_through_render(path: Path) -> None:
 def test_the_check_finds_each_way_round_the_rule(tmp_path: Path) -> None:
     """The check can fail: each way of drawing data unescaped is found."""
     page = PROJECT / "pages" / "_probe_for_test.py"
-    page.write_text("import streamlit as st\nfrom crisisboard.markup import literal\nname = input()\n"
+    page.write_text("import streamlit as st\nfrom crisisboard.claims.markup import literal\nname = input()\n"
                     "st.markdown(name)\ncol = st.columns(2)[0]\ncol.caption(f'{name}')\nst.info(name)\n"
                     "st.expander(name)\nst.selectbox(f'Pick {name}', [])\nst.radio('r', [name])\n"
                     "literal(f'{name}')\nst.button('Save', help=name)\n", encoding="utf-8")

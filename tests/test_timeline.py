@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 
 from conftest import VALID, set_cell, shown
-from crisisboard.claimcard import claim_card_markdown
-from crisisboard.claims_table import claims_csv, claims_table, hxl_tags
-from crisisboard.links import text_fragment_url, wayback_url
-from crisisboard.markup import safe_url
-from crisisboard.load import load_dataset
-from crisisboard.tiers import TIER_COLOURS
-from crisisboard.timeline import build_timeline_figure, claim_and_carriers, statement_marks
-from crisisboard.whosays import build_who_says_what_figure, contest, latest_by_claimant_type
+from crisisboard.claims.cards import claim_card_markdown
+from crisisboard.claims.tables import claims_csv, claims_table, hxl_tags
+from crisisboard.claims.links import text_fragment_url, wayback_url
+from crisisboard.claims.markup import safe_url
+from crisisboard.data.load import load_dataset
+from crisisboard.data.tiers import TIER_COLOURS
+from crisisboard.charts.timeline import build_timeline_figure, claim_and_carriers, statement_marks
+from crisisboard.charts.whosays import build_who_says_what_figure, contest, latest_by_claimant_type
 
 
 @pytest.fixture(scope="module")
@@ -187,8 +187,8 @@ def test_claims_csv_neutralises_formulas_and_hxl_has_hashtags() -> None:
 
 
 def test_a_large_metric_is_sampled_and_the_chart_says_so(tmp_path: Path) -> None:
-    from crisisboard.synth import write_synthetic
-    from crisisboard.timeline import MAX_MARKS
+    from crisisboard.data.synth import write_synthetic
+    from crisisboard.charts.timeline import MAX_MARKS
 
     write_synthetic(tmp_path, 15_000, seed=5)
     claims = load_dataset(tmp_path).claims

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, VALID, drop_column, set_cell
-from crisisboard import schema, validate
-from crisisboard.load import DataValidationError, load_dataset
-from crisisboard.validate import read_table, validate_dataset
+from crisisboard.data import schema
+from crisisboard.data import validate
+from crisisboard.data.load import DataValidationError, load_dataset
+from crisisboard.data.validate import read_table, validate_dataset
 
 TODAY = date(2026, 11, 26)
 

@@ -1,8 +1,8 @@
-"""Every piece of Markdown the app draws goes through here, and only as crisisboard.markup.Markdown.
+"""Every piece of Markdown the app draws goes through here, and only as crisisboard.claims.markup.Markdown.
 
 Streamlit renders Markdown in text elements, alerts and labels. A plain ``str`` handed to one of these
 functions raises TypeError, so text from a URL, an upload, a pasted release or the data cannot reach
-the page unescaped by mistake: it must be built with :mod:`crisisboard.markup` (``text``, ``md``,
+the page unescaped by mistake: it must be built with :mod:`crisisboard.claims.markup` (``text``, ``md``,
 ``link``) first. A test checks that pages and the glue call these functions, never ``st.markdown``,
 ``st.caption``, ``st.info`` and the like directly.
 """
@@ -13,14 +13,14 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from crisisboard.markup import Markdown, text
+from crisisboard.claims.markup import Markdown, text
 
 
 def checked(body: object) -> Markdown:
-    """`body` if it is Markdown built by crisisboard.markup, else TypeError naming what was passed."""
+    """`body` if it is Markdown built by crisisboard.claims.markup, else TypeError naming what was passed."""
     if not isinstance(body, Markdown):
         raise TypeError(f"{type(body).__name__} {str(body)[:80]!r} is not escaped: build it with "
-                        "crisisboard.markup (text, md, link, literal) before drawing it")
+                        "crisisboard.claims.markup (text, md, link, literal) before drawing it")
     return body
 
 

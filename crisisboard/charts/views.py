@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard import schema
-from crisisboard.filters import Filters, to_query_params
-from crisisboard.load import Dataset
-from crisisboard.selection import Selection
+from crisisboard.data import schema
+from crisisboard.data.filters import Filters, to_query_params
+from crisisboard.data.load import Dataset
+from crisisboard.data.selection import Selection
 
 VIEWS = ("overview", "timeline", "who-says-what", "map")
 # URL paths equal the page files' names, so a first visit that Streamlit resolves the old way still finds them;
@@ -86,7 +86,7 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: obje
         selection = Selection(dataset, filters)
     claims = selection.claims
     if spec.view == "overview":
-        from crisisboard.overview import build_overview_figure
+        from crisisboard.charts.overview import build_overview_figure
 
         figure = build_overview_figure(claims, summaries=selection.summaries, attribution=selection.attribution)
         return ViewFigure(figure, claims.index, "Range of claims by reliability tier", spec, dataset)
@@ -94,14 +94,14 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: obje
         raise ValueError(f"no claims of metric {spec.metric!r} under these filters")
     label = schema.METRIC_LABELS.get(spec.metric, spec.metric)
     if spec.view == "timeline":
-        from crisisboard.timeline import build_timeline_figure
+        from crisisboard.charts.timeline import build_timeline_figure
 
         incidents = selection.incidents if spec.incidents else None
         figure = build_timeline_figure(claims, incidents, spec.metric, spec.x_mode, spec.log_y)
         return ViewFigure(figure, claims.index[(claims["metric"] == spec.metric).to_numpy()],
                           f"{label}: claims over time", spec, dataset)
     if spec.view == "who-says-what":
-        from crisisboard.whosays import build_who_says_what_figure, contest, day_bounds, latest_by_claimant_type
+        from crisisboard.charts.whosays import build_who_says_what_figure, contest, day_bounds, latest_by_claimant_type
 
         first, last, default = day_bounds(claims, spec.metric)
         day = min(max(pd.Timestamp(spec.day), first), last) if spec.day else default
@@ -113,9 +113,9 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: obje
         return ViewFigure(figure, shown.index, f"{label}: who says what, as of {day:%-d %b %Y}", spec, dataset,
                           notes=[result.sentence()], details={"contest": result, "entries": entries})
     if spec.view == "map":
-        from crisisboard.geo import load_geodata
-        from crisisboard.maps import VIEWS as MAP_VIEWS
-        from crisisboard.maps import build_map_figure
+        from crisisboard.data.geo import load_geodata
+        from crisisboard.charts.maps import VIEWS as MAP_VIEWS
+        from crisisboard.charts.maps import build_map_figure
 
         if spec.map_view not in MAP_VIEWS:
             raise ValueError(f"unknown map view {spec.map_view!r}; one of {', '.join(MAP_VIEWS)}")

@@ -1,6 +1,6 @@
 """Load a validated dataset into typed frames.
 
-:func:`load_dataset` runs the full validation of :mod:`crisisboard.validate` first and refuses
+:func:`load_dataset` runs the full validation of :mod:`crisisboard.data.validate` first and refuses
 data that fails it, so the rest of crisisboard can rely on every rule in data/README.md.
 Files are only read, never written.
 """
@@ -20,14 +20,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crisisboard import schema
-from crisisboard.frames import ranks
-from crisisboard.tiers import tiers_of
-from crisisboard.validate import Problem, ValidationResult, validate_dataset
+from crisisboard.data import schema
+from crisisboard.data.frames import ranks
+from crisisboard.data.tiers import tiers_of
+from crisisboard.data.validate import Problem, ValidationResult, validate_dataset
+from crisisboard.data import PROJECT_ROOT
 
 T = TypeVar("T")
 DATA_ENV = "CRISISBOARD_DATA"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
 
@@ -287,7 +287,7 @@ def cache_dir() -> Path | None:
 def _code_hash() -> str:
     """The hash of the modules that decide what a valid, typed dataset is: a change to them empties the cache."""
     digest = hashlib.sha256()
-    for module in ("schema.py", "validate.py", "load.py", "tiers.py"):
+    for module in ("schema.py", "validate.py", "load.py", "tiers.py", "numbers.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()[:12]
 

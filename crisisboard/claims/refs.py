@@ -7,8 +7,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from crisisboard.attribution import SourceRef
-from crisisboard.markup import Markdown, link, md
+from crisisboard.claims.attribution import SourceRef
+from crisisboard.claims.markup import Markdown, link, md
 
 
 @lru_cache(maxsize=8192)  # a dataset has far fewer distinct dates than claims

@@ -13,8 +13,8 @@ from typing import Mapping, Sequence
 
 import pandas as pd
 
-from crisisboard import schema
-from crisisboard.tiers import TIERS
+from crisisboard.data import schema
+from crisisboard.data.tiers import TIERS
 
 PARAM_METRIC = "metric"
 PARAM_FROM = "from"

@@ -1,6 +1,6 @@
 """Shipped geodata: how geo/ is built, and how the app reads it.
 
-``python -m crisisboard.geo build`` (or ``make geo``) regenerates every file of geo/ from pinned
+``python -m crisisboard.data.geo build`` (or ``make geo``) regenerates every file of geo/ from pinned
 registry packages, offline:
 
 - countries (``geo/countries.geojson``, property ``iso3``): OpenStreetMap boundaries as carried
@@ -22,8 +22,9 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from crisisboard.data import PROJECT_ROOT
 
-GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
+GEO_DIR = PROJECT_ROOT / "geo"
 COUNTRIES_FILE = "countries.geojson"
 ADMIN1_FILE = "admin1.geojson"
 
@@ -168,7 +169,7 @@ def build(out_dir: Path = GEO_DIR) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crisisboard.geo", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m crisisboard.data.geo", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="regenerate geo/ from the pinned packages")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from crisisboard import schema
-from crisisboard.load import Dataset
-from crisisboard.tiers import TIERS
+from crisisboard.data import schema
+from crisisboard.data.load import Dataset
+from crisisboard.data.tiers import TIERS
 
 START, END = "<!-- summary:start -->", "<!-- summary:end -->"
 

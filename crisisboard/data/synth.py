@@ -13,7 +13,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from crisisboard import schema
+from crisisboard.data import schema
+from crisisboard.data import PROJECT_ROOT
 
 METRIC_WEIGHTS = {"killed": 30, "injured": 15, "hospitalized": 2, "missing": 1, "displaced_internal": 5,
                   "displaced_total": 12, "affected": 5, "refugees_uzbekistan": 14, "refugees_at_border": 4,
@@ -50,7 +51,7 @@ def write_synthetic(out: Path, n_claims: int, seed: int = 2010, places_csv: Path
     """Write sources.csv, claims.csv, places.csv and incidents.csv of a synthetic dataset into `out`."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    places_csv = places_csv or Path(__file__).resolve().parent.parent / "data" / "places.csv"
+    places_csv = places_csv or PROJECT_ROOT / "data" / "places.csv"
     (out / "places.csv").write_bytes(places_csv.read_bytes())
     with places_csv.open(encoding="utf-8") as handle:
         place_ids = [row["place_id"] for row in csv.DictReader(handle)]

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pandas as pd
 from slugify import slugify
 
-from crisisboard import schema
+from crisisboard.data import schema
 
 MAX_UPLOAD_BYTES = 2_000_000
 DEFAULT_PUBLISHED = date(2010, 6, 15)  # the date picker's start when the release gives none

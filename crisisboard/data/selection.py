@@ -15,9 +15,9 @@ from typing import Any, Callable, Hashable, TypeVar
 
 import pandas as pd
 
-from crisisboard.attribution import Attribution, build_attribution
-from crisisboard.filters import Filters, apply_date_filter_to_incidents, apply_filters
-from crisisboard.load import Dataset, memoised
+from crisisboard.claims.attribution import Attribution, build_attribution
+from crisisboard.data.filters import Filters, apply_date_filter_to_incidents, apply_filters
+from crisisboard.data.load import Dataset, memoised
 
 T = TypeVar("T")
 
@@ -47,13 +47,13 @@ class Selection:
 
     @cached_property
     def summaries(self) -> list:
-        from crisisboard.overview import summarise_metrics
+        from crisisboard.charts.overview import summarise_metrics
 
         return summarise_metrics(self.claims)
 
     @cached_property
     def metrics(self) -> list[str]:
-        from crisisboard.timeline import metric_options
+        from crisisboard.charts.timeline import metric_options
 
         return metric_options(self.claims)
 

@@ -3,7 +3,7 @@
 An exported chart travels alone, so :func:`prepare_figure` prints on it the title, the filters in
 words, the caveat, the sources behind its marks, the generation date, the dataset version and the
 URL that reproduces the view (plus the map attributions on maps). It starts from the figure the
-screen shows (see :mod:`crisisboard.views`), so what you see is what you export.
+screen shows (see :mod:`crisisboard.charts.views`), so what you see is what you export.
 
 Rendering uses Kaleido with the machine's Chromium (Debian's ``chromium``), no download, no
 MathJax, through one persistent Kaleido server whose calls are serialised (it is not thread-safe).
@@ -27,12 +27,12 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard.attribution import CAVEAT, DATA_LICENCE, build_attribution
-from crisisboard.claims_table import claims_csv, download_csv
-from crisisboard.geo import ATTRIBUTION as MAP_ATTRIBUTION
-from crisisboard.markup import safe_url
-from crisisboard.style import FOOTER, scale_text
-from crisisboard.views import ViewFigure
+from crisisboard.claims.attribution import CAVEAT, DATA_LICENCE, build_attribution
+from crisisboard.claims.tables import claims_csv, download_csv
+from crisisboard.data.geo import ATTRIBUTION as MAP_ATTRIBUTION
+from crisisboard.claims.markup import safe_url
+from crisisboard.charts.style import FOOTER, scale_text
+from crisisboard.charts.views import ViewFigure
 
 FORMATS = ("png", "svg", "pdf")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from crisisboard.markup import Markdown, join, link, literal, md, safe_url
+from crisisboard.claims.markup import Markdown, join, link, literal, md, safe_url
 
 if TYPE_CHECKING:
-    from crisisboard.load import Dataset
+    from crisisboard.data.load import Dataset
 
 
 PAGE_SIZE = 100  # releases per page of the table: a screenful or two, quick to draw

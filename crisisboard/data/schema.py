@@ -3,7 +3,7 @@
 One schema per file, expressed with pandera over the raw text of the CSV (every cell a string,
 empty meaning "not given"), so that every failure can be reported against the line and the
 field it came from. Cross-row and cross-file rules are pandera checks too; their names and
-messages live in :data:`ROW_RULES` so :mod:`crisisboard.validate` can say which values broke them.
+messages live in :data:`ROW_RULES` so :mod:`crisisboard.data.validate` can say which values broke them.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import pandera.pandas as pa
 
 import numpy as np
 
-from crisisboard.frames import per_value
-from crisisboard.numbers import readable_numbers
+from crisisboard.data.frames import per_value
+from crisisboard.data.numbers import readable_numbers
 
 # --- allowed values -----------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ def _greater_whole_number(left: pd.Series, right: pd.Series) -> pd.Series:
 
 def _bound_readable(df: pd.DataFrame) -> pd.Series:
     """Each given bound is a number a reader can take from figure_text or, failing that, from the quote
-    (digits, number words, "1.1 million", "2-3,000": see crisisboard.numbers). Read once per distinct
+    (digits, number words, "1.1 million", "2-3,000": see crisisboard.data.numbers). Read once per distinct
     figure_text, and per distinct quote only for the rows whose figure_text does not say it."""
     ok = pd.Series(True, index=df.index)
     for column in ("low", "high"):
@@ -193,7 +193,7 @@ def _bound_readable(df: pd.DataFrame) -> pd.Series:
             continue
         rows = df.loc[given, [column, "figure_text", "quote"]]
         # most figures are one number in digits, without a scale word ("1,047", "at least 500"): its digits are its
-        # value, compared as text in Arrow with no Python step; the rest are read by crisisboard.numbers
+        # value, compared as text in Arrow with no Python step; the rest are read by crisisboard.data.numbers
         figure = rows["figure_text"]
         one_number = figure.str.fullmatch(ONE_NUMBER_RE.pattern) & ~figure.str.contains(SCALE_WORD_RE.pattern)
         plain = one_number & figure.str.replace(r"\D", "", regex=True).str.lstrip("0").replace("", "0").eq(

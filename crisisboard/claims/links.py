@@ -1,6 +1,6 @@
 """Links back to a release: text fragments that jump to the quote, archive links.
 
-Only http and https URLs are ever turned into links (crisisboard.markup.safe_url); anything else is
+Only http and https URLs are ever turned into links (crisisboard.claims.markup.safe_url); anything else is
 shown as plain text.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from crisisboard.markup import safe_url
+from crisisboard.claims.markup import safe_url
 
 FRAGMENT_WORDS = 8
 WAYBACK = "https://web.archive.org/web/{day}/{url}"

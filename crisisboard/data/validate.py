@@ -1,7 +1,7 @@
 """Read the CSV files of a dataset as text and report every problem by file, line and field.
 
 Nothing here modifies a file. Reading is strict: invalid UTF-8, unbalanced quotes, rows of the
-wrong width and missing columns are reported before the schemas of :mod:`crisisboard.schema`
+wrong width and missing columns are reported before the schemas of :mod:`crisisboard.data.schema`
 run, so that a problem is always named in the user's terms::
 
     claims.csv:7: low: must be <= high (low=500, high=60)
@@ -22,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
-from crisisboard import schema
+from crisisboard.data import schema
 
 MAX_VALUE_SHOWN = 60
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # what dtype=str gives: pandas' default text

@@ -20,20 +20,20 @@ from typing import TYPE_CHECKING, Callable
 import pandas as pd
 import streamlit as st
 
-from crisisboard import schema
+from crisisboard.data import schema
 from crisisboard.app import render
-from crisisboard.attribution import CAVEAT, DATA_LICENCE
-from crisisboard.filters import PARAMS, Filters, describe_filters, from_query_params, to_query_params, vocabulary_of
-from crisisboard.load import DataValidationError, Dataset, data_dir_from_env, dataset_version, load_dataset
-from crisisboard.selection import Selection, SelectionCache
-from crisisboard.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, TIER_LABELS, TIERS
+from crisisboard.claims.attribution import CAVEAT, DATA_LICENCE
+from crisisboard.data.filters import PARAMS, Filters, describe_filters, from_query_params, to_query_params, vocabulary_of
+from crisisboard.data.load import DataValidationError, Dataset, data_dir_from_env, dataset_version, load_dataset
+from crisisboard.data.selection import Selection, SelectionCache
+from crisisboard.data.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, TIER_LABELS, TIERS
 
-from crisisboard.markup import app_link, literal, md, text
+from crisisboard.claims.markup import app_link, literal, md, text
 
 if TYPE_CHECKING:
-    from crisisboard.export import ExportContext
-    from crisisboard.geo import GeoData
-    from crisisboard.views import ViewFigure, ViewSpec
+    from crisisboard.export.images import ExportContext
+    from crisisboard.data.geo import GeoData
+    from crisisboard.charts.views import ViewFigure, ViewSpec
 
 LOG = logging.getLogger("crisisboard")
 KEY_METRICS = "filter_metric"
@@ -457,15 +457,15 @@ def selected_ids(event: object) -> list[str]:
 @st.cache_resource(show_spinner=False)
 def geodata() -> "GeoData":
     """geo/ read once per process."""
-    from crisisboard.geo import load_geodata
+    from crisisboard.data.geo import load_geodata
 
     return load_geodata()
 
 
 @st.cache_resource(show_spinner="Drawing the chart…", max_entries=64)
 def _view_figure(data_dir: str, version: str, filters: Filters, spec: "ViewSpec", briefing: bool) -> "ViewFigure":
-    from crisisboard.style import scale_for_briefing
-    from crisisboard.views import build_view
+    from crisisboard.charts.style import scale_for_briefing
+    from crisisboard.charts.views import build_view
 
     view = build_view(_load(data_dir, version), filters, spec, geodata() if spec.view == "map" else None,
                       selection=_selection(data_dir, version, filters))
@@ -492,8 +492,8 @@ def _base_url() -> str:
 
 
 def export_context(frame: Frame, spec: "ViewSpec") -> "ExportContext":
-    from crisisboard.export import ExportContext
-    from crisisboard.views import view_url
+    from crisisboard.export.images import ExportContext
+    from crisisboard.charts.views import view_url
 
     return ExportContext(frame.filters_text, frame.dataset.version, view_url(_base_url(), frame.filters, spec),
                          date.today())
@@ -501,7 +501,7 @@ def export_context(frame: Frame, spec: "ViewSpec") -> "ExportContext":
 
 def export_controls(frame: Frame, view: "ViewFigure") -> None:
     """A small menu under a chart: format and size, then a download drawn by the same figure builder."""
-    from crisisboard.export import FORMATS, INSTALL_HINT, PRESETS, export_available, export_view
+    from crisisboard.export.images import FORMATS, INSTALL_HINT, PRESETS, export_available, export_view
 
     key = f"export_{view.spec.view}"
     with st.popover("Export this chart (PNG, SVG, PDF)", icon=":material/download:"):
@@ -523,8 +523,8 @@ def export_controls(frame: Frame, view: "ViewFigure") -> None:
 
 def briefing_pack_controls(frame: Frame) -> None:
     """Sidebar: one click makes a ZIP of every chart of the current filters, with a progress bar."""
-    from crisisboard.export import INSTALL_HINT, build_pack, export_available
-    from crisisboard.views import pack_specs
+    from crisisboard.export.images import INSTALL_HINT, build_pack, export_available
+    from crisisboard.charts.views import pack_specs
 
     with st.sidebar:
         st.divider()

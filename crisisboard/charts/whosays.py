@@ -8,12 +8,12 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard import schema
-from crisisboard.attribution import CAVEAT, build_attribution
-from crisisboard.claimref import ClaimRef
-from crisisboard.markup import plain
-from crisisboard.style import add_footer, apply_style
-from crisisboard.tiers import TIER_COLOURS, TIER_LABELS
+from crisisboard.data import schema
+from crisisboard.claims.attribution import CAVEAT, build_attribution
+from crisisboard.claims.refs import ClaimRef
+from crisisboard.claims.markup import plain
+from crisisboard.charts.style import add_footer, apply_style
+from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS
 
 DEFAULT_FACTOR = 3.0
 MIN_FACTOR, MAX_FACTOR = 1.1, 100.0  # the range a reader may set: nearer than ×1.1 is the same figure

@@ -22,13 +22,13 @@ from functools import lru_cache
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard import schema
-from crisisboard.attribution import CAVEAT, build_attribution, release_labels
-from crisisboard.claimref import as_of_labels, figure_labels
-from crisisboard.frames import per_value, records, sorted_positions
-from crisisboard.markup import plain
-from crisisboard.style import add_footer, apply_style, figure_of
-from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
+from crisisboard.data import schema
+from crisisboard.claims.attribution import CAVEAT, build_attribution, release_labels
+from crisisboard.claims.refs import as_of_labels, figure_labels
+from crisisboard.data.frames import per_value, records, sorted_positions
+from crisisboard.claims.markup import plain
+from crisisboard.charts.style import add_footer, apply_style, figure_of
+from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 SYMBOLS = {
     "government": "circle", "un_agency": "square", "ngo": "diamond", "intl_org": "cross",

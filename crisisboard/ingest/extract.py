@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
+from crisisboard.data import PROJECT_ROOT
 
 MAX_CHARS = 2_000_000
 MAX_CANDIDATES = 5_000
@@ -120,7 +121,7 @@ def _to_text(value) -> str:
 
 # --------------------------------------------------------------------------- places
 
-_DEFAULT_PLACES = Path(__file__).parent.parent / "data" / "places.csv"
+_DEFAULT_PLACES = PROJECT_ROOT / "data" / "places.csv"
 
 
 def read_places(path=None) -> pd.DataFrame:

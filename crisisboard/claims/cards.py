@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crisisboard import schema
-from crisisboard.claimref import ClaimRef
-from crisisboard.links import text_fragment_url, wayback_url
-from crisisboard.markup import Markdown, join, link, literal, md, safe_url
-from crisisboard.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
+from crisisboard.data import schema
+from crisisboard.claims.refs import ClaimRef
+from crisisboard.claims.links import text_fragment_url, wayback_url
+from crisisboard.claims.markup import Markdown, join, link, literal, md, safe_url
+from crisisboard.data.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 
 def release_links(row: pd.Series) -> list[Markdown]:

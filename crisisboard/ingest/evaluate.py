@@ -1,6 +1,6 @@
-"""Score crisisboard.extract against reviewed labels of the shared corpus.
+"""Score crisisboard.ingest.extract against reviewed labels of the shared corpus.
 
-    python -m crisisboard.evaluate [--labels tests/eval/reviewed_labels.csv] [--corpus ../shared/sources]
+    python -m crisisboard.ingest.evaluate [--labels tests/eval/reviewed_labels.csv] [--corpus ../shared/sources]
                                    [--reference ../shared/sources/CLAIMS-REFERENCE.md] [--per-file]
 
 Scoring is per file with set matching (duplicates in a file collapse), summed over files (micro):
@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from crisisboard.extract import extract_candidates, parse_release, read_places
+from crisisboard.ingest.extract import extract_candidates, parse_release, read_places
+from crisisboard.data import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 DEFAULT_LABELS = ROOT / "tests" / "eval" / "reviewed_labels.csv"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "sources"
 LABEL_COLUMNS = ["file", "fragment", "metric", "low", "high", "qualifier", "note"]
@@ -238,7 +239,7 @@ def evaluate(corpus_dir, labels_df: pd.DataFrame) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m crisisboard.evaluate", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m crisisboard.ingest.evaluate", description=__doc__.splitlines()[0])
     ap.add_argument("--labels", default=str(DEFAULT_LABELS))
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--reference", default=None,

@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard.attribution import CAVEAT, build_attribution, release_labels
-from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef, as_of_labels, figure_labels
-from crisisboard.frames import per_value, records, sorted_positions
-from crisisboard.geo import ATTRIBUTION, GeoData
-from crisisboard.markup import Markdown, join, literal, md, plain
-from crisisboard.style import add_footer, apply_style, figure_of, typed_array
-from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
+from crisisboard.claims.attribution import CAVEAT, build_attribution, release_labels
+from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef, as_of_labels, figure_labels
+from crisisboard.data.frames import per_value, records, sorted_positions
+from crisisboard.data.geo import ATTRIBUTION, GeoData
+from crisisboard.claims.markup import Markdown, join, literal, md, plain
+from crisisboard.charts.style import add_footer, apply_style, figure_of, typed_array
+from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 
 @dataclass(frozen=True)

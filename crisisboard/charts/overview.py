@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard import schema
-from crisisboard.attribution import CAVEAT, Attribution, build_attribution
-from crisisboard.claimref import CLAIMREF_COLUMNS, ClaimRef
-from crisisboard.frames import records
-from crisisboard.markup import Markdown, md, plain
-from crisisboard.style import add_footer, apply_style, figure_of
-from crisisboard.tiers import TIER_COLOURS, TIER_LABELS, TIERS
+from crisisboard.data import schema
+from crisisboard.claims.attribution import CAVEAT, Attribution, build_attribution
+from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
+from crisisboard.data.frames import records
+from crisisboard.claims.markup import Markdown, md, plain
+from crisisboard.charts.style import add_footer, apply_style, figure_of
+from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 
 @dataclass(frozen=True)

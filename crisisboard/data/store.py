@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from crisisboard import schema
-from crisisboard.validate import Problem, validate_dataset
+from crisisboard.data import schema
+from crisisboard.data.validate import Problem, validate_dataset
 
 LOCK_NAME = ".crisisboard.lock"
 BACKUP_DIR = "backups"
