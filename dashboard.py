@@ -1,12 +1,12 @@
 """crisisboard: the entry point. It only routes; every page draws the shared frame itself
-(crisisboard.app.state.page_frame), so filters hold on direct loads and page switches alike, and run_page
+(crisisboard.app.frame.start_page), so filters hold on direct loads and page switches alike, and run_page
 keeps a data version that cannot be drawn from taking the app down."""
 
 import streamlit as st
 
-from crisisboard.app.state import run_page
+from crisisboard.app.datasets import page_title, run_page
 
-st.set_page_config(page_title="crisisboard: June 2010, southern Kyrgyzstan", layout="wide")
+st.set_page_config(page_title=page_title(), layout="wide")
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),

@@ -11,11 +11,14 @@ import statistics
 import time
 from datetime import date
 
-from crisisboard.export.images import FORMATS, PRESETS, ExportContext, build_pack, export_view
+from crisisboard.export.images import ExportContext, export_view
+from crisisboard.export.pack import build_pack
+from crisisboard.export.presets import PRESETS
+from crisisboard.export.render import FORMATS
 from crisisboard.data.filters import Filters, describe_filters
 from crisisboard.data.geo import load_geodata
 from crisisboard.data.load import load_dataset
-from crisisboard.charts.views import ViewSpec, build_view, pack_specs, view_url
+from crisisboard.charts.views import build_view, spec_of, pack_specs, spec_of, view_url
 
 
 def main() -> None:
@@ -25,13 +28,13 @@ def main() -> None:
     args = parser.parse_args()
     dataset = load_dataset()
     filters = Filters(date_from=date(2010, 6, 10), date_to=date(2010, 6, 30))
-    geo = load_geodata()
+    geo = load_geodata(dataset.crisis.geo_dir)
 
     def context(spec: ViewSpec) -> ExportContext:
         return ExportContext(describe_filters(filters), dataset.version, view_url("http://localhost:8501", filters, spec),
                              date.today())
 
-    timeline = ViewSpec("timeline", metric="killed")
+    timeline = spec_of("timeline", metric="killed")
     view = build_view(dataset, filters, timeline, geo)
     start = time.perf_counter()
     export_view(view, context(timeline), "png", "slide")
@@ -40,8 +43,8 @@ def main() -> None:
     print("warm: back to back (the tab used last reloads in the background meanwhile) and spaced by "
           f"{args.gap:g} s (as between clicks)")
     print(f"{'view':<14} {'format':<6} {'preset':<7} {'back-to-back':>12} {'spaced':>8} {'bytes':>9}")
-    for spec in (timeline, ViewSpec("overview"), ViewSpec("who-says-what", metric="killed"),
-                 ViewSpec("map", map_view="border")):
+    for spec in (timeline, spec_of("overview"), spec_of("who-says-what", metric="killed"),
+                 spec_of("map", area="border")):
         view = build_view(dataset, filters, spec, geo)
         for fmt in FORMATS:
             for preset in PRESETS:
@@ -55,7 +58,7 @@ def main() -> None:
                     start = time.perf_counter()
                     export_view(view, context(spec), fmt, preset)
                     spaced.append(time.perf_counter() - start)
-                print(f"{spec.view:<14} {fmt:<6} {preset:<7} {statistics.median(back):>11.2f}s "
+                print(f"{spec.name:<14} {fmt:<6} {preset:<7} {statistics.median(back):>11.2f}s "
                       f"{statistics.median(spaced):>7.2f}s {size:>9,}")
 
     specs = pack_specs(dataset.claims)

@@ -34,14 +34,15 @@ def main() -> None:
     from crisisboard.data.load import load_dataset
     from crisisboard.data.selection import Selection
     from crisisboard.data.tiers import TIERS
-    from crisisboard.charts.views import ViewSpec, build_view
+    from crisisboard.charts.views import build_view, spec_of
 
-    dataset, geo = load_dataset(args.data), load_geodata()
+    dataset = load_dataset(args.data)
+    geo = load_geodata(dataset.crisis.geo_dir)
     combinations = [tiers for k in (1, 2, 3) for tiers in itertools.combinations(TIERS, k)]
     print(f"{len(dataset.claims):,} claims; {len(combinations) - 1} filter combinations per view")
     print(f"{'view':15} {'build median':>13} {'min':>7} {'send median':>12} {'min':>7} {'sent, KB':>9}")
     for name in args.views.split(","):
-        spec = ViewSpec("map", map_view="border") if name == "map" else ViewSpec(name)
+        spec = spec_of("map", area="border") if name == "map" else spec_of(name)
         build, send, size = [], [], []
         for tiers in combinations:
             selection = Selection(dataset, Filters(tiers=tiers))

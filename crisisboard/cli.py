@@ -66,9 +66,11 @@ def _summary(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from crisisboard.export.images import ExportContext, ExportUnavailable, build_pack, export_view
+    from crisisboard.charts.views import MapSpec, OverviewSpec, TimelineSpec, WhoSaysSpec, build_view, pack_specs, view_url
     from crisisboard.data.filters import Filters, describe_filters
-    from crisisboard.charts.views import ViewSpec, build_view, pack_specs, view_url
+    from crisisboard.export.images import ExportContext, export_view
+    from crisisboard.export.pack import build_pack
+    from crisisboard.export.render import ExportUnavailable
 
     dataset = _load_or_report(args.data_dir, "exporting")
     if dataset is None:
@@ -93,15 +95,18 @@ def _export(args: argparse.Namespace) -> int:
     try:
         if args.pack:
             specs = pack_specs(dataset.claims if not filters.metrics else dataset.claims[
-                dataset.claims["metric"].isin(filters.metrics)])
+                dataset.claims["metric"].isin(filters.metrics)], dataset)
             views = [build_view(dataset, filters, spec) for spec in specs]
             contexts = [ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), today)
                         for spec in specs]
             data = build_pack(views, contexts, progress=lambda done, message: print(
                 f"[{done:4.0%}] {message}", file=sys.stderr))
         else:
-            spec = ViewSpec(view=args.view, metric=args.metric, x_mode=args.x, log_y=not args.linear,
-                            incidents=not args.no_incidents, day=args.day, factor=args.factor, map_view=args.map_view)
+            spec = {"overview": lambda: OverviewSpec(),
+                    "timeline": lambda: TimelineSpec(metric=args.metric, x_mode=args.x, log_y=not args.linear,
+                                                     incidents=not args.no_incidents),
+                    "who-says-what": lambda: WhoSaysSpec(metric=args.metric, day=args.day, factor=args.factor),
+                    "map": lambda: MapSpec(area=args.map_view or dataset.crisis.defaults.map_area)}[args.view]()
             view = build_view(dataset, filters, spec)
             context = ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), today)
             data = export_view(view, context, args.format, args.preset)
@@ -180,7 +185,7 @@ def _factor(value: str) -> float:
     """--factor: a finite number within the page's range (nan, inf or 1e308 would flip the verdict)."""
     import math
 
-    from crisisboard.charts.whosays import MAX_FACTOR, MIN_FACTOR
+    from crisisboard.claims.comparisons import MAX_FACTOR, MIN_FACTOR
 
     try:
         number = float(value)
@@ -204,14 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--write", action="store_true", help="write it into DATA_DIR/README.md between markers")
     summary.set_defaults(run=_summary)
 
-    from crisisboard.export.images import FORMATS, PRESETS
-    from crisisboard.charts.maps import VIEWS as MAP_VIEWS
     from crisisboard.charts.views import VIEWS
+    from crisisboard.export.presets import PRESETS
+    from crisisboard.export.render import FORMATS
 
     export = commands.add_parser("export", help="export a chart (or a briefing pack) without a browser",
                                  description="Draws the same figure as the app, with sources, filters, dataset "
                                              "version and the URL that reproduces the view printed on it.")
-    export.add_argument("--view", choices=VIEWS, default="timeline")
+    export.add_argument("--view", choices=list(VIEWS), default="timeline")
     export.add_argument("--metric", default="killed", help="the chart's metric (timeline, who-says-what)")
     export.add_argument("--metrics", help="global metric filter, comma-separated")
     export.add_argument("--from", dest="date_from", help="figures as of this day or later (YYYY-MM-DD)")
@@ -224,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--no-incidents", action="store_true", help="timeline: leave out the incident strip")
     export.add_argument("--day", help="who-says-what: the day (YYYY-MM-DD)")
     export.add_argument("--factor", type=_factor, default=3.0, help="who-says-what: the contested factor (1.1 to 100)")
-    export.add_argument("--map-view", choices=list(MAP_VIEWS), default="border")
+    export.add_argument("--map-view", help="map: one of the crisis definition's map areas (default: its default)")
     export.add_argument("--format", choices=FORMATS, default="png")
     export.add_argument("--preset", choices=list(PRESETS), default="slide")
     export.add_argument("--pack", action="store_true", help="write a briefing pack ZIP of every chart instead")

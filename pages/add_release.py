@@ -7,14 +7,14 @@ import streamlit as st
 
 from crisisboard.data import schema
 from crisisboard.app import render
-from crisisboard.app.state import page_footer, page_frame
+from crisisboard.app.frame import end_page, start_page
 from crisisboard.ingest.extract import extract_candidates, parse_release, quality_flags
-from crisisboard.ingest.intake import (DEFAULT_PUBLISHED, EDITOR_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_TYPES, IntakeError,
+from crisisboard.ingest.intake import (EDITOR_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_TYPES, IntakeError,
                                 accepted_claims, candidates_frame, check_pasted, read_upload, source_row)
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data.store import SaveError, append_release
 
-frame = page_frame("Add a release")
+page = start_page("Add a release")
 render.markdown(literal("Paste a release's text or upload it; crisisboard proposes every figure it finds. Tick "
                         "the ones to keep, correct them, grade them, and save: the data is validated, a backup is "
                         "kept, nothing is overwritten."))
@@ -48,13 +48,14 @@ else:
     publisher = left.text_input("Publisher", value=release.publisher, key="meta_publisher")
     publisher_type = left.selectbox("Publisher type", schema.PUBLISHER_TYPES, key="meta_publisher_type")
     title = right.text_input("Title as printed", value=release.title, key="meta_title")
-    earliest, today = schema.EARLIEST_DATE, date.today()
+    crisis, today = page.dataset.crisis, date.today()
+    earliest = crisis.earliest_date
     given = release.published
     if given is not None and not earliest <= given <= today:
         render.warning(md("The DATE line says {given}, outside {earliest} – {today}: pick the publication date "
                           "below.", given=given.isoformat(), earliest=earliest.isoformat(), today=today.isoformat()))
         given = None
-    published = right.date_input("Published", value=given or min(DEFAULT_PUBLISHED, today), key="meta_published",
+    published = right.date_input("Published", value=given or min(crisis.defaults.published, today), key="meta_published",
                                  min_value=earliest, max_value=today)
     precision = right.selectbox("Publication date is", ("exact", "inferred"), key="meta_precision",
                                 help="inferred: not printed on the page; say how in the notes")
@@ -71,7 +72,7 @@ else:
         render.caption(literal("No scraping artefacts, truncation, mixed languages or contradictions found."))
 
     render.subheader(literal("3. Candidate claims"))
-    candidates, warnings = extract_candidates(release.text, published, frame.dataset.places)
+    candidates, warnings = extract_candidates(release.text, published, page.dataset.places, page.dataset.crisis)
     for warning in warnings:
         render.warning(text(warning))
     digest = hashlib.sha256(release.text.encode("utf-8", "replace")).hexdigest()[:12]
@@ -85,7 +86,7 @@ else:
             "qualifier": st.column_config.SelectboxColumn(options=schema.QUALIFIERS),
             "vague_term": st.column_config.SelectboxColumn(options=("",) + schema.VAGUE_TERMS),
             "as_of_precision": st.column_config.SelectboxColumn(options=schema.AS_OF_PRECISION),
-            "place_id": st.column_config.SelectboxColumn(options=[""] + list(frame.dataset.places["place_id"])),
+            "place_id": st.column_config.SelectboxColumn(options=[""] + list(page.dataset.places["place_id"])),
             "claimant_type": st.column_config.SelectboxColumn(options=schema.CLAIMANT_TYPES),
             "status_in_text": st.column_config.SelectboxColumn(options=schema.STATUSES),
             "claim_kind": st.column_config.SelectboxColumn(options=schema.CLAIM_KINDS),
@@ -104,10 +105,10 @@ else:
         else:
             source = source_row(url, publisher, publisher_type, title, published, precision, language, notes)
             try:
-                report = append_release(frame.dataset.data_dir, source, chosen)
+                report = append_release(page.dataset.data_dir, source, chosen)
             except SaveError as error:
                 render.error(text(str(error).split("\n")[0].capitalize() + ":"))
                 st.code("\n".join(str(p) for p in error.problems), language=None)
             else:
                 render.success(text(report.sentence()))
-page_footer(frame)
+end_page(page)

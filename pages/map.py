@@ -3,24 +3,27 @@
 import streamlit as st
 
 from crisisboard.app import render
-from crisisboard.app.state import export_controls, page_footer, page_frame, url_choice, view_figure
+from crisisboard.app.exports import export_controls
+from crisisboard.app.frame import end_page, start_page, view_figure
+from crisisboard.app.widgets import url_choice
 from crisisboard.claims.markup import literal
-from crisisboard.charts.maps import DEFAULT_VIEW, VIEWS, claims_by_place_markdown
-from crisisboard.charts.views import ViewSpec
+from crisisboard.charts.views import MapSpec
+from crisisboard.claims.cards import claims_by_place_markdown
 
-frame = page_frame("Map: where it happened, where people fled")
-map_view = url_choice("View", list(VIEWS), "view", DEFAULT_VIEW, format_func=lambda key: VIEWS[key].label)
-view = view_figure(frame, ViewSpec("map", map_view=map_view))
+page = start_page("Map: where it happened, where people fled")
+areas, crisis = page.dataset.crisis.areas, page.dataset.crisis
+area = url_choice("View", list(areas), "view", crisis.defaults.map_area, format_func=lambda key: areas[key].label)
+view = view_figure(page, MapSpec(area=area))
 st.plotly_chart(view.figure, theme=None,
                 config={"scrollZoom": True, "displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
-export_controls(frame, view)
+export_controls(page, view)
 render.caption(literal("Drag to pan, scroll to zoom, double-click to reset. Press ▶ Play to step through the days. "
                        "Claims about a whole region, a country or the border are listed on the badges at the top "
                        "left and outlined with a dashed line; they are never drawn as a point. The border line is "
                        "today's (including the 2022–23 delimitation), not exactly the 2010 line."))
 # the list is written when the expander is opened (a rerun), not on every filter change
-claims_list = st.expander(f"The {len(frame.claims):,} claims on this map, with links to their sources",
+claims_list = st.expander(f"The {len(page.claims):,} claims on this map, with links to their sources",
                           key="map_claims_open", on_change="rerun")
 if claims_list.open:
-    render.markdown(frame.selection.derive(claims_by_place_markdown), claims_list)
-page_footer(frame)
+    render.markdown(page.selection.derive(claims_by_place_markdown), claims_list)
+end_page(page)

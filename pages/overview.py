@@ -3,18 +3,20 @@
 import streamlit as st
 
 from crisisboard.app import render
-from crisisboard.app.state import export_controls, page_footer, page_frame, view_figure
+from crisisboard.app.exports import export_controls
+from crisisboard.app.frame import end_page, start_page, view_figure
 from crisisboard.claims.markup import literal, md, text
-from crisisboard.charts.views import ViewSpec
+from crisisboard.claims.summaries import summarise_metrics
+from crisisboard.charts.views import OverviewSpec
 
-frame = page_frame("Overview: what was claimed, by whom")
-summaries = frame.selection.summaries
+page = start_page("Overview: what was claimed, by whom")
+summaries = page.selection.derive(summarise_metrics)
 if not summaries:
     render.info(literal("No claims match the filters. Widen them in the sidebar."))
 else:
-    view = view_figure(frame, ViewSpec("overview"))
+    view = view_figure(page, OverviewSpec())
     st.plotly_chart(view.figure, theme=None, config={"displaylogo": False})
-    export_controls(frame, view)
+    export_controls(page, view)
     for summary in summaries:
         with st.container(border=True):
             render.subheader(text(summary.label))
@@ -29,4 +31,4 @@ else:
                 else literal("_No other numeric claim among those shown._")), other)
             for tier in summary.tiers:
                 render.markdown(tier.markdown())
-page_footer(frame)
+end_page(page)

@@ -4,20 +4,23 @@ import streamlit as st
 
 from crisisboard.data import schema
 from crisisboard.app import render
-from crisisboard.app.state import (export_controls, page_footer, page_frame, selected_ids, url_choice, url_select,
-                                   url_toggle, view_figure)
+from crisisboard.app.exports import export_controls
+from crisisboard.app.frame import end_page, start_page, view_figure
+from crisisboard.app.widgets import selected_ids, url_choice, url_select, url_toggle
 from crisisboard.claims.cards import claim_card_markdown
 from crisisboard.claims.tables import TABLE_ROWS, claims_csv, claims_table, table_note
 from crisisboard.claims.markup import literal, text
-from crisisboard.charts.timeline import X_MODES, claim_and_carriers
-from crisisboard.charts.views import ViewSpec
+from crisisboard.charts.timeline import X_MODES
+from crisisboard.claims.statements import claim_and_carriers
+from crisisboard.charts.views import TimelineSpec
 
-frame = page_frame("Timeline: how the figures evolved")
-metrics = frame.selection.metrics
+page = start_page("Timeline: how the figures evolved")
+metrics = page.selection.metrics
 if not metrics:
     render.info(literal("No claims match the filters. Widen them in the sidebar."))
 else:
-    metric = url_select("Metric shown", metrics, "chart", "killed" if "killed" in metrics else metrics[0],
+    default_metric = page.dataset.crisis.defaults.metric
+    metric = url_select("Metric shown", metrics, "chart", default_metric if default_metric in metrics else metrics[0],
                         format_func=schema.METRIC_LABELS.__getitem__)
     axis, scale, strip = st.columns([2, 1, 1])
     with axis:
@@ -26,13 +29,13 @@ else:
         log_y = url_toggle("Log scale", "log", True, help="Figures from 1 to 100,000 on one chart need it.")
     with strip:
         show_incidents = url_toggle("Incidents", "incidents", True, help="Dated events on a strip below.")
-    view = view_figure(frame, ViewSpec("timeline", metric=metric, x_mode=x_mode, log_y=log_y,
+    view = view_figure(page, TimelineSpec(metric=metric, x_mode=x_mode, log_y=log_y,
                                        incidents=show_incidents))
     event = st.plotly_chart(view.figure, theme=None, on_select="rerun", selection_mode="points",
                             key="timeline_chart", config={"displaylogo": False})
-    export_controls(frame, view)
+    export_controls(page, view)
     chosen = selected_ids(event)
-    found = claim_and_carriers(frame.claims, chosen[0]) if chosen else None
+    found = claim_and_carriers(page.claims, chosen[0]) if chosen else None
     if found:
         with st.container(border=True):
             render.markdown(claim_card_markdown(*found))
@@ -52,4 +55,4 @@ else:
                                  mime="text/csv")
             right.download_button("Download CSV with HXL hashtags", lambda: claims_csv(rows, hxl=True),
                                   file_name=f"crisisboard-{metric}-hxl.csv", mime="text/csv")
-page_footer(frame)
+end_page(page)

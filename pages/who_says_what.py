@@ -5,32 +5,34 @@ import streamlit as st
 
 from crisisboard.data import schema
 from crisisboard.app import render
-from crisisboard.app.state import (export_controls, page_footer, page_frame, url_date, url_number, url_select,
-                                   view_figure)
+from crisisboard.app.exports import export_controls
+from crisisboard.app.frame import end_page, start_page, view_figure
+from crisisboard.app.widgets import url_date, url_number, url_select
 from crisisboard.claims.markup import literal, md, text
-from crisisboard.charts.views import ViewSpec
-from crisisboard.charts.whosays import DEFAULT_FACTOR, MAX_FACTOR, MIN_FACTOR, day_bounds
+from crisisboard.charts.views import WhoSaysSpec
+from crisisboard.claims.comparisons import DEFAULT_FACTOR, MAX_FACTOR, MIN_FACTOR, day_bounds
 
-frame = page_frame("Who says what")
-metrics = frame.selection.metrics
+page = start_page("Who says what")
+metrics = page.selection.metrics
 if not metrics:
     render.info(literal("No claims match the filters. Widen them in the sidebar."))
 else:
     metric_col, day_col, factor_col = st.columns([2, 1, 1])
     with metric_col:
-        metric = url_select("Metric", metrics, "chart", "killed" if "killed" in metrics else metrics[0],
+        default_metric = page.dataset.crisis.defaults.metric
+        metric = url_select("Metric", metrics, "chart", default_metric if default_metric in metrics else metrics[0],
                             format_func=schema.METRIC_LABELS.__getitem__)
-    first, last, default = day_bounds(frame.claims, metric)
+    first, last, default = day_bounds(page.claims, metric, pd.Timestamp(page.dataset.crisis.defaults.day))
     with day_col:
         day = pd.Timestamp(url_date("As of", "day", default.date(), first.date(), last.date()))
     with factor_col:
         factor = url_number("Contested when apart by more than ×", "factor", DEFAULT_FACTOR, MIN_FACTOR, MAX_FACTOR,
                             0.5)
-    view = view_figure(frame, ViewSpec("who-says-what", metric=metric, day=f"{day:%Y-%m-%d}", factor=factor))
-    result = view.details["contest"]
+    view = view_figure(page, WhoSaysSpec(metric=metric, day=f"{day:%Y-%m-%d}", factor=factor))
+    result = view.contest
     (render.error if result.contested else render.info)(text(result.sentence()))
     st.plotly_chart(view.figure, theme=None, config={"displaylogo": False})
-    export_controls(frame, view)
-    for entry in view.details["entries"]:
+    export_controls(page, view)
+    for entry in view.entries:
         render.markdown(md("- **{category}**: {claim}", category=entry.category, claim=entry.ref.markdown()))
-page_footer(frame)
+end_page(page)

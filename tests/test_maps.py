@@ -12,14 +12,19 @@ import pytest
 from conftest import VALID
 from crisisboard.data.geo import load_geodata
 from crisisboard.data.load import load_dataset
-from crisisboard.charts.maps import DAY_FIRST, DAY_LAST, VIEWS, build_map_figure, marker_size
+from crisisboard.charts.map_markers import marker_size
+from crisisboard.charts.maps import build_map_figure
 from crisisboard.charts.style import BRIEFING_FACTOR, scale_for_briefing
+from crisisboard.data.crisis import read_crisis
+
+CRISIS = read_crisis(VALID)
 
 
 @pytest.fixture(scope="module")
 def fixture_map():  # noqa: ANN201
     dataset = load_dataset(VALID)
-    return dataset, build_map_figure(load_geodata(), dataset.places, dataset.claims, dataset.incidents, "osh")
+    return dataset, build_map_figure(dataset, load_geodata(dataset.crisis.geo_dir), dataset.claims, dataset.incidents,
+                                     "osh")
 
 
 def _values(array) -> list:  # noqa: ANN001
@@ -67,9 +72,10 @@ def test_attribution_and_border_caveat_are_printed_on_the_map(fixture_map) -> No
 
 
 def test_day_slider_runs_from_10_june_to_31_july_then_all(fixture_map) -> None:  # noqa: ANN001
-    _, fig = fixture_map
+    dataset, fig = fixture_map
     steps = fig.layout.sliders[0].steps
-    assert len(steps) == (DAY_LAST - DAY_FIRST).days + 2
+    window = dataset.crisis.window
+    assert len(steps) == (window.end - window.start).days + 2
     assert steps[0].label == "10 Jun" and steps[-2].label == "31 Jul" and steps[-1].label == "all dates"
     frame_names = {frame.name for frame in fig.frames}
     assert all(step.args[0][0] in frame_names for step in steps)
@@ -93,11 +99,11 @@ def test_a_day_shows_only_claims_known_by_then(fixture_map) -> None:  # noqa: AN
     assert len(incidents) == len(dataset.incidents) and sum(y is not None for y in incidents) == begun
 
 
-@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("view", list(CRISIS.areas))
 def test_every_view_builds_on_the_shipped_data(view: str) -> None:
     dataset = load_dataset()
-    fig = build_map_figure(load_geodata(), dataset.places, dataset.claims, dataset.incidents, view)
-    assert list(fig.layout.xaxis.range) == list(VIEWS[view].lon)
+    fig = build_map_figure(dataset, load_geodata(dataset.crisis.geo_dir), dataset.claims, dataset.incidents, view)
+    assert list(fig.layout.xaxis.range) == list(CRISIS.areas[view].lon)
     assert len(fig.frames) > 10
 
 

@@ -209,13 +209,13 @@ def test_figures_built_without_plotly_checks_equal_the_checked_ones(synthetic, s
     import plotly.graph_objects as go
 
     from crisisboard.data.geo import load_geodata
-    from crisisboard.charts.views import ViewSpec, build_view
+    from crisisboard.charts.views import build_view, spec_of
 
-    view = ViewSpec(spec, metric="killed", map_view="osh")
+    view = spec_of(spec, **{"overview": {}, "map": {"area": "osh"}}.get(spec, {"metric": "killed"}))
     filters = Filters(tiers=("high", "medium", "low"))
-    checked = build_view(synthetic, filters, view, load_geodata()).figure
+    checked = build_view(synthetic, filters, view, load_geodata(synthetic.crisis.geo_dir)).figure
     monkeypatch.setenv("CRISISBOARD_VALIDATE_FIGURES", "0")
-    fast = build_view(synthetic, filters, view, load_geodata()).figure
+    fast = build_view(synthetic, filters, view, load_geodata(synthetic.crisis.geo_dir)).figure
     as_json = [json.dumps(fig.to_plotly_json(), sort_keys=True, default=str) for fig in (checked, fast)]
     assert as_json[0] == as_json[1] and len(as_json[0]) > 10_000
     monkeypatch.setenv("CRISISBOARD_VALIDATE_FIGURES", "1")

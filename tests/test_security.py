@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import PROJECT, VALID, shown
 from crisisboard.claims.tables import download_csv
-from crisisboard.export.images import sources_list
+from crisisboard.export.pack import sources_list
 from crisisboard.ingest.intake import read_upload, source_row
 from crisisboard.data.load import load_dataset
 from crisisboard.data.store import BACKUPS_KEPT, SaveError, append_release
@@ -130,16 +130,16 @@ def test_4_valid_data_that_cannot_be_drawn_keeps_the_last_version(dataset_copy: 
     at = _app("dashboard.py", dataset_copy, monkeypatch)
     first = load_dataset(dataset_copy).version
     append_release(dataset_copy, _source(), [CLAIM])
-    import crisisboard.charts.overview as overview
+    import crisisboard.charts.views as views
 
-    drawn = overview.build_overview_figure
+    drawn = views.build_overview_figure
 
     def breaks_on_new_data(claims: pd.DataFrame, *args: object, **kwargs: object) -> object:
         if len(claims) > 6:
             raise ValueError("a chart this data breaks")
         return drawn(claims, *args, **kwargs)
 
-    monkeypatch.setattr(overview, "build_overview_figure", breaks_on_new_data)
+    monkeypatch.setattr(views, "build_overview_figure", breaks_on_new_data)
     at.run()
     assert not at.exception
     assert any("could not be drawn (ValueError)" in shown(w.value) and first in w.value for w in at.warning)

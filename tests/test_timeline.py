@@ -16,8 +16,10 @@ from crisisboard.claims.links import text_fragment_url, wayback_url
 from crisisboard.claims.markup import safe_url
 from crisisboard.data.load import load_dataset
 from crisisboard.data.tiers import TIER_COLOURS
-from crisisboard.charts.timeline import build_timeline_figure, claim_and_carriers, statement_marks
-from crisisboard.charts.whosays import build_who_says_what_figure, contest, latest_by_claimant_type
+from crisisboard.charts.timeline import build_timeline_figure
+from crisisboard.claims.statements import claim_and_carriers, statement_marks
+from crisisboard.charts.whosays import build_who_says_what_figure
+from crisisboard.claims.comparisons import contest, latest_by_claimant_type
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +190,7 @@ def test_claims_csv_neutralises_formulas_and_hxl_has_hashtags() -> None:
 
 def test_a_large_metric_is_sampled_and_the_chart_says_so(tmp_path: Path) -> None:
     from crisisboard.data.synth import write_synthetic
-    from crisisboard.charts.timeline import MAX_MARKS
+    from crisisboard.claims.statements import MAX_MARKS
 
     write_synthetic(tmp_path, 15_000, seed=5)
     claims = load_dataset(tmp_path).claims

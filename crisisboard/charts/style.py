@@ -1,4 +1,4 @@
-"""The one Plotly template crisisboard uses, on screen and in exports.
+"""The one Plotly template crisisboard uses, on screen and in exports, and the sizes of its text.
 
 ``import streamlit`` replaces Plotly's default template with one whose colours are placeholders
 (Kaleido then renders black charts). Every figure builder therefore sets this template
@@ -7,15 +7,12 @@ explicitly through :func:`apply_style`, and never relies on ``plotly.io.template
 
 from __future__ import annotations
 
-import base64
-import os
-
-import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from crisisboard.charts.plotly_internals import numbers_of, set_layout_unvalidated, typed_array, validating
+
 FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
-VALIDATE_ENV = "CRISISBOARD_VALIDATE_FIGURES"
 TEMPLATE_NAME = "crisisboard"
 
 
@@ -42,14 +39,10 @@ def apply_style(fig: go.Figure) -> go.Figure:
     Plotly would check the whole template again for every figure; it was checked when built above, so
     it is set as it is (validated as usual under CRISISBOARD_VALIDATE_FIGURES=1, as in the tests).
     """
-    if os.environ.get(VALIDATE_ENV) == "1":
+    if validating():
         fig.update_layout(template=TEMPLATE)
         return fig
-    fig.layout._validate = False
-    try:
-        fig.layout.template = TEMPLATE_JSON
-    finally:
-        fig.layout._validate = True
+    set_layout_unvalidated(fig, "template", TEMPLATE_JSON)
     return fig
 
 
@@ -103,70 +96,3 @@ def scale_for_briefing(fig: go.Figure) -> go.Figure:
         if margin[side] is not None:
             margin[side] = int(margin[side] * BRIEFING_FACTOR)
     return big
-
-
-def figure_of(bulk: list[go.BaseTraceType | dict], frames: list[dict] | None = None,
-              layout: dict | None = None) -> go.Figure:
-    """A figure holding the `bulk` data traces, `frames` and `layout`, without Plotly validating every
-    item of them again; what is added to it afterwards (legend entries, layout, annotations) is
-    validated as usual.
-
-    Plotly checks each element of every array a trace holds; for a chart of a thousand marks with their
-    hover texts that takes longer than building the chart. The bulk traces are built by crisisboard from
-    values it has checked, with property names Plotly knows; the test suite sets
-    CRISISBOARD_VALIDATE_FIGURES=1, which validates them too, so a wrong property still fails there.
-    Their arrays are held as Frozen tuples, which Plotly's copies return as they are.
-    """
-    if os.environ.get(VALIDATE_ENV) == "1":
-        return go.Figure(data=[trace if isinstance(trace, dict) else trace.to_plotly_json() for trace in bulk],
-                         frames=frames, layout=layout)
-    fig = go.Figure(data=[_frozen(trace if isinstance(trace, dict) else trace._props) for trace in bulk],
-                    layout=layout, _validate=False)
-    if frames:
-        # go.Figure(frames=...) and fig.frames = ... validate every item of every frame whatever
-        # _validate says; unvalidated Frame objects go in directly (plotly pinned in constraints.txt)
-        # a frame's traces are copied whole on every send: built here, read only, they are held Frozen too
-        fig._frame_objs = [go.Frame(dict(frame, traces=Frozen(frame["traces"]),
-                                         data=Frozen(_frozen(trace) for trace in frame["data"])), _validate=False)
-                           for frame in frames]
-    fig._validate = fig.layout._validate = True  # from here on, validated
-    return fig
-
-
-def typed_array(values: object, dtype: str = "f8") -> dict:
-    """Numbers as a Plotly typed array (``{"dtype": "f8", "bdata": base64}``): what Plotly sends for a
-    NumPy array, encoded once here. Copying a figure and sending it then cost nothing per number, and no
-    per-array conversion on every send (which costs more than the encoding). NaN draws nothing, like None.
-    `dtype` "f4" (single precision, 7 significant digits) halves the bytes, for positions on a drawing.
-    """
-    array = np.ascontiguousarray(values, dtype=np.dtype(dtype).newbyteorder("<"))
-    return {"dtype": dtype, "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
-
-
-def numbers_of(typed: dict) -> np.ndarray:
-    """The numbers a typed array (see typed_array) holds."""
-    return np.frombuffer(base64.b64decode(typed["bdata"]), dtype=np.dtype(typed["dtype"]).newbyteorder("<"))
-
-
-class Frozen(tuple):
-    """A sequence Plotly need not copy. A figure deep-copies its traces item by item when it is built and
-    again when it is sent. A tuple of text and numbers cannot change, so its copy is itself; figure_of also
-    holds a day frame's list of traces so, traces that crisisboard builds once and never changes."""
-
-    def __copy__(self) -> "Frozen":
-        return self
-
-    def __deepcopy__(self, memo: dict) -> "Frozen":
-        return self
-
-
-def _frozen(props: dict) -> dict:
-    """A trace's properties with every array of plain values (numbers, text, None) held as Frozen."""
-    frozen = {}
-    for name, value in props.items():
-        if isinstance(value, dict):
-            value = _frozen(value)
-        elif isinstance(value, list) and not any(isinstance(item, (dict, list, tuple)) for item in value):
-            value = Frozen(value)
-        frozen[name] = value
-    return frozen

@@ -25,9 +25,11 @@ import plotly.graph_objects as go
 from crisisboard.data import schema
 from crisisboard.claims.attribution import CAVEAT, build_attribution, release_labels
 from crisisboard.claims.refs import as_of_labels, figure_labels
-from crisisboard.data.frames import per_value, records, sorted_positions
+from crisisboard.data.frames import per_value
 from crisisboard.claims.markup import plain
-from crisisboard.charts.style import add_footer, apply_style, figure_of
+from crisisboard.claims.statements import LIMIT_KEYS, MARK_COLUMNS, Mark, limit_statements, statements_of
+from crisisboard.charts.plotly_internals import figure_of
+from crisisboard.charts.style import add_footer, apply_style
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 SYMBOLS = {
@@ -43,86 +45,6 @@ VAGUE_SPANS = {
 OPEN_END = 1.6  # an open-ended stem reaches this factor beyond its bound
 MIN_OFFICIAL_POINTS = 3
 X_MODES = {"as_of": "Date the figure refers to (as of)", "published": "Date the text was published"}
-
-
-@dataclass(frozen=True)
-class Mark:
-    """One statement on the chart, with every text that carried it."""
-
-    statement_id: str
-    claim: dict  # the earliest-published carrier's columns the chart reads (MARK_READ): column -> value
-    carriers: list[tuple[str, str, str]]  # (publisher, published, figure_text) of every carrier, oldest first
-
-    @property
-    def claim_id(self) -> str:
-        return str(self.claim["claim_id"])
-
-
-def metric_options(claims: pd.DataFrame) -> list[str]:
-    """The metrics present in `claims`, in the order of data/README.md."""
-    present = set(claims["metric"].unique())
-    return [metric for metric in schema.METRICS if metric in present]
-
-
-def statement_marks(claims: pd.DataFrame) -> list[Mark]:
-    """Group claims into one mark per statement; the first-published carrier speaks for it."""
-    return _statements(claims)[0]
-
-
-def _statements(claims: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
-    """The marks, and their claims (the first-published carrier of each statement) as a frame, in mark order."""
-    ordered = claims.iloc[sorted_positions(claims, ["pub_order"])]  # = by (published_ts, claim_id), see load.py
-    carriers: dict[str, list[tuple[str, str, str]]] = {}
-    for statement_id, publisher, published, figure_text in zip(
-            *(ordered[c].tolist() for c in ("statement_id", "publisher", "published", "figure_text"))):
-        carriers.setdefault(statement_id, []).append((publisher, published, figure_text))
-    firsts = ordered.drop_duplicates("statement_id")
-    read = [c for c in MARK_READ if c in firsts.columns]
-    return [Mark(str(row["statement_id"]), row, carriers[row["statement_id"]])
-            for row in records(firsts[read])], firsts
-
-
-# the columns a mark, its hover and its card read (a narrow copy is cheap to sort and to cut)
-MARK_COLUMNS = ("claim_id", "statement_id", "source_id", "metric", "figure_text", "low", "high", "qualifier",
-                "vague_term", "population", "as_of", "as_of_precision", "as_of_ts", "claimant", "claimant_type",
-                "relayed_by", "status_in_text", "claim_kind", "grade", "tier", "quote", "value_low", "value_high",
-                "is_official", "publisher", "published", "published_ts", "published_precision", "title", "url",
-                "pub_order", "source_code", "statement_code")
-# the columns of a mark's claim the chart reads to place and draw it (its hover reads the frame)
-MARK_READ = ("claim_id", "statement_id", "figure_text", "qualifier", "vague_term", "tier", "claimant_type",
-             "value_low", "value_high", "as_of_ts", "published_ts")
-LIMIT_KEYS = ["pub_order", "statement_code", "is_official", "value_low", "value_high"]  # what limit_statements reads
-MAX_MARKS = 1000  # more marks than this do not fit a screen: a sample is drawn, and the chart says so
-
-
-def limit_statements(rows: pd.DataFrame, limit: int = MAX_MARKS) -> tuple[pd.DataFrame, int]:
-    """At most `limit` statements of `rows`: every official one, the highest and lowest figures, and
-    a fixed sample of the rest (the same on every run). Returns the rows kept and the statement count."""
-    # statements by their integer code (load.py), each represented by its first-published claim
-    keys = rows[LIMIT_KEYS]
-    first = keys.iloc[sorted_positions(keys, ["pub_order"])].drop_duplicates("statement_code")
-    total = len(first)
-    if total <= limit:
-        return rows, total
-    keep = set(first.loc[first["is_official"], "statement_code"].head(limit // 3))
-    numeric = first[first["value_high"].notna()]
-    keep |= set(numeric.nlargest(limit // 20, "value_high")["statement_code"])
-    keep |= set(numeric.nsmallest(limit // 20, "value_low")["statement_code"])
-    rest = first[~first["statement_code"].isin(keep)]
-    room = max(limit - len(keep), 0)
-    if room and len(rest):
-        keep |= set(rest.sample(n=min(room, len(rest)), random_state=2010)["statement_code"])
-    return rows[rows["statement_code"].isin(keep)], total
-
-
-def claim_and_carriers(claims: pd.DataFrame, claim_id: str) -> tuple[pd.Series, pd.DataFrame] | None:
-    """A claim and every claim of its statement (itself included), or None if it is not in `claims`."""
-    match = claims[claims["claim_id"] == claim_id]
-    if match.empty:
-        return None
-    row = match.iloc[0]
-    carriers = claims[claims["statement_id"] == row["statement_id"]].sort_values("published_ts")
-    return row, carriers
 
 
 def _x(row: pd.Series, x_mode: str) -> str:
@@ -204,7 +126,7 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     # the statements kept are chosen from their key columns; the rest is read for the rows kept only
     kept, n_statements = limit_statements(claims.loc[claims["metric"] == metric, LIMIT_KEYS])
     rows = claims.loc[kept.index, [c for c in MARK_COLUMNS if c in claims.columns]]
-    marks, firsts = _statements(rows)
+    marks, firsts = statements_of(rows)
     hovers = dict(zip((mark.statement_id for mark in marks), mark_hovers(marks, firsts)))
     bulk = []  # the data traces: they become the figure, unvalidated (see figure_of), before its legend
 
@@ -221,11 +143,11 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
             layer.add(x, high, hover, mark.claim_id)
             layer.add(None, None)
         if layer.x:
-            bulk.append(go.Scatter(x=layer.x, y=layer.y, mode="lines+markers",
+            bulk.append(dict(type="scatter", x=layer.x, y=layer.y, mode="lines+markers",
                                      line=dict(color=TIER_COLOURS[tier], width=14), marker=dict(size=12, opacity=0),
                                      opacity=0.28, name=f"vague ({tier})", legendgroup="vague", showlegend=False,
                                      hovertext=layer.hover, customdata=layer.ids,
-                                     hovertemplate="%{hovertext}<extra>vague: the span of the word</extra>", _validate=False))
+                                     hovertemplate="%{hovertext}<extra>vague: the span of the word</extra>"))
 
     # ranges and open-ended stems (lines), then the marks themselves (points)
     for tier in TIERS:
@@ -253,22 +175,20 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
                 downs.add(x, float(high) / OPEN_END, hover, mark.claim_id)
         colour = TIER_COLOURS[tier]
         if solid.x:
-            bulk.append(go.Scatter(x=solid.x, y=solid.y, mode="lines+markers", line=dict(color=colour, width=5),
+            bulk.append(dict(type="scatter", x=solid.x, y=solid.y, mode="lines+markers", line=dict(color=colour, width=5),
                                      marker=dict(symbol="line-ew-open", size=12, color=colour, line=dict(width=3)),
                                      name=f"range ({tier})", showlegend=False, hovertext=solid.hover,
-                                     customdata=solid.ids, hovertemplate="%{hovertext}<extra></extra>",
-                                     _validate=False))
+                                     customdata=solid.ids, hovertemplate="%{hovertext}<extra></extra>"))
         if dashed.x:
-            bulk.append(go.Scatter(x=dashed.x, y=dashed.y, mode="lines", line=dict(color=colour, width=2, dash="dot"),
-                                     hoverinfo="skip", showlegend=False, name=f"open end ({tier})",
-                                     _validate=False))
+            bulk.append(dict(type="scatter", x=dashed.x, y=dashed.y, mode="lines", line=dict(color=colour, width=2, dash="dot"),
+                                     hoverinfo="skip", showlegend=False, name=f"open end ({tier})"))
         for layer, symbol, label in ((ups, "triangle-up-open", "open upwards"),
                                      (downs, "triangle-down-open", "open downwards")):
             if layer.x:
-                bulk.append(go.Scatter(x=layer.x, y=layer.y, mode="markers", showlegend=False,
+                bulk.append(dict(type="scatter", x=layer.x, y=layer.y, mode="markers", showlegend=False,
                                          marker=dict(symbol=symbol, size=11, color=colour, line=dict(width=2)),
                                          name=f"{label} ({tier})", hovertext=layer.hover, customdata=layer.ids,
-                                         hovertemplate="%{hovertext}<extra></extra>", _validate=False))
+                                         hovertemplate="%{hovertext}<extra></extra>"))
 
     # the official series: each government claimant with enough cumulative figures gets a line
     official = rows[rows["is_official"] & rows["claim_kind"].eq("cumulative") & rows["value_low"].notna()
@@ -279,10 +199,9 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
             continue
         per_statement = per_statement.assign(
             x=per_statement["as_of_ts" if x_mode == "as_of" else "published_ts"]).sort_values("x", kind="stable")
-        bulk.append(go.Scatter(x=per_statement["x"].to_numpy(), y=per_statement["value_low"].to_numpy(float),
+        bulk.append(dict(type="scatter", x=per_statement["x"].to_numpy(), y=per_statement["value_low"].to_numpy(float),
                                mode="lines", line=dict(color="#333333", width=1.5),
-                               name=f"Official series: {claimant}", hoverinfo="skip", legendgroup="official",
-                               _validate=False))
+                               name=f"Official series: {claimant}", hoverinfo="skip", legendgroup="official"))
 
     # the marks: one point per statement at its stated figure (or bound); symbol = claimant type
     for tier in TIERS:
@@ -296,13 +215,12 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
             symbols.append(SYMBOLS[row["claimant_type"]])
         if layer.x:
             hollow = [symbol.endswith("open") for symbol in symbols]
-            bulk.append(go.Scatter(
+            bulk.append(dict(type="scatter", 
                 x=layer.x, y=layer.y, mode="markers", showlegend=False, name=f"{TIER_LABELS[tier]} · marks",
                 marker=dict(symbol=symbols, size=12, color=TIER_COLOURS[tier],
                             line=dict(color=[TIER_COLOURS[tier] if h else "white" for h in hollow],
                                       width=[2 if h else 1 for h in hollow])),
-                hovertext=layer.hover, customdata=layer.ids, hovertemplate="%{hovertext}<extra></extra>",
-                _validate=False))  # built from checked values here; validating 1,000s of items is slow
+                hovertext=layer.hover, customdata=layer.ids, hovertemplate="%{hovertext}<extra></extra>"))
 
     with_incidents = incidents is not None and not incidents.empty
     bulk += _legend(rows) + ([_incident_strip(incidents)] if with_incidents else [])

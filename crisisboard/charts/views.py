@@ -1,62 +1,93 @@
-"""Every chart of the app as a *view*: the figure, the claims behind its marks, its title and the
-URL that reproduces it. Pages, image exports, briefing packs and the command line all build their
-charts here, so an exported image is the chart on the screen.
+"""Every chart of the app as a *view*: its own settings (a spec type per chart), the figure, the claims behind
+its marks, its title and the URL that reproduces it. Pages, image exports, briefing packs and the command
+line all build their charts through :data:`VIEWS`, the one registry, so an exported image is the chart on
+the screen.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Callable, ClassVar, Union
 from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from crisisboard.charts.maps import build_map_figure
+from crisisboard.charts.overview import build_overview_figure
+from crisisboard.charts.timeline import build_timeline_figure
+from crisisboard.charts.whosays import build_who_says_what_figure
+from crisisboard.claims.attribution import build_attribution
+from crisisboard.claims.comparisons import DEFAULT_FACTOR, Contest, Entry, contest, day_bounds, latest_by_claimant_type
+from crisisboard.claims.summaries import summarise_metrics
 from crisisboard.data import schema
 from crisisboard.data.filters import Filters, to_query_params
+from crisisboard.data.geo import GeoData, load_geodata
 from crisisboard.data.load import Dataset
 from crisisboard.data.selection import Selection
 
-VIEWS = ("overview", "timeline", "who-says-what", "map")
-# URL paths equal the page files' names, so a first visit that Streamlit resolves the old way still finds them;
-# the default page (Overview) is served at the root only
-PATHS = {"overview": "", "timeline": "timeline", "who-says-what": "who_says_what", "map": "map"}
+
+@dataclass(frozen=True)
+class OverviewSpec:
+    """The Overview's chart: it has no settings of its own."""
+
+    name: ClassVar[str] = "overview"
+
+    def params(self) -> dict[str, str]:
+        return {}
 
 
 @dataclass(frozen=True)
-class ViewSpec:
-    """Which chart, and the chart's own settings (beyond the global filters)."""
-
-    view: str = "overview"
+class TimelineSpec:
+    name: ClassVar[str] = "timeline"
     metric: str = "killed"
     x_mode: str = "as_of"
     log_y: bool = True
     incidents: bool = True
-    day: str | None = None  # YYYY-MM-DD, who-says-what
-    factor: float = 3.0
-    map_view: str = "border"
 
     def params(self) -> dict[str, str]:
         """The chart's own query parameters, as its page reads them."""
-        if self.view == "timeline":
-            return {"chart": self.metric, "x": self.x_mode, "log": "1" if self.log_y else "0",
-                    "incidents": "1" if self.incidents else "0"}
-        if self.view == "who-says-what":
-            return {"chart": self.metric, "factor": f"{self.factor:g}", **({"day": self.day} if self.day else {})}
-        if self.view == "map":
-            return {"view": self.map_view}
-        return {}
+        return {"chart": self.metric, "x": self.x_mode, "log": "1" if self.log_y else "0",
+                "incidents": "1" if self.incidents else "0"}
+
+
+@dataclass(frozen=True)
+class WhoSaysSpec:
+    name: ClassVar[str] = "who-says-what"
+    metric: str = "killed"
+    day: str | None = None  # YYYY-MM-DD; None: the crisis definition's default day, within the claims' days
+    factor: float = DEFAULT_FACTOR
+
+    def params(self) -> dict[str, str]:
+        return {"chart": self.metric, "factor": f"{self.factor:g}", **({"day": self.day} if self.day else {})}
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    name: ClassVar[str] = "map"
+    area: str | None = None  # a map area of the crisis definition; None: its default
+
+    def params(self) -> dict[str, str]:
+        return {"view": self.area} if self.area else {}
+
+
+ViewSpec = Union[OverviewSpec, TimelineSpec, WhoSaysSpec, MapSpec]
 
 
 @dataclass(eq=False)  # compared and hashed by identity: exports cache their restyled copies per view
 class ViewFigure:
+    """A chart as built: the figure and what travels with it."""
+
     figure: go.Figure
     rows: pd.Index  # the dataset's row labels of the claims behind the visible marks
     title: str
     spec: ViewSpec
     dataset: Dataset
-    is_map: bool = False
     notes: list[str] = field(default_factory=list)  # sentences an export prints under the title
-    details: dict = field(default_factory=dict)  # what the page shows beside the chart
+
+    @property
+    def is_map(self) -> bool:
+        return isinstance(self.spec, MapSpec)
 
     @property
     def claims(self) -> pd.DataFrame:
@@ -65,14 +96,102 @@ class ViewFigure:
         return self.dataset.claims.loc[self.rows]
 
 
+@dataclass(eq=False)
+class WhoSaysFigure(ViewFigure):
+    """Who-says-what also shows, beside its chart, the verdict and the entries it drew."""
+
+    contest: Contest | None = None
+    entries: list[Entry] = field(default_factory=list)
+
+
+def _overview(dataset: Dataset, selection: Selection, spec: OverviewSpec, geo: GeoData | None) -> ViewFigure:
+    claims = selection.claims
+    figure = build_overview_figure(claims, summaries=selection.derive(summarise_metrics),
+                                   attribution=selection.derive(build_attribution))
+    return ViewFigure(figure, claims.index, "Range of claims by reliability tier", spec, dataset)
+
+
+def _require_metric(selection: Selection, metric: str) -> str:
+    if metric not in selection.metrics:
+        raise ValueError(f"no claims of metric {metric!r} under these filters")
+    return schema.METRIC_LABELS.get(metric, metric)
+
+
+def _timeline(dataset: Dataset, selection: Selection, spec: TimelineSpec, geo: GeoData | None) -> ViewFigure:
+    label, claims = _require_metric(selection, spec.metric), selection.claims
+    incidents = selection.incidents if spec.incidents else None
+    figure = build_timeline_figure(claims, incidents, spec.metric, spec.x_mode, spec.log_y)
+    return ViewFigure(figure, claims.index[(claims["metric"] == spec.metric).to_numpy()],
+                      f"{label}: claims over time", spec, dataset)
+
+
+def _who_says_what(dataset: Dataset, selection: Selection, spec: WhoSaysSpec, geo: GeoData | None) -> WhoSaysFigure:
+    label, claims = _require_metric(selection, spec.metric), selection.claims
+    first, last, default = day_bounds(claims, spec.metric, pd.Timestamp(dataset.crisis.defaults.day))
+    day = min(max(pd.Timestamp(spec.day), first), last) if spec.day else default
+    spec = replace(spec, day=day.strftime("%Y-%m-%d"))
+    result = contest(claims, spec.metric, day, factor=spec.factor)
+    entries = latest_by_claimant_type(claims, spec.metric, day)
+    figure = build_who_says_what_figure(entries, spec.metric, day, result)
+    shown = claims[claims["claim_id"].isin([e.claim["claim_id"] for e in entries])]
+    return WhoSaysFigure(figure, shown.index, f"{label}: who says what, as of {day:%-d %b %Y}", spec, dataset,
+                         notes=[result.sentence()], contest=result, entries=entries)
+
+
+def _map(dataset: Dataset, selection: Selection, spec: MapSpec, geo: GeoData | None) -> ViewFigure:
+    areas = dataset.crisis.areas
+    if spec.area is not None and spec.area not in areas:
+        raise ValueError(f"unknown map area {spec.area!r}; one of {', '.join(areas)}")
+    area = areas[spec.area or dataset.crisis.defaults.map_area]
+    geo = geo if geo is not None else load_geodata(dataset.crisis.geo_dir)
+    figure = build_map_figure(dataset, geo, selection.claims, selection.incidents, area.key)
+    return ViewFigure(figure, selection.claims.index, f"Claims by place: {area.label}", spec, dataset)
+
+
+@dataclass(frozen=True)
+class ViewType:
+    """One chart: its spec type, the page that shows it (its URL path; "" is the root) and its builder."""
+
+    spec: type
+    path: str
+    build: Callable[[Dataset, Selection, ViewSpec, GeoData | None], ViewFigure]
+
+
+# URL paths equal the page files' names, so a first visit that Streamlit resolves the old way still finds them;
+# the default page (Overview) is served at the root only
+VIEWS: dict[str, ViewType] = {
+    OverviewSpec.name: ViewType(OverviewSpec, "", _overview),
+    TimelineSpec.name: ViewType(TimelineSpec, "timeline", _timeline),
+    WhoSaysSpec.name: ViewType(WhoSaysSpec, "who_says_what", _who_says_what),
+    MapSpec.name: ViewType(MapSpec, "map", _map),
+}
+
+
+def spec_of(name: str, **settings: object) -> ViewSpec:
+    """The spec of the view called `name` with its own `settings` (``spec_of("map", area="osh")``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown view, or a setting that view does not have.
+    """
+    if name not in VIEWS:
+        raise ValueError(f"unknown view {name!r}; one of {', '.join(VIEWS)}")
+    try:
+        return VIEWS[name].spec(**settings)
+    except TypeError as error:
+        raise ValueError(f"view {name!r}: {error}") from None
+
+
 def view_url(base_url: str, filters: Filters, spec: ViewSpec) -> str:
     """The app URL that reproduces this view: page path, filters and the chart's own settings."""
     query = urlencode({**to_query_params(filters), **spec.params()})
-    path = f"{base_url.rstrip('/')}/{PATHS[spec.view]}".rstrip("/") or base_url
-    return path + ("/" if not PATHS[spec.view] else "") + (f"?{query}" if query else "")
+    page = VIEWS[spec.name].path
+    path = f"{base_url.rstrip('/')}/{page}".rstrip("/") or base_url
+    return path + ("/" if not page else "") + (f"?{query}" if query else "")
 
 
-def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: object | None = None,
+def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: GeoData | None = None,
                selection: Selection | None = None) -> ViewFigure:
     """The figure of one view under `filters` (`selection`: the same filters' selection, when one is at hand,
     so that what it has computed already is reused).
@@ -80,58 +199,22 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: obje
     Raises
     ------
     ValueError
-        For an unknown view or a metric with no claims under the filters.
+        For an unknown view or map area, or a metric with no claims under the filters.
     """
+    if spec.name not in VIEWS or not isinstance(spec, VIEWS[spec.name].spec):
+        raise ValueError(f"unknown view {spec!r}; one of {', '.join(VIEWS)}")
     if selection is None or selection.dataset is not dataset or selection.filters != filters:
         selection = Selection(dataset, filters)
-    claims = selection.claims
-    if spec.view == "overview":
-        from crisisboard.charts.overview import build_overview_figure
-
-        figure = build_overview_figure(claims, summaries=selection.summaries, attribution=selection.attribution)
-        return ViewFigure(figure, claims.index, "Range of claims by reliability tier", spec, dataset)
-    if spec.view in ("timeline", "who-says-what") and spec.metric not in selection.metrics:
-        raise ValueError(f"no claims of metric {spec.metric!r} under these filters")
-    label = schema.METRIC_LABELS.get(spec.metric, spec.metric)
-    if spec.view == "timeline":
-        from crisisboard.charts.timeline import build_timeline_figure
-
-        incidents = selection.incidents if spec.incidents else None
-        figure = build_timeline_figure(claims, incidents, spec.metric, spec.x_mode, spec.log_y)
-        return ViewFigure(figure, claims.index[(claims["metric"] == spec.metric).to_numpy()],
-                          f"{label}: claims over time", spec, dataset)
-    if spec.view == "who-says-what":
-        from crisisboard.charts.whosays import build_who_says_what_figure, contest, day_bounds, latest_by_claimant_type
-
-        first, last, default = day_bounds(claims, spec.metric)
-        day = min(max(pd.Timestamp(spec.day), first), last) if spec.day else default
-        spec = replace(spec, day=day.strftime("%Y-%m-%d"))
-        result = contest(claims, spec.metric, day, factor=spec.factor)
-        entries = latest_by_claimant_type(claims, spec.metric, day)
-        figure = build_who_says_what_figure(entries, spec.metric, day, result)
-        shown = claims[claims["claim_id"].isin([e.claim["claim_id"] for e in entries])]
-        return ViewFigure(figure, shown.index, f"{label}: who says what, as of {day:%-d %b %Y}", spec, dataset,
-                          notes=[result.sentence()], details={"contest": result, "entries": entries})
-    if spec.view == "map":
-        from crisisboard.data.geo import load_geodata
-        from crisisboard.charts.maps import VIEWS as MAP_VIEWS
-        from crisisboard.charts.maps import build_map_figure
-
-        if spec.map_view not in MAP_VIEWS:
-            raise ValueError(f"unknown map view {spec.map_view!r}; one of {', '.join(MAP_VIEWS)}")
-        geo = geodata if geodata is not None else load_geodata()
-        incidents = selection.incidents
-        figure = build_map_figure(geo, dataset.places, claims, incidents, spec.map_view)
-        return ViewFigure(figure, claims.index, f"Claims by place: {MAP_VIEWS[spec.map_view].label}", spec, dataset,
-                          is_map=True)
-    raise ValueError(f"unknown view {spec.view!r}; one of {', '.join(VIEWS)}")
+    return VIEWS[spec.name].build(dataset, selection, spec, geodata)
 
 
-def pack_specs(claims: pd.DataFrame) -> list[ViewSpec]:
-    """The charts of a briefing pack: overview, timeline and who-says-what of the main metric, three maps."""
+def pack_specs(claims: pd.DataFrame, dataset: Dataset) -> list[ViewSpec]:
+    """The charts of a briefing pack: the overview, the timeline and who-says-what of the main metric (the
+    crisis definition's default, else the first present), and a map of every area."""
     present = [m for m in schema.METRICS if m in set(claims["metric"])]
-    metric = "killed" if "killed" in present else (present[0] if present else "killed")
-    specs = [ViewSpec("overview")]
+    default = dataset.crisis.defaults.metric
+    metric = default if default in present else (present[0] if present else default)
+    specs: list[ViewSpec] = [OverviewSpec()]
     if present:
-        specs += [ViewSpec("timeline", metric=metric), ViewSpec("who-says-what", metric=metric)]
-    return specs + [ViewSpec("map", map_view=view) for view in ("osh", "jalal_abad", "border")]
+        specs += [TimelineSpec(metric=metric), WhoSaysSpec(metric=metric)]
+    return specs + [MapSpec(area=key) for key in dataset.crisis.areas]

@@ -1,128 +1,17 @@
-"""Who says what: the latest claim of each kind of claimant for one metric on one day, side by side,
-and whether the claims of those days are *contested* (far apart)."""
+"""The Who-says-what chart: the latest claim of each kind of claimant side by side (the comparison it draws is
+crisisboard.claims.comparisons)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from crisisboard.data import schema
 from crisisboard.claims.attribution import CAVEAT, build_attribution
-from crisisboard.claims.refs import ClaimRef
+from crisisboard.claims.comparisons import Contest, Entry
 from crisisboard.claims.markup import plain
 from crisisboard.charts.style import add_footer, apply_style
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS
-
-DEFAULT_FACTOR = 3.0
-MIN_FACTOR, MAX_FACTOR = 1.1, 100.0  # the range a reader may set: nearer than ×1.1 is the same figure
-DEFAULT_WINDOW_DAYS = 3
-COMPARABLE_POPULATIONS = ("all", "civilians")
-COMPARABLE_MIN_PRECISION = 5  # places covering the whole south, a country or the border: not one town
-
-
-@dataclass(frozen=True)
-class Entry:
-    """The latest claim of one kind of claimant; government figures split into official and other."""
-
-    category: str
-    claim: pd.Series
-
-    @property
-    def ref(self) -> ClaimRef:
-        return ClaimRef.from_row(self.claim)
-
-
-@dataclass(frozen=True)
-class Contest:
-    """How far apart the comparable claims of a window are."""
-
-    metric: str
-    day: pd.Timestamp
-    window_days: int
-    factor: float
-    n_claims: int
-    ratio: float | None
-    lowest: ClaimRef | None
-    highest: ClaimRef | None
-
-    @property
-    def contested(self) -> bool:
-        return self.ratio is not None and self.ratio > self.factor
-
-    def sentence(self) -> str:
-        span = f"{self.day - pd.Timedelta(days=self.window_days - 1):%-d %b} – {self.day:%-d %b %Y}"
-        label = schema.METRIC_LABELS[self.metric]
-        if self.ratio is None or self.lowest is None or self.highest is None:
-            return f"{label}, {span}: fewer than two comparable numeric claims, so no comparison."
-        verdict = "CONTESTED" if self.contested else "not contested"
-        return (f"{label}, {span}: {verdict} — the highest comparable claim ({self.highest.figure}, "
-                f"{self.highest.claimant}) is ×{self.ratio:.1f} the lowest ({self.lowest.figure}, "
-                f"{self.lowest.claimant}); threshold ×{self.factor:g}, {self.n_claims} claims compared.")
-
-
-DEFAULT_DAY = pd.Timestamp("2010-06-18")  # the day the interim president's estimate met the official toll
-
-
-def day_bounds(claims: pd.DataFrame, metric: str) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
-    """First and last `as_of` day of the metric's claims, and a default day inside them."""
-    days = claims.loc[claims["metric"] == metric, "as_of_day"]
-    first, last = days.min(), days.max()
-    return first, last, min(max(DEFAULT_DAY, first), last)
-
-
-def category_of(claims: pd.DataFrame) -> pd.Series:
-    """"Official figures" for government claims the text presents as a toll, "Government (other)" for
-    estimates and unconfirmed government statements, the claimant type's label otherwise."""
-    labels = claims["claimant_type"].astype(str).map(schema.CLAIMANT_TYPE_LABELS)
-    government = claims["claimant_type"].eq("government")
-    return labels.mask(government & claims["is_official"], "Official figures").mask(
-        government & ~claims["is_official"], "Government (other)")
-
-
-CATEGORY_ORDER = ["Official figures", "Government (other)"] + [
-    schema.CLAIMANT_TYPE_LABELS[c] for c in schema.CLAIMANT_TYPES if c != "government"]
-
-
-def latest_by_claimant_type(claims: pd.DataFrame, metric: str, day: pd.Timestamp) -> list[Entry]:
-    """For each category of claimant, its latest claim of `metric` as of `day`.
-
-    Latest by the day its figure refers to; among claims of that same day, the better graded one
-    (tier, then credibility), then the later published.
-    """
-    rows = claims[(claims["metric"] == metric) & (claims["as_of_day"] <= day)]
-    rows = rows.assign(category=category_of(rows), tier_rank=-rows["tier"].cat.codes,
-                       credibility_rank=-rows["info_credibility"])
-    entries = []
-    for category in CATEGORY_ORDER:
-        own = rows[rows["category"] == category]
-        if own.empty:
-            continue
-        ordered = own.sort_values(["as_of_day", "tier_rank", "credibility_rank", "published_ts", "claim_id"])
-        entries.append(Entry(category, ordered.iloc[-1]))
-    return entries
-
-
-def contest(claims: pd.DataFrame, metric: str, day: pd.Timestamp, factor: float = DEFAULT_FACTOR,
-            window_days: int = DEFAULT_WINDOW_DAYS) -> Contest:
-    """Compare the cumulative numeric claims about everyone (population all or civilians) in the whole
-    area (the south, a country, the border) whose `as_of` falls in the `window_days` ending on `day`:
-    the ratio of the highest lower bound to the lowest upper bound. Subsets (one ethnic group, one
-    town, one hospital) are left out as not comparable."""
-    start = day - pd.Timedelta(days=window_days - 1)
-    rows = claims[(claims["metric"] == metric) & claims["as_of_day"].between(start, day)
-                  & claims["value_low"].notna() & claims["claim_kind"].eq("cumulative")
-                  & claims["population"].isin(COMPARABLE_POPULATIONS)
-                  & claims["place_precision"].ge(COMPARABLE_MIN_PRECISION)]
-    if len(rows) < 2:
-        return Contest(metric, day, window_days, factor, len(rows), None, None, None)
-    lowest = rows.loc[rows["value_high"].astype(float).idxmin()]
-    highest = rows.loc[rows["value_low"].astype(float).idxmax()]
-    ratio = float(highest["value_low"]) / max(float(lowest["value_high"]), 1.0)
-    return Contest(metric, day, window_days, factor, len(rows), ratio,
-                   ClaimRef.from_row(lowest), ClaimRef.from_row(highest))
-
 
 def _wrap(text: str, width: int = 110) -> str:
     import textwrap

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from crisisboard.data import schema
-from crisisboard.claims.refs import ClaimRef
+from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
+from crisisboard.data.frames import records, sorted_positions
 from crisisboard.claims.links import text_fragment_url, wayback_url
 from crisisboard.claims.markup import Markdown, join, link, literal, md, safe_url
 from crisisboard.data.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
@@ -64,4 +65,29 @@ def claim_card_markdown(row: pd.Series, carriers: pd.DataFrame | None = None) ->
         for _, carrier in carriers.iterrows():
             lines.append(md("- {source}: “{figure}”", source=ClaimRef.from_row(carrier).source_link(),
                             figure=carrier["figure_text"]))
+    return join(lines, "\n")
+
+
+def claims_by_place_markdown(claims: pd.DataFrame, limit: int = 60) -> Markdown:
+    """The claims on the map as a Markdown list, grouped by place, each linked to its release
+    (at most `limit` per place, the earliest first; the rest are counted)."""
+    keys = claims[["place_name", "as_of_ts"]].reset_index(drop=True)
+    ordered = keys.iloc[sorted_positions(keys, ["place_name", "as_of_ts"])]
+    counts = ordered["place_name"].value_counts()
+    shown = ordered.groupby("place_name", sort=False, observed=True).head(limit).index.to_numpy()
+    lines, current = [], None
+
+    def more(place: str) -> Markdown:
+        return md("- … {n:,} more: filter by this place to see them all", n=int(counts[place]) - limit)
+
+    for row in records(claims[[*CLAIMREF_COLUMNS, "place_name"]].iloc[shown]):
+        place = row["place_name"]
+        if place != current:
+            if current is not None and counts[current] > limit:
+                lines.append(more(current))
+            lines.append(md("**{place}** ({n:,})", place=place, n=int(counts[place])))
+            current = place
+        lines.append(literal("- ") + ClaimRef.from_row(row).markdown())
+    if current is not None and counts[current] > limit:
+        lines.append(more(current))
     return join(lines, "\n")

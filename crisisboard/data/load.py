@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crisisboard.data import schema
+from crisisboard.data.crisis import CRISIS_FILE, Crisis, CrisisError, load_crisis
 from crisisboard.data.frames import ranks
 from crisisboard.data.tiers import tiers_of
 from crisisboard.data.validate import Problem, ValidationResult, validate_dataset
@@ -50,6 +51,7 @@ class Dataset:
     incidents: pd.DataFrame
     version: str
     data_dir: Path
+    crisis: Crisis
     _derived: dict = field(default_factory=dict, repr=False)
 
     def derive(self, function: Callable[..., T], *args: Hashable) -> T:
@@ -100,6 +102,7 @@ def _file_stamp(path: Path) -> tuple:
 
 
 _VERSIONS: dict[tuple, str] = {}
+VERSIONED_FILES = (*schema.FILES, CRISIS_FILE)  # what a dataset's version is the hash of
 
 
 def dataset_version(data_dir: Path) -> str:
@@ -108,11 +111,11 @@ def dataset_version(data_dir: Path) -> str:
     The hash is computed again only when a file's size, modification time or inode changed (an edit,
     or an atomic replace), so checking on every page run costs a few stat calls, not a read of the data.
     """
-    stamp = tuple(_file_stamp(data_dir / name) for name in schema.FILES)
+    stamp = tuple(_file_stamp(data_dir / name) for name in VERSIONED_FILES)
     if stamp in _VERSIONS:
         return _VERSIONS[stamp]
     digest = hashlib.sha256()
-    for name in schema.FILES:
+    for name in VERSIONED_FILES:
         path = data_dir / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
@@ -237,7 +240,7 @@ def build_dataset(result: ValidationResult, data_dir: Path, version: str) -> Dat
     claims = _typed_claims(tables["claims.csv"], sources, places)
     incidents = _typed_incidents(tables["incidents.csv"])
     return Dataset(claims=claims, sources=sources, places=places, incidents=incidents,
-                   version=version, data_dir=data_dir)
+                   version=version, data_dir=data_dir, crisis=result.crisis)
 
 
 def load_dataset(data_dir: Path | str | None = None, today: date | None = None, cache: bool = True) -> Dataset:
@@ -304,7 +307,11 @@ def _read_cache(folder: Path, data_dir: Path, version: str) -> Dataset | None:
         tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
     except Exception:  # noqa: BLE001 - a damaged cache is rebuilt from the files, never trusted
         return None
-    return Dataset(**tables, version=version, data_dir=data_dir)
+    try:
+        crisis = load_crisis(data_dir)
+    except CrisisError:
+        return None  # validated with the data when the cache was written: read afresh, and report it
+    return Dataset(**tables, version=version, data_dir=data_dir, crisis=crisis)
 
 
 def _write_cache(folder: Path, dataset: Dataset) -> None:

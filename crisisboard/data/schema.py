@@ -95,7 +95,6 @@ FILES = {
 }
 
 MAX_QUOTE_WORDS = 40
-EARLIEST_DATE = date(2010, 1, 1)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 INT_RE = re.compile(r"^\d+$")
@@ -133,9 +132,9 @@ def parse_day(value: str) -> date | None:
     return stamp.date()
 
 
-def in_date_range(value: str, today: date) -> bool:
+def in_date_range(value: str, earliest: date, today: date) -> bool:
     day = parse_day(value)
-    return day is not None and EARLIEST_DATE <= day <= today
+    return day is not None and earliest <= day <= today
 
 
 def word_count(text: str) -> int:
@@ -338,11 +337,11 @@ def whole_number(optional: bool = False) -> pa.Check:
                       "non_negative_integer", f"must be a whole number from 0 to {MAX_FIGURE:,}", optional)
 
 
-def date_check(today: date, with_time: bool = False, optional: bool = False) -> pa.Check:
+def date_check(ctx: "Context", with_time: bool = False, optional: bool = False) -> pa.Check:
     shape = "YYYY-MM-DD or YYYY-MM-DDTHH:MM" if with_time else "YYYY-MM-DD"
     pattern = DATETIME_RE if with_time else DATE_RE
-    return cell_check(per_cell(lambda v: bool(pattern.match(v)) and in_date_range(v, today)), "date",
-                      f"must be a date {shape} between {EARLIEST_DATE.isoformat()} and {today.isoformat()}",
+    return cell_check(per_cell(lambda v: bool(pattern.match(v)) and in_date_range(v, ctx.earliest, ctx.today)),
+                      "date", f"must be a date {shape} between {ctx.earliest.isoformat()} and {ctx.today.isoformat()}",
                       optional)
 
 
@@ -358,11 +357,12 @@ def in_range(lo: float, hi: float) -> pa.Check:
 
 @dataclass(frozen=True)
 class Context:
-    """What the schemas of one dataset need to know of the other files and of the day."""
+    """What the schemas of one dataset need to know of the other files, of its crisis and of the day."""
 
     today: date
     source_ids: frozenset[str] | None  # None: sources.csv could not be read, so references are not checked
     place_ids: frozenset[str] | None
+    earliest: date = date(1900, 1, 1)  # the crisis definition's earliest_date
 
 
 def source_schema(ctx: Context) -> pa.DataFrameSchema:
@@ -373,7 +373,7 @@ def source_schema(ctx: Context) -> pa.DataFrameSchema:
         "title": _col(text=True, max_chars="title"),
         "url": _col(url_check(), max_chars="url"),
         "archive_url": _col(url_check(optional=True), required=False, max_chars="url"),
-        "published": _col(date_check(ctx.today)),
+        "published": _col(date_check(ctx)),
         "published_precision": _col(one_of(PRECISION_PUBLISHED)),
         "language": _col(matches(LANG_RE, "language", "must be a two-letter ISO 639-1 code")),
         "corpus_file": _col(required=False),
@@ -396,7 +396,7 @@ def claim_schema(ctx: Context) -> pa.DataFrameSchema:
         "high": _col(whole_number(optional=True), required=False),
         "qualifier": _col(one_of(QUALIFIERS)),
         "vague_term": _col(one_of(VAGUE_TERMS, optional=True), required=False),
-        "as_of": _col(date_check(ctx.today, with_time=True)),
+        "as_of": _col(date_check(ctx, with_time=True)),
         "as_of_precision": _col(one_of(AS_OF_PRECISION)),
         "place_id": _col(*refers_to(ctx.place_ids, "place_id of places.csv")),
         "claimant": _col(text=True),
@@ -433,8 +433,8 @@ def incident_schema(ctx: Context) -> pa.DataFrameSchema:
 
     return pa.DataFrameSchema({
         "incident_id": _col(SLUG, unique=True),
-        "date_start": _col(date_check(ctx.today)),
-        "date_end": _col(date_check(ctx.today, optional=True), required=False),
+        "date_start": _col(date_check(ctx)),
+        "date_end": _col(date_check(ctx, optional=True), required=False),
         "date_precision": _col(one_of(AS_OF_PRECISION)),
         "place_id": _col(*refers_to(ctx.place_ids, "place_id of places.csv")),
         "kind": _col(one_of(INCIDENT_KINDS)),

@@ -15,8 +15,8 @@ from typing import Any, Callable, Hashable, TypeVar
 
 import pandas as pd
 
-from crisisboard.claims.attribution import Attribution, build_attribution
 from crisisboard.data.filters import Filters, apply_date_filter_to_incidents, apply_filters
+from crisisboard.data import schema
 from crisisboard.data.load import Dataset, memoised
 
 T = TypeVar("T")
@@ -42,20 +42,9 @@ class Selection:
         return apply_date_filter_to_incidents(self.dataset.incidents, self.filters)
 
     @cached_property
-    def attribution(self) -> Attribution:
-        return build_attribution(self.claims)
-
-    @cached_property
-    def summaries(self) -> list:
-        from crisisboard.charts.overview import summarise_metrics
-
-        return summarise_metrics(self.claims)
-
-    @cached_property
     def metrics(self) -> list[str]:
-        from crisisboard.charts.timeline import metric_options
-
-        return metric_options(self.claims)
+        """The metrics present in the selection, in the order of data/README.md."""
+        return metrics_present(self.claims)
 
     @property
     def nbytes(self) -> int:
@@ -65,6 +54,12 @@ class Selection:
             if name in self.__dict__ and name not in self._bytes:
                 self._bytes[name] = frame_bytes(self.__dict__[name])
         return sum(self._bytes.values())
+
+
+def metrics_present(claims: pd.DataFrame) -> list[str]:
+    """The metrics present in `claims`, in the order of data/README.md."""
+    present = set(claims["metric"].unique())
+    return [metric for metric in schema.METRICS if metric in present]
 
 
 def frame_bytes(frame: pd.DataFrame) -> int:

@@ -24,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from crisisboard.data import schema
+from crisisboard.data.crisis import CRISIS_FILE
 from crisisboard.data.validate import Problem, validate_dataset
 
 LOCK_NAME = ".crisisboard.lock"
@@ -212,7 +213,7 @@ def append_release(data_dir: Path | str, source: dict[str, str], claims: list[di
         new_texts = {"sources.csv": _csv_text(source_columns, source_rows),
                      "claims.csv": _csv_text(claim_columns, claim_rows)}
         with tempfile.TemporaryDirectory() as check_dir:
-            for name in schema.FILES:
+            for name in (*schema.FILES, CRISIS_FILE):
                 if name in new_texts:
                     Path(check_dir, name).write_text(new_texts[name], encoding="utf-8")
                 elif (data_dir / name).exists():

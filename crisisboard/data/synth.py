@@ -15,6 +15,7 @@ from pathlib import Path
 
 from crisisboard.data import schema
 from crisisboard.data import PROJECT_ROOT
+from crisisboard.data.crisis import CRISIS_FILE, read_crisis
 
 METRIC_WEIGHTS = {"killed": 30, "injured": 15, "hospitalized": 2, "missing": 1, "displaced_internal": 5,
                   "displaced_total": 12, "affected": 5, "refugees_uzbekistan": 14, "refugees_at_border": 4,
@@ -47,16 +48,19 @@ def _figure(rng: random.Random, metric: str, qualifier: str) -> tuple[str, str, 
     return f"{words}{value:,}", low, high, ""
 
 
-def write_synthetic(out: Path, n_claims: int, seed: int = 2010, places_csv: Path | None = None) -> dict[str, int]:
-    """Write sources.csv, claims.csv, places.csv and incidents.csv of a synthetic dataset into `out`."""
+def write_synthetic(out: Path, n_claims: int, seed: int = 2010, base: Path | None = None) -> dict[str, int]:
+    """Write sources.csv, claims.csv, places.csv and incidents.csv of a synthetic dataset into `out`, with the
+    places and the crisis definition of the dataset `base` (default: the shipped data/)."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    places_csv = places_csv or PROJECT_ROOT / "data" / "places.csv"
+    base = base or PROJECT_ROOT / "data"
+    places_csv = base / "places.csv"
     (out / "places.csv").write_bytes(places_csv.read_bytes())
+    (out / CRISIS_FILE).write_bytes((base / CRISIS_FILE).read_bytes())
     with places_csv.open(encoding="utf-8") as handle:
         place_ids = [row["place_id"] for row in csv.DictReader(handle)]
     n_sources = max(1, n_claims // 4)
-    start = date(2010, 6, 11)
+    start = read_crisis(base).window.start + timedelta(days=1)  # releases from the crisis's second day
     with (out / "sources.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(schema.SOURCE_COLUMNS)

@@ -23,6 +23,7 @@ import pandera.pandas as pa
 import pyarrow
 
 from crisisboard.data import schema
+from crisisboard.data.crisis import CRISIS_FILE, Crisis, CrisisError, read_crisis
 
 MAX_VALUE_SHOWN = 60
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # what dtype=str gives: pandas' default text
@@ -58,6 +59,7 @@ class ValidationResult:
 
     tables: dict[str, RawTable] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    crisis: Crisis | None = None  # the crisis definition, when crisis.toml could be read
 
     @property
     def ok(self) -> bool:
@@ -245,6 +247,10 @@ def validate_dataset(data_dir: Path | str, today: date | None = None) -> Validat
     if not data_dir.is_dir():
         result.problems.append(Problem(str(data_dir), 0, "-", "data folder does not exist"))
         return result
+    try:
+        result.crisis = read_crisis(data_dir)
+    except CrisisError as error:
+        result.problems.extend(Problem(CRISIS_FILE, line, field, message) for line, field, message in error.problems)
     for name, columns in schema.FILES.items():
         table, problems = read_table(data_dir / name, columns)
         result.problems.extend(problems)
@@ -256,7 +262,8 @@ def validate_dataset(data_dir: Path | str, today: date | None = None) -> Validat
         return frozenset(table.frame[column]) if table is not None else None
 
     ctx = schema.Context(today=today, source_ids=ids("sources.csv", "source_id"),
-                         place_ids=ids("places.csv", "place_id"))
+                         place_ids=ids("places.csv", "place_id"),
+                         **({"earliest": result.crisis.earliest_date} if result.crisis else {}))
     for table in result.tables.values():
         result.problems.extend(validate_table(table, ctx))
     result.problems.sort()

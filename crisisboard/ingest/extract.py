@@ -15,10 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-from crisisboard.data import PROJECT_ROOT
+
+from crisisboard.data.crisis import Crisis, Extraction, load_crisis
+from crisisboard.data.load import data_dir_from_env
 
 MAX_CHARS = 2_000_000
 MAX_CANDIDATES = 5_000
@@ -121,55 +124,20 @@ def _to_text(value) -> str:
 
 # --------------------------------------------------------------------------- places
 
-_DEFAULT_PLACES = PROJECT_ROOT / "data" / "places.csv"
 
 
 def read_places(path=None) -> pd.DataFrame:
     """places.csv as strings (empty frame with the key columns when unreadable)."""
-    p = Path(path) if path is not None else _DEFAULT_PLACES
+    p = Path(path) if path is not None else data_dir_from_env() / "places.csv"
     try:
         return pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception:  # noqa: BLE001
         return pd.DataFrame(columns=["place_id", "name", "kind", "country"])
 
 
-# variant spellings -> place_id (only ids that exist in the places table are used)
-_PLACE_VARIANTS: list[tuple[str, str]] = [
-    (r"south(?:ern)?\s+Kyrgyzstan|south\s+of\s+(?:Kyrgyzstan|the\s+country)|"
-     r"(?:юг[аеу]?|южн\w+)\s+(?:Киргизии|Кыргызстана)", "south_kyrgyzstan"),
-    (r"Osh\s+(?:Oblast|province|region)|Ошск\w+\s+област\w*", "osh_oblast"),
-    (r"(?:Jalal[- ]?Abad|Jalalabad|Djalal[- ]?Abad|Dzhalal[- ]?Abad|Jalal\s+Abad)\s+"
-     r"(?:Oblast|province|region)|Джалал-Абадск\w+\s+област\w*", "jalal_abad_oblast"),
-    (r"Andijan\s+(?:region|province|oblast)|Andijon\s+(?:region|viloyati)", "andijan_region"),
-    (r"Kyrgyz[- ]Uzbek\s+border|border\s+with\s+(?:neighbouring\s+|neighboring\s+)?Uzbekistan|"
-     r"Uzbek\s+border|no[- ]man'?s[- ]land", "kg_uz_border"),
-    (r"Jalal[- ]?Abad|Jalalabad|Djalal[- ]?Abad|Dzhalal[- ]?Abad|Jalal\s+Abad|Джалал-Абад\w*",
-     "jalal_abad"),
-    (r"Bazar[- ]?Korgon|Bazar[- ]?Kurgan|Базар-Коргон\w*", "bazar_korgon"),
-    (r"Kara[- ]?Suu|Karasu|Kara-Su|Карасу\w*|Кара-Суу", "kara_suu"),
-    (r"Andijan|Andijon|Андижан\w*", "andijan"),
-    (r"Nariman|Нариман\w*", "nariman"),
-    (r"Uzgen|Özgön|Узген\w*", "uzgen"),
-    (r"Suzak|Сузак\w*", "suzak"),
-    (r"Nookat|Ноокат\w*", "nookat"),
-    (r"Aravan|Араван\w*", "aravan"),
-    (r"Osh|Ош(?:е|а)?", "osh"),
-    (r"Bishkek|Бишкек\w*", "bishkek"),
-    (r"Tashkent|Ташкент\w*", "tashkent"),
-    (r"Khanabad|Xonobod", "khanabad"),
-    (r"Jalaquduq|Jalolquduq|Jalal-Kuduk", "jalaquduq"),
-    (r"Pakhtaabad|Paxtaobod", "pakhtaabad"),
-    (r"Qorasuv|Karasuv", "qorasuv"),
-    (r"Namangan", "namangan"),
-    (r"Fergana|Ferghana", "fergana"),
-    (r"Batken", "batken"),
-    (r"Shohimardon|Shakhimardan", "shohimardon"),
-    (r"Uzbekistan|Узбекистан\w*", "uzbekistan"),
-    (r"Kyrgyzstan|Kyrgyz\s+Republic|Kirgizia|Киргизи\w*|Кыргызстан\w*", "kyrgyzstan"),
-]
-
-
-def _gazetteer(places: pd.DataFrame | None) -> list[tuple[re.Pattern, str]]:
+def _gazetteer(places: pd.DataFrame | None, extraction: Extraction) -> list[tuple[re.Pattern, str]]:
+    """Place patterns in order: the crisis definition's spellings (of places the table has), then each place's
+    own name."""
     ids: set[str] | None = None
     extra: list[tuple[str, str]] = []
     if places is not None:
@@ -181,7 +149,7 @@ def _gazetteer(places: pd.DataFrame | None) -> list[tuple[re.Pattern, str]]:
                     extra.append((re.escape(base), pid))
         except Exception:  # noqa: BLE001
             ids = None
-    pairs = [(p, i) for p, i in _PLACE_VARIANTS if ids is None or i in ids] + extra
+    pairs = [(alias.pattern, alias.place) for alias in extraction.places if ids is None or alias.place in ids] + extra
     out = []
     for pat, pid in pairs:
         try:
@@ -191,7 +159,36 @@ def _gazetteer(places: pd.DataFrame | None) -> list[tuple[re.Pattern, str]]:
     return out
 
 
-_GAZ_CACHE: dict[int, list] = {}
+@dataclass(frozen=True)
+class _Rules:
+    """A crisis's patterns, compiled: places, originators and groups of people."""
+
+    gazetteer: list
+    claimants: list  # (regex, canonical claimant, type)
+    populations: list  # (regex, population, requires, excluded_by, kept_by)
+
+
+@lru_cache(maxsize=16)
+def _compiled(place_ids: tuple, names: tuple, extraction: Extraction) -> _Rules:
+    places = pd.DataFrame({"place_id": list(place_ids), "name": list(names)}) if place_ids else None
+    flags = re.I
+
+    def optional(pattern: str | None) -> re.Pattern | None:
+        return re.compile(pattern, flags) if pattern else None
+
+    return _Rules(
+        _gazetteer(places, extraction),
+        [(re.compile(r"(?<![\w])(?:" + c.pattern + r")(?![\w])", flags), c.name, c.type) for c in extraction.claimants],
+        [(re.compile(r"(?<![\w])(?:" + p.pattern + r")(?![\w])", flags), p.population, optional(p.requires),
+          optional(p.excluded_by), optional(p.kept_by)) for p in extraction.populations])
+
+
+def _rules(places: pd.DataFrame | None, extraction: Extraction) -> _Rules:
+    if places is None or "place_id" not in places or "name" not in places:
+        return _compiled((), (), extraction)
+    return _compiled(tuple(places["place_id"].astype(str)), tuple(places["name"].astype(str)), extraction)
+
+
 
 
 # --------------------------------------------------------------------------- numbers
@@ -663,43 +660,10 @@ def _resolve_date(sentence: str, published: date | None) -> tuple[str, str, str]
     return published.isoformat(), "inferred", "publication date"
 
 
-_CLAIMANTS: list[tuple[str, str, str]] = [
-    # (regex, canonical claimant, type)
-    (r"local\s+district\s+council\s+representatives(?:\s+in\s+\w+)?", "", "local_official"),
-    (r"(?:Kyrgyz\s+)?(?:health\s+ministry|Ministry\s+of\s+Health|MoH|Минздрав\w*|министерств\w+\s+здравоохранения\w*)",
-     "Kyrgyz Ministry of Health", "government"),
-    (r"UNHCR|UN\s+refugee\s+agency|High\s+Commissioner\s+for\s+Refugees", "UNHCR", "un_agency"),
-    (r"OCHA|Office\s+for\s+the\s+Coordination\s+of\s+Humanitarian\s+Affairs", "OCHA", "un_agency"),
-    (r"UNICEF", "UNICEF", "un_agency"),
-    (r"World\s+Health\s+Organi[sz]ation|WHO(?=\s|,|\))", "WHO", "un_agency"),
-    (r"UNOSAT|UNITAR", "UNOSAT", "un_agency"),
-    (r"ICRC|International\s+Committee\s+of\s+the\s+Red\s+Cross|Red\s+Cross|Red\s+Crescent", "ICRC", "intl_org"),
-    (r"OSCE", "OSCE", "intl_org"),
-    (r"Human\s+Rights\s+Watch|HRW", "Human Rights Watch", "ngo"),
-    (r"Amnesty(?:\s+International)?", "Amnesty International", "ngo"),
-    (r"International\s+Crisis\s+Group|Crisis\s+Group|ICG", "International Crisis Group", "ngo"),
-    (r"Refugees\s+International", "Refugees International", "ngo"),
-    (r"AAAS|American\s+Association\s+for\s+the\s+Advancement\s+of\s+Science", "AAAS", "academic"),
-    (r"Kyrgyzstan\s+Inquiry\s+Commission|KIC|(?:national|inquiry|independent)\s+commission", "Inquiry commission", "commission"),
-    (r"Otunbayeva|interim\s+president|Interim\s+Government|interim\s+leader", "Kyrgyz interim government (Otunbayeva)", "government"),
-    (r"Uzbek\s+(?:government|authorities|officials)|Government\s+of\s+Uzbekistan|Uzbekistan's\s+government",
-     "Government of Uzbekistan", "government"),
-    (r"prosecutor(?:[- ]general)?(?:'s\s+office)?|Генпрокуратур\w*", "Kyrgyz Prosecutor General", "government"),
-    (r"(?:Kyrgyz\s+)?(?:authorities|officials|government|ministry\s+of\s+\w+|interior\s+ministry|"
-     r"emergencies\s+ministry|власт\w*|МВД|МЧС)", "", "government"),
-    (r"United\s+Nations|\bUN\b|ООН", "United Nations", "un_agency"),
-    (r"Reuters|Associated\s+Press|\bAP\b|AFP|Agence\s+France|RIA\s+Novosti|РИА\s+Новости|"
-     r"independent\s+news\s+agency|AKIpress|24\.kg|Ferghana\.ru|EurasiaNet|BBC", "", "media"),
-    (r"eyewitness\w*|witnesses|residents", "", "eyewitness"),
-    (r"community\s+leaders?|mahalla\s+\w+|elders|Uzbek\s+community|Uzbek\s+leaders?", "", "community"),
-]
-_CLAIMANT_RES = [(re.compile(r"(?<![\w])(?:" + p + r")(?![\w])", re.I), c, t) for p, c, t in _CLAIMANTS]
-
-
-def _claimant(sentence: str, rel: int) -> tuple[str, str, str]:
+def _claimant(sentence: str, rel: int, claimants: list) -> tuple[str, str, str]:
     """(claimant, type, rule) nearest a reporting verb or an 'according to'."""
     best = None
-    for rx, canon, ctype in _CLAIMANT_RES:
+    for rx, canon, ctype in claimants:
         for m in rx.finditer(sentence):
             dist = abs(m.start() - rel)
             ctx = sentence[max(0, m.start() - 25):m.end() + 40].lower()
@@ -733,28 +697,14 @@ def _status(sentence: str) -> str:
     return "not_stated"
 
 
-_POP: list[tuple[str, str]] = [
-    (r"women\s+and\s+children|women,\s+children", "women_children"),
-    (r"(?:ethnic\s+)?Uzbeks?|узбек\w*", "uzbek"),
-    (r"(?:ethnic\s+)?Kyrgyz(?!stan)|киргиз\w*|кыргыз(?!стан)\w*", "kyrgyz"),
-    (r"civilians?|мирн\w+\s+жител\w*", "civilians"),
-    (r"adults|взросл\w*", "adults"),
-    (r"children|дет\w+", "children"),
-    (r"police(?:men)?|soldiers|security\s+forces|servicemen|military|силовик\w*|военн\w*", "security_forces"),
-]
-_POP_RES = [(re.compile(r"(?<![\w])(?:" + p + r")(?![\w])", re.I), k) for p, k in _POP]
-
-
-def _population(near: str, sentence: str) -> str:
-    for rx, k in _POP_RES:
+def _population(near: str, sentence: str, populations: list) -> str:
+    for rx, population, requires, excluded_by, kept_by in populations:
         if rx.search(near):
-            if k == "uzbek" and re.search(r"Uzbekistan|Uzbek\s+(?:border|government|authorities|side|territory)",
-                                          near, re.I) and not re.search(r"ethnic\s+Uzbek|Uzbeks\b|Uzbek\s+civilians",
-                                                                        near, re.I):
+            if excluded_by is not None and excluded_by.search(near) and not (kept_by and kept_by.search(near)):
                 continue
-            if k == "kyrgyz" and not re.search(r"ethnic\s+Kyrgyz|Kyrgyz\s+(?:civilians|people|men)", near, re.I):
+            if requires is not None and not requires.search(near):
                 continue
-            return k
+            return population
     if re.search(r"only\s+the\s+adults|adults\s+only|counting\s+only\s+adults", sentence, re.I):
         return "adults"
     return "all"
@@ -782,9 +732,11 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- main entry
 
-def extract_candidates(text: str, published: date | None = None,
-                       places: pd.DataFrame | None = None) -> tuple[list[Candidate], list[str]]:
-    """All figure candidates in `text` (offsets refer to `text` as given) and warnings."""
+def extract_candidates(text: str, published: date | None = None, places: pd.DataFrame | None = None,
+                       crisis: Crisis | None = None) -> tuple[list[Candidate], list[str]]:
+    """All figure candidates in `text` (offsets refer to `text` as given) and warnings. `places` and `crisis`
+    (how its texts name places, originators and groups): the data folder's (CRISISBOARD_DATA or data/) when
+    not given."""
     warnings: list[str] = []
     try:
         if not isinstance(text, str):
@@ -799,12 +751,9 @@ def extract_candidates(text: str, published: date | None = None,
             limit = MAX_CHARS
         if not text.strip():
             return [], warnings
-        key = id(places) if places is not None else 0
-        gaz = _GAZ_CACHE.get(key) if places is None else None
-        if gaz is None:
-            gaz = _gazetteer(places if places is not None else read_places())
-            if places is None:
-                _GAZ_CACHE[0] = gaz
+        if crisis is None:
+            crisis = load_crisis(data_dir_from_env())
+        rules = _rules(places if places is not None else read_places(), crisis.extraction)
         out: list[Candidate] = []
         seen: set[tuple] = set()
         for s_lo, s_hi in _sentences(text[:limit]):
@@ -814,7 +763,7 @@ def extract_candidates(text: str, published: date | None = None,
             if s_hi - s_lo > 5000:  # runaway "sentence" (binary, no punctuation): cap work
                 s_hi = s_lo + 5000
             try:
-                out.extend(_sentence_candidates(text, s_lo, s_hi, published, gaz, seen))
+                out.extend(_sentence_candidates(text, s_lo, s_hi, published, rules, seen))
             except Exception as exc:  # noqa: BLE001 - never raise on odd input
                 warnings.append(f"sentence at {s_lo} skipped: {type(exc).__name__}")
         if not out and re.search(r"[\u4e00-\u9fff\u0600-\u06ff]", text[:10000]) and \
@@ -826,7 +775,7 @@ def extract_candidates(text: str, published: date | None = None,
         return [], warnings
 
 
-def _sentence_candidates(text, s_lo, s_hi, published, gaz, seen):
+def _sentence_candidates(text, s_lo, s_hi, published, rules, seen):
     sentence = text[s_lo:s_hi]
     atoms = _atoms(text, s_lo, s_hi)
     if not atoms:
@@ -933,13 +882,13 @@ def _sentence_candidates(text, s_lo, s_hi, published, gaz, seen):
                 continue
             seen.add(key)
             near = text[fe:min(hi, fe + 60)] + " " + text[max(lo, fs - 30):fs]
-            pop = _population(near, sentence)
+            pop = _population(near, sentence, rules.populations)
             as_of, prec, drule = _resolve_date(sentence, published)
             rel = fs - s_lo
-            claimant, ctype, crule = _claimant(sentence, rel)
+            claimant, ctype, crule = _claimant(sentence, rel, rules.claimants)
             if ctype == "local_official" and not claimant:
                 claimant = "Local district council representatives"
-            place = _place(sentence, rel, gaz, metric)
+            place = _place(sentence, rel, rules.gazetteer, metric)
             figure_text = text[fs:fe]
             cands.append(Candidate(
                 quote=quote, figure_text=figure_text, metric=metric, population=pop,

@@ -14,7 +14,6 @@ from slugify import slugify
 from crisisboard.data import schema
 
 MAX_UPLOAD_BYTES = 2_000_000
-DEFAULT_PUBLISHED = date(2010, 6, 15)  # the date picker's start when the release gives none
 UPLOAD_TYPES = ("txt", "html", "htm")
 
 

@@ -1,0 +1,78 @@
+"""The export menu under each chart, and the briefing pack in the sidebar."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+import streamlit as st
+
+from crisisboard.app import render
+from crisisboard.app.datasets import cached_view
+from crisisboard.charts.views import ViewFigure, ViewSpec, pack_specs, view_url
+from crisisboard.claims.markup import literal, md, text
+from crisisboard.export.images import ExportContext, export_view
+from crisisboard.export.pack import build_pack
+from crisisboard.export.presets import PRESETS
+from crisisboard.export.render import FORMATS, INSTALL_HINT, export_available
+
+if TYPE_CHECKING:  # the page context is defined by the frame, which draws these controls
+    from crisisboard.app.frame import PageContext
+
+
+def _base_url() -> str:
+    """scheme://host:port of the app as the browser sees it (localhost:8501 when unknown)."""
+    url = getattr(st.context, "url", None) or ""
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}" if parsed.scheme and parsed.netloc else "http://localhost:8501"
+
+
+def export_context(page: "PageContext", spec: ViewSpec) -> ExportContext:
+    return ExportContext(page.filters_text, page.dataset.version, view_url(_base_url(), page.filters, spec),
+                         date.today())
+
+
+def export_controls(page: "PageContext", view: ViewFigure) -> None:
+    """A small menu under a chart: format and size, then a download drawn by the same figure builder."""
+    key = f"export_{view.spec.name}"
+    with st.popover("Export this chart (PNG, SVG, PDF)", icon=":material/download:"):
+        if not export_available():
+            render.warning(text(INSTALL_HINT))
+            return
+        fmt = render.segmented("Format", list(FORMATS), format_func=str.upper, default="png", key=f"{key}_format") \
+            or "png"
+        preset = render.segmented("Size", list(PRESETS), format_func=lambda name: PRESETS[name].label, default="slide",
+                                  key=f"{key}_preset") or "slide"
+        context = export_context(page, view.spec)
+        render.caption(md("The image carries its title, the filters, the caveat, its sources, the dataset version "
+                          "and a link that reproduces this view: {url}", url=context.url))
+        mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
+        st.download_button(text(f"Download {fmt.upper()}"), data=lambda: export_view(view, context, fmt, preset),
+                           file_name=f"crisisboard-{view.spec.name}-{page.dataset.version}.{fmt}", mime=mime,
+                           key=f"{key}_download", type="primary")
+
+
+def briefing_pack_controls(page: "PageContext") -> None:
+    """Sidebar: one click makes a ZIP of every chart of the current filters, with a progress bar."""
+    with st.sidebar:
+        st.divider()
+        render.subheader(literal("Briefing pack"))
+        if not export_available():
+            render.caption(text(INSTALL_HINT))
+            return
+        if st.button("Make a briefing pack (ZIP)", key="make_pack",
+                     help="Every chart for the current filters as PNG and SVG, the claims behind them "
+                          "(CSV and HXL), the sources and a README with how to cite."):
+            bar = st.progress(0.0, text="Starting…")
+            specs = pack_specs(page.claims, page.dataset)
+            views = [cached_view(str(page.dataset.data_dir), page.dataset.version, page.filters, spec, page.briefing)
+                     for spec in specs]
+            contexts = [export_context(page, spec) for spec in specs]
+            st.session_state["pack"] = build_pack(views, contexts,
+                                                  progress=lambda done, message: bar.progress(done, text=message))
+            bar.empty()
+        if st.session_state.get("pack"):
+            st.download_button("Download the briefing pack", st.session_state["pack"],
+                               file_name=f"crisisboard-briefing-{page.dataset.version}.zip",
+                               mime="application/zip", key="download_pack", type="primary")

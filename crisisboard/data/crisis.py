@@ -1,0 +1,238 @@
+"""The crisis definition: everything crisisboard shows that is not a claim, declared in ``crisis.toml`` beside
+the data (its name, its time window, the default day and metric, the map's areas, where its geodata is, and
+how its texts name places, originators and groups of people).
+
+No module of crisisboard names a crisis: another crisis is another data folder with its own ``crisis.toml``.
+:func:`load_crisis` reads and checks the file; :func:`crisis_problems` reports what is wrong with it in the
+validator's terms (file, line, field, rule).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from crisisboard.data import PROJECT_ROOT, schema
+
+CRISIS_FILE = "crisis.toml"
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"is not a regular expression: {error}") from None
+    return pattern
+
+
+class Window(_Strict):
+    """The crisis itself: the days the map's slider plays through."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Window":
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class Defaults(_Strict):
+    metric: str
+    day: date
+    published: date
+    map_area: Slug
+
+
+class MapArea(_Strict):
+    """One of the map's views: a box of longitude and latitude, and its label."""
+
+    key: Slug
+    label: str = Field(min_length=1, max_length=80)
+    lon: tuple[float, float]
+    lat: tuple[float, float]
+
+    @model_validator(mode="after")
+    def _a_box(self) -> "MapArea":
+        if not (-180 <= self.lon[0] < self.lon[1] <= 180 and -90 <= self.lat[0] < self.lat[1] <= 90):
+            raise ValueError("lon and lat must each be [smaller, larger] within -180..180 and -90..90")
+        return self
+
+
+class GeoBuild(_Strict):
+    """How ``make geo`` builds the geodata (crisisboard.data.geo)."""
+
+    clip_box: tuple[float, float, float, float]
+    countries: dict[Iso3, tuple[str, tuple[str, ...]]]
+    regions: dict[str, tuple[Iso3, int]]
+
+
+class Geo(_Strict):
+    folder: str
+    attribution: str = Field(min_length=1)
+    outline: Iso3
+    border: tuple[Iso3, Iso3] | None = None
+    border_place: Slug | None = None
+    iso3: dict[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], Iso3]
+    fill: dict[Iso3, Colour]
+    build: GeoBuild | None = None
+
+
+class PlaceAlias(_Strict):
+    place: Slug
+    pattern: str
+
+    _check = field_validator("pattern")(_regex)
+
+
+class ClaimantAlias(_Strict):
+    pattern: str
+    name: str
+    type: str
+
+    _check = field_validator("pattern")(_regex)
+
+
+class PopulationWords(_Strict):
+    """Words that narrow a figure to a group; `requires`/`excluded_by`/`kept_by` read the words around it."""
+
+    population: str
+    pattern: str
+    requires: str | None = None
+    excluded_by: str | None = None
+    kept_by: str | None = None
+
+    _check = field_validator("pattern", "requires", "excluded_by", "kept_by")(
+        lambda value: None if value is None else _regex(value))
+
+
+class Extraction(_Strict):
+    places: tuple[PlaceAlias, ...] = ()
+    claimants: tuple[ClaimantAlias, ...] = ()
+    populations: tuple[PopulationWords, ...] = ()
+
+
+class Crisis(_Strict):
+    """A crisis definition (see the module docstring); `folder` is where its crisis.toml was read."""
+
+    name: str = Field(min_length=1)
+    page_title: str = Field(min_length=1, max_length=120)
+    citation: str = Field(min_length=1)
+    earliest_date: date
+    languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2}$")], ...]
+    window: Window
+    defaults: Defaults
+    map_areas: tuple[MapArea, ...] = Field(min_length=1)
+    geo: Geo
+    extraction: Extraction = Extraction()
+    folder: Path = Path(".")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Crisis":
+        keys = [area.key for area in self.map_areas]
+        if len(set(keys)) != len(keys):
+            raise ValueError("map_areas: each key must be unique")
+        if self.defaults.map_area not in keys:
+            raise ValueError(f"defaults.map_area must be one of the map_areas ({', '.join(keys)})")
+        if self.defaults.metric not in schema.METRICS:
+            raise ValueError(f"defaults.metric must be one of {', '.join(schema.METRICS)}")
+        if not self.window.start <= self.defaults.day <= self.window.end:
+            raise ValueError("defaults.day must lie within the window")
+        for alias in self.extraction.claimants:
+            if alias.type not in schema.CLAIMANT_TYPES:
+                raise ValueError(f"extraction.claimants: type {alias.type!r} is not one of the claimant types")
+        for words in self.extraction.populations:
+            if words.population not in schema.POPULATIONS:
+                raise ValueError(f"extraction.populations: {words.population!r} is not one of the populations")
+        return self
+
+    @property
+    def areas(self) -> dict[str, MapArea]:
+        """The map areas by key, in the file's order."""
+        return {area.key: area for area in self.map_areas}
+
+    @property
+    def geo_dir(self) -> Path:
+        """The geodata folder: relative to crisis.toml when written ./… or ../…, else to the checkout (so that a
+        copy of the data folder still finds the shipped geodata)."""
+        folder = Path(self.geo.folder)
+        if folder.is_absolute():
+            return folder
+        base = self.folder if self.geo.folder.startswith(("./", "../")) else PROJECT_ROOT
+        return (base / folder).resolve()
+
+
+class CrisisError(ValueError):
+    """crisis.toml is missing or breaks a rule; `problems` are (line, field, message)."""
+
+    def __init__(self, path: Path, problems: list[tuple[int, str, str]]):
+        self.path, self.problems = path, problems
+        super().__init__("; ".join(f"{path.name}:{line}: {field}: {message}" for line, field, message in problems))
+
+
+def _line_of(text: str, field: str) -> int:
+    """The line where `field` (dotted, e.g. "defaults.day") is set, or 1 when it cannot be found."""
+    last = field.split(".")[-1]
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*{re.escape(last)}\s*=", line) or re.match(rf"\s*\[+{re.escape(field)}\]+", line):
+            return number
+    return 1
+
+
+def read_crisis(data_dir: Path) -> Crisis:
+    """The crisis definition of a data folder.
+
+    Raises
+    ------
+    CrisisError
+        When data_dir/crisis.toml is missing, is not TOML, or breaks a rule; each problem names the line
+        and the field.
+    """
+    path = Path(data_dir) / CRISIS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CrisisError(path, [(0, "-", "file is missing: every data folder needs its crisis definition")]) \
+            from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CrisisError(path, [(getattr(error, "lineno", 1) or 1, "-", f"is not valid TOML ({error})")]) from None
+    try:
+        return Crisis(**raw, folder=path.parent)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            field = ".".join(str(part) for part in item["loc"]) or "-"
+            problems.append((_line_of(text, field), field, item["msg"].removeprefix("Value error, ")))
+        raise CrisisError(path, problems) from None
+
+
+@lru_cache(maxsize=16)
+def _cached(path: str, stamp: tuple) -> Crisis:  # noqa: ARG001 - the stamp is the key: the file's size and time
+    return read_crisis(Path(path))
+
+
+def load_crisis(data_dir: Path) -> Crisis:
+    """:func:`read_crisis`, read again only when the file changes."""
+    path = Path(data_dir) / CRISIS_FILE
+    try:
+        stat = path.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns)
+    except FileNotFoundError:
+        stamp = ()
+    return _cached(str(Path(data_dir).resolve()), stamp)

@@ -1,0 +1,84 @@
+"""Briefing packs: every chart of the current filters as PNG and SVG, the claims and sources behind them, and
+a README that says how to cite them."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Callable
+
+import pandas as pd
+
+from crisisboard.charts.views import ViewFigure
+from crisisboard.claims.attribution import CAVEAT, DATA_LICENCE, build_attribution
+from crisisboard.claims.markup import safe_url
+from crisisboard.claims.tables import claims_csv, download_csv
+from crisisboard.export.images import ExportContext, prepare_figure
+from crisisboard.export.render import render_many
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")[:60]
+
+
+def sources_list(claims: pd.DataFrame) -> pd.DataFrame:
+    """The releases behind `claims`, with links, for the pack's sources.csv."""
+    attribution = build_attribution(claims)
+    return pd.DataFrame([{"publisher": ref.publisher, "published": ref.published,
+                          "published_precision": ref.published_precision, "title": ref.title,
+                          "url": safe_url(ref.url) or "", "source_id": ref.source_id} for ref in attribution.sources])
+
+
+def pack_readme(views: list[ViewFigure], contexts: list[ExportContext], names: list[str]) -> str:
+    context = contexts[0]
+    lines = [
+        "# crisisboard briefing pack", "",
+        f"Generated {context.generated:%-d %B %Y} from crisisboard dataset version {context.dataset_version}.",
+        f"Filters: {context.filters_text}.", "",
+        f"**{CAVEAT}** Each claim names who made it, which text carried it and an Admiralty grade "
+        "(source reliability A–F, information credibility 1–6).", "",
+        "## Contents", "",
+    ]
+    for view, ctx, name in zip(views, contexts, names):
+        lines.append(f"- `{name}.png` (16:9 slide) and `{name}.svg` (print, editable): {view.title}. "
+                     f"Reproduce: {ctx.url}")
+    lines += [
+        "- `claims.csv`: every claim behind these charts, with quote, grade, source and URL "
+        "(cells that a spreadsheet would run as formulas are prefixed with an apostrophe).",
+        "- `claims-hxl.csv`: the same with HXL hashtags in the second row, for humanitarian tools.",
+        "- `sources.csv`: the releases behind the charts, with links.", "",
+        "## How to cite", "",
+        "Cite the original release for any single figure (see `sources.csv`), and the compilation as:", "",
+        f"> crisisboard, {views[0].dataset.crisis.citation}, dataset {context.dataset_version}, "
+        f"generated {context.generated:%-d %B %Y}. {context.url}", "",
+        f"{DATA_LICENCE}", "",
+    ]
+    return "\n".join(lines)
+
+
+def build_pack(views: list[ViewFigure], contexts: list[ExportContext],
+               progress: Callable[[float, str], None] | None = None) -> bytes:
+    """A ZIP of every view as PNG and SVG, the claims behind them (CSV and HXL), the sources and a README."""
+    progress = progress or (lambda fraction, message: None)
+    names = [f"{i + 1:02d}-{_slug(view.title)}" for i, view in enumerate(views)]
+    buffer = io.BytesIO()
+    steps = 2 * len(views) + 1
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as pack:
+        done = 0
+        for start in range(0, len(views), 2):  # two charts (four images) per batch keeps both tabs busy
+            batch = list(zip(views, contexts, names))[start:start + 2]
+            progress(done / steps, "Drawing " + ", ".join(name for _, _, name in batch))
+            figures = [prepare_figure(view, context, "slide") for view, context, _ in batch]
+            images = render_many([(figure, fmt, "slide") for figure in figures for fmt in ("png", "svg")])
+            for (_, _, name), png, svg in zip(batch, images[0::2], images[1::2]):
+                pack.writestr(f"{name}.png", png, compress_type=zipfile.ZIP_STORED)  # PNG is compressed already
+                pack.writestr(f"{name}.svg", svg)
+            done += 2 * len(batch)
+        progress(done / steps, "Writing the claims and sources")
+        claims = pd.concat([v.claims for v in views]).drop_duplicates("claim_id") if views else pd.DataFrame()
+        pack.writestr("claims.csv", claims_csv(claims))
+        pack.writestr("claims-hxl.csv", claims_csv(claims, hxl=True))
+        pack.writestr("sources.csv", download_csv(sources_list(claims)))
+        pack.writestr("README.md", pack_readme(views, contexts, names))
+    progress(1.0, "Done")
+    return buffer.getvalue()
