@@ -11,7 +11,11 @@ evaluate              precision and recall of extract against the reviewed label
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import math
 import sys
+from datetime import date
 from pathlib import Path
 
 from crisisboard.data.load import DataValidationError, data_dir_from_env, load_dataset
@@ -64,9 +68,15 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from crisisboard.charts.views import MapSpec, OverviewSpec, TimelineSpec, WhoSaysSpec, build_view, pack_specs, view_url
+    from crisisboard.charts.views import (
+        MapSpec,
+        OverviewSpec,
+        TimelineSpec,
+        WhoSaysSpec,
+        build_view,
+        pack_specs,
+        view_url,
+    )
     from crisisboard.data.filters import Filters, describe_filters
     from crisisboard.export.images import ExportContext, export_view
     from crisisboard.export.pack import build_pack
@@ -139,10 +149,6 @@ EXTRACT_COLUMNS = ("file", "quote", "figure_text", "metric", "population", "low"
 
 
 def _extract(args: argparse.Namespace) -> int:
-    import csv
-    import json
-    from datetime import date
-
     from crisisboard.ingest.extract import extract_candidates, parse_release, read_places
 
     try:
@@ -183,8 +189,6 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _factor(value: str) -> float:
     """--factor: a finite number within the page's range (nan, inf or 1e308 would flip the verdict)."""
-    import math
-
     from crisisboard.claims.comparisons import MAX_FACTOR, MIN_FACTOR
 
     try:

@@ -55,8 +55,8 @@ def drop_column(data_dir: Path, file: str, column: str) -> None:
 def run_async(coroutine):  # noqa: ANN001, ANN201
     """asyncio.run in a thread of its own: pytest-playwright's sync API keeps an event loop running in
     the main thread for the session, where asyncio.run refuses to start another."""
-    from concurrent.futures import ThreadPoolExecutor
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()

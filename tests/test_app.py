@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import PROJECT, VALID, set_cell, shown
+from streamlit.testing.v1 import AppTest
 
 PAGES = {
     "pages/overview.py": "Overview: what was claimed, by whom",

@@ -14,7 +14,6 @@ from typing import Iterator
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import PROJECT, VALID
 from hostile import make_hostile_dataset
 

@@ -20,7 +20,6 @@ from typing import Iterator
 from urllib.parse import quote, unquote, urlencode
 
 import pytest
-
 from hostile import RENDERED_MARKERS, make_hostile_dataset, payload
 from test_browser import CHROMIUM, running_app
 from test_hostile import allowed_links

@@ -9,8 +9,8 @@ import sys
 
 import pandas as pd
 import pytest
-
 from conftest import PROJECT
+
 from crisisboard.data.load import Dataset, load_dataset
 from crisisboard.data.validate import validate_dataset
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import html
+import io
 import os
 import shutil
-import io
 import struct
 import subprocess
 import sys
@@ -15,17 +15,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT, VALID
-from crisisboard.export import images, render
+
+from crisisboard.charts.views import ViewSpec, build_view, pack_specs, spec_of, view_url
 from crisisboard.claims.attribution import CAVEAT
+from crisisboard.data.filters import Filters, describe_filters
+from crisisboard.data.load import load_dataset
+from crisisboard.export import images, render
 from crisisboard.export.images import ExportContext, export_view, prepare_figure
 from crisisboard.export.pack import build_pack
 from crisisboard.export.presets import PRESETS
 from crisisboard.export.render import ExportUnavailable
-from crisisboard.data.filters import Filters, describe_filters
-from crisisboard.data.load import load_dataset
-from crisisboard.charts.views import build_view, spec_of, pack_specs, spec_of, view_url
 
 needs_chromium = pytest.mark.skipif(render.find_chromium() is None,
                                     reason="Debian's chromium is not installed (make test installs it)")

@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from crisisboard.ingest.extract import (Candidate, Flag, Release, extract_candidates, parse_release,
-                                 quality_flags, read_places)
+from crisisboard.ingest.extract import (
+    Candidate,
+    Flag,
+    Release,
+    extract_candidates,
+    parse_release,
+    quality_flags,
+    read_places,
+)
 
 PUB = date(2010, 6, 15)  # a Tuesday
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "sources"

@@ -13,11 +13,11 @@ import string
 from datetime import date, timedelta
 
 import pytest
+from conftest import PROJECT, VALID
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import PROJECT, VALID
 from crisisboard.data import schema
 from crisisboard.data.store import SaveError, append_release
 from crisisboard.ingest.intake import source_row

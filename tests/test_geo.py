@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import PROJECT
 from shapely.geometry import Point
 
-from conftest import PROJECT
 from crisisboard.data.crisis import read_crisis
 from crisisboard.data.geo import ADMIN1_FILE, COUNTRIES_FILE, PINNED, build, load_geodata
 from crisisboard.data.load import load_dataset

@@ -15,22 +15,21 @@ from urllib.parse import unquote
 
 import pandas as pd
 import pytest
+from conftest import PROJECT
+from hostile import make_hostile_dataset, payload
 from streamlit.testing.v1 import AppTest
 
-from conftest import PROJECT
-from crisisboard.claims.cards import claim_card_markdown
+from crisisboard.charts.maps import build_map_figure
+from crisisboard.charts.overview import build_overview_figure
+from crisisboard.charts.timeline import build_timeline_figure
+from crisisboard.claims.cards import claim_card_markdown, claims_by_place_markdown
 from crisisboard.claims.refs import ClaimRef
+from crisisboard.claims.sources import sources_markdown, sources_table
+from crisisboard.claims.statements import claim_and_carriers
+from crisisboard.claims.summaries import summarise_metrics
 from crisisboard.data.geo import load_geodata
 from crisisboard.data.load import load_dataset
-from crisisboard.charts.maps import build_map_figure
-from crisisboard.claims.cards import claims_by_place_markdown
-from crisisboard.charts.overview import build_overview_figure
-from crisisboard.claims.summaries import summarise_metrics
-from crisisboard.claims.sources import sources_markdown, sources_table
-from crisisboard.charts.timeline import build_timeline_figure
-from crisisboard.claims.statements import claim_and_carriers
 from crisisboard.data.validate import validate_dataset
-from hostile import make_hostile_dataset, payload
 
 _LINK = re.compile(r"(?<![\\!])\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url><[^>]*>|[^)\s]*)\)")
 _CHECKS = {

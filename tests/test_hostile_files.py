@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from conftest import PROJECT, set_cell
 from streamlit.testing.v1 import AppTest
 
-from conftest import PROJECT, set_cell
 from crisisboard.data.validate import validate_dataset
 
 

@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT, shown
 from streamlit.testing.v1 import AppTest
 
-from conftest import PROJECT, shown
-from crisisboard.ingest.intake import MAX_UPLOAD_BYTES, source_row
 from crisisboard.data.store import SaveError, append_release
+from crisisboard.ingest.intake import MAX_UPLOAD_BYTES, source_row
 
 HOSTILE_HTML = (b"<html><head><script>alert('x')</script><style>p{}</style></head><body>"
                 b"<p>At least 40 people were killed in Fixture City A on 12 June.</p>"

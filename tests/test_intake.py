@@ -8,8 +8,15 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from crisisboard.ingest.intake import (MAX_UPLOAD_BYTES, IntakeError, accepted_claims, html_to_text, read_upload,
-                                source_row, statement_id_for)
+from crisisboard.ingest.intake import (
+    MAX_UPLOAD_BYTES,
+    IntakeError,
+    accepted_claims,
+    html_to_text,
+    read_upload,
+    source_row,
+    statement_id_for,
+)
 
 
 def test_html_upload_becomes_visible_text_only() -> None:

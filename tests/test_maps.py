@@ -8,14 +8,14 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import VALID
-from crisisboard.data.geo import load_geodata
-from crisisboard.data.load import load_dataset
+
 from crisisboard.charts.map_markers import marker_size
 from crisisboard.charts.maps import build_map_figure
 from crisisboard.charts.style import BRIEFING_FACTOR, scale_for_briefing
 from crisisboard.data.crisis import read_crisis
+from crisisboard.data.geo import load_geodata
+from crisisboard.data.load import load_dataset
 
 CRISIS = read_crisis(VALID)
 

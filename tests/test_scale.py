@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import VALID, set_cell
+
+from crisisboard.claims.sources import page_count, page_of, sources_table
 from crisisboard.claims.tables import claims_table, table_note
 from crisisboard.data.filters import Filters
 from crisisboard.data.load import DataValidationError, cache_dir, dataset_version, load_dataset
 from crisisboard.data.selection import Selection
-from crisisboard.claims.sources import page_count, page_of, sources_table
 from crisisboard.data.synth import write_synthetic
 
 
@@ -208,8 +208,8 @@ def test_figures_built_without_plotly_checks_equal_the_checked_ones(synthetic, s
 
     import plotly.graph_objects as go
 
-    from crisisboard.data.geo import load_geodata
     from crisisboard.charts.views import build_view, spec_of
+    from crisisboard.data.geo import load_geodata
 
     view = spec_of(spec, **{"overview": {}, "map": {"area": "osh"}}.get(spec, {"metric": "killed"}))
     filters = Filters(tiers=("high", "medium", "low"))

@@ -14,15 +14,15 @@ from pathlib import Path
 import pandas as pd
 import pyarrow
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import PROJECT, VALID, shown
+from streamlit.testing.v1 import AppTest
+from test_hostile import allowed_links, page_texts, unescaped_markup
+
 from crisisboard.claims.tables import download_csv
-from crisisboard.export.pack import sources_list
-from crisisboard.ingest.intake import read_upload, source_row
 from crisisboard.data.load import load_dataset
 from crisisboard.data.store import BACKUPS_KEPT, SaveError, append_release
-from test_hostile import allowed_links, page_texts, unescaped_markup
+from crisisboard.export.pack import sources_list
+from crisisboard.ingest.intake import read_upload, source_row
 
 HOST = "127.0.0.1:9"
 LINK_ATTACK = f"![x](http://{HOST}/pixel.gif) [Official update: click here](http://{HOST}/phish)"

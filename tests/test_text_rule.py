@@ -8,8 +8,8 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT
+
 from crisisboard.app import render
 from crisisboard.claims.markup import Markdown, literal, text
 

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import VALID, set_cell, shown
+
+from crisisboard.charts.timeline import build_timeline_figure
+from crisisboard.charts.whosays import build_who_says_what_figure
 from crisisboard.claims.cards import claim_card_markdown
-from crisisboard.claims.tables import claims_csv, claims_table, hxl_tags
+from crisisboard.claims.comparisons import contest, latest_by_claimant_type
 from crisisboard.claims.links import text_fragment_url, wayback_url
 from crisisboard.claims.markup import safe_url
+from crisisboard.claims.statements import claim_and_carriers, statement_marks
+from crisisboard.claims.tables import claims_csv, claims_table, hxl_tags
 from crisisboard.data.load import load_dataset
 from crisisboard.data.tiers import TIER_COLOURS
-from crisisboard.charts.timeline import build_timeline_figure
-from crisisboard.claims.statements import claim_and_carriers, statement_marks
-from crisisboard.charts.whosays import build_who_says_what_figure
-from crisisboard.claims.comparisons import contest, latest_by_claimant_type
 
 
 @pytest.fixture(scope="module")
@@ -189,8 +189,8 @@ def test_claims_csv_neutralises_formulas_and_hxl_has_hashtags() -> None:
 
 
 def test_a_large_metric_is_sampled_and_the_chart_says_so(tmp_path: Path) -> None:
-    from crisisboard.data.synth import write_synthetic
     from crisisboard.claims.statements import MAX_MARKS
+    from crisisboard.data.synth import write_synthetic
 
     write_synthetic(tmp_path, 15_000, seed=5)
     claims = load_dataset(tmp_path).claims

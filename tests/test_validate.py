@@ -10,10 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT, VALID, drop_column, set_cell
-from crisisboard.data import schema
-from crisisboard.data import validate
+
+from crisisboard.data import schema, validate
 from crisisboard.data.load import DataValidationError, load_dataset
 from crisisboard.data.validate import read_table, validate_dataset
 

@@ -17,7 +17,7 @@ from crisisboard.claims.markup import literal, md
 from crisisboard.data.crisis import CrisisError, load_crisis
 from crisisboard.data.filters import Filters
 from crisisboard.data.geo import GeoData, load_geodata
-from crisisboard.data.load import DataValidationError, Dataset, data_dir_from_env, dataset_version, load_dataset
+from crisisboard.data.load import Dataset, DataValidationError, data_dir_from_env, dataset_version, load_dataset
 from crisisboard.data.selection import Selection, SelectionCache
 
 LOG = logging.getLogger("crisisboard")

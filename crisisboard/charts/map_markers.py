@@ -5,6 +5,7 @@ carries only what changes."""
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -294,6 +295,4 @@ def dynamic_traces(prepared: Prepared, names: dict[str, str], day: pd.Timestamp 
 
 
 def _wrap(text: str, width: int = 60) -> str:
-    import textwrap
-
     return "<br>".join(textwrap.wrap(text, width))

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from crisisboard.charts.plotly_internals import figure_of
+from crisisboard.charts.style import add_footer, apply_style
 from crisisboard.claims.attribution import CAVEAT, Attribution, build_attribution
 from crisisboard.claims.markup import plain
 from crisisboard.claims.refs import ClaimRef
 from crisisboard.claims.summaries import MetricSummary, summarise_metrics
-from crisisboard.charts.plotly_internals import figure_of
-from crisisboard.charts.style import add_footer, apply_style
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 

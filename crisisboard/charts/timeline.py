@@ -16,20 +16,21 @@ government claimant is joined by a line; incidents sit on a strip below.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard.data import schema
-from crisisboard.claims.attribution import CAVEAT, build_attribution, release_labels
-from crisisboard.claims.refs import as_of_labels, figure_labels
-from crisisboard.data.frames import per_value
-from crisisboard.claims.markup import plain
-from crisisboard.claims.statements import LIMIT_KEYS, MARK_COLUMNS, Mark, limit_statements, statements_of
 from crisisboard.charts.plotly_internals import figure_of
 from crisisboard.charts.style import add_footer, apply_style
+from crisisboard.claims.attribution import CAVEAT, build_attribution, release_labels
+from crisisboard.claims.markup import plain
+from crisisboard.claims.refs import as_of_labels, figure_labels
+from crisisboard.claims.statements import LIMIT_KEYS, MARK_COLUMNS, Mark, limit_statements, statements_of
+from crisisboard.data import schema
+from crisisboard.data.frames import per_value
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 SYMBOLS = {
@@ -85,8 +86,6 @@ def mark_hovers(marks: list[Mark], claims: pd.DataFrame) -> list[str]:
 
 @lru_cache(maxsize=4096)  # the same quote backs every claim taken from one passage
 def _wrap_quote(text: str, width: int = 70) -> str:
-    import textwrap
-
     return "\n".join(textwrap.wrap(text, width)).replace("\n", "<br>")
 
 

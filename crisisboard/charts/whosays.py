@@ -3,19 +3,20 @@ crisisboard.claims.comparisons)."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard.data import schema
+from crisisboard.charts.style import add_footer, apply_style
 from crisisboard.claims.attribution import CAVEAT, build_attribution
 from crisisboard.claims.comparisons import Contest, Entry
 from crisisboard.claims.markup import plain
-from crisisboard.charts.style import add_footer, apply_style
+from crisisboard.data import schema
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS
 
-def _wrap(text: str, width: int = 110) -> str:
-    import textwrap
 
+def _wrap(text: str, width: int = 110) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 

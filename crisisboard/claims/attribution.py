@@ -6,6 +6,7 @@ The page footer, the chart annotations and (later) exported images all call
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -83,8 +84,6 @@ class Attribution:
 
     def wrapped(self, limit: int = 12, width: int = 150, newline: str = "<br>") -> str:
         """:meth:`short`, HTML-escaped and broken into lines of at most `width` characters (chart footers)."""
-        import html
-
         words = html.escape(self.short(limit)).split("; ")
         lines, current = [], ""
         for word in words:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crisisboard.data import schema
-from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
-from crisisboard.data.frames import records, sorted_positions
 from crisisboard.claims.links import text_fragment_url, wayback_url
 from crisisboard.claims.markup import Markdown, join, link, literal, md, safe_url
+from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
+from crisisboard.data import schema
+from crisisboard.data.frames import records, sorted_positions
 from crisisboard.data.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crisisboard.claims.markup import safe_url
 from crisisboard.data.frames import sorted_positions
 from crisisboard.data.schema import FORMULA_START
-from crisisboard.claims.markup import safe_url
 
 # (claims column, table heading, HXL hashtag)
 COLUMNS = (

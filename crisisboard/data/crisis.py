@@ -121,9 +121,18 @@ class PopulationWords(_Strict):
 
 
 class Extraction(_Strict):
+    """How the crisis's texts name its countries, places, originators and groups of people (patterns are
+    regular expressions, matched in order)."""
+
+    home: str = ""  # regex: the country of the crisis, where people are displaced internally
+    refuge: str = ""  # regex: the country people flee to (the refugee metrics)
+    refuge_place: Slug | None = None  # the place a refugee figure is about when its sentence names the refuge
+    home_places: tuple[Slug, ...] = ()  # places of the crisis's country a refugee figure is moved from
     places: tuple[PlaceAlias, ...] = ()
     claimants: tuple[ClaimantAlias, ...] = ()
     populations: tuple[PopulationWords, ...] = ()
+
+    _countries = field_validator("home", "refuge")(lambda value: _regex(value) if value else value)
 
 
 class Crisis(_Strict):

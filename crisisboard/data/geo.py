@@ -20,6 +20,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
 from crisisboard.data import PROJECT_ROOT
 from crisisboard.data.crisis import GeoBuild, read_crisis
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Hashable, TypeVar
 
@@ -20,12 +22,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crisisboard.data import schema
+from crisisboard.data import PROJECT_ROOT, schema
 from crisisboard.data.crisis import CRISIS_FILE, Crisis, CrisisError, load_crisis
 from crisisboard.data.frames import ranks
 from crisisboard.data.tiers import tiers_of
 from crisisboard.data.validate import Problem, ValidationResult, validate_dataset
-from crisisboard.data import PROJECT_ROOT
 
 T = TypeVar("T")
 DATA_ENV = "CRISISBOARD_DATA"
@@ -290,7 +291,7 @@ def cache_dir() -> Path | None:
 def _code_hash() -> str:
     """The hash of the modules that decide what a valid, typed dataset is: a change to them empties the cache."""
     digest = hashlib.sha256()
-    for module in ("schema.py", "validate.py", "load.py", "tiers.py", "numbers.py"):
+    for module in ("schema.py", "rules.py", "validate.py", "load.py", "tiers.py", "numbers.py", "crisis.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()[:12]
 
@@ -317,9 +318,6 @@ def _read_cache(folder: Path, data_dir: Path, version: str) -> Dataset | None:
 def _write_cache(folder: Path, dataset: Dataset) -> None:
     """Write the typed tables beside each other in a temporary folder, then rename it into place:
     a reader sees a complete cache entry or none. A cache that cannot be written is skipped."""
-    import shutil
-    import tempfile
-
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=folder.parent))

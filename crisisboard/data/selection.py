@@ -15,8 +15,8 @@ from typing import Any, Callable, Hashable, TypeVar
 
 import pandas as pd
 
-from crisisboard.data.filters import Filters, apply_date_filter_to_incidents, apply_filters
 from crisisboard.data import schema
+from crisisboard.data.filters import Filters, apply_date_filter_to_incidents, apply_filters
 from crisisboard.data.load import Dataset, memoised
 
 T = TypeVar("T")

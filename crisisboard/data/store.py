@@ -25,6 +25,7 @@ from pathlib import Path
 
 from crisisboard.data import schema
 from crisisboard.data.crisis import CRISIS_FILE
+from crisisboard.data.rules import normalise_space
 from crisisboard.data.validate import Problem, validate_dataset
 
 LOCK_NAME = ".crisisboard.lock"
@@ -105,7 +106,7 @@ def _csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
 
 
 def _normalise(text: str) -> str:
-    return schema.normalise_space(text).lower()
+    return normalise_space(text).lower()
 
 
 def new_claim_id(source_id: str, quote: str, metric: str, taken: set[str]) -> str:

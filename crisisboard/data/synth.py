@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import csv
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from crisisboard.data import schema
-from crisisboard.data import PROJECT_ROOT
+from crisisboard.data import PROJECT_ROOT, schema
 from crisisboard.data.crisis import CRISIS_FILE, read_crisis
 
 METRIC_WEIGHTS = {"killed": 30, "injured": 15, "hospitalized": 2, "missing": 1, "displaced_internal": 5,

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
+import pyarrow.csv as arrow_csv
 
-from crisisboard.data import schema
+from crisisboard.data import rules, schema
 from crisisboard.data.crisis import CRISIS_FILE, Crisis, CrisisError, read_crisis
 
 MAX_VALUE_SHOWN = 60
@@ -166,8 +167,6 @@ def _arrow_cells(text: str, header: list[str], records: int) -> list | None:
     text, nothing read as missing): a column of a million cells becomes Arrow text without a Python string
     per cell. None when Arrow does not read exactly `records` records under `header` (the caller then
     reads the cells with Python's csv module)."""
-    import pyarrow.csv as arrow_csv
-
     try:
         table = arrow_csv.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -203,7 +202,7 @@ def _line(table: RawTable, index: object) -> int:
 
 
 def _problems_from_schema_errors(table: RawTable, errors: pa.errors.SchemaErrors) -> list[Problem]:
-    rules_by_message = {rule.message: rule for rule in schema.ROW_RULES.values()}
+    rules_by_message = {rule.message: rule for rule in rules.ROW_RULES.values()}
     problems: set[Problem] = set()
     duplicates: dict[tuple[str, str], set[int]] = {}
     for case in errors.failure_cases.itertuples(index=False):
@@ -229,9 +228,9 @@ def _problems_from_schema_errors(table: RawTable, errors: pa.errors.SchemaErrors
     return sorted(problems)
 
 
-def validate_table(table: RawTable, ctx: schema.Context) -> list[Problem]:
+def validate_table(table: RawTable, ctx: rules.Context) -> list[Problem]:
     """Run the file's schema over its raw table."""
-    file_schema = schema.SCHEMAS[table.name](ctx)
+    file_schema = rules.SCHEMAS[table.name](ctx)
     try:
         file_schema.validate(table.frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -261,9 +260,10 @@ def validate_dataset(data_dir: Path | str, today: date | None = None) -> Validat
         table = result.tables.get(name)
         return frozenset(table.frame[column]) if table is not None else None
 
-    ctx = schema.Context(today=today, source_ids=ids("sources.csv", "source_id"),
+    ctx = rules.Context(today=today, source_ids=ids("sources.csv", "source_id"),
                          place_ids=ids("places.csv", "place_id"),
-                         **({"earliest": result.crisis.earliest_date} if result.crisis else {}))
+                         **({"earliest": result.crisis.earliest_date, "countries": tuple(result.crisis.geo.iso3)}
+                            if result.crisis else {}))
     for table in result.tables.values():
         result.problems.extend(validate_table(table, ctx))
     result.problems.sort()

@@ -14,7 +14,6 @@ import plotly.graph_objects as go
 from crisisboard.export.kaleido_internals import open_kaleido
 from crisisboard.export.presets import PRESETS
 
-
 FORMATS = ("png", "svg", "pdf")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 INSTALL_HINT = ("Image export needs Chromium, which is not installed. On Debian or Ubuntu: "

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from crisisboard.ingest.extract import extract_candidates, parse_release, read_places
 from crisisboard.data import PROJECT_ROOT
+from crisisboard.ingest.extract import extract_candidates, parse_release, read_places
 
 ROOT = PROJECT_ROOT
 DEFAULT_LABELS = ROOT / "tests" / "eval" / "reviewed_labels.csv"

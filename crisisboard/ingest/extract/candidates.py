@@ -1,0 +1,231 @@
+"""Candidate claims: every figure of a release's text with what the sentence says of it, each with the rule
+that found it (its `why`), for the officer to review."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from crisisboard.data.crisis import Crisis, load_crisis
+from crisisboard.data.load import data_dir_from_env
+from crisisboard.ingest.extract.dates import _resolve_date
+from crisisboard.ingest.extract.figures import _QUAL_MAP, _QUAL_RE, _atoms, _is_negative, _vague_term
+from crisisboard.ingest.extract.metrics import _classify, _kw_matches, _refine
+from crisisboard.ingest.extract.originators import _claimant, _place, _population, _rules, _status, read_places
+from crisisboard.ingest.extract.release import _to_text
+
+MAX_CHARS = 2_000_000
+MAX_CANDIDATES = 5_000
+
+
+
+@dataclass(frozen=True)
+class Candidate:
+    quote: str
+    figure_text: str
+    metric: str
+    population: str
+    low: int | None
+    high: int | None
+    qualifier: str
+    vague_term: str
+    as_of: str
+    as_of_precision: str
+    place_id: str
+    claimant: str
+    claimant_type: str
+    status_in_text: str
+    start: int
+    end: int
+    why: str
+
+
+_SENT_BREAK = re.compile(r"\n(?=\s*(?:$|[^a-zа-яё\s]))|(?<=[.!?:])\s*\n|\n\s*\n|(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-ZА-ЯЁ0-9])")
+_ABBREV = re.compile(r"(?:Mr|Mrs|Ms|Dr|St|No|Gen|Col|Lt|Sgt|Prof|U\.S|U\.N|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|vs|etc|approx)\.$")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for m in _SENT_BREAK.finditer(text):
+        if "\n" not in m.group(0) and _ABBREV.search(text[max(0, m.start() - 8):m.start()]):
+            continue
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+
+def extract_candidates(text: str, published: date | None = None, places: pd.DataFrame | None = None,
+                       crisis: Crisis | None = None) -> tuple[list[Candidate], list[str]]:
+    """All figure candidates in `text` (offsets refer to `text` as given) and warnings. `places` and `crisis`
+    (how its texts name places, originators and groups): the data folder's (CRISISBOARD_DATA or data/) when
+    not given."""
+    warnings: list[str] = []
+    try:
+        if not isinstance(text, str):
+            text = _to_text(text)
+            warnings.append("input was not a str; converted")
+        if published is not None and not isinstance(published, date):
+            published = None
+            warnings.append("published is not a date; ignored")
+        limit = len(text)
+        if limit > MAX_CHARS:
+            warnings.append(f"text is {limit} characters; only the first {MAX_CHARS} were read")
+            limit = MAX_CHARS
+        if not text.strip():
+            return [], warnings
+        if crisis is None:
+            crisis = load_crisis(data_dir_from_env())
+        rules = _rules(places if places is not None else read_places(), crisis.extraction)
+        out: list[Candidate] = []
+        seen: set[tuple] = set()
+        for s_lo, s_hi in _sentences(text[:limit]):
+            if len(out) >= MAX_CANDIDATES:
+                warnings.append(f"stopped after {MAX_CANDIDATES} candidates (at character {s_lo})")
+                break
+            if s_hi - s_lo > 5000:  # runaway "sentence" (binary, no punctuation): cap work
+                s_hi = s_lo + 5000
+            try:
+                out.extend(_sentence_candidates(text, s_lo, s_hi, published, rules, seen))
+            except Exception as exc:  # noqa: BLE001 - never raise on odd input
+                warnings.append(f"sentence at {s_lo} skipped: {type(exc).__name__}")
+        if not out and re.search(r"[\u4e00-\u9fff\u0600-\u06ff]", text[:10000]) and \
+                not re.search(r"[A-Za-zА-Яа-я]{4}", text[:10000]):
+            warnings.append("text is not in a supported language (English, Russian)")
+        return out, warnings
+    except Exception as exc:  # noqa: BLE001
+        warnings.append(f"extraction failed: {type(exc).__name__}: {exc}")
+        return [], warnings
+
+
+def _sentence_candidates(text, s_lo, s_hi, published, rules, seen):
+    sentence = text[s_lo:s_hi]
+    atoms = _atoms(text, s_lo, s_hi)
+    if not atoms:
+        return []
+    # join ranges: "between 2,000 and 6,000", "2,000-6,000", "2-3,000", "10 to 20 thousand"
+    items = []  # (start, end, low, high, qualifier, vague_term, fig_start, rule)
+    i = 0
+    while i < len(atoms):
+        a = atoms[i]
+        neg = _is_negative(text, a) if a.kind != "vague" else ""
+        nxt = atoms[i + 1] if i + 1 < len(atoms) else None
+        before = text[max(s_lo, a.start - 40):a.start]
+        if nxt is not None and a.kind != "vague" and nxt.kind != "vague":
+            gap = text[a.end:nxt.start]
+            between = re.search(r"(?<![\w])between\s+$", before, re.I)
+            if (re.fullmatch(r"\s*[-–—]\s*", gap) or re.fullmatch(r"\s+to\s+", gap, re.I) and not
+                    re.search(r"from\s+$", before, re.I) or between and re.fullmatch(r"\s+and\s+", gap, re.I)):
+                lo_v, hi_v = a.value, nxt.value
+                if _is_negative(text, nxt, True) or _is_negative(text, a, True) or lo_v is None or hi_v is None:
+                    i += 2
+                    continue
+                for mult in (1000, 1_000_000):
+                    if lo_v < hi_v and lo_v * mult <= hi_v and hi_v % mult == 0 and lo_v < 1000 and \
+                            not re.search(r"thousand|million", a.text, re.I):
+                        lo_v = lo_v * mult
+                        break
+                if lo_v < hi_v:
+                    fs = a.start
+                    if between:
+                        fs = a.start - (len(before) - between.start())
+                    items.append((fs, nxt.end, lo_v, hi_v, "between", "", "range"))
+                    i += 2
+                    continue
+        if neg:
+            i += 1
+            continue
+        qm = _QUAL_RE.search(before)
+        qual = "exact"
+        fs = a.start
+        if qm:
+            qword = re.sub(r"\s+", " ", qm.group("q").lower())
+            for rx, k in _QUAL_MAP:
+                if rx.match(qword):
+                    qual = k
+                    break
+            fs = a.start - (len(before) - qm.start())
+        fe = a.end
+        tail = text[a.end:a.end + 12]
+        om = re.match(r"\s+or\s+more(?![\w])", tail, re.I)
+        if om and a.kind != "vague":
+            qual = "at_least"
+            fe = a.end + om.end()
+        if a.kind == "vague":
+            items.append((fs if qm else a.start, fe, None, None, "vague", _vague_term(a.text), "vague"))
+        else:
+            v = a.value
+            if qual in ("exact", "about"):
+                items.append((fs, fe, v, v, qual, "", a.kind))
+            elif qual in ("at_least", "more_than"):
+                items.append((fs, fe, v, None, qual, "", a.kind))
+            else:
+                items.append((fs, fe, None, v, qual, "", a.kind))
+        i += 1
+    cands = []
+    prev = None
+    # clause bounds: from previous item end to next item start
+    for k, (fs, fe, low, high, qual, vterm, rule) in enumerate(items):
+        lo = items[k - 1][1] if k > 0 else s_lo
+        hi = items[k + 1][0] if k + 1 < len(items) else s_hi
+        hi = min(hi, fe + 140)
+        lo = max(lo, fs - 160)
+        res = _classify(text, fs, fe, lo, hi, rules.countries)
+        if res is None and prev is not None and k > 0:
+            gap = text[items[k - 1][1]:fs]
+            if len(gap) <= 30 and re.fullmatch(r"[\s,]*(?:(?:and|or|but|would\s+be|could\s+be|may\s+be|"
+                                               r"might\s+be|currently\s+at|now)\s*)*[\s,]*", gap, re.I):
+                res = (prev[0], fs, fe, "same metric as the figure just before")
+        if res is None:
+            prev = None
+            continue
+        prev = res
+        metrics = [res]
+        # "thousands wounded and homeless": a second metric word joined by "and"
+        m2 = re.match(r"\s+(?:and|or|и)\s+(\w+)", text[res[2]:hi])
+        if m2 and res[1] >= fe:
+            extra = _kw_matches(m2.group(1), rules.countries)
+            if extra and extra[0][0] not in ("buildings",) and extra[0][0] != res[0] and \
+                    re.fullmatch(r"\w+", m2.group(1)):
+                e2 = res[2] + m2.end()
+                metrics.append((_refine(extra[0][0], text[e2:hi], "", None, rules.countries), res[1], e2,
+                                f"second metric word joined by 'and' ('{m2.group(1)}')"))
+        for metric, ks, ke, why in metrics:
+            if metric == "buildings":
+                continue
+            q_start = min(fs, ks)
+            q_end = max(fe, ke)
+            # include a population word right after the figure ("500 Uzbek civilians")
+            quote = text[q_start:q_end]
+            if len(quote.split()) > 40:
+                q_start, q_end = fs, fe
+                quote = text[q_start:q_end]
+            key = (metric, low, high, q_start)
+            if key in seen:
+                continue
+            seen.add(key)
+            near = text[fe:min(hi, fe + 60)] + " " + text[max(lo, fs - 30):fs]
+            pop = _population(near, sentence, rules.populations)
+            as_of, prec, drule = _resolve_date(sentence, published)
+            rel = fs - s_lo
+            claimant, ctype, crule = _claimant(sentence, rel, rules.claimants)
+            if ctype == "local_official" and not claimant:
+                claimant = "Local district council representatives"
+            place = _place(sentence, rel, rules, metric)
+            figure_text = text[fs:fe]
+            cands.append(Candidate(
+                quote=quote, figure_text=figure_text, metric=metric, population=pop,
+                low=low, high=high, qualifier=qual, vague_term=vterm if qual == "vague" else "",
+                as_of=as_of, as_of_precision=prec if as_of else "inferred", place_id=place,
+                claimant=claimant, claimant_type=ctype if ctype else "unknown",
+                status_in_text=_status(sentence), start=q_start, end=q_end,
+                why=f"{rule} figure '{figure_text}' [{qual}]; {why}; date: {drule}"
+                    + (f"; claimant: {crule}" if crule else "")))
+    return cands
