@@ -11,14 +11,14 @@ import statistics
 import time
 from datetime import date
 
+from crisisboard.charts.views import ViewSpec, build_view, pack_specs, spec_of, view_url
+from crisisboard.data.filters import Filters, describe_filters
+from crisisboard.data.geo import load_geodata
+from crisisboard.data.load import load_dataset
 from crisisboard.export.images import ExportContext, export_view
 from crisisboard.export.pack import build_pack
 from crisisboard.export.presets import PRESETS
 from crisisboard.export.render import FORMATS
-from crisisboard.data.filters import Filters, describe_filters
-from crisisboard.data.geo import load_geodata
-from crisisboard.data.load import load_dataset
-from crisisboard.charts.views import build_view, spec_of, pack_specs, spec_of, view_url
 
 
 def main() -> None:

@@ -29,12 +29,12 @@ def main() -> None:
     import plotly.io as pio
     import plotly.tools
 
+    from crisisboard.charts.views import build_view, spec_of
     from crisisboard.data.filters import Filters
     from crisisboard.data.geo import load_geodata
     from crisisboard.data.load import load_dataset
     from crisisboard.data.selection import Selection
     from crisisboard.data.tiers import TIERS
-    from crisisboard.charts.views import build_view, spec_of
 
     dataset = load_dataset(args.data)
     geo = load_geodata(dataset.crisis.geo_dir)

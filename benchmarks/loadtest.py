@@ -49,10 +49,10 @@ for _path in (PROJECT, PROJECT / "benchmarks", PROJECT / "deploy"):
 
 from wsclient import RunResult, StreamlitClientError, StreamlitSession, require_local, strings_in
 
+from crisisboard.claims.markup import as_read
 from crisisboard.data import schema
 from crisisboard.data.filters import Filters, apply_filters, describe_filters, to_query_params
 from crisisboard.data.load import Dataset, load_dataset
-from crisisboard.claims.markup import as_read
 from crisisboard.data.tiers import TIER_LABELS
 
 PAGES = ("", "timeline", "who_says_what", "map")  # "" = Overview, at the root

@@ -1,4 +1,5 @@
-"""The command line: ``python -m crisisboard COMMAND``.
+"""The command line: ``python -m crisisboard COMMAND``. Each command imports the layers it needs when it runs,
+so that ``validate`` does not pay for Plotly, Kaleido and the charts.
 
 validate [DATA_DIR]   check a dataset; one line per problem, exit 1 if any
 summary [DATA_DIR]    print the data summary (Markdown); --write updates data/README.md
@@ -68,16 +69,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from crisisboard.charts.views import (
-        MapSpec,
-        OverviewSpec,
-        TimelineSpec,
-        WhoSaysSpec,
-        build_view,
-        pack_specs,
-        view_url,
-    )
-    from crisisboard.data.filters import Filters, describe_filters
+    from crisisboard.charts.views import build_view, pack_specs, spec_of, view_url
+    from crisisboard.data.filters import describe_filters
     from crisisboard.export.images import ExportContext, export_view
     from crisisboard.export.pack import build_pack
     from crisisboard.export.render import ExportUnavailable
@@ -85,52 +78,54 @@ def _export(args: argparse.Namespace) -> int:
     dataset = _load_or_report(args.data_dir, "exporting")
     if dataset is None:
         return 1
-
-    def listed(value: str | None) -> tuple[str, ...]:
-        return tuple(v.strip() for v in (value or "").split(",") if v.strip())
-
     try:
-        filters = Filters(
-            metrics=listed(args.metrics), tiers=listed(args.tiers), claimant_types=listed(args.claimants),
-            places=listed(args.places),
-            date_from=date.fromisoformat(args.date_from) if args.date_from else None,
-            date_to=date.fromisoformat(args.date_to) if args.date_to else None)
+        filters = _filters_of(args)
     except ValueError as error:
         print(f"bad date: {error}", file=sys.stderr)
         return 2
-    places = dict(zip(dataset.places["place_id"], dataset.places["name"]))
-    text = describe_filters(filters, places)
-    today = date.today()
-    out = Path(args.output)
+    text = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
     try:
         if args.pack:
             specs = pack_specs(dataset.claims if not filters.metrics else dataset.claims[
                 dataset.claims["metric"].isin(filters.metrics)], dataset)
             views = [build_view(dataset, filters, spec) for spec in specs]
-            contexts = [ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), today)
+            contexts = [ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), date.today())
                         for spec in specs]
             data = build_pack(views, contexts, progress=lambda done, message: print(
                 f"[{done:4.0%}] {message}", file=sys.stderr))
         else:
-            spec = {"overview": lambda: OverviewSpec(),
-                    "timeline": lambda: TimelineSpec(metric=args.metric, x_mode=args.x, log_y=not args.linear,
-                                                     incidents=not args.no_incidents),
-                    "who-says-what": lambda: WhoSaysSpec(metric=args.metric, day=args.day, factor=args.factor),
-                    "map": lambda: MapSpec(area=args.map_view or dataset.crisis.defaults.map_area)}[args.view]()
-            view = build_view(dataset, filters, spec)
-            context = ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), today)
-            data = export_view(view, context, args.format, args.preset)
+            spec = spec_of(args.view, **{
+                "overview": {}, "map": {"area": args.map_view or dataset.crisis.defaults.map_area},
+                "timeline": {"metric": args.metric, "x_mode": args.x, "log_y": not args.linear,
+                             "incidents": not args.no_incidents},
+                "who-says-what": {"metric": args.metric, "day": args.day, "factor": args.factor}}[args.view])
+            context = ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), date.today())
+            data = export_view(build_view(dataset, filters, spec), context, args.format, args.preset)
     except ExportUnavailable as error:
         print(error, file=sys.stderr)
         return 3
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
+    out = Path(args.output)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_bytes(data)
     tmp.replace(out)
     print(f"wrote {out} ({len(data):,} bytes)")
     return 0
+
+
+def _filters_of(args: argparse.Namespace):  # noqa: ANN202 - Filters
+    """The global filters the export command was given."""
+    from crisisboard.data.filters import Filters
+
+    def listed(value: str | None) -> tuple[str, ...]:
+        return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+    return Filters(metrics=listed(args.metrics), tiers=listed(args.tiers), claimant_types=listed(args.claimants),
+                   places=listed(args.places),
+                   date_from=date.fromisoformat(args.date_from) if args.date_from else None,
+                   date_to=date.fromisoformat(args.date_to) if args.date_to else None)
 
 
 def _synth(args: argparse.Namespace) -> int:

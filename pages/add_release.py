@@ -5,14 +5,23 @@ from datetime import date
 
 import streamlit as st
 
-from crisisboard.data import schema
 from crisisboard.app import render
 from crisisboard.app.frame import end_page, start_page
-from crisisboard.ingest.extract import extract_candidates, parse_release, quality_flags
-from crisisboard.ingest.intake import (EDITOR_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_TYPES, IntakeError,
-                                accepted_claims, candidates_frame, check_pasted, read_upload, source_row)
 from crisisboard.claims.markup import literal, md, text
+from crisisboard.data import schema
 from crisisboard.data.store import SaveError, append_release
+from crisisboard.ingest.extract import extract_candidates, parse_release, quality_flags
+from crisisboard.ingest.intake import (
+    EDITOR_COLUMNS,
+    MAX_UPLOAD_BYTES,
+    UPLOAD_TYPES,
+    IntakeError,
+    accepted_claims,
+    candidates_frame,
+    check_pasted,
+    read_upload,
+    source_row,
+)
 
 page = start_page("Add a release")
 render.markdown(literal("Paste a release's text or upload it; crisisboard proposes every figure it finds. Tick "
@@ -82,7 +91,7 @@ else:
         column_config={
             "accept": st.column_config.CheckboxColumn("keep", help="Tick every claim to save"),
             "metric": st.column_config.SelectboxColumn(options=schema.METRICS),
-            "population": st.column_config.SelectboxColumn(options=schema.POPULATIONS),
+            "population": st.column_config.SelectboxColumn(options=crisis.populations),
             "qualifier": st.column_config.SelectboxColumn(options=schema.QUALIFIERS),
             "vague_term": st.column_config.SelectboxColumn(options=("",) + schema.VAGUE_TERMS),
             "as_of_precision": st.column_config.SelectboxColumn(options=schema.AS_OF_PRECISION),

@@ -6,9 +6,9 @@ from crisisboard.app import render
 from crisisboard.app.exports import export_controls
 from crisisboard.app.frame import end_page, start_page, view_figure
 from crisisboard.app.widgets import url_choice
-from crisisboard.claims.markup import literal
 from crisisboard.charts.views import MapSpec
 from crisisboard.claims.cards import claims_by_place_markdown
+from crisisboard.claims.markup import literal
 
 page = start_page("Map: where it happened, where people fled")
 areas, crisis = page.dataset.crisis.areas, page.dataset.crisis

@@ -5,9 +5,9 @@ import streamlit as st
 from crisisboard.app import render
 from crisisboard.app.exports import export_controls
 from crisisboard.app.frame import end_page, start_page, view_figure
+from crisisboard.charts.views import OverviewSpec
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.claims.summaries import summarise_metrics
-from crisisboard.charts.views import OverviewSpec
 
 page = start_page("Overview: what was claimed, by whom")
 summaries = page.selection.derive(summarise_metrics)

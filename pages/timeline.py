@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from crisisboard.data import schema
 from crisisboard.app import render
 from crisisboard.app.exports import export_controls
 from crisisboard.app.frame import end_page, start_page, view_figure
 from crisisboard.app.widgets import selected_ids, url_choice, url_select, url_toggle
-from crisisboard.claims.cards import claim_card_markdown
-from crisisboard.claims.tables import TABLE_ROWS, claims_csv, claims_table, table_note
-from crisisboard.claims.markup import literal, text
 from crisisboard.charts.timeline import X_MODES
-from crisisboard.claims.statements import claim_and_carriers
 from crisisboard.charts.views import TimelineSpec
+from crisisboard.claims.cards import claim_card_markdown
+from crisisboard.claims.markup import literal, text
+from crisisboard.claims.statements import claim_and_carriers
+from crisisboard.claims.tables import TABLE_ROWS, claims_csv, claims_table, table_note
+from crisisboard.data import schema
 
 page = start_page("Timeline: how the figures evolved")
 metrics = page.selection.metrics

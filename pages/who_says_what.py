@@ -3,14 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from crisisboard.data import schema
 from crisisboard.app import render
 from crisisboard.app.exports import export_controls
 from crisisboard.app.frame import end_page, start_page, view_figure
 from crisisboard.app.widgets import url_date, url_number, url_select
-from crisisboard.claims.markup import literal, md, text
 from crisisboard.charts.views import WhoSaysSpec
 from crisisboard.claims.comparisons import DEFAULT_FACTOR, MAX_FACTOR, MIN_FACTOR, day_bounds
+from crisisboard.claims.markup import literal, md, text
+from crisisboard.data import schema
 
 page = start_page("Who says what")
 metrics = page.selection.metrics

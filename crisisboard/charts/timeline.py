@@ -127,100 +127,14 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     rows = claims.loc[kept.index, [c for c in MARK_COLUMNS if c in claims.columns]]
     marks, firsts = statements_of(rows)
     hovers = dict(zip((mark.statement_id for mark in marks), mark_hovers(marks, firsts)))
-    bulk = []  # the data traces: they become the figure, unvalidated (see figure_of), before its legend
-
-    # vague claims: a pale bar over the order of magnitude
-    for tier in TIERS:
-        layer = _Layer.empty()
-        for mark in marks:
-            row = mark.claim
-            if row["qualifier"] != "vague" or row["tier"] != tier:
-                continue
-            low, high = VAGUE_SPANS[row["vague_term"]]
-            x, hover = _x(row, x_mode), hovers[mark.statement_id]
-            layer.add(x, low, hover, mark.claim_id)
-            layer.add(x, high, hover, mark.claim_id)
-            layer.add(None, None)
-        if layer.x:
-            bulk.append(dict(type="scatter", x=layer.x, y=layer.y, mode="lines+markers",
-                                     line=dict(color=TIER_COLOURS[tier], width=14), marker=dict(size=12, opacity=0),
-                                     opacity=0.28, name=f"vague ({tier})", legendgroup="vague", showlegend=False,
-                                     hovertext=layer.hover, customdata=layer.ids,
-                                     hovertemplate="%{hovertext}<extra>vague: the span of the word</extra>"))
-
-    # ranges and open-ended stems (lines), then the marks themselves (points)
-    for tier in TIERS:
-        solid, dashed = _Layer.empty(), _Layer.empty()
-        ups, downs = _Layer.empty(), _Layer.empty()
-        for mark in marks:
-            row = mark.claim
-            if row["tier"] != tier or row["qualifier"] == "vague":
-                continue
-            x, hover = _x(row, x_mode), hovers[mark.statement_id]
-            low, high = row["value_low"], row["value_high"]
-            if row["qualifier"] == "between":
-                solid.add(x, float(low), hover, mark.claim_id)
-                solid.add(x, float(high), hover, mark.claim_id)
-                solid.add(None, None)
-            elif row["qualifier"] in ("at_least", "more_than"):
-                dashed.add(x, float(low))
-                dashed.add(x, float(low) * OPEN_END)
-                dashed.add(None, None)
-                ups.add(x, float(low) * OPEN_END, hover, mark.claim_id)
-            elif row["qualifier"] in ("up_to", "fewer_than"):
-                dashed.add(x, float(high))
-                dashed.add(x, float(high) / OPEN_END)
-                dashed.add(None, None)
-                downs.add(x, float(high) / OPEN_END, hover, mark.claim_id)
-        colour = TIER_COLOURS[tier]
-        if solid.x:
-            bulk.append(dict(type="scatter", x=solid.x, y=solid.y, mode="lines+markers", line=dict(color=colour, width=5),
-                                     marker=dict(symbol="line-ew-open", size=12, color=colour, line=dict(width=3)),
-                                     name=f"range ({tier})", showlegend=False, hovertext=solid.hover,
-                                     customdata=solid.ids, hovertemplate="%{hovertext}<extra></extra>"))
-        if dashed.x:
-            bulk.append(dict(type="scatter", x=dashed.x, y=dashed.y, mode="lines", line=dict(color=colour, width=2, dash="dot"),
-                                     hoverinfo="skip", showlegend=False, name=f"open end ({tier})"))
-        for layer, symbol, label in ((ups, "triangle-up-open", "open upwards"),
-                                     (downs, "triangle-down-open", "open downwards")):
-            if layer.x:
-                bulk.append(dict(type="scatter", x=layer.x, y=layer.y, mode="markers", showlegend=False,
-                                         marker=dict(symbol=symbol, size=11, color=colour, line=dict(width=2)),
-                                         name=f"{label} ({tier})", hovertext=layer.hover, customdata=layer.ids,
-                                         hovertemplate="%{hovertext}<extra></extra>"))
-
-    # the official series: each government claimant with enough cumulative figures gets a line
-    official = rows[rows["is_official"] & rows["claim_kind"].eq("cumulative") & rows["value_low"].notna()
-                    & rows["tier"].isin(["high", "medium"])]
-    for claimant, series in official.groupby("claimant"):
-        per_statement = series.sort_values("published_ts").drop_duplicates("statement_id")
-        if len(per_statement) < MIN_OFFICIAL_POINTS:
-            continue
-        per_statement = per_statement.assign(
-            x=per_statement["as_of_ts" if x_mode == "as_of" else "published_ts"]).sort_values("x", kind="stable")
-        bulk.append(dict(type="scatter", x=per_statement["x"].to_numpy(), y=per_statement["value_low"].to_numpy(float),
-                               mode="lines", line=dict(color="#333333", width=1.5),
-                               name=f"Official series: {claimant}", hoverinfo="skip", legendgroup="official"))
-
-    # the marks: one point per statement at its stated figure (or bound); symbol = claimant type
-    for tier in TIERS:
-        layer, symbols = _Layer.empty(), []
-        for mark in marks:
-            row = mark.claim
-            if row["tier"] != tier or row["qualifier"] in ("vague", "between"):
-                continue  # vague figures and ranges are drawn as their bars
-            y = row["value_high"] if row["qualifier"] in ("up_to", "fewer_than") else row["value_low"]
-            layer.add(_x(row, x_mode), float(y), hovers[mark.statement_id], mark.claim_id)
-            symbols.append(SYMBOLS[row["claimant_type"]])
-        if layer.x:
-            hollow = [symbol.endswith("open") for symbol in symbols]
-            bulk.append(dict(type="scatter", 
-                x=layer.x, y=layer.y, mode="markers", showlegend=False, name=f"{TIER_LABELS[tier]} · marks",
-                marker=dict(symbol=symbols, size=12, color=TIER_COLOURS[tier],
-                            line=dict(color=[TIER_COLOURS[tier] if h else "white" for h in hollow],
-                                      width=[2 if h else 1 for h in hollow])),
-                hovertext=layer.hover, customdata=layer.ids, hovertemplate="%{hovertext}<extra></extra>"))
-
+    by_tier: dict[str, list[Mark]] = {tier: [] for tier in TIERS}
+    for mark in marks:
+        by_tier[mark.claim["tier"]].append(mark)
+    # the data traces, in drawing order: they become the figure, unvalidated (see figure_of), before its legend
+    bulk = [trace for tier in TIERS for trace in _vague_traces(tier, by_tier[tier], x_mode, hovers)]
+    bulk += [trace for tier in TIERS for trace in _bound_traces(tier, by_tier[tier], x_mode, hovers)]
+    bulk += _official_series(rows, x_mode)
+    bulk += [trace for tier in TIERS for trace in _point_traces(tier, by_tier[tier], x_mode, hovers)]
     with_incidents = incidents is not None and not incidents.empty
     bulk += _legend(rows) + ([_incident_strip(incidents)] if with_incidents else [])
     fig = figure_of(bulk, layout=_layout(rows, metric, x_mode, log_y, title, date_range, with_incidents))
@@ -232,6 +146,112 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
             xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", showarrow=False,
             font=dict(size=12, color="#7a2e00"), bgcolor="#fff3d6")
     return apply_style(fig)
+
+
+def _vague_traces(tier: str, marks: list[Mark], x_mode: str, hovers: dict[str, str]) -> list[dict]:
+    """Vague claims of one tier: a pale bar over the order of magnitude the word names."""
+    layer = _Layer.empty()
+    for mark in marks:
+        row = mark.claim
+        if row["qualifier"] != "vague":
+            continue
+        low, high = VAGUE_SPANS[row["vague_term"]]
+        x, hover = _x(row, x_mode), hovers[mark.statement_id]
+        layer.add(x, low, hover, mark.claim_id)
+        layer.add(x, high, hover, mark.claim_id)
+        layer.add(None, None)
+    if not layer.x:
+        return []
+    return [dict(type="scatter", x=layer.x, y=layer.y, mode="lines+markers",
+                 line=dict(color=TIER_COLOURS[tier], width=14), marker=dict(size=12, opacity=0),
+                 opacity=0.28, name=f"vague ({tier})", legendgroup="vague", showlegend=False,
+                 hovertext=layer.hover, customdata=layer.ids,
+                 hovertemplate="%{hovertext}<extra>vague: the span of the word</extra>")]
+
+
+def _bound_traces(tier: str, marks: list[Mark], x_mode: str, hovers: dict[str, str]) -> list[dict]:
+    """Ranges (a bar from low to high) and open-ended stems (dotted, with an open triangle at their end) of
+    one tier."""
+    solid, dashed = _Layer.empty(), _Layer.empty()
+    ups, downs = _Layer.empty(), _Layer.empty()
+    for mark in marks:
+        row = mark.claim
+        if row["qualifier"] == "vague":
+            continue
+        x, hover = _x(row, x_mode), hovers[mark.statement_id]
+        low, high = row["value_low"], row["value_high"]
+        if row["qualifier"] == "between":
+            solid.add(x, float(low), hover, mark.claim_id)
+            solid.add(x, float(high), hover, mark.claim_id)
+            solid.add(None, None)
+        elif row["qualifier"] in ("at_least", "more_than"):
+            dashed.add(x, float(low))
+            dashed.add(x, float(low) * OPEN_END)
+            dashed.add(None, None)
+            ups.add(x, float(low) * OPEN_END, hover, mark.claim_id)
+        elif row["qualifier"] in ("up_to", "fewer_than"):
+            dashed.add(x, float(high))
+            dashed.add(x, float(high) / OPEN_END)
+            dashed.add(None, None)
+            downs.add(x, float(high) / OPEN_END, hover, mark.claim_id)
+    colour, traces = TIER_COLOURS[tier], []
+    if solid.x:
+        traces.append(dict(type="scatter", x=solid.x, y=solid.y, mode="lines+markers", line=dict(color=colour, width=5),
+                           marker=dict(symbol="line-ew-open", size=12, color=colour, line=dict(width=3)),
+                           name=f"range ({tier})", showlegend=False, hovertext=solid.hover,
+                           customdata=solid.ids, hovertemplate="%{hovertext}<extra></extra>"))
+    if dashed.x:
+        traces.append(dict(type="scatter", x=dashed.x, y=dashed.y, mode="lines",
+                           line=dict(color=colour, width=2, dash="dot"), hoverinfo="skip", showlegend=False,
+                           name=f"open end ({tier})"))
+    for layer, symbol, label in ((ups, "triangle-up-open", "open upwards"),
+                                 (downs, "triangle-down-open", "open downwards")):
+        if layer.x:
+            traces.append(dict(type="scatter", x=layer.x, y=layer.y, mode="markers", showlegend=False,
+                               marker=dict(symbol=symbol, size=11, color=colour, line=dict(width=2)),
+                               name=f"{label} ({tier})", hovertext=layer.hover, customdata=layer.ids,
+                               hovertemplate="%{hovertext}<extra></extra>"))
+    return traces
+
+
+def _official_series(rows: pd.DataFrame, x_mode: str) -> list[dict]:
+    """A line through the official series of each government claimant with enough cumulative figures."""
+    official = rows[rows["is_official"] & rows["claim_kind"].eq("cumulative") & rows["value_low"].notna()
+                    & rows["tier"].isin(["high", "medium"])]
+    traces = []
+    for claimant, series in official.groupby("claimant"):
+        per_statement = series.sort_values("published_ts").drop_duplicates("statement_id")
+        if len(per_statement) < MIN_OFFICIAL_POINTS:
+            continue
+        per_statement = per_statement.assign(
+            x=per_statement["as_of_ts" if x_mode == "as_of" else "published_ts"]).sort_values("x", kind="stable")
+        traces.append(dict(type="scatter", x=per_statement["x"].to_numpy(),
+                           y=per_statement["value_low"].to_numpy(float), mode="lines",
+                           line=dict(color="#333333", width=1.5), name=f"Official series: {claimant}",
+                           hoverinfo="skip", legendgroup="official"))
+    return traces
+
+
+def _point_traces(tier: str, marks: list[Mark], x_mode: str, hovers: dict[str, str]) -> list[dict]:
+    """The marks of one tier: one point per statement at its stated figure (or bound); symbol = claimant
+    type. Vague figures and ranges are drawn as their bars."""
+    layer, symbols = _Layer.empty(), []
+    for mark in marks:
+        row = mark.claim
+        if row["qualifier"] in ("vague", "between"):
+            continue
+        y = row["value_high"] if row["qualifier"] in ("up_to", "fewer_than") else row["value_low"]
+        layer.add(_x(row, x_mode), float(y), hovers[mark.statement_id], mark.claim_id)
+        symbols.append(SYMBOLS[row["claimant_type"]])
+    if not layer.x:
+        return []
+    hollow = [symbol.endswith("open") for symbol in symbols]
+    return [dict(type="scatter",
+                 x=layer.x, y=layer.y, mode="markers", showlegend=False, name=f"{TIER_LABELS[tier]} · marks",
+                 marker=dict(symbol=symbols, size=12, color=TIER_COLOURS[tier],
+                             line=dict(color=[TIER_COLOURS[tier] if h else "white" for h in hollow],
+                                       width=[2 if h else 1 for h in hollow])),
+                 hovertext=layer.hover, customdata=layer.ids, hovertemplate="%{hovertext}<extra></extra>")]
 
 
 def _legend(rows: pd.DataFrame) -> list[dict]:

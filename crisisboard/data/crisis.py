@@ -143,6 +143,7 @@ class Crisis(_Strict):
     citation: str = Field(min_length=1)
     earliest_date: date
     languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2}$")], ...]
+    groups: tuple[Slug, ...] = ()  # groups of people a figure may be limited to, beyond the general populations
     window: Window
     defaults: Defaults
     map_areas: tuple[MapArea, ...] = Field(min_length=1)
@@ -165,9 +166,14 @@ class Crisis(_Strict):
             if alias.type not in schema.CLAIMANT_TYPES:
                 raise ValueError(f"extraction.claimants: type {alias.type!r} is not one of the claimant types")
         for words in self.extraction.populations:
-            if words.population not in schema.POPULATIONS:
+            if words.population not in self.populations:
                 raise ValueError(f"extraction.populations: {words.population!r} is not one of the populations")
         return self
+
+    @property
+    def populations(self) -> tuple[str, ...]:
+        """Whom a figure may cover: the general populations and this crisis's groups."""
+        return schema.POPULATIONS + self.groups
 
     @property
     def areas(self) -> dict[str, MapArea]:

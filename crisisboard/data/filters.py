@@ -102,7 +102,7 @@ def _date(raw: str | Sequence[str] | None, name: str, warnings: list[str]) -> da
     try:
         return date.fromisoformat(values[0])
     except ValueError:
-        warnings.append(f"Ignored '{name}={values[0]}' in the link: not a date like 2010-06-12.")
+        warnings.append(f"Ignored '{name}={values[0]}' in the link: not a date like YYYY-MM-DD.")
         return None
 
 

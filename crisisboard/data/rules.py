@@ -299,6 +299,7 @@ class Context:
     place_ids: frozenset[str] | None
     earliest: date = date(1900, 1, 1)  # the crisis definition's earliest_date
     countries: tuple[str, ...] = ()  # the countries its geodata has (crisis.toml [geo.iso3]); empty: any code
+    groups: tuple[str, ...] = ()  # the crisis's groups of people, populations beyond POPULATIONS
 
 
 def source_schema(ctx: Context) -> pa.DataFrameSchema:
@@ -327,7 +328,7 @@ def claim_schema(ctx: Context) -> pa.DataFrameSchema:
         "quote": _col(quote_len, text=True, max_chars="quote"),
         "figure_text": _col(text=True),
         "metric": _col(one_of(METRICS)),
-        "population": _col(one_of(POPULATIONS)),
+        "population": _col(one_of(POPULATIONS + ctx.groups)),
         "low": _col(whole_number(optional=True), required=False),
         "high": _col(whole_number(optional=True), required=False),
         "qualifier": _col(one_of(QUALIFIERS)),

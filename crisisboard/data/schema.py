@@ -21,7 +21,8 @@ METRICS = (
     "detained",
     "buildings_destroyed", "buildings_damaged", "buildings_damaged_or_destroyed",
 )
-POPULATIONS = ("all", "uzbek", "kyrgyz", "civilians", "adults", "children", "women_children", "security_forces")
+# whom a figure covers; a crisis definition adds the groups of people its texts count apart (crisis.toml)
+POPULATIONS = ("all", "civilians", "adults", "children", "women_children", "security_forces")
 QUALIFIERS = ("exact", "about", "at_least", "more_than", "up_to", "fewer_than", "between", "vague")
 VAGUE_TERMS = ("dozens", "hundreds", "thousands", "tens_of_thousands", "hundreds_of_thousands")
 AS_OF_PRECISION = ("exact", "approx", "inferred")

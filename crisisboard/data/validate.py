@@ -262,8 +262,8 @@ def validate_dataset(data_dir: Path | str, today: date | None = None) -> Validat
 
     ctx = rules.Context(today=today, source_ids=ids("sources.csv", "source_id"),
                          place_ids=ids("places.csv", "place_id"),
-                         **({"earliest": result.crisis.earliest_date, "countries": tuple(result.crisis.geo.iso3)}
-                            if result.crisis else {}))
+                         **({"earliest": result.crisis.earliest_date, "countries": tuple(result.crisis.geo.iso3),
+                             "groups": result.crisis.groups} if result.crisis else {}))
     for table in result.tables.values():
         result.problems.extend(validate_table(table, ctx))
     result.problems.sort()

@@ -105,13 +105,39 @@ def extract_candidates(text: str, published: date | None = None, places: pd.Data
         return [], warnings
 
 
-def _sentence_candidates(text, s_lo, s_hi, published, rules, seen):
-    sentence = text[s_lo:s_hi]
+def _sentence_candidates(text, s_lo, s_hi, published, rules, seen):  # noqa: ANN001, ANN202
+    """The candidates of one sentence: each figure, with what the words around it say."""
+    items = _figures(text, s_lo, s_hi)
+    cands = []
+    prev = None
+    for k, (fs, fe, low, high, qual, vterm, rule) in enumerate(items):
+        # clause bounds: from the previous figure's end to the next figure's start
+        lo = max(items[k - 1][1] if k > 0 else s_lo, fs - 160)
+        hi = min(items[k + 1][0] if k + 1 < len(items) else s_hi, fe + 140)
+        res = _classify(text, fs, fe, lo, hi, rules.countries)
+        if res is None and prev is not None and k > 0:
+            gap = text[items[k - 1][1]:fs]
+            if len(gap) <= 30 and re.fullmatch(r"[\s,]*(?:(?:and|or|but|would\s+be|could\s+be|may\s+be|"
+                                               r"might\s+be|currently\s+at|now)\s*)*[\s,]*", gap, re.I):
+                res = (prev[0], fs, fe, "same metric as the figure just before")
+        prev = res
+        if res is None:
+            continue
+        for metric, ks, ke, why in _metrics_joined(text, res, fe, hi, rules):
+            if metric == "buildings":
+                continue
+            candidate = _candidate(text, s_lo, s_hi, (fs, fe, low, high, qual, vterm, rule), (metric, ks, ke, why),
+                                   lo, hi, published, rules, seen)
+            if candidate is not None:
+                cands.append(candidate)
+    return cands
+
+
+def _figures(text: str, s_lo: int, s_hi: int) -> list[tuple]:
+    """The figures of a sentence, ranges joined ("between 2,000 and 6,000", "2,000-6,000", "2-3,000",
+    "10 to 20 thousand") and qualifiers read: (start, end, low, high, qualifier, vague_term, rule)."""
     atoms = _atoms(text, s_lo, s_hi)
-    if not atoms:
-        return []
-    # join ranges: "between 2,000 and 6,000", "2,000-6,000", "2-3,000", "10 to 20 thousand"
-    items = []  # (start, end, low, high, qualifier, vague_term, fig_start, rule)
+    items = []
     i = 0
     while i < len(atoms):
         a = atoms[i]
@@ -119,113 +145,107 @@ def _sentence_candidates(text, s_lo, s_hi, published, rules, seen):
         nxt = atoms[i + 1] if i + 1 < len(atoms) else None
         before = text[max(s_lo, a.start - 40):a.start]
         if nxt is not None and a.kind != "vague" and nxt.kind != "vague":
-            gap = text[a.end:nxt.start]
-            between = re.search(r"(?<![\w])between\s+$", before, re.I)
-            if (re.fullmatch(r"\s*[-–—]\s*", gap) or re.fullmatch(r"\s+to\s+", gap, re.I) and not
-                    re.search(r"from\s+$", before, re.I) or between and re.fullmatch(r"\s+and\s+", gap, re.I)):
-                lo_v, hi_v = a.value, nxt.value
-                if _is_negative(text, nxt, True) or _is_negative(text, a, True) or lo_v is None or hi_v is None:
-                    i += 2
-                    continue
-                for mult in (1000, 1_000_000):
-                    if lo_v < hi_v and lo_v * mult <= hi_v and hi_v % mult == 0 and lo_v < 1000 and \
-                            not re.search(r"thousand|million", a.text, re.I):
-                        lo_v = lo_v * mult
-                        break
-                if lo_v < hi_v:
-                    fs = a.start
-                    if between:
-                        fs = a.start - (len(before) - between.start())
-                    items.append((fs, nxt.end, lo_v, hi_v, "between", "", "range"))
-                    i += 2
-                    continue
-        if neg:
-            i += 1
-            continue
-        qm = _QUAL_RE.search(before)
-        qual = "exact"
-        fs = a.start
-        if qm:
-            qword = re.sub(r"\s+", " ", qm.group("q").lower())
-            for rx, k in _QUAL_MAP:
-                if rx.match(qword):
-                    qual = k
-                    break
-            fs = a.start - (len(before) - qm.start())
-        fe = a.end
-        tail = text[a.end:a.end + 12]
-        om = re.match(r"\s+or\s+more(?![\w])", tail, re.I)
-        if om and a.kind != "vague":
-            qual = "at_least"
-            fe = a.end + om.end()
-        if a.kind == "vague":
-            items.append((fs if qm else a.start, fe, None, None, "vague", _vague_term(a.text), "vague"))
-        else:
-            v = a.value
-            if qual in ("exact", "about"):
-                items.append((fs, fe, v, v, qual, "", a.kind))
-            elif qual in ("at_least", "more_than"):
-                items.append((fs, fe, v, None, qual, "", a.kind))
-            else:
-                items.append((fs, fe, None, v, qual, "", a.kind))
+            joined = _range(text, a, nxt, before)
+            if joined is not None:
+                if joined:
+                    items.append(joined)
+                i += 2
+                continue
+        if not neg:
+            items.append(_single(text, a, before))
         i += 1
-    cands = []
-    prev = None
-    # clause bounds: from previous item end to next item start
-    for k, (fs, fe, low, high, qual, vterm, rule) in enumerate(items):
-        lo = items[k - 1][1] if k > 0 else s_lo
-        hi = items[k + 1][0] if k + 1 < len(items) else s_hi
-        hi = min(hi, fe + 140)
-        lo = max(lo, fs - 160)
-        res = _classify(text, fs, fe, lo, hi, rules.countries)
-        if res is None and prev is not None and k > 0:
-            gap = text[items[k - 1][1]:fs]
-            if len(gap) <= 30 and re.fullmatch(r"[\s,]*(?:(?:and|or|but|would\s+be|could\s+be|may\s+be|"
-                                               r"might\s+be|currently\s+at|now)\s*)*[\s,]*", gap, re.I):
-                res = (prev[0], fs, fe, "same metric as the figure just before")
-        if res is None:
-            prev = None
-            continue
-        prev = res
-        metrics = [res]
-        # "thousands wounded and homeless": a second metric word joined by "and"
-        m2 = re.match(r"\s+(?:and|or|и)\s+(\w+)", text[res[2]:hi])
-        if m2 and res[1] >= fe:
-            extra = _kw_matches(m2.group(1), rules.countries)
-            if extra and extra[0][0] not in ("buildings",) and extra[0][0] != res[0] and \
-                    re.fullmatch(r"\w+", m2.group(1)):
-                e2 = res[2] + m2.end()
-                metrics.append((_refine(extra[0][0], text[e2:hi], "", None, rules.countries), res[1], e2,
-                                f"second metric word joined by 'and' ('{m2.group(1)}')"))
-        for metric, ks, ke, why in metrics:
-            if metric == "buildings":
-                continue
-            q_start = min(fs, ks)
-            q_end = max(fe, ke)
-            # include a population word right after the figure ("500 Uzbek civilians")
-            quote = text[q_start:q_end]
-            if len(quote.split()) > 40:
-                q_start, q_end = fs, fe
-                quote = text[q_start:q_end]
-            key = (metric, low, high, q_start)
-            if key in seen:
-                continue
-            seen.add(key)
-            near = text[fe:min(hi, fe + 60)] + " " + text[max(lo, fs - 30):fs]
-            pop = _population(near, sentence, rules.populations)
-            as_of, prec, drule = _resolve_date(sentence, published)
-            rel = fs - s_lo
-            claimant, ctype, crule = _claimant(sentence, rel, rules.claimants)
-            if ctype == "local_official" and not claimant:
-                claimant = "Local district council representatives"
-            place = _place(sentence, rel, rules, metric)
-            figure_text = text[fs:fe]
-            cands.append(Candidate(
-                quote=quote, figure_text=figure_text, metric=metric, population=pop,
-                low=low, high=high, qualifier=qual, vague_term=vterm if qual == "vague" else "",
-                as_of=as_of, as_of_precision=prec if as_of else "inferred", place_id=place,
-                claimant=claimant, claimant_type=ctype if ctype else "unknown",
-                status_in_text=_status(sentence), start=q_start, end=q_end,
-                why=f"{rule} figure '{figure_text}' [{qual}]; {why}; date: {drule}"
-                    + (f"; claimant: {crule}" if crule else "")))
-    return cands
+    return items
+
+
+def _range(text: str, a, nxt, before: str) -> tuple | None:  # noqa: ANN001 - two _Atom
+    """The range two neighbouring figures make, () when they make one that is not a figure (a date span), or
+    None when they are not a range."""
+    gap = text[a.end:nxt.start]
+    between = re.search(r"(?<![\w])between\s+$", before, re.I)
+    if not (re.fullmatch(r"\s*[-–—]\s*", gap) or re.fullmatch(r"\s+to\s+", gap, re.I) and not
+            re.search(r"from\s+$", before, re.I) or between and re.fullmatch(r"\s+and\s+", gap, re.I)):
+        return None
+    lo_v, hi_v = a.value, nxt.value
+    if _is_negative(text, nxt, True) or _is_negative(text, a, True) or lo_v is None or hi_v is None:
+        return ()
+    for mult in (1000, 1_000_000):
+        if lo_v < hi_v and lo_v * mult <= hi_v and hi_v % mult == 0 and lo_v < 1000 and \
+                not re.search(r"thousand|million", a.text, re.I):
+            lo_v = lo_v * mult
+            break
+    if lo_v >= hi_v:
+        return None
+    fs = a.start - (len(before) - between.start()) if between else a.start
+    return (fs, nxt.end, lo_v, hi_v, "between", "", "range")
+
+
+def _single(text: str, a, before: str) -> tuple:  # noqa: ANN001 - an _Atom
+    """One figure with the qualifier just before it ("at least", "up to") or "or more" just after."""
+    qm = _QUAL_RE.search(before)
+    qual = "exact"
+    fs = a.start
+    if qm:
+        qword = re.sub(r"\s+", " ", qm.group("q").lower())
+        for rx, k in _QUAL_MAP:
+            if rx.match(qword):
+                qual = k
+                break
+        fs = a.start - (len(before) - qm.start())
+    fe = a.end
+    om = re.match(r"\s+or\s+more(?![\w])", text[a.end:a.end + 12], re.I)
+    if om and a.kind != "vague":
+        qual = "at_least"
+        fe = a.end + om.end()
+    if a.kind == "vague":
+        return (fs if qm else a.start, fe, None, None, "vague", _vague_term(a.text), "vague")
+    v = a.value
+    if qual in ("exact", "about"):
+        return (fs, fe, v, v, qual, "", a.kind)
+    if qual in ("at_least", "more_than"):
+        return (fs, fe, v, None, qual, "", a.kind)
+    return (fs, fe, None, v, qual, "", a.kind)
+
+
+def _metrics_joined(text: str, res: tuple, fe: int, hi: int, rules) -> list[tuple]:  # noqa: ANN001
+    """The figure's metric, and a second one joined by "and" ("thousands wounded and homeless")."""
+    metrics = [res]
+    m2 = re.match(r"\s+(?:and|or|и)\s+(\w+)", text[res[2]:hi])
+    if m2 and res[1] >= fe:
+        extra = _kw_matches(m2.group(1), rules.countries)
+        if extra and extra[0][0] not in ("buildings",) and extra[0][0] != res[0] and \
+                re.fullmatch(r"\w+", m2.group(1)):
+            e2 = res[2] + m2.end()
+            metrics.append((_refine(extra[0][0], text[e2:hi], "", None, rules.countries), res[1], e2,
+                            f"second metric word joined by 'and' ('{m2.group(1)}')"))
+    return metrics
+
+
+def _candidate(text, s_lo, s_hi, figure, found, lo, hi, published, rules, seen):  # noqa: ANN001, ANN202
+    """The candidate of one figure and metric (None when the same was proposed already): the quote, then the
+    date, originator, status, population and place the sentence gives."""
+    fs, fe, low, high, qual, vterm, rule = figure
+    metric, ks, ke, why = found
+    sentence = text[s_lo:s_hi]
+    q_start, q_end = min(fs, ks), max(fe, ke)
+    quote = text[q_start:q_end]
+    if len(quote.split()) > 40:
+        q_start, q_end = fs, fe
+        quote = text[q_start:q_end]
+    key = (metric, low, high, q_start)
+    if key in seen:
+        return None
+    seen.add(key)
+    near = text[fe:min(hi, fe + 60)] + " " + text[max(lo, fs - 30):fs]
+    as_of, prec, drule = _resolve_date(sentence, published)
+    rel = fs - s_lo
+    claimant, ctype, crule = _claimant(sentence, rel, rules.claimants)
+    if ctype == "local_official" and not claimant:
+        claimant = "Local district council representatives"
+    figure_text = text[fs:fe]
+    return Candidate(
+        quote=quote, figure_text=figure_text, metric=metric, population=_population(near, sentence, rules.populations),
+        low=low, high=high, qualifier=qual, vague_term=vterm if qual == "vague" else "",
+        as_of=as_of, as_of_precision=prec if as_of else "inferred", place_id=_place(sentence, rel, rules, metric),
+        claimant=claimant, claimant_type=ctype if ctype else "unknown",
+        status_in_text=_status(sentence), start=q_start, end=q_end,
+        why=f"{rule} figure '{figure_text}' [{qual}]; {why}; date: {drule}" + (f"; claimant: {crule}" if crule else ""))

@@ -117,26 +117,41 @@ def _refine(metric: str, right: str, left_tail: str, kw_end: int | None, countri
     return metric
 
 
-def _classify(text: str, a_start: int, a_end: int, lo: int, hi: int, countries: Countries):
-    """(metric, kw_start, kw_end, rule) or None. lo/hi bound the clause around the figure."""
-    right = text[a_end:hi]
-    left = text[lo:a_start]
-    # 1. a verb right before the figure: "killing hundreds", "displacing nearly 400,000"
-    m = _LEFT_VERB.search(left)
-    if m:
-        kw = m.group("kw").lower()
-        metric = {"kill": "killed", "disp": "displaced_total", "inju": "injured", "woun": "injured",
-                  "upro": "displaced_total", "deta": "detained", "arre": "detained",
-                  "affe": "affected", "dest": "buildings", "dama": "buildings", "burn": "buildings"}[kw[:4]]
-        if metric == "buildings":
-            metric = _buildings_metric(left[-60:])
-        metric = _refine(metric, right, left[-60:], 0, countries)
-        s = lo + m.start("kw")
-        return metric, s, lo + m.end("kw"), f"verb before figure ('{kw}')"
-    # 2. first metric word after the figure, in the same clause; when it lies beyond a comma and
-    #    the figure's own clause has a metric word before it ("the death toll rose to 138, ..."),
-    #    the word before wins
+def _classify(text: str, a_start: int, a_end: int, lo: int, hi: int, countries: Countries):  # noqa: ANN201
+    """(metric, kw_start, kw_end, rule) or None. lo/hi bound the clause around the figure: a verb right before
+    the figure wins, then the first metric word after it (in its clause), then the nearest word before it."""
+    right, left = text[a_end:hi], text[lo:a_start]
+    found = _verb_before(left, right, lo, countries)
+    if found is not None:
+        return found
     left_clause_start = max((left.rfind(ch) for ch in ",;(:—–"), default=-1) + 1
+    found = _word_after(left, right, lo, a_end, left_clause_start, countries)
+    if found is not None:
+        return found if found != () else None
+    found = _word_before(left, right, lo, left_clause_start, countries)
+    return found if found != () else None
+
+
+def _verb_before(left: str, right: str, lo: int, countries: Countries) -> tuple | None:
+    """A verb right before the figure: "killing hundreds", "displacing nearly 400,000"."""
+    m = _LEFT_VERB.search(left)
+    if not m:
+        return None
+    kw = m.group("kw").lower()
+    metric = {"kill": "killed", "disp": "displaced_total", "inju": "injured", "woun": "injured",
+              "upro": "displaced_total", "deta": "detained", "arre": "detained",
+              "affe": "affected", "dest": "buildings", "dama": "buildings", "burn": "buildings"}[kw[:4]]
+    if metric == "buildings":
+        metric = _buildings_metric(left[-60:])
+    metric = _refine(metric, right, left[-60:], 0, countries)
+    return metric, lo + m.start("kw"), lo + m.end("kw"), f"verb before figure ('{kw}')"
+
+
+def _word_after(left: str, right: str, lo: int, a_end: int, left_clause_start: int,
+                countries: Countries) -> tuple | None:
+    """The first metric word after the figure, in the same clause; when it lies beyond a comma and the figure's
+    own clause has a metric word before it ("the death toll rose to 138, ..."), the word before wins. ()
+    when the word says the figure is not one of ours."""
     left_clause = left[left_clause_start:]
     rm = _kw_matches(right, countries)
     if rm and re.search(r"[,;(:]", right[:rm[0][1]]):
@@ -144,7 +159,7 @@ def _classify(text: str, a_start: int, a_end: int, lo: int, hi: int, countries: 
         if lm:
             name, s, e = lm[-1]
             if name == "_none":
-                return None
+                return ()
             metric = _refine(name, left_clause[e:] + right, "", 0, countries)
             s0 = lo + left_clause_start
             return metric, s0 + s, s0 + e, f"metric word before figure in its clause ('{left_clause[s:e]}')"
@@ -160,21 +175,25 @@ def _classify(text: str, a_start: int, a_end: int, lo: int, hi: int, countries: 
             dm = _DESTROY.search(right) or _DAMAGE.search(right)
             e = max(e, dm.end()) if dm else e
         if metric == "_none":
-            return None
+            return ()
         metric = _refine(metric, right, left[-60:], e, countries)
         return metric, a_end + s, a_end + e, f"metric word after figure ('{right[s:e]}')"
-    # 3. nearest metric word before the figure, in its clause ("IDPs, which number about ..."
-    #    reaches one clause further back)
+    return None
+
+
+def _word_before(left: str, right: str, lo: int, left_clause_start: int, countries: Countries) -> tuple | None:
+    """The nearest metric word before the figure, in its clause ("IDPs, which number about ..." reaches one
+    clause further back). () when the word says the figure is not one of ours."""
+    left_clause = left[left_clause_start:]
     start = left_clause_start
     if re.match(r"\s*(?:which|who|that|of\s+whom|of\s+which)\b", left_clause, re.I) or \
             (len(left_clause) <= 25 and not _kw_matches(left_clause, countries)):
         start = max((left.rfind(ch, 0, max(0, left_clause_start - 1)) for ch in ",;("), default=-1) + 1
     lclause = left[start:]
-    found = _kw_matches(lclause, countries)
-    for name, s, e in reversed(found):
+    for name, s, e in reversed(_kw_matches(lclause, countries)):
         metric = name
         if name == "_none":
-            return None
+            return ()
         if name in ("buildings", "buildings_verb"):
             metric = _buildings_metric(lclause + right)
             if not metric:
