@@ -24,44 +24,25 @@ def checked(body: object) -> Markdown:
     return body
 
 
-def _on(where: Any | None) -> Any:
-    return st if where is None else where
+def _drawer(method: str) -> Callable[..., None]:
+    """``st.<method>(body)`` (or on the container `where`) of Markdown that :func:`checked` accepts."""
+    def draw(body: Markdown, where: Any | None = None) -> None:
+        getattr(st if where is None else where, method)(checked(body))
+
+    draw.__name__ = draw.__qualname__ = method
+    draw.__doc__ = f"``st.{method}`` of escaped Markdown only (on `where`, a container, when given)."
+    return draw
 
 
-def markdown(body: Markdown, where: Any | None = None) -> None:
-    _on(where).markdown(checked(body))
-
-
-def caption(body: Markdown, where: Any | None = None) -> None:
-    _on(where).caption(checked(body))
-
-
-def info(body: Markdown, where: Any | None = None) -> None:
-    _on(where).info(checked(body))
-
-
-def warning(body: Markdown, where: Any | None = None) -> None:
-    _on(where).warning(checked(body))
-
-
-def error(body: Markdown, where: Any | None = None) -> None:
-    _on(where).error(checked(body))
-
-
-def success(body: Markdown, where: Any | None = None) -> None:
-    _on(where).success(checked(body))
-
-
-def title(body: Markdown, where: Any | None = None) -> None:
-    _on(where).title(checked(body))
-
-
-def header(body: Markdown, where: Any | None = None) -> None:
-    _on(where).header(checked(body))
-
-
-def subheader(body: Markdown, where: Any | None = None) -> None:
-    _on(where).subheader(checked(body))
+markdown = _drawer("markdown")
+caption = _drawer("caption")
+info = _drawer("info")
+warning = _drawer("warning")
+error = _drawer("error")
+success = _drawer("success")
+title = _drawer("title")
+header = _drawer("header")
+subheader = _drawer("subheader")
 
 
 def segmented(label: str, options: list[str], format_func: Callable[[str], str] = str, **kwargs: Any) -> Any:
