@@ -99,6 +99,9 @@ else:
             "claimant_type": st.column_config.SelectboxColumn(options=schema.CLAIMANT_TYPES),
             "status_in_text": st.column_config.SelectboxColumn(options=schema.STATUSES),
             "claim_kind": st.column_config.SelectboxColumn(options=schema.CLAIM_KINDS),
+            "scope": st.column_config.SelectboxColumn(options=schema.SCOPES, help="crisis: the whole crisis as the "
+                                                      "text frames it; partial: one place, incident, group or period "
+                                                      "(say which in the notes)"),
             "source_reliability": st.column_config.SelectboxColumn("reliability", options=schema.RELIABILITY),
             "info_credibility": st.column_config.SelectboxColumn("credibility", options=schema.CREDIBILITY),
             "why": st.column_config.TextColumn("rule that found it"),

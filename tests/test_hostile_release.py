@@ -100,7 +100,7 @@ CLAIM = {"statement_id": "st-fx-hostile", "quote": "At least 40 people were kill
          "metric": "killed", "population": "all", "low": "40", "high": "", "qualifier": "at_least", "vague_term": "",
          "as_of": "2010-06-12", "as_of_precision": "exact", "place_id": "city-a", "claimant": "unknown",
          "claimant_type": "unknown", "relayed_by": "", "status_in_text": "reported", "claim_kind": "cumulative",
-         "source_reliability": "F", "info_credibility": "6", "grade_rationale": "Not yet graded.", "notes": ""}
+         "scope": "crisis", "source_reliability": "F", "info_credibility": "6", "grade_rationale": "Not yet graded.", "notes": ""}
 
 HOSTILE_METADATA = [
     (dict(url="javascript:alert(1)"), "url"),

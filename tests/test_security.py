@@ -32,7 +32,7 @@ CLAIM = {"statement_id": "st-fx-security", "quote": "At least 15 people were kil
          "qualifier": "at_least", "vague_term": "", "as_of": "2010-06-12", "as_of_precision": "exact",
          "place_id": "city-a", "claimant": "unknown", "claimant_type": "unknown", "relayed_by": "",
          "status_in_text": "reported", "claim_kind": "cumulative", "source_reliability": "F", "info_credibility": "6",
-         "grade_rationale": "Not yet graded.", "notes": ""}
+         "scope": "crisis", "grade_rationale": "Not yet graded.", "notes": ""}
 
 
 def _source(**override: object) -> dict[str, str]:

@@ -22,7 +22,8 @@ def claim(quote: str, figure: str, low: str, metric: str = "killed") -> dict[str
             "population": "all", "low": low, "high": low, "qualifier": "exact", "vague_term": "",
             "as_of": "2010-06-16", "as_of_precision": "exact", "place_id": "city-a", "claimant": "Fixture Paper",
             "claimant_type": "media", "relayed_by": "", "status_in_text": "reported", "claim_kind": "cumulative",
-            "source_reliability": "C", "info_credibility": "3", "grade_rationale": "Fixture.", "notes": ""}
+            "scope": "crisis", "source_reliability": "C", "info_credibility": "3", "grade_rationale": "Fixture.",
+            "notes": ""}
 
 
 def test_append_validates_backs_up_and_refuses_duplicates(dataset_copy: Path) -> None:

@@ -225,7 +225,7 @@ def _take(column: pd.Series, positions: np.ndarray) -> pd.Series:
 # cutting a selection out of a million claims is integer work. Categories are sorted, so sorting a column
 # orders it as its text.
 CATEGORY_COLUMNS = ("metric", "population", "qualifier", "as_of_precision", "claimant_type", "status_in_text",
-                    "claim_kind", "source_reliability", "grade", "family", "publisher_type", "published_precision",
+                    "claim_kind", "scope", "source_reliability", "grade", "family", "publisher_type", "published_precision",
                     "place_id", "place_name", "source_id", "publisher", "title", "url", "archive_url", "published",
                     "claimant", "relayed_by", "as_of", "vague_term", "claim_id", "statement_id", "quote",
                     "figure_text", "grade_rationale", "notes")

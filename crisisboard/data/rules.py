@@ -22,6 +22,7 @@ from crisisboard.data.numbers import readable_numbers
 from crisisboard.data.schema import (
     AS_OF_PRECISION,
     CLAIM_KINDS,
+    DATE_PRECISION,
     CLAIMANT_TYPES,
     CONTROL_BUT_LINES_RE,
     CONTROL_RE,
@@ -47,6 +48,7 @@ from crisisboard.data.schema import (
     QUALIFIERS,
     RELIABILITY,
     SCALE_WORD_RE,
+    SCOPES,
     SLUG_RE,
     STATUSES,
     VAGUE_TERMS,
@@ -185,6 +187,8 @@ CLAIM_ROW_RULES = (
             lambda df: pd.Series([_figure_in_quote(f, q) for f, q in zip(df["figure_text"].tolist(),
                                                                            df["quote"].tolist())],
                                  index=df.index, dtype=bool)),  # tolist: one bulk conversion, not a cell at a time
+    RowRule("partial_says_which_part", "notes", "must say what part a partial claim covers (scope partial)",
+            ("scope", "notes"), lambda df: df["scope"].ne("partial") | (df["notes"].str.strip().str.len() > 0)),
     RowRule("statement_consistent", "statement_id",
             "rows sharing a statement_id must share metric and claimant", ("statement_id", "metric", "claimant"),
             lambda df: (df.groupby("statement_id")["metric"].transform("nunique").eq(1)
@@ -341,6 +345,7 @@ def claim_schema(ctx: Context) -> pa.DataFrameSchema:
         "relayed_by": _col(required=False, text=True, max_chars="line"),
         "status_in_text": _col(one_of(STATUSES)),
         "claim_kind": _col(one_of(CLAIM_KINDS)),
+        "scope": _col(one_of(SCOPES)),
         "source_reliability": _col(one_of(RELIABILITY)),
         "info_credibility": _col(one_of(CREDIBILITY)),
         "grade_rationale": _col(text=True, max_chars="line"),
@@ -373,7 +378,7 @@ def incident_schema(ctx: Context) -> pa.DataFrameSchema:
         "incident_id": _col(SLUG, unique=True),
         "date_start": _col(date_check(ctx)),
         "date_end": _col(date_check(ctx, optional=True), required=False),
-        "date_precision": _col(one_of(AS_OF_PRECISION)),
+        "date_precision": _col(one_of(DATE_PRECISION)),
         "place_id": _col(*refers_to(ctx.place_ids, "place_id of places.csv")),
         "kind": _col(one_of(INCIDENT_KINDS)),
         "summary": _col(text=True, max_chars="notes"),

@@ -25,11 +25,17 @@ METRICS = (
 POPULATIONS = ("all", "civilians", "adults", "children", "women_children", "security_forces")
 QUALIFIERS = ("exact", "about", "at_least", "more_than", "up_to", "fewer_than", "between", "vague")
 VAGUE_TERMS = ("dozens", "hundreds", "thousands", "tens_of_thousands", "hundreds_of_thousands")
-AS_OF_PRECISION = ("exact", "approx", "inferred")
+DATE_PRECISION = ("exact", "approx", "inferred")  # of an incident's dates
+# of a claim's as_of; "restated": the text restates an earlier figure without its date, so as_of is the restating
+# text's publication date (such a claim is never taken as a latest figure)
+AS_OF_PRECISION = DATE_PRECISION + ("restated",)
 CLAIMANT_TYPES = ("government", "un_agency", "ngo", "intl_org", "local_official", "commission", "media",
                   "eyewitness", "community", "academic", "unknown")
 STATUSES = ("official", "confirmed", "unconfirmed", "estimate", "reported", "not_stated")
 CLAIM_KINDS = ("cumulative", "incremental", "snapshot")
+# "crisis": the figure counts the whole crisis as the text frames it; "partial": one place, incident, camp,
+# group of people or sub-period (its notes say which)
+SCOPES = ("crisis", "partial")
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 CREDIBILITY = ("1", "2", "3", "4", "5", "6")
 PLACE_KINDS = ("city", "town", "district", "oblast", "region", "country", "crossing", "camp", "area", "border")
@@ -68,7 +74,7 @@ SOURCE_COLUMNS = ("source_id", "publisher", "publisher_type", "title", "url", "a
                   "published_precision", "language", "corpus_file", "notes")
 CLAIM_COLUMNS = ("claim_id", "source_id", "statement_id", "quote", "figure_text", "metric", "population",
                  "low", "high", "qualifier", "vague_term", "as_of", "as_of_precision", "place_id",
-                 "claimant", "claimant_type", "relayed_by", "status_in_text", "claim_kind",
+                 "claimant", "claimant_type", "relayed_by", "status_in_text", "claim_kind", "scope",
                  "source_reliability", "info_credibility", "grade_rationale", "notes")
 PLACE_COLUMNS = ("place_id", "name", "kind", "country", "admin1", "lat", "lon", "precision", "geonames_id",
                  "coord_source")

@@ -1,4 +1,4 @@
-"""The data summary: what the dataset holds, counted, and what it does not cover.
+"""The data summary: what the dataset holds, counted (what it does not cover is written by hand in its README).
 
 ``python -m crisisboard summary`` prints it; ``--write`` puts it into data/README.md between
 the markers ``<!-- summary:start -->`` and ``<!-- summary:end -->`` (atomically, the rest of the
@@ -18,15 +18,6 @@ from crisisboard.data.load import Dataset
 from crisisboard.data.tiers import TIERS
 
 START, END = "<!-- summary:start -->", "<!-- summary:end -->"
-
-NOT_COVERED = (
-    "Shares and percentages (e.g. the ethnic breakdown of the dead), money (appeals, aid budgets) and "
-    "judicial figures (people charged, tried, convicted) are not recorded as claims.",
-    "Figures stated only as multiples (\"ten times higher\") or without any number or order of magnitude.",
-    "Texts that are not in the stored corpus; the corpus itself is partial (many stored copies are excerpts), "
-    "so a figure missing here may still have been published.",
-    "Events after June 2011 appear only where a later text restates earlier figures.",
-)
 
 
 def _table(counts: pd.Series, header: tuple[str, str]) -> list[str]:
@@ -57,6 +48,10 @@ def build_summary(dataset: Dataset) -> str:
     by_type = claims["claimant_type"].value_counts().reindex(schema.CLAIMANT_TYPES).dropna().astype(int)
     out += ["**Claims by claimant type**", ""] + _table(by_type, ("claimant type", "claims")) + [""]
 
+    by_scope = claims["scope"].value_counts().reindex(schema.SCOPES).fillna(0).astype(int)
+    out += ["**Claims by scope** (`partial`: one place, incident, camp, cemetery, group or period)", ""] + \
+        _table(by_scope, ("scope", "claims")) + [""]
+
     by_tier = claims["tier"].value_counts().reindex(TIERS).fillna(0).astype(int)
     out += ["**Claims by reliability tier**", ""] + _table(by_tier, ("tier", "claims")) + [""]
     by_grade = claims["grade"].value_counts().sort_index()
@@ -68,10 +63,10 @@ def build_summary(dataset: Dataset) -> str:
     by_publisher = sources["publisher_type"].value_counts().reindex(schema.PUBLISHER_TYPES).dropna().astype(int)
     out += ["**Sources by publisher type**", ""] + _table(by_publisher, ("publisher type", "sources")) + [""]
 
-    inferred = (claims["as_of_precision"] == "inferred").sum()
-    out += [f"{inferred} claims have an inferred `as_of`; "
-            f"{(sources['published_precision'] == 'inferred').sum()} sources have an inferred publication date.",
-            "", "**Not covered**", ""] + [f"- {item}" for item in NOT_COVERED]
+    precision = claims["as_of_precision"].value_counts()
+    out += [f"{precision.get('inferred', 0)} claims have an inferred `as_of` and {precision.get('restated', 0)} are "
+            "restatements without the date of the figure they restate; "
+            f"{(sources['published_precision'] == 'inferred').sum()} sources have an inferred publication date."]
     return "\n".join(out) + "\n"
 
 

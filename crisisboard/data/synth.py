@@ -47,6 +47,12 @@ def _figure(rng: random.Random, metric: str, qualifier: str) -> tuple[str, str, 
     return f"{words}{value:,}", low, high, ""
 
 
+def _scope(statement: int) -> tuple[str, ...]:
+    """A statement's scope and notes (a partial claim's notes say what part): every fifth statement is partial.
+    Taken from the statement's number, so the random stream is that of a dataset without scopes."""
+    return ("partial", "synthetic partial count: one town") if statement % 5 == 0 else ("crisis", "")
+
+
 def write_synthetic(out: Path, n_claims: int, seed: int = 2010, base: Path | None = None) -> dict[str, int]:
     """Write sources.csv, claims.csv, places.csv and incidents.csv of a synthetic dataset into `out`, with the
     places and the crisis definition of the dataset `base` (default: the shipped data/)."""
@@ -83,13 +89,14 @@ def write_synthetic(out: Path, n_claims: int, seed: int = 2010, base: Path | Non
             as_of = start + timedelta(days=int(rng.expovariate(1 / 8)) % 50)
             source = rng.randrange(n_sources)
             statement = f"st-syn-{i // 3}"
+            scope, note = _scope(i // 3)
             writer.writerow([
                 f"syn-c{i}", f"syn-s{source}", statement,
                 f"(synthetic) {claimant} said {figure} {metric.replace('_', ' ')}", figure, metric,
                 rng.choice(("all", "all", "all", "uzbek", "civilians")), low, high, qualifier, vague,
-                as_of.isoformat(), rng.choice(schema.AS_OF_PRECISION), rng.choice(place_ids), claimant, claimant_type,
+                as_of.isoformat(), rng.choice(schema.DATE_PRECISION), rng.choice(place_ids), claimant, claimant_type,
                 rng.choice(("", "", "Synthetic wire", "Synthetic wire > Synthetic paper")), status,
-                rng.choice(schema.CLAIM_KINDS), reliability, credibility, "synthetic grade", ""])
+                rng.choice(schema.CLAIM_KINDS), scope, reliability, credibility, "synthetic grade", note])
     with (out / "incidents.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(schema.INCIDENT_COLUMNS)

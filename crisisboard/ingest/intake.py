@@ -132,7 +132,7 @@ def decode_upload(name: str, data: bytes) -> tuple[str, list[str]]:
 UNGRADED = "Not yet graded: F6 (cannot be judged) until an officer grades it."
 EDITOR_COLUMNS = ("accept", "quote", "figure_text", "metric", "population", "low", "high", "qualifier",
                   "vague_term", "as_of", "as_of_precision", "place_id", "claimant", "claimant_type", "relayed_by",
-                  "status_in_text", "claim_kind", "source_reliability", "info_credibility", "grade_rationale",
+                  "status_in_text", "claim_kind", "scope", "source_reliability", "info_credibility", "grade_rationale",
                   "notes", "why")
 
 
@@ -146,7 +146,7 @@ def candidates_frame(candidates: list, default_grade: tuple[str, str] = ("F", "6
             "high": "" if c.high is None else str(c.high), "qualifier": c.qualifier, "vague_term": c.vague_term,
             "as_of": c.as_of, "as_of_precision": c.as_of_precision, "place_id": c.place_id, "claimant": c.claimant or "unknown",
             "claimant_type": c.claimant_type, "relayed_by": "", "status_in_text": c.status_in_text,
-            "claim_kind": "cumulative", "source_reliability": default_grade[0], "info_credibility": default_grade[1],
+            "claim_kind": "cumulative", "scope": "crisis", "source_reliability": default_grade[0], "info_credibility": default_grade[1],
             "grade_rationale": UNGRADED, "notes": "", "why": c.why,
         })
     return pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))
