@@ -2,6 +2,7 @@
 so that ``validate`` does not pay for Plotly, Kaleido and the charts.
 
 validate [DATA_DIR]   check a dataset; one line per problem, exit 1 if any
+audit [DATA_DIR]      suspect patterns (likely misreadings) not acknowledged in audit-exceptions.csv; exit 1 if any
 summary [DATA_DIR]    print the data summary (Markdown); --write updates data/README.md
 export ...            a chart as PNG/SVG/PDF, or --pack for a briefing ZIP, without a browser
 synth --claims N --out DIR   a valid synthetic dataset for scale tests
@@ -34,6 +35,31 @@ def _validate(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{len(t.frame)} {name.removesuffix('.csv')}" for name, t in result.tables.items())
     print(f"{data_dir}: valid ({counts})")
     return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from crisisboard.data.audit import EXCEPTIONS_FILE, audit_dataset
+
+    data_dir = Path(args.data_dir) if args.data_dir else data_dir_from_env()
+    result = validate_dataset(data_dir)
+    if result.problems:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(result.problems)} problem(s) in {data_dir}: fix them before auditing", file=sys.stderr)
+        return 1
+    try:
+        new, acknowledged = audit_dataset(data_dir)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for finding in new:
+        print(finding)
+    if args.all:
+        for finding in acknowledged:
+            print(f"{finding}  [acknowledged in {EXCEPTIONS_FILE}]")
+    summary = f"{data_dir}: {len(new)} finding(s) to fix or acknowledge, {len(acknowledged)} acknowledged"
+    print(summary, file=sys.stderr if new else sys.stdout)
+    return 1 if new else 0
 
 
 def _load_or_report(data_dir_arg: str | None, doing: str):  # noqa: ANN202 - Dataset | None
@@ -195,19 +221,8 @@ def _factor(value: str) -> float:
     return number
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m crisisboard", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="check a dataset against data/README.md")
-    validate.add_argument("data_dir", nargs="?", help="folder with sources.csv, claims.csv, places.csv, "
-                                                      "incidents.csv (default: $CRISISBOARD_DATA or data/)")
-    validate.set_defaults(run=_validate)
-    summary = commands.add_parser("summary", help="print the data summary (Markdown)")
-    summary.add_argument("data_dir", nargs="?", help="dataset folder (default: $CRISISBOARD_DATA or data/)")
-    summary.add_argument("--write", action="store_true", help="write it into DATA_DIR/README.md between markers")
-    summary.set_defaults(run=_summary)
-
+def _add_export(commands: argparse._SubParsersAction) -> None:
+    """The export command's options: one per setting of the views it draws."""
     from crisisboard.charts.views import VIEWS
     from crisisboard.export.presets import PRESETS
     from crisisboard.export.render import FORMATS
@@ -237,6 +252,28 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--data-dir", help="dataset folder (default: $CRISISBOARD_DATA or data/)")
     export.add_argument("-o", "--output", required=True, help="the file to write")
     export.set_defaults(run=_export)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m crisisboard", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check a dataset against data/README.md")
+    validate.add_argument("data_dir", nargs="?", help="folder with sources.csv, claims.csv, places.csv, "
+                                                      "incidents.csv (default: $CRISISBOARD_DATA or data/)")
+    validate.set_defaults(run=_validate)
+    audit = commands.add_parser("audit", help="list patterns that usually mean a misreading (advisory)",
+                                description="Each finding names claims.csv's line, the rule and why; fix it, or "
+                                            "acknowledge it in DATA_DIR/audit-exceptions.csv (rule,claim_ids,reason).")
+    audit.add_argument("data_dir", nargs="?", help="dataset folder (default: $CRISISBOARD_DATA or data/)")
+    audit.add_argument("--all", action="store_true", help="also print the acknowledged findings")
+    audit.set_defaults(run=_audit)
+    summary = commands.add_parser("summary", help="print the data summary (Markdown)")
+    summary.add_argument("data_dir", nargs="?", help="dataset folder (default: $CRISISBOARD_DATA or data/)")
+    summary.add_argument("--write", action="store_true", help="write it into DATA_DIR/README.md between markers")
+    summary.set_defaults(run=_summary)
+
+    _add_export(commands)
 
     synth = commands.add_parser("synth", help="write a synthetic dataset of N valid claims (for scale tests)")
     synth.add_argument("--claims", type=int, required=True)
