@@ -31,4 +31,6 @@ else:
                 else literal("_No other numeric claim among those shown._")), other)
             for tier in summary.tiers:
                 render.markdown(tier.markdown())
+            if summary.partial:
+                render.markdown(summary.partial.markdown())
 end_page(page)

@@ -35,4 +35,9 @@ else:
     export_controls(page, view)
     for entry in view.entries:
         render.markdown(md("- **{category}**: {claim}", category=entry.category, claim=entry.ref.markdown()))
+    if view.partial:
+        render.markdown(md("**Partial counts of these days, not compared** (one place, incident, cemetery, group "
+                           "or period; each claim's card says which)"))
+        for ref in view.partial:
+            render.markdown(md("- {claim}", claim=ref.markdown()))
 end_page(page)

@@ -145,26 +145,30 @@ def test_attribution_and_release_counts_agree_with_a_plain_count_by_source_id(sy
 
 
 def test_overview_summaries_agree_with_a_plain_count_per_metric_and_tier(synthetic) -> None:  # noqa: ANN001
-    """The summaries group by integer codes and categories; a plain loop over the rows must agree."""
+    """The summaries group by integer codes and categories; a plain loop over the rows must agree. The
+    tiers' spreads are of crisis-wide claims; partial ones are counted apart (issue #15)."""
     from crisisboard.charts.overview import summarise_metrics
 
     claims = synthetic.claims[synthetic.claims["tier"].isin(["medium", "unjudged", "low"])]
+    assert claims["scope"].eq("partial").any() and claims["scope"].eq("crisis").any()
     summaries = summarise_metrics(claims)
     assert [s.metric for s in summaries] == [m for m in synthetic.present.metrics if m in set(claims["metric"])]
     for summary in summaries:
         rows = claims[claims["metric"] == summary.metric]
         assert (summary.n_claims, summary.n_sources, summary.n_statements) == (
             len(rows), rows["source_id"].nunique(), rows["statement_id"].nunique())
+        crisis, partial = rows[rows["scope"] == "crisis"], rows[rows["scope"] == "partial"]
         assert [t.tier for t in summary.tiers] == [t for t in ("high", "medium", "low", "unjudged")
-                                                    if t in set(rows["tier"])]
+                                                    if t in set(crisis["tier"])]
         for tier in summary.tiers:
-            in_tier = rows[rows["tier"] == tier.tier]
+            in_tier = crisis[crisis["tier"] == tier.tier]
             numeric = in_tier[in_tier["value_low"].notna()]
             assert (tier.n_claims, tier.n_vague) == (len(in_tier), len(in_tier) - len(numeric))
             assert tier.low_value == numeric["value_low"].min() and tier.high_value == numeric["value_high"].max()
             assert tier.lowest.claim_id in set(numeric.loc[numeric["value_low"] == tier.low_value, "claim_id"])
             assert tier.highest.claim_id in set(numeric.loc[numeric["value_high"] == tier.high_value, "claim_id"])
-        others = rows[~rows["is_official"] & rows["value_high"].notna()]
+        assert (summary.partial.n_claims if summary.partial else 0) == len(partial)
+        others = crisis[~crisis["is_official"] & crisis["value_high"].notna()]
         if len(others):
             top = others.loc[others["claim_id"] == summary.highest_other.claim_id, "value_high"].iloc[0]
             assert top == others["value_high"].max()

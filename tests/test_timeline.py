@@ -13,7 +13,7 @@ from conftest import VALID, set_cell, shown
 from crisisboard.charts.timeline import build_timeline_figure
 from crisisboard.charts.whosays import build_who_says_what_figure
 from crisisboard.claims.cards import claim_card_markdown
-from crisisboard.claims.comparisons import contest, latest_by_claimant_type
+from crisisboard.claims.comparisons import contest, latest_by_claimant_type, partial_near
 from crisisboard.claims.links import text_fragment_url, wayback_url
 from crisisboard.claims.markup import safe_url
 from crisisboard.claims.statements import claim_and_carriers, statement_marks
@@ -145,17 +145,30 @@ def test_who_says_what_takes_the_latest_claim_of_each_kind(claims: pd.DataFrame)
 
 
 def test_contested_when_comparable_claims_differ_by_more_than_the_factor(dataset_copy: Path) -> None:
-    for row in (0, 1, 2):  # make the fixture's killed claims about the whole area and everyone
-        set_cell(dataset_copy, "claims.csv", row, "place_id", "region-b")
+    for row in (0, 1, 2):  # the fixture's killed claims about everyone (fx-02 says civilians)
         set_cell(dataset_copy, "claims.csv", row, "population", "all")
     claims = load_dataset(dataset_copy).claims
-    places = claims.assign(place_precision=6)  # region-b is precision 4: widen to a country-wide scope
     day = pd.Timestamp("2010-06-12")
-    result = contest(places, "killed", day, factor=3)
+    result = contest(claims, "killed", day, factor=3)
     assert result.contested and result.ratio == pytest.approx(300 / 40)
     assert result.lowest.claim_id == "fx-01" and result.highest.claim_id == "fx-02"
-    assert not contest(places, "killed", day, factor=10).contested
-    assert contest(claims, "killed", day).ratio is None  # precision 4: not comparable, nothing compared
+    assert not contest(claims, "killed", day, factor=10).contested
+
+
+def test_partial_and_restated_claims_are_not_compared(dataset_copy: Path) -> None:
+    """A count of one place or cemetery is not the low end of the toll (issue #15); nor is a restatement."""
+    set_cell(dataset_copy, "claims.csv", 0, "scope", "partial")
+    set_cell(dataset_copy, "claims.csv", 0, "notes", "One morgue only.")
+    claims = load_dataset(dataset_copy).claims
+    day = pd.Timestamp("2010-06-12")
+    assert contest(claims, "killed", day).ratio is None  # fx-02 alone is left: nothing to compare
+    assert [r.claim_id for r in partial_near(claims, "killed", day)] == ["fx-01"]
+    assert "fx-01" not in [e.claim["claim_id"] for e in latest_by_claimant_type(claims, "killed", day)]
+    set_cell(dataset_copy, "claims.csv", 0, "scope", "crisis")
+    set_cell(dataset_copy, "claims.csv", 0, "as_of_precision", "restated")
+    claims = load_dataset(dataset_copy).claims
+    assert contest(claims, "killed", day).ratio is None
+    assert "fx-01" not in [e.claim["claim_id"] for e in latest_by_claimant_type(claims, "killed", day)]
 
 
 def _put(claims: pd.DataFrame, column: str, row: int, value: str) -> None:

@@ -28,7 +28,9 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
     The bar spans claims of different dates and places: it shows how far apart the claims are,
     not an estimate of anything.
 
-    Vague claims ("hundreds") have no number and are counted beside the row, not drawn.
+    Vague claims ("hundreds") have no number and are counted beside the row, not drawn; partial counts
+    (one place, cemetery, incident...) are counted beside it too and listed apart on the page, never drawn
+    as the low end of a crisis-wide spread.
     """
     summaries = summarise_metrics(claims) if summaries is None else summaries
     bulk = []  # plain dicts: they become the figure unvalidated (see figure_of)
@@ -38,8 +40,10 @@ def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by
     for row, summary in enumerate(reversed(summaries)):
         tick_values.append(row)
         vague = sum(t.n_vague for t in summary.tiers)
-        tick_text.append(f"{plain(summary.label)} ({summary.n_claims})" + (f"<br><i>{vague} vague, not drawn</i>"
-                                                                       if vague else ""))
+        apart = [f"{vague} vague"] if vague else []
+        apart += [f"{summary.partial.n_claims} partial"] if summary.partial else []
+        tick_text.append(f"{plain(summary.label)} ({summary.n_claims})" + (
+            f"<br><i>{', '.join(apart)}: not drawn</i>" if apart else ""))
         for tier_range in summary.tiers:
             if tier_range.lowest is None or tier_range.highest is None:
                 continue

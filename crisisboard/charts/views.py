@@ -18,7 +18,16 @@ from crisisboard.charts.overview import build_overview_figure
 from crisisboard.charts.timeline import build_timeline_figure
 from crisisboard.charts.whosays import build_who_says_what_figure
 from crisisboard.claims.attribution import build_attribution
-from crisisboard.claims.comparisons import DEFAULT_FACTOR, Contest, Entry, contest, day_bounds, latest_by_claimant_type
+from crisisboard.claims.comparisons import (
+    DEFAULT_FACTOR,
+    Contest,
+    Entry,
+    contest,
+    day_bounds,
+    latest_by_claimant_type,
+    partial_near,
+)
+from crisisboard.claims.refs import ClaimRef
 from crisisboard.claims.summaries import summarise_metrics
 from crisisboard.data import schema
 from crisisboard.data.filters import Filters, to_query_params
@@ -102,6 +111,7 @@ class WhoSaysFigure(ViewFigure):
 
     contest: Contest | None = None
     entries: list[Entry] = field(default_factory=list)
+    partial: list[ClaimRef] = field(default_factory=list)  # partial counts of the same days, not compared
 
 
 def _overview(dataset: Dataset, selection: Selection, spec: OverviewSpec, geo: GeoData | None) -> ViewFigure:
@@ -134,8 +144,11 @@ def _who_says_what(dataset: Dataset, selection: Selection, spec: WhoSaysSpec, ge
     entries = latest_by_claimant_type(claims, spec.metric, day)
     figure = build_who_says_what_figure(entries, spec.metric, day, result)
     shown = claims[claims["claim_id"].isin([e.claim["claim_id"] for e in entries])]
+    partial = partial_near(claims, spec.metric, day)
+    notes = [result.sentence()] + ([f"{len(partial)} partial count(s) of these days (one place, incident, cemetery, "
+                                    "group or period) are not compared."] if partial else [])
     return WhoSaysFigure(figure, shown.index, f"{label}: who says what, as of {day:%-d %b %Y}", spec, dataset,
-                         notes=[result.sentence()], contest=result, entries=entries)
+                         notes=notes, contest=result, entries=entries, partial=partial)
 
 
 def _map(dataset: Dataset, selection: Selection, spec: MapSpec, geo: GeoData | None) -> ViewFigure:

@@ -1,5 +1,9 @@
 """Who says what: the latest claim of each kind of claimant for one metric on one day, and whether the
-comparable claims of those days are *contested* (far apart)."""
+comparable claims of those days are *contested* (far apart).
+
+Only crisis-wide claims (``scope`` crisis) are compared; partial counts of the same days (one place,
+incident, cemetery, group or period) are listed apart by `partial_near`. A restated figure (its text
+restates an earlier figure without its date) is never a claimant's latest."""
 
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ DEFAULT_FACTOR = 3.0
 MIN_FACTOR, MAX_FACTOR = 1.1, 100.0  # the range a reader may set: nearer than ×1.1 is the same figure
 DEFAULT_WINDOW_DAYS = 3
 COMPARABLE_POPULATIONS = ("all", "civilians")
-COMPARABLE_MIN_PRECISION = 5  # places covering the whole south, a country or the border: not one town
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ def latest_by_claimant_type(claims: pd.DataFrame, metric: str, day: pd.Timestamp
     Latest by the day its figure refers to; among claims of that same day, the better graded one
     (tier, then credibility), then the later published.
     """
-    rows = claims[(claims["metric"] == metric) & (claims["as_of_day"] <= day)]
+    rows = claims[(claims["metric"] == metric) & (claims["as_of_day"] <= day) & claims["scope"].eq("crisis")
+                  & claims["as_of_precision"].ne("restated")]
     rows = rows.assign(category=category_of(rows), tier_rank=-rows["tier"].cat.codes,
                        credibility_rank=-rows["info_credibility"])
     entries = []
@@ -100,15 +104,15 @@ def latest_by_claimant_type(claims: pd.DataFrame, metric: str, day: pd.Timestamp
 
 def contest(claims: pd.DataFrame, metric: str, day: pd.Timestamp, factor: float = DEFAULT_FACTOR,
             window_days: int = DEFAULT_WINDOW_DAYS) -> Contest:
-    """Compare the cumulative numeric claims about everyone (population all or civilians) in the whole
-    area (the south, a country, the border) whose `as_of` falls in the `window_days` ending on `day`:
-    the ratio of the highest lower bound to the lowest upper bound. Subsets (one ethnic group, one
-    town, one hospital) are left out as not comparable."""
+    """Compare the crisis-wide cumulative numeric claims about everyone (population all or civilians)
+    whose `as_of` falls in the `window_days` ending on `day`: the ratio of the highest lower bound to the
+    lowest upper bound. Partial counts (one town, one hospital, one raid) and counts of one group of
+    people are left out as not comparable, as are restated figures."""
     start = day - pd.Timedelta(days=window_days - 1)
     rows = claims[(claims["metric"] == metric) & claims["as_of_day"].between(start, day)
                   & claims["value_low"].notna() & claims["claim_kind"].eq("cumulative")
-                  & claims["population"].isin(COMPARABLE_POPULATIONS)
-                  & claims["place_precision"].ge(COMPARABLE_MIN_PRECISION)]
+                  & claims["population"].isin(COMPARABLE_POPULATIONS) & claims["scope"].eq("crisis")
+                  & claims["as_of_precision"].ne("restated")]
     if len(rows) < 2:
         return Contest(metric, day, window_days, factor, len(rows), None, None, None)
     lowest = rows.loc[rows["value_high"].astype(float).idxmin()]
@@ -116,3 +120,14 @@ def contest(claims: pd.DataFrame, metric: str, day: pd.Timestamp, factor: float 
     ratio = float(highest["value_low"]) / max(float(lowest["value_high"]), 1.0)
     return Contest(metric, day, window_days, factor, len(rows), ratio,
                    ClaimRef.from_row(lowest), ClaimRef.from_row(highest))
+
+
+def partial_near(claims: pd.DataFrame, metric: str, day: pd.Timestamp,
+                 window_days: int = DEFAULT_WINDOW_DAYS) -> list[ClaimRef]:
+    """The partial claims of `metric` whose `as_of` falls in the `window_days` ending on `day`, latest first:
+    shown beside the comparison, never in it."""
+    start = day - pd.Timedelta(days=window_days - 1)
+    rows = claims[(claims["metric"] == metric) & claims["as_of_day"].between(start, day)
+                  & claims["scope"].eq("partial")]
+    return [ClaimRef.from_row(row) for _, row in rows.sort_values(["as_of_ts", "claim_id"],
+                                                                   ascending=[False, True]).iterrows()]

@@ -1,5 +1,10 @@
 """Per metric, what a reader asks first: the latest official figure, the highest other claim, the spread of
-claims in each reliability tier, and how many claims, sources and distinct statements stand behind them."""
+claims in each reliability tier, and how many claims, sources and distinct statements stand behind them.
+
+Like is compared with like: the latest, the highest and the tiers' spreads are of crisis-wide claims
+(``scope`` crisis); partial counts (one place, incident, cemetery, group or sub-period) are summarised
+apart, so that "24 bodies in one morgue" never shows as the low end of the toll. A restated figure (a
+later text restating an earlier figure without its date) is never the latest official one."""
 
 from __future__ import annotations
 
@@ -38,15 +43,35 @@ class TierRange:
 
 
 @dataclass(frozen=True)
+class PartialCounts:
+    """The partial claims of a metric: how many, and the lowest and highest numbers among them."""
+
+    n_claims: int
+    lowest: ClaimRef | None
+    highest: ClaimRef | None
+
+    def markdown(self) -> Markdown:
+        head = md("Partial counts (one place, incident, cemetery, group or period; not the toll): {n} claim{s}",
+                  n=self.n_claims, s="s" if self.n_claims != 1 else "")
+        if self.lowest is None or self.highest is None:
+            return md("- {head}, none with a number", head=head)
+        if self.lowest.claim_id == self.highest.claim_id:
+            return md("- {head}: {only}", head=head, only=self.lowest.markdown())
+        return md("- {head}: from {lowest} to {highest}", head=head, lowest=self.lowest.markdown(),
+                  highest=self.highest.markdown())
+
+
+@dataclass(frozen=True)
 class MetricSummary:
     metric: str
     label: str
     n_claims: int
     n_sources: int
     n_statements: int
-    tiers: tuple[TierRange, ...]
+    tiers: tuple[TierRange, ...]  # of the crisis-wide claims
     latest_official: ClaimRef | None
     highest_other: ClaimRef | None
+    partial: PartialCounts | None = None  # None when the metric has no partial claim shown
 
 
 def _refs(claims: pd.DataFrame, positions: set[int]) -> dict[int, ClaimRef]:
@@ -65,8 +90,9 @@ def _latest_official(claims: pd.DataFrame) -> dict:
     """Per metric, the position of the latest-dated official claim, taken from the high and medium tiers when there are
     any there: a doubtful relay (say, a 2024 wiki page restating a 2010 toll, dated by its publication)
     must not displace the last credible official figure."""
-    official = _numbered(claims[["metric", "tier", "as_of_ts", "published_ts", "value_high", "is_official"]])
-    official = official[official["is_official"]]
+    official = _numbered(claims[["metric", "tier", "as_of_ts", "published_ts", "value_high", "is_official",
+                                 "as_of_precision"]])
+    official = official[official["is_official"] & official["as_of_precision"].ne("restated")]
     if official.empty:
         return {}
     credible = official["tier"].isin(["high", "medium"])
@@ -124,6 +150,20 @@ def _tier_ranges(claims: pd.DataFrame, refs: dict[int, ClaimRef]) -> dict[str, t
     return {metric: tuple(found) for metric, found in ranges.items()}
 
 
+def _partial_counts(partial: pd.DataFrame) -> dict[str, PartialCounts]:
+    """Per metric with partial claims: their number and the lowest and highest figure among them."""
+    found = {}
+    for metric, rows in partial.groupby("metric", observed=True):
+        numeric = rows[rows["value_low"].notna()]
+        if numeric.empty:
+            found[metric] = PartialCounts(len(rows), None, None)
+            continue
+        lowest = numeric.loc[numeric["value_low"].astype(float).idxmin()]
+        highest = numeric.loc[numeric["value_high"].astype(float).idxmax()]
+        found[metric] = PartialCounts(len(rows), ClaimRef.from_row(lowest), ClaimRef.from_row(highest))
+    return found
+
+
 def summarise_metrics(claims: pd.DataFrame) -> list[MetricSummary]:
     """One summary per metric present in `claims`, in the order of data/README.md.
 
@@ -134,11 +174,14 @@ def summarise_metrics(claims: pd.DataFrame) -> list[MetricSummary]:
     by_metric = claims.groupby("metric", observed=True)
     counts, n_sources, n_statements = by_metric.size(), by_metric["source_code"].nunique(), \
         by_metric["statement_code"].nunique()
-    latest, highest = _latest_official(claims), _highest_other(claims)
-    refs = _refs(claims, {*latest.values(), *highest.values()})  # the rows the summaries name, read once
-    tiers = _tier_ranges(claims, refs)
+    is_partial = claims["scope"].eq("partial").to_numpy()
+    crisis = claims[~is_partial] if is_partial.any() else claims
+    latest, highest = _latest_official(crisis), _highest_other(crisis)
+    refs = _refs(crisis, {*latest.values(), *highest.values()})  # the rows the summaries name, read once
+    tiers = _tier_ranges(crisis, refs) if len(crisis) else {}
+    partial = _partial_counts(claims[is_partial]) if is_partial.any() else {}
     return [MetricSummary(metric=metric, label=schema.METRIC_LABELS[metric], n_claims=int(counts[metric]),
                           n_sources=int(n_sources[metric]), n_statements=int(n_statements[metric]),
                           tiers=tiers.get(metric, ()), latest_official=refs.get(latest.get(metric)),
-                          highest_other=refs.get(highest.get(metric)))
+                          highest_other=refs.get(highest.get(metric)), partial=partial.get(metric))
             for metric in schema.METRICS if metric in counts.index]
