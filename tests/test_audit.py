@@ -56,6 +56,17 @@ def test_statement_mixing_kinds(dataset_copy: Path) -> None:
     assert ("statement_mixed", ("fx-01", "fx-03")) in found
 
 
+def test_statement_relayed_with_its_relays_date(dataset_copy: Path) -> None:
+    set_cell(dataset_copy, "claims.csv", 2, "statement_id", "st-fx-ministry-killed-40")  # fx-03 joins fx-01's
+    for column, value in (("low", "40"), ("high", "40"), ("figure_text", "40"),
+                          ("quote", "the ministry said 40 people were killed")):
+        set_cell(dataset_copy, "claims.csv", 2, column, value)
+    found = rules(dataset_copy)
+    assert found == [("statement_mixed", ("fx-01", "fx-03"))]  # fx-03 keeps its own day, 14 June
+    set_cell(dataset_copy, "claims.csv", 2, "as_of", "2010-06-12")
+    assert rules(dataset_copy) == []
+
+
 def test_as_of_after_publication(dataset_copy: Path) -> None:
     set_cell(dataset_copy, "claims.csv", 0, "as_of", "2010-06-13")  # its text is of 12 June
     assert rules(dataset_copy) == [("after_publication", ("fx-01",))]

@@ -8,7 +8,8 @@ never changes a file. The rules it checks:
 - ``same_statement``: one originator, metric, figure and day under several statement ids; or an unnamed
   originator's figure precise enough to identify a statement (three significant digits or more: 191,
   1,971) that a named originator stated within a day, under another id;
-- ``statement_mixed``: one statement id whose rows differ in kind, place or scope;
+- ``statement_mixed``: one statement id whose rows differ in kind, place, scope or day (a statement is one
+  moment: a relay dated by its own publication has the wrong as_of);
 - ``after_publication``: an as_of after the text's publication;
 - ``restated_undated``: a text published a year or more after the crisis that dates a figure to its own
   publication without marking it restated;
@@ -106,8 +107,8 @@ def _unnamed_same_figure(claims: pd.DataFrame) -> list[Finding]:
 
 def _statement_mixed(claims: pd.DataFrame) -> list[Finding]:
     found = []
-    for statement, group in claims.groupby("statement_id"):
-        mixed = [column for column in ("claim_kind", "place_id", "scope") if group[column].nunique() > 1]
+    for statement, group in claims.assign(day=claims["as_of"].str[:10]).groupby("statement_id"):
+        mixed = [column for column in ("claim_kind", "place_id", "scope", "day") if group[column].nunique() > 1]
         if mixed and len(group) > 1:
             values = "; ".join(f"{c}: {', '.join(sorted(set(group[c])))}" for c in mixed)
             found.append(Finding(int(group["line"].min()), "statement_mixed", tuple(group["claim_id"]),
