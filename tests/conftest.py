@@ -76,3 +76,46 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
             "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--no-first-run", "--disable-sync"]}
+
+
+def _filled(template: str, point: dict) -> str:
+    """A hovertemplate as Plotly fills it for one point: %{customdata[i]}, %{hovertext}, %{text}, %{x}, %{y}."""
+    import re
+
+    def value(match: "re.Match") -> str:
+        name, index = match.group(1), match.group(2)
+        found = point.get(name)
+        if index is not None:
+            found = found[int(index)] if isinstance(found, (list, tuple)) and int(index) < len(found) else None
+        return "" if found is None else str(found)
+
+    return re.sub(r"%\{(\w+)(?:\[(\d+)\])?(?::[^}]*)?\}", value, template).replace("<extra></extra>", "")
+
+
+def figure_texts(fig) -> list[str]:  # noqa: ANN001 - a Plotly figure
+    """Every text a reader can see in `fig`: each point's hover (its template filled in, or its hovertext), point
+    labels, trace names, annotations, titles and tick labels, for scanning (written apart from the builders)."""
+    out: list[str] = []
+    for trace in fig.data:
+        n = len(trace.x) if getattr(trace, "x", None) is not None else len(getattr(trace, "lat", None) or ())
+        columns = {name: getattr(trace, name, None) for name in ("customdata", "hovertext", "text")}
+        columns = {name: (values.tolist() if hasattr(values, "tolist") else values) for name, values in columns.items()}
+        template = getattr(trace, "hovertemplate", None)
+        for i in range(n):
+            point = {name: (values[i] if isinstance(values, (list, tuple)) and i < len(values) else values)
+                     for name, values in columns.items() if values is not None}
+            if isinstance(template, str) and getattr(trace, "hoverinfo", None) != "skip":
+                out.append(_filled(template, point))
+            elif point.get("hovertext"):
+                out.append(str(point["hovertext"]))
+            if point.get("text") and not isinstance(columns["text"], str):
+                out.append(str(point["text"]))
+        out += [str(trace.name)] if trace.name else []
+    layout = fig.layout
+    out += [a.text for a in layout.annotations if a.text]
+    out += [layout.title.text] if layout.title.text else []
+    for axis in [key for key in layout.to_plotly_json() if key.startswith(("xaxis", "yaxis"))]:
+        ax = layout[axis]
+        out += [ax.title.text] if ax.title and ax.title.text else []
+        out += [str(t) for t in (ax.ticktext or ())]
+    return out

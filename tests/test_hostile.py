@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 import pandas as pd
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, figure_texts
 from hostile import make_hostile_dataset, payload
 from streamlit.testing.v1 import AppTest
 
@@ -92,11 +92,10 @@ def test_figures_escape_html_in_hover_and_footer(hostile: Path) -> None:
                build_overview_figure(dataset.claims),
                build_map_figure(dataset, load_geodata(dataset.crisis.geo_dir), dataset.claims, dataset.incidents, "osh")]
     for fig in figures:
-        texts = " ".join(str(h) for t in fig.data for h in [*(t.hovertext or ()), *(t.text or ())] if h) + \
-            " ".join(a.text or "" for a in fig.layout.annotations) + (fig.layout.title.text or "")
+        texts = " ".join(figure_texts(fig))
         for tag in ("<script", "<img", "<svg", "<b onmouseover", "<a href", "<a "):
             assert tag not in texts, tag
-    timeline_text = " ".join(str(h) for t in figures[0].data for h in (t.hovertext or ()) if h)
+    timeline_text = " ".join(figure_texts(figures[0]))
     assert "&lt;script&gt;" in timeline_text and "&lt;svg onload" in timeline_text
 
 

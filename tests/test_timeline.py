@@ -7,8 +7,9 @@ import io
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
-from conftest import VALID, set_cell, shown
+from conftest import VALID, figure_texts, set_cell, shown
 
 from crisisboard.charts.timeline import build_timeline_figure
 from crisisboard.charts.whosays import build_who_says_what_figure
@@ -81,20 +82,34 @@ def test_a_statement_in_several_texts_is_one_mark_listing_every_carrier(dataset_
     marks = statement_marks(claims[claims["metric"] == "killed"])
     assert len(marks) == 2
     fig = build_timeline_figure(claims, None, "killed")
-    hover = [h for t in fig.data if t.name == "High (A–B / 1–2) · marks" for h in t.hovertext][0]
-    assert "carried by 2 texts" in hover and "Fixture NGO" in hover and "Fixture Wire" in hover
+    marks = next(t for t in fig.data if t.name == "High (A–B / 1–2) · marks")
+    hover = figure_texts(go.Figure(data=[marks]))[0]
+    assert "carried by 2 texts - click for the card" in hover and hover.count("<br>") <= 11
+    card = shown(claim_card_markdown(*claim_and_carriers(claims, "fx-01")))  # the card lists every carrier
+    assert "The same statement in 2 texts" in card and "Fixture NGO" in card and "Fixture Wire" in card
+
+
+def test_a_hover_is_short_and_its_quote_escaped_once(dataset_copy: Path) -> None:
+    long = "the ministry said 40 people were killed " + " ".join(["<and> more words"] * 12)
+    set_cell(dataset_copy, "claims.csv", 0, "quote", " ".join(long.split()[:40]))
+    fig = build_timeline_figure(load_dataset(dataset_copy).claims, None, "killed")
+    marks = next(t for t in fig.data if t.name == "High (A–B / 1–2) · marks")
+    hover = figure_texts(go.Figure(data=[marks]))[0]
+    assert hover.count("<br>") <= 6 and "&lt;br&gt;" not in hover and "&lt;and&gt; more" in hover
+    quoted = hover.split("\"")[1]
+    assert quoted.endswith("&lt;and&gt;\u00a0…") and "<br>…" not in quoted  # cut at a word, and says so
 
 
 def test_official_series_is_joined_when_it_has_three_figures(dataset_copy: Path) -> None:
     assert not [t for t in build_timeline_figure(load_dataset(VALID).claims, None, "killed").data
-                if t.name and t.name.startswith("Official series")]
+                if t.name and t.name.startswith("Official: ")]
     set_cell(dataset_copy, "claims.csv", 1, "claimant", "Fixture Ministry")
     set_cell(dataset_copy, "claims.csv", 1, "claimant_type", "government")
     set_cell(dataset_copy, "claims.csv", 1, "status_in_text", "official")
     set_cell(dataset_copy, "claims.csv", 1, "source_reliability", "B")
     set_cell(dataset_copy, "claims.csv", 1, "info_credibility", "2")
     fig = build_timeline_figure(load_dataset(dataset_copy).claims, None, "killed")
-    line = [t for t in fig.data if t.name == "Official series: Fixture Ministry"][0]
+    line = [t for t in fig.data if t.name == "Official: Fixture Ministry"][0]
     assert list(line.y) == [40.0, 300.0, 90.0] or list(line.y) == [300.0, 40.0, 90.0]
 
 
@@ -211,7 +226,7 @@ def test_a_large_metric_is_sampled_and_the_chart_says_so(tmp_path: Path) -> None
     statements = killed["statement_id"].nunique()
     assert statements > MAX_MARKS
     fig = build_timeline_figure(claims, None, "killed")
-    drawn = {c for t in fig.data for c in (t.customdata or ()) if c}
+    drawn = {c[0] if isinstance(c, (list, tuple)) else c for t in fig.data for c in (t.customdata or ()) if c}
     assert len(drawn) <= MAX_MARKS
     notes = " ".join(a.text or "" for a in fig.layout.annotations)
     assert f"of {statements:,} statements" in notes

@@ -93,6 +93,7 @@ class ViewFigure:
     spec: ViewSpec
     dataset: Dataset
     notes: list[str] = field(default_factory=list)  # sentences an export prints under the title
+    footer: str = ""  # the sources, as text, once the glue has taken them off the figure (app.datasets)
 
     @property
     def is_map(self) -> bool:
@@ -127,10 +128,22 @@ def _require_metric(selection: Selection, metric: str) -> str:
     return schema.METRIC_LABELS.get(metric, metric)
 
 
+def timeline_window(dataset: Dataset, filters: Filters) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The days the Timeline's main axis spans: the crisis window, narrowed by the date filter; the filter's
+    range alone when it lies outside the window."""
+    start, end = pd.Timestamp(dataset.crisis.window.start), pd.Timestamp(dataset.crisis.window.end)
+    low = pd.Timestamp(filters.date_from) if filters.date_from else start
+    high = pd.Timestamp(filters.date_to) if filters.date_to else end
+    if max(start, low) <= min(end, high):
+        return max(start, low), min(end, high)
+    return low, high if filters.date_to else max(low, end)
+
+
 def _timeline(dataset: Dataset, selection: Selection, spec: TimelineSpec, geo: GeoData | None) -> ViewFigure:
     label, claims = _require_metric(selection, spec.metric), selection.claims
     incidents = selection.incidents if spec.incidents else None
-    figure = build_timeline_figure(claims, incidents, spec.metric, spec.x_mode, spec.log_y)
+    figure = build_timeline_figure(claims, incidents, spec.metric, spec.x_mode, spec.log_y,
+                                   window=timeline_window(dataset, selection.filters))
     return ViewFigure(figure, claims.index[(claims["metric"] == spec.metric).to_numpy()],
                       f"{label}: claims over time", spec, dataset)
 

@@ -44,7 +44,7 @@ def statements_of(claims: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
 # the columns a mark, its hover and its card read (a narrow copy is cheap to sort and to cut)
 MARK_COLUMNS = ("claim_id", "statement_id", "source_id", "metric", "figure_text", "low", "high", "qualifier",
                 "vague_term", "population", "as_of", "as_of_precision", "as_of_ts", "claimant", "claimant_type",
-                "relayed_by", "status_in_text", "claim_kind", "grade", "tier", "quote", "value_low", "value_high",
+                "relayed_by", "status_in_text", "claim_kind", "scope", "grade", "tier", "quote", "value_low", "value_high",
                 "is_official", "publisher", "published", "published_ts", "published_precision", "title", "url",
                 "pub_order", "source_code", "statement_code")
 # the columns of a mark's claim the chart reads to place and draw it (its hover reads the frame)
