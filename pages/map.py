@@ -4,7 +4,7 @@ import streamlit as st
 
 from crisisboard.app import render
 from crisisboard.app.exports import export_controls
-from crisisboard.app.frame import end_page, start_page, view_figure
+from crisisboard.app.frame import end_page, show_chart, start_page, view_figure
 from crisisboard.app.widgets import url_choice
 from crisisboard.charts.views import MapSpec
 from crisisboard.claims.cards import claims_by_place_markdown
@@ -14,8 +14,7 @@ page = start_page("Map: where it happened, where people fled")
 areas, crisis = page.dataset.crisis.areas, page.dataset.crisis
 area = url_choice("View", list(areas), "view", crisis.defaults.map_area, format_func=lambda key: areas[key].label)
 view = view_figure(page, MapSpec(area=area))
-st.plotly_chart(view.figure, theme=None,
-                config={"scrollZoom": True, "displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
+show_chart(view, config={"scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
 export_controls(page, view)
 render.caption(literal("Drag to pan, scroll to zoom, double-click to reset. Press ▶ Play to step through the days. "
                        "Claims about a whole region, a country or the border are listed on the badges at the top "

@@ -4,7 +4,7 @@ import streamlit as st
 
 from crisisboard.app import render
 from crisisboard.app.exports import export_controls
-from crisisboard.app.frame import end_page, start_page, view_figure
+from crisisboard.app.frame import end_page, show_chart, start_page, view_figure
 from crisisboard.charts.views import OverviewSpec
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.claims.summaries import summarise_metrics
@@ -15,7 +15,7 @@ if not summaries:
     render.info(literal("No claims match the filters. Widen them in the sidebar."))
 else:
     view = view_figure(page, OverviewSpec())
-    st.plotly_chart(view.figure, theme=None, config={"displaylogo": False})
+    show_chart(view)
     export_controls(page, view)
     for summary in summaries:
         with st.container(border=True):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from crisisboard.app import render
 from crisisboard.app.exports import export_controls
-from crisisboard.app.frame import end_page, start_page, view_figure
+from crisisboard.app.frame import end_page, show_chart, start_page, view_figure
 from crisisboard.app.widgets import selected_ids, url_choice, url_select, url_toggle
 from crisisboard.charts.timeline import X_MODES
 from crisisboard.charts.views import TimelineSpec
@@ -31,8 +31,7 @@ else:
         show_incidents = url_toggle("Incidents", "incidents", True, help="Dated events on a strip below.")
     view = view_figure(page, TimelineSpec(metric=metric, x_mode=x_mode, log_y=log_y,
                                        incidents=show_incidents))
-    event = st.plotly_chart(view.figure, theme=None, on_select="rerun", selection_mode="points",
-                            key="timeline_chart", config={"displaylogo": False})
+    event = show_chart(view, on_select="rerun", selection_mode="points", key="timeline_chart")
     export_controls(page, view)
     chosen = selected_ids(event)
     found = claim_and_carriers(page.claims, chosen[0]) if chosen else None

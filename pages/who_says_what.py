@@ -5,7 +5,7 @@ import streamlit as st
 
 from crisisboard.app import render
 from crisisboard.app.exports import export_controls
-from crisisboard.app.frame import end_page, start_page, view_figure
+from crisisboard.app.frame import end_page, show_chart, start_page, view_figure
 from crisisboard.app.widgets import url_date, url_number, url_select
 from crisisboard.charts.views import WhoSaysSpec
 from crisisboard.claims.comparisons import DEFAULT_FACTOR, MAX_FACTOR, MIN_FACTOR, day_bounds
@@ -31,7 +31,7 @@ else:
     view = view_figure(page, WhoSaysSpec(metric=metric, day=f"{day:%Y-%m-%d}", factor=factor))
     result = view.contest
     (render.error if result.contested else render.info)(text(result.sentence()))
-    st.plotly_chart(view.figure, theme=None, config={"displaylogo": False})
+    show_chart(view)
     export_controls(page, view)
     for entry in view.entries:
         render.markdown(md("- **{category}**: {claim}", category=entry.category, claim=entry.ref.markdown()))

@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from crisisboard.app import render
-from crisisboard.charts.style import scale_for_briefing
+from crisisboard.charts.style import detach_footer, scale_for_briefing
 from crisisboard.charts.views import ViewFigure, ViewSpec, build_view
 from crisisboard.claims.markup import literal, md
 from crisisboard.data.crisis import CrisisError, load_crisis
@@ -139,6 +139,7 @@ def cached_view(data_dir: str, version: str, filters: Filters, spec: ViewSpec, b
     dataset = load(data_dir, version)
     geo = geodata(str(dataset.crisis.geo_dir)) if spec.name == "map" else None
     view = build_view(dataset, filters, spec, geo, selection=selection(data_dir, version, filters))
+    view.footer = detach_footer(view.figure)  # printed under the chart as text (frame.show_chart)
     if briefing:
         view.figure = scale_for_briefing(view.figure)
     return view

@@ -76,6 +76,15 @@ def end_page(page: PageContext) -> None:
     health().drawn[str(page.dataset.data_dir)] = page.dataset  # the page drew to its end
 
 
+def show_chart(view: ViewFigure, config: dict | None = None, **kwargs: object) -> object:
+    """Draw a view's chart and, under it, its sources as text (they wrap to any width, so they are never cut).
+    Returns what st.plotly_chart returns (the selection event when `on_select` is given)."""
+    event = st.plotly_chart(view.figure, theme=None, config={"displaylogo": False, **(config or {})}, **kwargs)
+    if view.footer:
+        render.caption(text(view.footer))
+    return event
+
+
 def view_figure(page: PageContext, spec: ViewSpec) -> ViewFigure:
     """A view's figure for the page's filters, built once per data version, filters and settings.
 

@@ -7,12 +7,18 @@ explicitly through :func:`apply_style`, and never relies on ``plotly.io.template
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from crisisboard.charts.plotly_internals import numbers_of, set_layout_unvalidated, typed_array, validating
 
-FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
+# Latin, Cyrillic and Greek from Noto Sans or DejaVu Sans; Arabic script (Arabic, Urdu) from the Noto fonts
+# of the same family; the browser or Kaleido's Chromium takes each character from the first font that has it.
+# `make` installs Debian's fonts-noto-core, so that exports look the same on any machine.
+FONT_FAMILY = ("Noto Sans, DejaVu Sans, Noto Naskh Arabic, Noto Nastaliq Urdu, Noto Sans Arabic, Arial, "
+               "sans-serif")
 TEMPLATE_NAME = "crisisboard"
 
 
@@ -49,11 +55,38 @@ def apply_style(fig: go.Figure) -> go.Figure:
 FOOTER = "footer"
 
 
+LINE_HEIGHT = 1.3  # Plotly sets annotation lines at about this many times their font size
+
+
 def add_footer(fig: go.Figure, text: str, yshift: int = -20, size: int = 11) -> None:
-    """The attribution footer under the plot, named so that an export can replace it with its own."""
+    """The attribution footer under the plot, named so that an export can replace it with its own. The
+    bottom margin grows to hold every line of it: a footer is never cut."""
     fig.add_annotation(name=FOOTER, text=text, xref="paper", yref="paper", x=0, y=0, yshift=yshift,
                        xanchor="left", yanchor="top", showarrow=False, align="left",
                        font=dict(size=size, color="#444"))
+    lines = text.count("<br>") + 1
+    needed = int(-yshift + lines * size * LINE_HEIGHT + 12)
+    before = fig.layout.margin.b
+    if (before or 0) < needed:
+        fig.layout.margin.b = needed
+        fig.layout.meta = {**(fig.layout.meta or {}), MARGIN_KEY: before}
+
+
+MARGIN_KEY = "margin_b_without_footer"
+
+
+def detach_footer(fig: go.Figure) -> str:
+    """Remove the footer from `fig` (in place), give the bottom margin back, and return the footer as plain
+    text: a page prints it under the chart as text, where it wraps to any width and is never cut."""
+    footers = [a for a in fig.layout.annotations if a.name == FOOTER]
+    if not footers:
+        return ""
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != FOOTER]
+    meta = dict(fig.layout.meta or {})
+    if MARGIN_KEY in meta:
+        fig.layout.margin.b = meta.pop(MARGIN_KEY)
+        fig.layout.meta = meta or None
+    return html.unescape(" ".join(f.text.replace("<br>", " ") for f in footers))
 
 
 def scale_text(fig: go.Figure, factor: float, minimum: int) -> None:
