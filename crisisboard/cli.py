@@ -121,7 +121,7 @@ def _export(args: argparse.Namespace) -> int:
                 f"[{done:4.0%}] {message}", file=sys.stderr))
         else:
             spec = spec_of(args.view, **{
-                "overview": {}, "map": {"area": args.map_view or dataset.crisis.defaults.map_area},
+                "overview": {"day": args.day or ""}, "map": {"area": args.map_view or dataset.crisis.defaults.map_area},
                 "timeline": {"metric": args.metric, "x_mode": args.x, "log_y": not args.linear,
                              "incidents": not args.no_incidents},
                 "who-says-what": {"metric": args.metric, "day": args.day, "factor": args.factor}}[args.view])
@@ -241,7 +241,7 @@ def _add_export(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--x", choices=("as_of", "published"), default="as_of", help="timeline time axis")
     export.add_argument("--linear", action="store_true", help="timeline: linear instead of log scale")
     export.add_argument("--no-incidents", action="store_true", help="timeline: leave out the incident strip")
-    export.add_argument("--day", help="who-says-what: the day (YYYY-MM-DD)")
+    export.add_argument("--day", help="overview, who-says-what: the day (YYYY-MM-DD)")
     export.add_argument("--factor", type=_factor, default=3.0, help="who-says-what: the contested factor (1.1 to 100)")
     export.add_argument("--map-view", help="map: one of the crisis definition's map areas (default: its default)")
     export.add_argument("--format", choices=FORMATS, default="png")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
+
 from crisisboard.claims.summaries import summarise_metrics
 from crisisboard.data.load import load_dataset
 from tests.conftest import PROJECT, set_cell
@@ -58,3 +60,23 @@ def test_restated_official_figure_is_not_the_latest(dataset_copy: Path) -> None:
     set_cell(dataset_copy, "claims.csv", 2, "as_of_precision", "restated")
     killed = next(s for s in summarise_metrics(load_dataset(dataset_copy).claims) if s.metric == "killed")
     assert killed.latest_official.claim_id == "fx-01"
+
+
+def test_credible_spread_compares_each_originators_latest_claim_of_three_days(dataset_copy: Path) -> None:
+    """fx-01 (ministry, 40, 12 Jun, B2) and fx-03 (ministry, 90, 14 Jun, B2); fx-02 (council, at least 300, 12 Jun,
+    C4: low tier). As of 14 Jun the ministry's latest is 90, its 40 is history; the council's is not credible."""
+    claims = load_dataset(dataset_copy).claims
+    killed = {s.metric: s for s in summarise_metrics(claims, pd.Timestamp("2010-06-14"))}["killed"]
+    assert (killed.lowest_credible.claim_id, killed.highest_credible.claim_id) == ("fx-03", "fx-03")
+    early = {s.metric: s for s in summarise_metrics(claims, pd.Timestamp("2010-06-12"))}["killed"]
+    assert (early.lowest_credible.claim_id, early.highest_credible.claim_id) == ("fx-01", "fx-01")
+    later = {s.metric: s for s in summarise_metrics(claims, pd.Timestamp("2010-06-20"))}["killed"]
+    assert later.lowest_credible is None  # nothing said in 18-20 Jun: no spread from stale claims
+
+
+def test_final_count_is_the_commissions_whenever_it_came(dataset_copy: Path) -> None:
+    for column, value in (("claimant", "Fixture Commission"), ("claimant_type", "commission"),
+                          ("statement_id", "st-fx-commission-killed-90")):
+        set_cell(dataset_copy, "claims.csv", 2, column, value)
+    killed = {s.metric: s for s in summarise_metrics(load_dataset(dataset_copy).claims, pd.Timestamp("2010-06-12"))}
+    assert killed["killed"].final.claim_id == "fx-03"  # dated after the day, yet the final count

@@ -1,73 +1,136 @@
-"""The Overview's chart: per metric, a bar per reliability tier from the lowest to the highest figure claimed
-(the summaries it draws are crisisboard.claims.summaries)."""
+"""The Overview's chart: how far apart the claims about the same thing are, at a comparable time. Per metric, a
+row; on it, each originator's latest crisis-wide claim of the three days up to a chosen day (a point at the
+figure, a bar for a range), coloured by reliability tier, and the final count of the commission of inquiry,
+whenever it came, as a black tick (the summaries it draws on are crisisboard.claims.summaries)."""
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from crisisboard.charts.plotly_internals import figure_of
 from crisisboard.charts.style import add_footer, apply_style
-from crisisboard.claims.attribution import CAVEAT, Attribution, build_attribution
+from crisisboard.charts.timeline import SYMBOLS
+from crisisboard.claims.attribution import CAVEAT, Attribution, build_attribution, release_labels
 from crisisboard.claims.markup import plain
-from crisisboard.claims.refs import ClaimRef
-from crisisboard.claims.summaries import MetricSummary, summarise_metrics
+from crisisboard.claims.refs import ClaimRef, as_of_labels, figure_labels
+from crisisboard.claims.summaries import RECENT_DAYS, MetricSummary, latest_per_originator, recent, summarise_metrics
+from crisisboard.data import schema
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
-
-def _hover(ref: ClaimRef) -> str:
-    return (f"<b>{plain(ref.figure)}</b><br>{plain(ref.claimant)}<br>as of {plain(ref.as_of)}<br>"
-            f"{plain(ref.source.label)}<br>grade {ref.grade} ({ref.tier})")
+OFFSETS = {tier: 0.24 - 0.16 * i for i, tier in enumerate(TIERS)}  # a tier's line within its metric's row
 
 
-def build_overview_figure(claims: pd.DataFrame, title: str = "Range of claims by reliability tier",
-                          summaries: list[MetricSummary] | None = None,
+def _hovers(rows: pd.DataFrame) -> list[str]:
+    return [f"<b>{plain(figure)}</b> as of {plain(day)}<br>{plain(claimant)}<br>{plain(label)}<br>grade {grade} "
+            f"({plain(TIER_LABELS[tier])})" for figure, day, claimant, label, grade, tier in
+            zip(figure_labels(rows), as_of_labels(rows), rows["claimant"].tolist(), release_labels(rows),
+                rows["grade"].tolist(), rows["tier"].tolist())]
+
+
+def _point(row: dict) -> float:
+    """Where an open bound's point sits: on the number the text gives."""
+    return float(row["value_high"] if row["qualifier"] in ("up_to", "fewer_than") else row["value_low"])
+
+
+def _tier_traces(points: pd.DataFrame, rows: dict[str, int]) -> list[dict]:
+    traces = []
+    for tier in TIERS:
+        own = points[points["tier"] == tier]
+        if own.empty:
+            continue
+        records = own.to_dict("records")
+        ys = [rows[r["metric"]] + OFFSETS[tier] for r in records]
+        bars_x, bars_y = [], []
+        for record, y in zip(records, ys):
+            if record["qualifier"] == "between":
+                bars_x += [float(record["value_low"]), float(record["value_high"]), None]
+                bars_y += [y, y, None]
+        if bars_x:
+            traces.append(dict(type="scatter", x=bars_x, y=bars_y, mode="lines", hoverinfo="skip", showlegend=False,
+                               line=dict(color=TIER_COLOURS[tier], width=5), name=f"{TIER_LABELS[tier]} · ranges"))
+        # ringed: an official figure the grades find credible (an unconfirmed "could be 2,000" is not)
+        official = (own["is_official"] & own["tier"].isin(["high", "medium"])).tolist()
+        traces.append(dict(
+            type="scatter", x=[_point(r) for r in records], y=ys, mode="markers", name=TIER_LABELS[tier],
+            showlegend=False, customdata=own["claim_id"].tolist(), hovertext=_hovers(own),
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker=dict(size=[15 if o else 12 for o in official], color=TIER_COLOURS[tier],
+                        symbol=[SYMBOLS[k] for k in own["claimant_type"].tolist()],
+                        line=dict(color=["#111111" if o else "white" for o in official],
+                                  width=[2.5 if o else 1 for o in official]))))
+    return traces
+
+
+def _final_traces(summaries: list[MetricSummary], rows: dict[str, int]) -> list[dict]:
+    finals = [(s, s.final) for s in summaries if s.final is not None and s.metric in rows]
+    if not finals:
+        return []
+    return [dict(type="scatter", mode="markers+text", name="Final count (commission)",
+                 legendrank=20,
+                 x=[_ref_value(ref) for _, ref in finals], y=[rows[s.metric] for s, _ in finals],
+                 text=[f"final: {plain(ref.figure)}" for _, ref in finals], textposition="top center",
+                 textfont=dict(size=13, color="#111111"), customdata=[ref.claim_id for _, ref in finals],
+                 marker=dict(symbol="line-ns-open", size=26, color="#111111", line=dict(width=3)),
+                 hovertext=[f"<b>final count: {plain(ref.figure)}</b> as of {plain(ref.as_of)}<br>"
+                            f"{plain(ref.claimant)}<br>{plain(ref.source.label)}<br>grade {ref.grade}"
+                            for _, ref in finals], hovertemplate="%{hovertext}<extra></extra>")]
+
+
+def _ref_value(ref: ClaimRef) -> float:
+    return float(ref.low if ref.low is not None else ref.high)
+
+
+def _short(value: float) -> str:
+    return f"{value / 1e6:g}M" if value >= 1e6 else f"{value / 1e3:g}k" if value >= 1e4 else f"{value:,.0f}"
+
+
+def log_ticks(points: pd.DataFrame, summaries: list[MetricSummary]) -> dict:
+    """Ticks at 1, 2, 5, 10, 20, 50… over the figures drawn, each labelled in full ("200", "5,000", "20k",
+    "1M"): a log axis's own "2" and "5" read as two and five to anyone but an engineer."""
+    values = [v for v in points["value_low"].tolist() + points["value_high"].tolist() if v == v and v > 0]
+    values += [_ref_value(s.final) for s in summaries if s.final is not None]
+    if not values:
+        return {}
+    low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
+    ticks = [m * 10 ** e for e in range(low, high + 1) for m in (1, 2, 5) if min(values) / 2.5 <= m * 10 ** e
+             <= max(values) * 2.5]
+    return dict(tickmode="array", tickvals=ticks, ticktext=[_short(t) for t in ticks])
+
+
+def build_overview_figure(claims: pd.DataFrame, day: pd.Timestamp, summaries: list[MetricSummary] | None = None,
                           attribution: Attribution | None = None) -> go.Figure:
-    """A row per metric; per tier, a bar from the lowest to the highest figure claimed (log scale).
-
-    The bar spans claims of different dates and places: it shows how far apart the claims are,
-    not an estimate of anything.
-
-    Vague claims ("hundreds") have no number and are counted beside the row, not drawn; partial counts
-    (one place, cemetery, incident...) are counted beside it too and listed apart on the page, never drawn
-    as the low end of a crisis-wide spread.
-    """
-    summaries = summarise_metrics(claims) if summaries is None else summaries
-    bulk = []  # plain dicts: they become the figure unvalidated (see figure_of)
-    offsets = {tier: 0.3 - 0.2 * i for i, tier in enumerate(TIERS)}
-    shown_in_legend: set[str] = set()
-    tick_values, tick_text = [], []
-    for row, summary in enumerate(reversed(summaries)):
-        tick_values.append(row)
-        vague = sum(t.n_vague for t in summary.tiers)
-        apart = [f"{vague} vague"] if vague else []
-        apart += [f"{summary.partial.n_claims} partial"] if summary.partial else []
-        tick_text.append(f"{plain(summary.label)} ({summary.n_claims})" + (
-            f"<br><i>{', '.join(apart)}: not drawn</i>" if apart else ""))
-        for tier_range in summary.tiers:
-            if tier_range.lowest is None or tier_range.highest is None:
-                continue
-            y = row + offsets[tier_range.tier]
-            bulk.append(dict(
-                type="scatter", x=[tier_range.low_value, tier_range.high_value], y=[y, y], mode="lines+markers",
-                line=dict(color=TIER_COLOURS[tier_range.tier], width=6),
-                marker=dict(size=11, color=TIER_COLOURS[tier_range.tier], line=dict(color="white", width=1)),
-                name=TIER_LABELS[tier_range.tier], legendgroup=tier_range.tier,
-                legendrank=TIERS.index(tier_range.tier),
-                showlegend=tier_range.tier not in shown_in_legend,
-                hovertemplate="%{text}<extra></extra>",
-                text=[_hover(tier_range.lowest), _hover(tier_range.highest)],
-            ))
-            shown_in_legend.add(tier_range.tier)
-    attribution = build_attribution(claims) if attribution is None else attribution
+    """Per metric with crisis-wide numeric claims of two originators or more in the three days up to `day` (or a
+    commission's count), each originator's latest (log scale), and the commission's final count. Official
+    figures are ringed in black."""
+    summaries = summarise_metrics(claims, day) if summaries is None else summaries
+    points = latest_per_originator(recent(claims, day))
+    # a metric with one originator compares nothing: it is left to the cards under the chart
+    originators = points["metric"].value_counts()
+    metrics = [s.metric for s in summaries if originators.get(s.metric, 0) >= 2 or s.final is not None]
+    rows = {metric: len(metrics) - 1 - i for i, metric in enumerate(metrics)}  # the first metric on top
+    points = points[points["metric"].isin(metrics)]
+    counts = points["metric"].value_counts()
+    bulk = _tier_traces(points, rows) + _final_traces(summaries, rows)
+    bulk += [dict(type="scatter", x=[None], y=[None], mode="markers", name=TIER_LABELS[tier], legendrank=i,
+                  marker=dict(size=12, color=TIER_COLOURS[tier], symbol="square")) for i, tier in enumerate(TIERS)]
+    bulk.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="Official figure (ringed)",
+                     legendrank=10, marker=dict(size=14, color="white", line=dict(color="#111111", width=2.5))))
+    start = day - pd.Timedelta(days=RECENT_DAYS - 1)
+    ticks = [f"{plain(schema.METRIC_LABELS[m])}<br><i>{int(counts.get(m, 0))} originator"
+             f"{'' if counts.get(m, 0) == 1 else 's'}</i>" for m in metrics]
+    attribution = build_attribution(points) if attribution is None else attribution
     fig = figure_of(bulk, layout=dict(
-        title=dict(text=f"{title}<br><sup>{CAVEAT}</sup>", x=0.01),
-        xaxis=dict(type="log", title=dict(text="figure claimed (log scale)"), gridcolor="#e5e5e5", side="top"),
-        yaxis=dict(tickmode="array", tickvals=tick_values, ticktext=tick_text, range=[-0.6, len(summaries) - 0.4],
-                   showgrid=False),
-        legend=dict(orientation="h", yanchor="top", y=0.99, x=1, xanchor="right", yref="container",
-                    title=dict(text="Reliability tier ")),
-        height=max(360, 70 * len(summaries) + 260), margin=dict(l=10, r=20, t=150, b=90),
+        title=dict(text=f"Each originator's latest claim, {start:%-d} – {day:%-d %b %Y}<br><sup>{CAVEAT} Only "
+                        "crisis-wide claims; partial counts are listed apart.</sup>", x=0.01),
+        xaxis=dict(type="log", title=dict(text="figure claimed (log scale; symbol: who claimed it, as on the "
+                                             "Timeline)"), gridcolor="#e5e5e5", **log_ticks(points, summaries)),
+        yaxis=dict(tickmode="array", tickvals=list(rows.values()), ticktext=ticks, showgrid=False,
+                   range=[-0.6, len(metrics) - 0.15], zeroline=False),  # room above the top row's labels
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, title=dict(text="Reliability ")),
+        height=max(380, 64 * len(metrics) + 230), margin=dict(l=10, r=20, t=140, b=60), hovermode="closest",
     ))
     add_footer(fig, attribution.wrapped())
     return apply_style(fig)

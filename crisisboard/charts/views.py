@@ -28,7 +28,8 @@ from crisisboard.claims.comparisons import (
     partial_near,
 )
 from crisisboard.claims.refs import ClaimRef
-from crisisboard.claims.summaries import summarise_metrics
+from crisisboard.claims.summaries import (RECENT_DAYS, headline_sentence, latest_per_originator, leading, recent,
+                                          summarise_metrics)
 from crisisboard.data import schema
 from crisisboard.data.filters import Filters, to_query_params
 from crisisboard.data.geo import GeoData, load_geodata
@@ -38,12 +39,14 @@ from crisisboard.data.selection import Selection
 
 @dataclass(frozen=True)
 class OverviewSpec:
-    """The Overview's chart: it has no settings of its own."""
+    """The Overview's chart: each originator's latest claim of the days up to `day` (YYYY-MM-DD; empty: the
+    crisis definition's default day)."""
 
     name: ClassVar[str] = "overview"
+    day: str = ""
 
     def params(self) -> dict[str, str]:
-        return {}
+        return {"day": self.day} if self.day else {}
 
 
 @dataclass(frozen=True)
@@ -115,11 +118,20 @@ class WhoSaysFigure(ViewFigure):
     partial: list[ClaimRef] = field(default_factory=list)  # partial counts of the same days, not compared
 
 
+def overview_day(dataset: Dataset, spec: OverviewSpec) -> pd.Timestamp:
+    return pd.Timestamp(spec.day or dataset.crisis.defaults.day)
+
+
 def _overview(dataset: Dataset, selection: Selection, spec: OverviewSpec, geo: GeoData | None) -> ViewFigure:
-    claims = selection.claims
-    figure = build_overview_figure(claims, summaries=selection.derive(summarise_metrics),
-                                   attribution=selection.derive(build_attribution))
-    return ViewFigure(figure, claims.index, "Range of claims by reliability tier", spec, dataset)
+    claims, day = selection.claims, overview_day(dataset, spec)
+    spec = replace(spec, day=f"{day:%Y-%m-%d}")
+    summaries = selection.derive(summarise_metrics, day)
+    figure = build_overview_figure(claims, day, summaries=summaries)
+    points = latest_per_originator(recent(claims, day))
+    span = f"{day - pd.Timedelta(days=RECENT_DAYS - 1):%-d} – {day:%-d %b %Y}"
+    notes = [sentence for s in leading(summaries) if (sentence := headline_sentence(s, span))]
+    return ViewFigure(figure, points.index, f"How far apart the claims are, as of {day:%-d %b %Y}", spec, dataset,
+                      notes=notes)
 
 
 def _require_metric(selection: Selection, metric: str) -> str:

@@ -63,6 +63,9 @@ class PartialCounts:
 
 @dataclass(frozen=True)
 class MetricSummary:
+    """What a reader quotes of one metric, as of a day (the latest, the highest, the credible spread) and in
+    the end (the final count, whenever it came)."""
+
     metric: str
     label: str
     n_claims: int
@@ -72,6 +75,9 @@ class MetricSummary:
     latest_official: ClaimRef | None
     highest_other: ClaimRef | None
     partial: PartialCounts | None = None  # None when the metric has no partial claim shown
+    lowest_credible: ClaimRef | None = None  # among each originator's latest crisis-wide claim, high/medium tier
+    highest_credible: ClaimRef | None = None
+    final: ClaimRef | None = None  # the latest count of a commission of inquiry, crisis-wide
 
 
 def _refs(claims: pd.DataFrame, positions: set[int]) -> dict[int, ClaimRef]:
@@ -164,8 +170,55 @@ def _partial_counts(partial: pd.DataFrame) -> dict[str, PartialCounts]:
     return found
 
 
-def summarise_metrics(claims: pd.DataFrame) -> list[MetricSummary]:
-    """One summary per metric present in `claims`, in the order of data/README.md.
+LATEST_KEYS = ["metric", "claimant", "as_of_ts", "tier_rank", "credibility_rank", "published_ts", "claim_id"]
+
+
+def latest_per_originator(claims: pd.DataFrame) -> pd.DataFrame:
+    """Each originator's latest numeric claim of each metric (crisis-wide, not restated, not an increment):
+    latest by the day the figure refers to, then the better graded, then the later published."""
+    rows = claims[claims["value_low"].notna() & claims["scope"].ne("partial")
+                  & claims["as_of_precision"].ne("restated") & claims["claim_kind"].ne("incremental")]
+    keyed = rows[["metric", "claimant", "as_of_ts", "published_ts", "claim_id"]].assign(
+        tier_rank=-rows["tier"].cat.codes, credibility_rank=-rows["info_credibility"].astype(int))
+    last = keyed.sort_values(LATEST_KEYS, kind="stable").drop_duplicates(["metric", "claimant"], keep="last")
+    return rows.loc[last.index]
+
+
+def _credible_spread(latest: pd.DataFrame) -> dict:
+    """Per metric, the positions (in `latest`) of the lowest and highest high- or medium-tier figure."""
+    credible = _numbered(latest[["metric", "tier", "value_low", "value_high"]])
+    credible = credible[credible["tier"].isin(["high", "medium"])]
+    if credible.empty:
+        return {}
+    by_metric = credible.groupby("metric", observed=True)
+    low = by_metric["value_low"].idxmin()
+    high = by_metric["value_high"].idxmax()
+    return {metric: (int(low[metric]), int(high[metric])) for metric in low.index}
+
+
+def _finals(crisis: pd.DataFrame) -> dict:
+    """Per metric, the position of the latest numeric count of a commission of inquiry."""
+    counts = _numbered(crisis[["metric", "claimant_type", "as_of_ts", "value_low", "as_of_precision"]])
+    counts = counts[counts["claimant_type"].eq("commission") & counts["value_low"].notna()
+                    & counts["as_of_precision"].ne("restated")]
+    last = counts.sort_values(["metric", "as_of_ts"], kind="stable").drop_duplicates("metric", keep="last")
+    return dict(zip(last["metric"].tolist(), last.index.tolist()))
+
+
+RECENT_DAYS = 3  # "as of a day" compares the claims of the three days up to it (as who-says-what does)
+
+
+def recent(claims: pd.DataFrame, day: pd.Timestamp | None, days: int = RECENT_DAYS) -> pd.DataFrame:
+    """The claims whose figure refers to the `days` days up to `day` (all of them when `day` is None)."""
+    if day is None:
+        return claims
+    return claims[claims["as_of_day"].between(day - pd.Timedelta(days=days - 1), day)]
+
+
+def summarise_metrics(claims: pd.DataFrame, day: pd.Timestamp | None = None) -> list[MetricSummary]:
+    """One summary per metric present in `claims`, in the order of data/README.md: the latest official figure
+    and the highest other claim of all; the credible spread among each originator's latest claim of the three
+    days up to `day` (of all claims when None); the final count whenever it came.
 
     Grouped in one pass per statistic; only the handful of rows a summary names become ClaimRefs.
     """
@@ -180,8 +233,47 @@ def summarise_metrics(claims: pd.DataFrame) -> list[MetricSummary]:
     refs = _refs(crisis, {*latest.values(), *highest.values()})  # the rows the summaries name, read once
     tiers = _tier_ranges(crisis, refs) if len(crisis) else {}
     partial = _partial_counts(claims[is_partial]) if is_partial.any() else {}
+    originators = latest_per_originator(recent(crisis, day))
+    spread = _credible_spread(originators)
+    spread_refs = _refs(originators, {at for pair in spread.values() for at in pair})
+    finals = _finals(crisis)
+    final_refs = _refs(crisis, set(finals.values()))
     return [MetricSummary(metric=metric, label=schema.METRIC_LABELS[metric], n_claims=int(counts[metric]),
                           n_sources=int(n_sources[metric]), n_statements=int(n_statements[metric]),
                           tiers=tiers.get(metric, ()), latest_official=refs.get(latest.get(metric)),
-                          highest_other=refs.get(highest.get(metric)), partial=partial.get(metric))
+                          highest_other=refs.get(highest.get(metric)), partial=partial.get(metric),
+                          lowest_credible=spread_refs.get(spread.get(metric, (None, None))[0]),
+                          highest_credible=spread_refs.get(spread.get(metric, (None, None))[1]),
+                          final=final_refs.get(finals.get(metric)))
             for metric in schema.METRICS if metric in counts.index]
+
+
+def headline(label: str, ref: ClaimRef | None, empty: str) -> Markdown:
+    """One number a reader can quote, as Markdown: the label, the figure large, then who said it, as of when,
+    the release (a link) and the grade; `empty` in its place when there is none."""
+    if ref is None:
+        return md("**{label}**  \n_{empty}_", label=label, empty=empty)
+    return md("**{label}**\n\n### {figure}\n\n{claimant}, as of {as_of}  \n{source} · grade **{grade}**",
+              label=label, figure=ref.figure, claimant=ref.claimant, as_of=ref.as_of, source=ref.source_link(),
+              grade=ref.grade)
+
+
+def headline_sentence(summary: MetricSummary, span: str) -> str:
+    """The headline numbers of a metric in one plain sentence (an export prints it under the title)."""
+    def said(ref: ClaimRef) -> str:
+        return f"{ref.figure} ({ref.claimant}, {ref.as_of}, {ref.grade})"
+
+    parts = [f"latest official {said(summary.latest_official)}"] if summary.latest_official else []
+    if summary.lowest_credible and summary.highest_credible:
+        low, high = summary.lowest_credible.figure, summary.highest_credible.figure
+        parts.append(f"credible claims of {span}: {low}" + (f" to {high}" if high != low else ""))
+    if summary.final:
+        parts.append(f"final count {said(summary.final)}")
+    return f"{summary.label}: " + "; ".join(parts) + "." if parts else ""
+
+
+def leading(summaries: list[MetricSummary], n: int = 3) -> list[MetricSummary]:
+    """The `n` metrics with the most claims among those with a headline number, in the order of data/README.md."""
+    quoted = [s for s in summaries if s.latest_official or s.final or s.highest_credible]
+    chosen = {s.metric for s in sorted(quoted, key=lambda s: -s.n_claims)[:n]}
+    return [s for s in summaries if s.metric in chosen]
