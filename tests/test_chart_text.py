@@ -62,3 +62,30 @@ def test_no_slide_export_shows_markup_as_text(shipped) -> None:  # noqa: ANN001
         context = ExportContext(describe_filters(Filters()), dataset.version,
                                 view_url("http://localhost:8501", Filters(), spec), date(2026, 12, 2))
         assert _problems(prepare_figure(view, context, "slide")) == [], spec
+
+
+def _font_sizes(fig) -> list[tuple[str, float]]:  # noqa: ANN001
+    layout, sizes = fig.layout, []
+    sizes.append(("layout", layout.font.size))
+    sizes += [(f"annotation {a.text[:30]!r}", a.font.size) for a in layout.annotations if a.font and a.font.size]
+    for name in [k for k in layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))]:
+        axis = layout[name]
+        sizes += [(f"{name} ticks", axis.tickfont.size)] if axis.showticklabels is not False else []
+        sizes += [(f"{name} title", axis.title.font.size)] if axis.title.text and axis.title.font.size else []
+    sizes += [(f"legend {part}", font.size) for part, font in (("entries", layout.legend.font),
+                                                              ("group titles", layout.legend.grouptitlefont))
+              if font.size]
+    sizes += [(f"trace {t.name} text", t.textfont.size) for t in fig.data
+              if getattr(t, "textfont", None) is not None and t.textfont.size and t.text is not None]
+    return [(where, size) for where, size in sizes if size is not None]
+
+
+@pytest.mark.parametrize("name", ["timeline", "overview"])
+def test_slide_exports_print_no_text_under_14_px(shipped, name: str) -> None:  # noqa: ANN001
+    """A 1920-wide slide is read from the back of a room: every text of the timeline and overview slides is at
+    least 14 px (the later panel's months, the official series' labels, the legend's group titles too)."""
+    dataset, geo = shipped
+    view = build_view(dataset, Filters(), spec_of(name), geo)
+    context = ExportContext(describe_filters(Filters()), dataset.version, "http://localhost:8501/", date(2026, 12, 2))
+    small = [(where, size) for where, size in _font_sizes(prepare_figure(view, context, "slide")) if size < 14]
+    assert small == []

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import FIXTURES, PROJECT, VALID
+from conftest import shown as shown_text
 from crisisboard.data.crisis import CrisisError, read_crisis
 from crisisboard.data.validate import validate_dataset
 from test_hostile import page_texts
@@ -89,7 +90,7 @@ def test_every_page_with_a_made_up_crisis_names_nothing_of_the_shipped_one(made_
     if page == "pages/map.py":
         spec = json.loads(at.get("plotly_chart")[0].proto.spec)
         assert "The fixture valley" in spec["layout"]["title"]["text"]
-        assert "Made-up shapes drawn for crisisboard's tests." in shown
+        assert "Made-up shapes drawn for crisisboard's tests." in " ".join(shown_text(c.value) for c in at.caption)
         steps = spec["layout"]["sliders"][0]["steps"]
         assert steps[0]["label"] == "11 Jun" and steps[-2]["label"] == "30 Jun"  # the made-up window
 

@@ -102,14 +102,14 @@ def test_a_hover_is_short_and_its_quote_escaped_once(dataset_copy: Path) -> None
 
 def test_official_series_is_joined_when_it_has_three_figures(dataset_copy: Path) -> None:
     assert not [t for t in build_timeline_figure(load_dataset(VALID).claims, None, "killed").data
-                if t.name and t.name.startswith("Official: ")]
+                if t.name and t.name.startswith("Official series: ")]
     set_cell(dataset_copy, "claims.csv", 1, "claimant", "Fixture Ministry")
     set_cell(dataset_copy, "claims.csv", 1, "claimant_type", "government")
     set_cell(dataset_copy, "claims.csv", 1, "status_in_text", "official")
     set_cell(dataset_copy, "claims.csv", 1, "source_reliability", "B")
     set_cell(dataset_copy, "claims.csv", 1, "info_credibility", "2")
     fig = build_timeline_figure(load_dataset(dataset_copy).claims, None, "killed")
-    line = [t for t in fig.data if t.name == "Official: Fixture Ministry"][0]
+    line = [t for t in fig.data if t.name == "Official series: Fixture Ministry"][0]
     assert list(line.y) == [40.0, 300.0, 90.0] or list(line.y) == [300.0, 40.0, 90.0]
 
 

@@ -105,11 +105,15 @@ def scale_text(fig: go.Figure, factor: float, minimum: int) -> None:
     for annotation in fig.layout.annotations:
         if annotation.font and annotation.font.size:
             annotation.font.size = max(round(annotation.font.size * factor), minimum)
-    if fig.layout.legend.font.size:
-        fig.layout.legend.font.size = max(round(fig.layout.legend.font.size * factor), minimum)
-    for axis in ("xaxis", "yaxis"):
-        layout_axis = fig.layout[axis]
-        layout_axis.tickfont.size = max(round((layout_axis.tickfont.size or 14) * factor), minimum)
+    legend = fig.layout.legend
+    for font in (legend.font, legend.grouptitlefont, legend.title.font):
+        if font.size:
+            font.size = max(round(font.size * factor), minimum)
+    for name in [key for key in fig.layout.to_plotly_json() if key.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        axis = fig.layout[name]
+        axis.tickfont.size = max(round((axis.tickfont.size or 14) * factor), minimum)
+        if axis.title.font.size:
+            axis.title.font.size = max(round(axis.title.font.size * factor), minimum)
     base = fig.layout.font.size or 14
     fig.layout.font.size = max(round(base * factor), minimum)
 

@@ -232,9 +232,13 @@ def _official_series(rows: pd.DataFrame, place: _Place) -> list[dict]:
         if len(per_statement) < MIN_OFFICIAL_POINTS:
             continue
         per_statement = per_statement.assign(x=per_statement[place.column]).sort_values("x", kind="stable")
+        # labelled at its last point, not in the legend (whose entries stay short enough to pack in rows)
+        label = f"official: {plain(textwrap.shorten(claimant, 30))}"
         traces.append(dict(type="scatter", x=[iso_day(stamp) for stamp in per_statement["x"]],
-                           y=per_statement["value_low"].to_numpy(float), mode="lines",
-                           line=dict(color="#333333", width=1.5), name=f"Official: {textwrap.shorten(claimant, 26)}",
+                           y=per_statement["value_low"].to_numpy(float), mode="lines+text",
+                           text=[""] * (len(per_statement) - 1) + [label], textposition="bottom right",
+                           textfont=dict(size=12, color="#333333"), line=dict(color="#333333", width=1.5),
+                           name=f"Official series: {textwrap.shorten(claimant, 26)}", showlegend=False,
                            hoverinfo="skip", legendgroup="official"))
     return traces
 
@@ -305,10 +309,13 @@ def _incident_strips(incidents: pd.DataFrame, panels: Panels) -> list[dict]:
 
 def _layout(metric: str, x_mode: str, log_y: bool, title: str | None, panels: Panels, with_incidents: bool) -> dict:
     label = schema.METRIC_LABELS[metric]
+    # one year on the main axis: its ticks say the day, the title the year (a line less under the plot)
+    year = f", {panels.start + pd.Timedelta(days=1):%Y}" if panels.start.year == panels.end.year else ""
     main_domain = [0, LATER_DOMAIN[0] - 0.04] if panels.later else [0, 1]
     layout = dict(
         title=dict(text=f"{plain(title or label + ': claims over time')}<br><sup>{CAVEAT}</sup>", x=0.01),
-        xaxis=dict(title=dict(text=X_MODES[x_mode]), gridcolor="#e8e8e8", tickformat="%-d %b<br>%Y",
+        xaxis=dict(title=dict(text=X_MODES[x_mode] + year), gridcolor="#e8e8e8",
+                   tickformat="%-d %b" if year else "%-d %b<br>%Y",
                    range=[iso_day(panels.start), iso_day(panels.end)], domain=main_domain, **day_ticks(panels)),
         yaxis=dict(title=dict(text=f"{label} (figure claimed{', log scale' if log_y else ''})"),
                    type="log" if log_y else "linear", gridcolor="#e8e8e8", rangemode="tozero",
@@ -326,9 +333,9 @@ def _layout(metric: str, x_mode: str, log_y: bool, title: str | None, panels: Pa
                                 tickfont=dict(size=11), showgrid=True, gridcolor="#e8e8e8")
         layout["shapes"] = [dict(type="rect", xref="paper", yref="paper", x0=LATER_DOMAIN[0] - 0.01, x1=1,
                                  y0=0, y1=1, fillcolor="#f3f3f3", line=dict(width=0), layer="below")]
-        layout["annotations"] = [dict(text="<b>Later counts</b>: commission,<br>anniversaries, restatements",
-                                      xref="paper", yref="paper", x=LATER_DOMAIN[0] - 0.01, y=1, yshift=62,
-                                      xanchor="left", yanchor="bottom", showarrow=False, align="left",
-                                      font=dict(size=12))]
-        layout["margin"] = dict(l=70, r=20, t=130, b=40)
+        # under the panel, where the main axis has its ticks and the panel has none: its month labels are on top
+        layout["annotations"] = [dict(text="<b>Later counts</b><br>by month",
+                                      xref="paper", yref="paper", x=LATER_DOMAIN[0], y=0.22, xanchor="left",
+                                      yanchor="top", showarrow=False, align="left", font=dict(size=12))]
+        layout["margin"] = dict(l=70, r=20, t=120, b=40)
     return layout

@@ -84,13 +84,21 @@ def _prepare_figure(view: ViewFigure, context: ExportContext, preset_name: str) 
     lines = footer_lines(view, context, preset)
     line_px = int(preset.small * 1.35)
     footer_px = line_px * len(lines) + 20
-    left = fig.layout.margin.l if fig.layout.margin.l is not None else 60
+    # as wide as the y axis's labels need: Plotly would widen it itself, and the texts aligned on the image's
+    # left edge (subtitle, legend, footer) would then start inside the image and run off its right side
+    left = max(fig.layout.margin.l if fig.layout.margin.l is not None else 60, _tick_labels_px(fig))
     right = fig.layout.margin.r if fig.layout.margin.r is not None else 20
-    legend_below = view.is_map
-    legend_px = _legend_height(fig, preset, preset.width - left - right) if legend_below else preset.font * 3
+    # a map's legend always goes under it; a tall legend (the Timeline's) too when the image is not wide
+    legend_below = view.is_map or view.spec.name == "overview" or (
+        view.spec.name == "timeline" and preset.width / preset.height < 1.6)
+    if legend_below:  # entries say what they key; a title beside them would widen the legend past the plot
+        fig.layout.legend.title.text = None
+    legend_width = preset.width - left - right
+    legend_px = _legend_height(fig, preset, legend_width) if legend_below else preset.font * 3
+    legend_px += _axis_title_px(fig) if legend_below and not view.is_map else 0
     bottom = footer_px + legend_px + 30
     subtitle_lines = subtitle.count("<br>") + 1
-    top = int(preset.title * 1.6 + preset.font * 1.4 * subtitle_lines + 30)
+    top = int(preset.title * 1.6 + preset.font * 1.4 * subtitle_lines + 30) + top_axis_room(fig)
     fig.update_layout(
         width=preset.width, height=preset.height, font=dict(size=preset.font),
         title=dict(text=f"<b>{html.escape(view.title)}</b>", x=0, xref="container", xanchor="left", yref="container",
@@ -105,12 +113,71 @@ def _prepare_figure(view: ViewFigure, context: ExportContext, preset_name: str) 
     fig.add_annotation(name="subtitle", text=subtitle, xref="paper", yref="paper", x=edge, y=1,
                        yshift=top - int(preset.title * 1.6) - 14, xanchor="left", yanchor="top", showarrow=False,
                        align="left", font=dict(size=preset.font, color="#222222"))
+    _room_above_strip(fig, plot_height)
     if legend_below:
-        fig.update_layout(legend=dict(y=-(preset.font * 1.2) / max(plot_height, 1), yanchor="top", x=edge))
+        # entries flow in rows (groups stacked would take the plot's height); their names say what they key
+        below_axis = preset.font * 1.2 + (_axis_title_px(fig) if not view.is_map else 0)
+        fig.update_layout(legend=dict(orientation="h", y=-below_axis / max(plot_height, 1), yanchor="top",
+                                      x=edge, xanchor="left", traceorder="normal",
+                                      entrywidth=_fitting_entry(fig, preset, legend_width),
+                                      entrywidthmode="pixels"))
     fig.add_annotation(name=FOOTER, text="<br>".join(html.escape(line) for line in lines), xref="paper",
                        yref="paper", x=edge, y=0, yshift=-(bottom - footer_px - 5), xanchor="left", yanchor="top",
                        showarrow=False, align="left", font=dict(size=preset.small, color="#333333"))
     return fig
+
+
+def _tick_labels_px(fig: go.Figure) -> int:
+    """Pixels the y axis's tick labels take left of the plot (Plotly widens the margin to hold them)."""
+    labels = [line for label in (fig.layout.yaxis.ticktext or ()) for line in str(label).split("<br>")]
+    size = fig.layout.yaxis.tickfont.size or fig.layout.font.size or 14
+    return int(0.6 * size * max(map(len, labels))) + 10 if labels else 0
+
+
+def _fitting_entry(fig: go.Figure, preset: Preset, width: int) -> int:
+    """An entry width that packs as many entries per row as fit `width`: a legend wider than the plot would
+    push the margins and squeeze the plot to nothing."""
+    entry = _legend_entry(fig, preset)
+    per_row = max(1, width // entry)
+    return max(entry, width // per_row - 8) if per_row > 1 else min(entry, width - 8)
+
+
+def _axis_title_px(fig: go.Figure) -> int:
+    """Pixels the x axis's tick labels and title take under the plot (a legend under it starts below them)."""
+    axis = fig.layout.xaxis
+    tick = axis.tickfont.size or fig.layout.font.size or 14
+    title = (axis.title.font.size or fig.layout.font.size or 14) if axis.title.text else 0
+    return int(tick * 1.4 + title * 1.6)
+
+
+def _room_above_strip(fig: go.Figure, plot_height: int) -> None:
+    """Lift the plot above a strip below it (the Timeline's incidents) by what its x axis's tick labels and title
+    take at the export's type size, so that they never run into the strip."""
+    if "yaxis2" not in fig.layout.to_plotly_json() or not fig.layout.yaxis.domain:
+        return
+    strip_top = fig.layout.yaxis2.domain[1]
+    axis = fig.layout.xaxis
+    tick = axis.tickfont.size or fig.layout.font.size or 14
+    lines = 1 + str(axis.tickformat or "").count("<br>")
+    title = (axis.title.font.size or fig.layout.font.size or 14) if axis.title.text else 0
+    needed = (lines * tick * 1.3 + title * 1.6 + 16) / max(plot_height, 1)
+    bottom = max(fig.layout.yaxis.domain[0], strip_top + needed)
+    fig.layout.yaxis.domain = [min(bottom, 0.6), 1]
+
+
+def top_axis_room(fig: go.Figure) -> int:
+    """Pixels the tick labels of an axis drawn on top of the plot need above it (the Timeline's later panel):
+    its longest label's length when the labels stand upright, a line otherwise; 0 without such an axis."""
+    room = 0
+    for name in [key for key in fig.layout.to_plotly_json() if key.startswith("xaxis")]:
+        axis = fig.layout[name]
+        if axis.side != "top":
+            continue
+        size = axis.tickfont.size or fig.layout.font.size or 14
+        labels = [str(label) for label in (axis.ticktext or axis.categoryarray or ())] or [""]
+        upright = axis.tickangle in (-90, 90)
+        room = max(room, int(max(map(len, labels)) * size * 0.62) + 12 if upright else int(size * 1.6))
+    return room
 
 
 def _legend_height(fig: go.Figure, preset: Preset, width: int) -> int:
@@ -121,9 +188,16 @@ def _legend_height(fig: go.Figure, preset: Preset, width: int) -> int:
     if not names:
         return preset.font * 2
     size = fig.layout.legend.font.size or preset.font
-    entry = 50 + 0.62 * size * max(len(name) for name in names)  # symbol, gap and text (DejaVu Sans)
-    rows = math.ceil(len(names) / max(1, int(width // entry)))
+    rows = math.ceil(len(names) / max(1, int(width // _legend_entry(fig, preset))))
     return int(preset.font * 1.2 + rows * size * 1.6 + 10)  # the gap above the legend, then its rows
+
+
+def _legend_entry(fig: go.Figure, preset: Preset) -> int:
+    """The width of one entry of a legend under the plot: its longest name's (the legend is given this width per
+    entry, so that it packs as :func:`_legend_height` counts)."""
+    names = [trace.name or "" for trace in fig.data if trace.showlegend is not False and trace.name] or [""]
+    size = fig.layout.legend.font.size or preset.font
+    return int(50 + 0.62 * size * max(len(name) for name in names))  # symbol, gap and text (DejaVu Sans)
 
 
 
