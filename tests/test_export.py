@@ -208,3 +208,15 @@ def test_export_works_with_no_network_at_all(tmp_path: Path) -> None:
                              "-o", str(out)], capture_output=True, text=True, cwd=PROJECT, timeout=180)
     assert result.returncode == 0, result.stderr
     assert "OpenStreetMap contributors" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig is not installed")
+def test_the_fonts_of_the_template_are_installed() -> None:
+    """make installs Debian's Noto fonts; without them an Arabic or Urdu quote would print as empty boxes in an
+    export. fontconfig must find each named family of the template as itself, not as a substitute."""
+    from crisisboard.charts.style import FONT_FAMILY
+
+    wanted = [family.strip() for family in FONT_FAMILY.split(",") if family.strip().startswith("Noto")]
+    found = {family: subprocess.run(["fc-match", "-f", "%{family}", family], capture_output=True, text=True,
+                                    check=False).stdout for family in wanted}
+    assert wanted and all(family in found[family] for family in wanted), found

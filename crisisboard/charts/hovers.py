@@ -45,10 +45,11 @@ def mark_hovers(marks: list[Mark], claims: pd.DataFrame) -> list[tuple[str, ...]
         per_value(claims["claimant"], plain),
         per_value(claims["claimant_type"], lambda kind: plain(schema.CLAIMANT_TYPE_LABELS[kind])),
         per_value(claims["grade"], str), per_value(claims["tier"], str),
-        per_value(claims["quote"], _hover_quote), [plain(label) for label in release_labels(claims)], marks)
+        per_value(claims["quote"], _hover_quote), [plain(label) for label in release_labels(claims)],
+        claims["scope"].eq("partial").tolist(), marks)
     hovers = []
-    for figure, population, day, claimant, kind, grade, tier, quote, label, mark in pieces:
-        whom = "" if population == "all" else f" ({population})"
+    for figure, population, day, claimant, kind, grade, tier, quote, label, partial, mark in pieces:
+        whom = ("" if population == "all" else f" ({population})") + (" - a partial count" if partial else "")
         carried = f"carried by {len(mark.carriers)} texts" if len(mark.carriers) > 1 else label
         hovers.append((plain(figure) + whom, plain(day), f"{claimant} ({kind})", f"{grade}, {tier} tier", quote,
                        carried))

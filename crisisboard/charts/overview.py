@@ -124,13 +124,14 @@ def build_overview_figure(claims: pd.DataFrame, day: pd.Timestamp, summaries: li
     attribution = build_attribution(points) if attribution is None else attribution
     fig = figure_of(bulk, layout=dict(
         title=dict(text=f"Each originator's latest claim, {start:%-d} – {day:%-d %b %Y}<br><sup>{CAVEAT} Only "
-                        "crisis-wide claims; partial counts are listed apart.</sup>", x=0.01),
+                        "crisis-wide claims; partial counts are listed apart.</sup>", x=0.01, yref="container",
+                   y=1, yanchor="top", pad=dict(t=16)),
         xaxis=dict(type="log", title=dict(text="figure claimed (log scale; symbol: who claimed it, as on the "
                                              "Timeline)"), gridcolor="#e5e5e5", **log_ticks(points, summaries)),
         yaxis=dict(tickmode="array", tickvals=list(rows.values()), ticktext=ticks, showgrid=False,
                    range=[-0.6, len(metrics) - 0.15], zeroline=False),  # room above the top row's labels
         legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, title=dict(text="Reliability ")),
-        height=max(380, 64 * len(metrics) + 230), margin=dict(l=10, r=20, t=140, b=60), hovermode="closest",
+        height=max(380, 76 * len(metrics) + 230), margin=dict(l=10, r=20, t=140, b=60), hovermode="closest",
     ))
     add_footer(fig, attribution.wrapped())
     return apply_style(fig)

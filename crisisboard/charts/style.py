@@ -17,7 +17,7 @@ from crisisboard.charts.plotly_internals import numbers_of, set_layout_unvalidat
 # Latin, Cyrillic and Greek from Noto Sans or DejaVu Sans; Arabic script (Arabic, Urdu) from the Noto fonts
 # of the same family; the browser or Kaleido's Chromium takes each character from the first font that has it.
 # `make` installs Debian's fonts-noto-core, so that exports look the same on any machine.
-FONT_FAMILY = ("Noto Sans, DejaVu Sans, Noto Naskh Arabic, Noto Nastaliq Urdu, Noto Sans Arabic, Arial, "
+FONT_FAMILY = ("Noto Sans, Noto Naskh Arabic, Noto Nastaliq Urdu, Noto Sans Arabic, DejaVu Sans, Arial, "
                "sans-serif")
 TEMPLATE_NAME = "crisisboard"
 
@@ -128,6 +128,12 @@ def scale_for_briefing(fig: go.Figure) -> go.Figure:
     if big.layout.title.font.size is None:
         big.layout.title.font.size = 34
     big.layout.height = int((big.layout.height or 600) * 1.25)
+    entries = sum(1 for trace in big.data if trace.showlegend is not False and trace.name)
+    if big.layout.legend.orientation != "h" and entries > 12:
+        # a long legend at projector size would be taller than the plot: it flows in rows under it instead
+        big.layout.legend.update(orientation="h", x=0, xanchor="left", y=-0.03, yanchor="top", traceorder="normal",
+                                 entrywidth=300, entrywidthmode="pixels")
+        big.layout.height = int(big.layout.height * 1.15)
     margin = big.layout.margin
     for side in ("t", "b", "l"):
         if margin[side] is not None:

@@ -3,8 +3,6 @@ crisisboard.claims.comparisons)."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -14,10 +12,6 @@ from crisisboard.claims.comparisons import Contest, Entry
 from crisisboard.claims.markup import plain
 from crisisboard.data import schema
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS
-
-
-def _wrap(text: str, width: int = 110) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
 
 
 def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timestamp,
@@ -50,7 +44,9 @@ def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timest
                                  hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>",
                                  customdata=[row["claim_id"]]))
     title = f"{schema.METRIC_LABELS[metric]}: the latest claim of each kind of claimant, as of {day:%-d %b %Y}"
-    subtitle = CAVEAT + (f"<br><b>{_wrap(plain(result.sentence()))}</b>" if result is not None else "")
+    # the verdict is printed above the chart on the page and under the title of an export (the view's notes),
+    # not in the figure, where at projector size it would run past the plot
+    subtitle = CAVEAT
     claims = pd.DataFrame([e.claim for e in entries]) if entries else pd.DataFrame()
     attribution = build_attribution(claims) if entries else None
     fig.update_layout(
