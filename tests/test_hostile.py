@@ -89,7 +89,7 @@ def test_the_detector_finds_each_kind_of_markup() -> None:
 def test_figures_escape_html_in_hover_and_footer(hostile: Path) -> None:
     dataset = load_dataset(hostile)
     figures = [build_timeline_figure(dataset.claims, dataset.incidents, "killed"),
-               build_overview_figure(dataset.claims),
+               build_overview_figure(dataset.claims, pd.Timestamp("2010-06-14")),
                build_map_figure(dataset, load_geodata(dataset.crisis.geo_dir), dataset.claims, dataset.incidents, "osh")]
     for fig in figures:
         texts = " ".join(figure_texts(fig))

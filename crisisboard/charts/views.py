@@ -118,20 +118,26 @@ class WhoSaysFigure(ViewFigure):
     partial: list[ClaimRef] = field(default_factory=list)  # partial counts of the same days, not compared
 
 
-def overview_day(dataset: Dataset, spec: OverviewSpec) -> pd.Timestamp:
-    return pd.Timestamp(spec.day or dataset.crisis.defaults.day)
+def overview_day(dataset: Dataset, spec: OverviewSpec, claims: pd.DataFrame) -> pd.Timestamp:
+    """The spec's day, else the crisis definition's default day; moved inside the days the claims refer to."""
+    day = pd.Timestamp(spec.day or dataset.crisis.defaults.day)
+    if claims.empty:
+        return day
+    return min(max(day, claims["as_of_day"].min()), claims["as_of_day"].max())
 
 
 def _overview(dataset: Dataset, selection: Selection, spec: OverviewSpec, geo: GeoData | None) -> ViewFigure:
-    claims, day = selection.claims, overview_day(dataset, spec)
+    claims = selection.claims
+    day = overview_day(dataset, spec, claims)
     spec = replace(spec, day=f"{day:%Y-%m-%d}")
     summaries = selection.derive(summarise_metrics, day)
     figure = build_overview_figure(claims, day, summaries=summaries)
     points = latest_per_originator(recent(claims, day))
+    finals = claims.index[claims["claim_id"].isin([s.final.claim_id for s in summaries if s.final])]
     span = f"{day - pd.Timedelta(days=RECENT_DAYS - 1):%-d} – {day:%-d %b %Y}"
     notes = [sentence for s in leading(summaries) if (sentence := headline_sentence(s, span))]
-    return ViewFigure(figure, points.index, f"How far apart the claims are, as of {day:%-d %b %Y}", spec, dataset,
-                      notes=notes)
+    return ViewFigure(figure, points.index.union(finals), f"How far apart the claims are, as of {day:%-d %b %Y}",
+                      spec, dataset, notes=notes)
 
 
 def _require_metric(selection: Selection, metric: str) -> str:

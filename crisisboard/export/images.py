@@ -91,7 +91,7 @@ def _prepare_figure(view: ViewFigure, context: ExportContext, preset_name: str) 
     # a map's legend always goes under it; a tall legend (the Timeline's) too when the image is not wide
     legend_below = view.is_map or view.spec.name == "overview" or (
         view.spec.name == "timeline" and preset.width / preset.height < 1.6)
-    if legend_below:  # entries say what they key; a title beside them would widen the legend past the plot
+    if legend_below and not view.is_map:  # entries say what they key; a title would widen the legend past the plot
         fig.layout.legend.title.text = None
     legend_width = preset.width - left - right
     legend_px = _legend_height(fig, preset, legend_width) if legend_below else preset.font * 3
@@ -114,9 +114,11 @@ def _prepare_figure(view: ViewFigure, context: ExportContext, preset_name: str) 
                        yshift=top - int(preset.title * 1.6) - 14, xanchor="left", yanchor="top", showarrow=False,
                        align="left", font=dict(size=preset.font, color="#222222"))
     _room_above_strip(fig, plot_height)
-    if legend_below:
+    if legend_below and view.is_map:
+        fig.update_layout(legend=dict(y=-(preset.font * 1.2) / max(plot_height, 1), yanchor="top", x=edge))
+    elif legend_below:
         # entries flow in rows (groups stacked would take the plot's height); their names say what they key
-        below_axis = preset.font * 1.2 + (_axis_title_px(fig) if not view.is_map else 0)
+        below_axis = preset.font * 1.2 + _axis_title_px(fig)
         fig.update_layout(legend=dict(orientation="h", y=-below_axis / max(plot_height, 1), yanchor="top",
                                       x=edge, xanchor="left", traceorder="normal",
                                       entrywidth=_fitting_entry(fig, preset, legend_width),
