@@ -51,6 +51,16 @@ class Window(_Strict):
         return self
 
 
+class Route(_Strict):
+    """A way people fled, drawn on the map for the displacement and refugee metrics: from a place to a place
+    (both rows of places.csv), each leg cited by the texts that describe it."""
+
+    start: Slug = Field(alias="from")
+    end: Slug = Field(alias="to")
+    label: str = Field(min_length=1, max_length=80)
+    source_ids: tuple[Slug, ...] = Field(min_length=1)
+
+
 class Defaults(_Strict):
     metric: str
     day: date
@@ -147,6 +157,7 @@ class Crisis(_Strict):
     window: Window
     defaults: Defaults
     map_areas: tuple[MapArea, ...] = Field(min_length=1)
+    routes: tuple[Route, ...] = ()
     geo: Geo
     extraction: Extraction = Extraction()
     folder: Path = Path(".")

@@ -65,10 +65,15 @@ def write_synthetic(out: Path, n_claims: int, seed: int = 2010, base: Path | Non
     with places_csv.open(encoding="utf-8") as handle:
         place_ids = [row["place_id"] for row in csv.DictReader(handle)]
     n_sources = max(1, n_claims // 4)
-    start = read_crisis(base).window.start + timedelta(days=1)  # releases from the crisis's second day
+    crisis = read_crisis(base)
+    start = crisis.window.start + timedelta(days=1)  # releases from the crisis's second day
+    cited = {source_id for route in crisis.routes for source_id in route.source_ids}
+    with (base / "sources.csv").open(encoding="utf-8", newline="") as handle:  # the texts the crisis cites, as they are
+        real = [row for row in csv.DictReader(handle) if row["source_id"] in cited]
     with (out / "sources.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(schema.SOURCE_COLUMNS)
+        writer.writerows([row[column] for column in schema.SOURCE_COLUMNS] for row in real)
         for i in range(n_sources):
             day = start + timedelta(days=int(rng.expovariate(1 / 10)) % 300)
             writer.writerow([f"syn-s{i}", f"Synthetic publisher {i % 97}", rng.choice(schema.PUBLISHER_TYPES),

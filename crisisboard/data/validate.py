@@ -266,5 +266,25 @@ def validate_dataset(data_dir: Path | str, today: date | None = None) -> Validat
                              "groups": result.crisis.groups} if result.crisis else {}))
     for table in result.tables.values():
         result.problems.extend(validate_table(table, ctx))
+    if result.crisis is not None:
+        result.problems.extend(_route_problems(data_dir, result.crisis, ctx))
     result.problems.sort()
     return result
+
+
+def _route_problems(data_dir: Path, crisis: Crisis, ctx: rules.Context) -> list[Problem]:
+    """Each route of crisis.toml must join places of places.csv and cite sources of sources.csv."""
+    text = (data_dir / CRISIS_FILE).read_text(encoding="utf-8").splitlines()
+    starts = [number for number, line in enumerate(text, 1) if line.strip() == "[[routes]]"]
+    problems = []
+    for i, route in enumerate(crisis.routes):
+        line = starts[i] if i < len(starts) else 0
+        for field, place in (("from", route.start), ("to", route.end)):
+            if ctx.place_ids is not None and place not in ctx.place_ids:
+                problems.append(Problem(CRISIS_FILE, line, f"routes.{field}",
+                                        f"must be a place_id of places.csv ({field}={place!r})"))
+        for source in route.source_ids:
+            if ctx.source_ids is not None and source not in ctx.source_ids:
+                problems.append(Problem(CRISIS_FILE, line, "routes.source_ids",
+                                        f"must be source_ids of sources.csv ({source!r})"))
+    return problems
