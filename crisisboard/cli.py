@@ -121,7 +121,8 @@ def _export(args: argparse.Namespace) -> int:
                 f"[{done:4.0%}] {message}", file=sys.stderr))
         else:
             spec = spec_of(args.view, **{
-                "overview": {"day": args.day or ""}, "map": {"area": args.map_view or dataset.crisis.defaults.map_area},
+                "overview": {"day": args.day or ""}, "map": {"area": args.map_view or dataset.crisis.defaults.map_area,
+                                                             "metric": args.metric},
                 "timeline": {"metric": args.metric, "x_mode": args.x, "log_y": not args.linear,
                              "incidents": not args.no_incidents},
                 "who-says-what": {"metric": args.metric, "day": args.day, "factor": args.factor}}[args.view])
@@ -231,7 +232,7 @@ def _add_export(commands: argparse._SubParsersAction) -> None:
                                  description="Draws the same figure as the app, with sources, filters, dataset "
                                              "version and the URL that reproduces the view printed on it.")
     export.add_argument("--view", choices=list(VIEWS), default="timeline")
-    export.add_argument("--metric", default="killed", help="the chart's metric (timeline, who-says-what)")
+    export.add_argument("--metric", default="killed", help="the chart's metric (timeline, who-says-what, map)")
     export.add_argument("--metrics", help="global metric filter, comma-separated")
     export.add_argument("--from", dest="date_from", help="figures as of this day or later (YYYY-MM-DD)")
     export.add_argument("--to", dest="date_to", help="figures as of this day or earlier (YYYY-MM-DD)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import socket
 import subprocess
@@ -16,6 +17,8 @@ from urllib.parse import urlparse
 import pytest
 from conftest import PROJECT, VALID
 from hostile import make_hostile_dataset
+
+from crisisboard.data.crisis import read_crisis
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -99,7 +102,12 @@ def test_map_views_draw_offline(server: str, page, view: str) -> None:  # noqa: 
         ".filter(p => (p.getAttribute('d') || '').length > 500).length >= 3", timeout=30_000)
     labels = page.evaluate(
         "() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer text')].map(t => t.textContent)")
-    assert "Fixture Region B: 2" in labels, labels[:20]  # the badge of the fixture's area claims
+    area = read_crisis(VALID).areas[view]
+    with (VALID / "places.csv").open(encoding="utf-8") as handle:
+        lat, lon = next((float(r["lat"]), float(r["lon"])) for r in csv.DictReader(handle) if r["place_id"] == "city-a")
+    if area.lon[0] <= lon <= area.lon[1] and area.lat[0] <= lat <= area.lat[1]:  # City A is in this view
+        assert "Fixture City A: 90 (3)" in labels, labels[:20]  # one marker for its three claims of killed
+    assert {"10", "100", "1,000", "10,000"} <= set(labels)  # the size key, drawn at the sizes it stands for
     assert plot.locator(".slider-container").count() == 1, "the day slider is missing"
     remote = [url for url in requests
               if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).hostname not in LOCAL_HOSTS]
@@ -107,33 +115,36 @@ def test_map_views_draw_offline(server: str, page, view: str) -> None:  # noqa: 
 
 
 def test_map_day_frames_hide_claims_not_yet_known(server: str, page) -> None:  # noqa: ANN001
-    """The map's numbers travel as typed arrays with NaN for "not drawn": the browser must draw every
-    claim for "all dates" and only those known by a day after stepping to it (fixture: 4 point claims,
-    3 of them known by 13 June, and all again for "all dates"), and still fill the countries."""
+    """The map's numbers travel as typed arrays with NaN for "not drawn": the browser must draw City A's
+    marker for "all dates" (3 claims of killed, sized by 90), none on 10 June (nothing known yet), the state of
+    13 June after stepping to it (2 claims, sized by 40), and all again for "all dates"; and still fill the
+    countries."""
     page.goto(f"{server}/map?view=osh", wait_until="domcontentloaded")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path')]"
         ".filter(p => (p.getAttribute('d') || '').length > 500).length >= 3", timeout=30_000)
-    # the markers drawn in the claims' traces (a trace's group carries its data, first point's trace)
-    count_points = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer .trace')]
-        .filter(g => g.__data__ && /^(High|Medium|Low|Unjudged)/.test(g.__data__[0].trace.name || '')
-                     && g.__data__[0].trace.showlegend === false)
-        .reduce((n, g) => n + g.querySelectorAll('path.point').length, 0)"""
-    assert page.evaluate(count_points) == 4
+    # the marker drawn in the claims' trace (a trace's group carries its data), and its label
+    drawn = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer .trace')]
+        .filter(g => g.__data__ && g.__data__[0].trace.name === 'Claims at the place')
+        .map(g => [g.querySelectorAll('path.point').length,
+                   [...g.querySelectorAll('.textpoint text')].map(t => t.textContent).join('|')])[0]"""
+    assert page.evaluate(drawn) == [1, "Fixture City A: 90 (3)"]
     fills = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-fill')]"
                           ".filter(p => (p.getAttribute('d') || '').length > 500).length")
     assert fills >= 2, "the country fills are not drawn"
-    page.evaluate("""async () => {
+    step = """async (last) => {
         const gd = document.querySelector('.js-plotly-plot');
-        const day = gd._transitionData._frames.map(f => f.name).filter(n => n !== 'all' && n <= '2010-06-13')
-            .sort().pop();
+        const day = gd._transitionData._frames.map(f => f.name).filter(n => n !== 'all' && n <= last).sort().pop();
         await window.Plotly.animate(gd, [day], {mode: 'immediate', frame: {duration: 0, redraw: true},
                                                transition: {duration: 0}});
-    }""")
-    assert page.evaluate(count_points) == 3
+    }"""
+    page.evaluate(step, "2010-06-10")
+    assert page.evaluate(drawn)[0] == 0
+    page.evaluate(step, "2010-06-13")
+    assert page.evaluate(drawn) == [1, "Fixture City A: 40 (2)"]
     page.evaluate("""async () => await window.Plotly.animate(document.querySelector('.js-plotly-plot'), ['all'],
         {mode: 'immediate', frame: {duration: 0, redraw: true}, transition: {duration: 0}})""")
-    assert page.evaluate(count_points) == 4  # "all dates" brings every claim back
+    assert page.evaluate(drawn) == [1, "Fixture City A: 90 (3)"]  # "all dates" brings every claim back
 
 
 def test_clicking_a_timeline_mark_opens_its_card_with_the_source_link(server: str, page) -> None:  # noqa: ANN001

@@ -13,6 +13,7 @@ from conftest import VALID
 from crisisboard.charts.map_markers import marker_size
 from crisisboard.charts.maps import build_map_figure
 from crisisboard.charts.style import BRIEFING_FACTOR, scale_for_briefing
+from crisisboard.claims.areas import area_lines
 from crisisboard.data.crisis import read_crisis
 from crisisboard.data.geo import load_geodata
 from crisisboard.data.load import load_dataset
@@ -35,10 +36,6 @@ def _values(array) -> list:  # noqa: ANN001
     return [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in (array or ())]
 
 
-def _hovers(fig, name_part: str) -> list[str]:  # noqa: ANN001
-    return [h for trace in fig.data if trace.name and name_part in trace.name for h in (trace.hovertext or ())]
-
-
 def test_only_plain_scatter_traces_so_nothing_is_fetched(fixture_map) -> None:  # noqa: ANN001
     _, fig = fixture_map
     assert {trace.type for trace in fig.data} == {"scatter"}
@@ -46,21 +43,38 @@ def test_only_plain_scatter_traces_so_nothing_is_fetched(fixture_map) -> None:  
     assert not {"geo", "map", "mapbox"} & set(layout)
 
 
-def test_point_claims_are_markers_and_area_claims_are_badges(fixture_map) -> None:  # noqa: ANN001
+def _trace(fig, name: str):  # noqa: ANN001, ANN202
+    return next(trace for trace in fig.data if trace.name == name)
+
+
+def test_one_marker_per_place_for_one_metric_and_area_claims_never_as_points(fixture_map) -> None:  # noqa: ANN001
     dataset, fig = fixture_map
-    tier_markers = [h for trace in fig.data if trace.name and trace.name.startswith(("High", "Medium", "Low", "Unjudged"))
-                    for h in (trace.hovertext or ())]
-    point_claims = dataset.claims[dataset.claims["place_id"] == "city-a"]
-    assert len(tier_markers) == len(point_claims) == 4
-    assert all("Fixture City A" in h for h in tier_markers)
-    badges = _hovers(fig, "Claims about a whole area")
-    assert len(badges) == 1 and "Fixture Region B</b>: 2 claims" in badges[0]
+    markers = _trace(fig, "Claims at the place")
+    # the three killed claims at City A are one marker (fx-06 counts buildings: another metric, not drawn)
+    assert list(markers.text) == ["Fixture City A: 90 (3)"]  # the highest credible figure, the claims behind it
+    assert "3 claims of Killed" in markers.hovertext[0]
+    assert not any("Fixture Region B" in str(trace.text) + str(trace.hovertext) for trace in fig.data)
+    displaced = build_map_figure(dataset, load_geodata(dataset.crisis.geo_dir), dataset.claims, dataset.incidents,
+                                 "osh", metric="displaced_total")
+    assert _values(_trace(displaced, "Claims at the place").y) == []  # region-b is an area: listed, not a point
+    lines = area_lines(dataset.claims, dataset.places, "displaced_total")
+    assert [(line.name, line.n_claims) for line in lines] == [("Fixture Region B", 1)]
 
 
-def test_hover_shows_the_figure_as_stated_who_said_it_and_the_source(fixture_map) -> None:  # noqa: ANN001
+def test_hover_lists_every_claim_with_who_said_it_its_grade_and_its_source(fixture_map) -> None:  # noqa: ANN001
     _, fig = fixture_map
-    text = "\n".join(_hovers(fig, "Medium") + _hovers(fig, "Low"))
-    assert "<b>at least 300</b>" in text and "Fixture Council" in text and "Fixture NGO, 12 Jun 2010" in text
+    hover = _trace(fig, "Claims at the place").hovertext[0]
+    assert "at least 300 · Fixture Council · 12 Jun 2010 12:00 · C4 · <i>Fixture NGO, 12 Jun 2010</i>" in hover
+    assert "40 · Fixture Ministry" in hover and "90 · Fixture Ministry" in hover
+    assert hover.index("90 ·", hover.index("latest")) < hover.index("40 ·")  # newest first
+
+
+def test_size_key_draws_each_marker_at_the_size_it_stands_for(fixture_map) -> None:  # noqa: ANN001
+    _, fig = fixture_map
+    key = _trace(fig, "Size key")
+    assert list(key.text) == ["10", "100", "1,000", "10,000"]
+    assert _values(key.marker.size) == [marker_size(v) for v in (10, 100, 1_000, 10_000)]
+    assert _values(_trace(fig, "Claims at the place").marker.size) == [pytest.approx(marker_size(90), abs=0.05)]
 
 
 def test_attribution_and_border_caveat_are_printed_on_the_map(fixture_map) -> None:  # noqa: ANN001
@@ -84,19 +98,18 @@ def test_day_slider_runs_from_10_june_to_31_july_then_all(fixture_map) -> None: 
 def test_a_day_shows_only_claims_known_by_then(fixture_map) -> None:  # noqa: ANN001
     dataset, fig = fixture_map
     frames = {frame.name: frame for frame in fig.frames}
-    def drawn(frame) -> int:  # noqa: ANN001  (a frame hides a point not known yet by giving it no y)
-        return sum(y is not None for trace in frame.data[:8] for y in _values(trace.y))
-
-    assert drawn(frames["2010-06-10"]) == 0  # no fixture claim is as of 10 June
+    marker = fig.data.index(_trace(fig, "Claims at the place"))
+    assert frames["2010-06-10"].traces[0] == marker
+    assert _values(frames["2010-06-10"].data[0].y) == [None]  # no fixture claim of killed is as of 10 June
     by_13 = max(name for name in frames if name != "all" and name <= "2010-06-13")
-    assert drawn(frames[by_13]) == 3  # fx-01, fx-02, fx-06
-    # each frame's y values line up with the figure's trace, whose x, sizes and hover texts it keeps
-    for k, index in enumerate(frames[by_13].traces[:8]):
-        assert len(_values(frames[by_13].data[k].y)) == len(fig.data[index].hovertext or ())
-    # incidents likewise: the last dynamic trace keeps a y for each incident begun by that day
+    hover = frames[by_13].data[0].hovertext[0]
+    assert "2 claims known by 1" in hover and "at least 300" in hover and "90 (" not in hover  # fx-03: 14 Jun
+    assert frames[by_13].data[0].text == ("Fixture City A: 40 (2)",)  # sized by fx-01 then, the credible one
+    assert "3 claims" in frames["all"].data[0].hovertext[0]
+    # incidents likewise: the last dynamic trace keeps a y for each diamond, drawn once one has begun by then
     incidents = _values(frames[by_13].data[-1].y)
     begun = int((dataset.incidents["start_ts"] <= pd.Timestamp(by_13)).sum())
-    assert len(incidents) == len(dataset.incidents) and sum(y is not None for y in incidents) == begun
+    assert len(incidents) == 1 and (incidents[0] is not None) == (begun > 0)
 
 
 @pytest.mark.parametrize("view", list(CRISIS.areas))
@@ -107,20 +120,19 @@ def test_every_view_builds_on_the_shipped_data(view: str) -> None:
     assert len(fig.frames) > 10
 
 
-def test_briefing_mode_enlarges_every_claim_marker(fixture_map) -> None:  # noqa: ANN001
+def test_briefing_mode_enlarges_the_markers_and_the_map_alike(fixture_map) -> None:  # noqa: ANN001
     _, fig = fixture_map
     big = scale_for_briefing(fig)
-    scaled = 0
-    for small_trace, big_trace in zip(fig.data, big.data):
-        if small_trace.name and small_trace.name.startswith(("High", "Medium", "Low", "Unjudged")) \
-                and small_trace.showlegend is False:  # the claims' traces, not their legend entries
-            before, after = _values(small_trace.marker.size), _values(big_trace.marker.size)
-            assert after == pytest.approx([size * BRIEFING_FACTOR for size in before])
-            scaled += len(before)
-    assert scaled == 4  # the fixture's claims at points
+    index = fig.data.index(_trace(fig, "Claims at the place"))
+    assert _values(big.data[index].marker.size) == pytest.approx([s * BRIEFING_FACTOR for s in
+                                                                  _values(fig.data[index].marker.size)])
+    for small_frame, big_frame in zip(fig.frames, big.frames):  # what the slider shows grows too
+        assert _values(big_frame.data[0].marker.size) == pytest.approx(
+            [s * BRIEFING_FACTOR for s in _values(small_frame.data[0].marker.size)])
+    assert big.layout.height == int(fig.layout.height * BRIEFING_FACTOR)  # the map grows as its type: labels hold
 
 
 def test_marker_size_grows_with_the_figure_but_stays_readable() -> None:
-    assert marker_size(1) == 10
+    assert marker_size(1) == 12 and marker_size(100) == 20 and marker_size(10_000) == 28  # the stated rule
     assert marker_size(0) == marker_size(1)
     assert marker_size(100) < marker_size(100_000) < 45

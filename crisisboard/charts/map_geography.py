@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from shapely.geometry import box
+from shapely.geometry import Point, box
 from shapely.ops import unary_union
 
+from crisisboard.charts.map_markers import px_per_degree
 from crisisboard.charts.plotly_internals import typed_array
-from crisisboard.claims.markup import plain
+from crisisboard.claims.areas import POINT_PRECISION
 from crisisboard.data.crisis import MapArea
 from crisisboard.data.geo import GeoData
 from crisisboard.data.load import Dataset
 
-POINT_PRECISION = 2  # places at precision 1–2 are points; coarser ones are drawn as regions
 AREA_OUTLINE = "#b07800"
 
 
@@ -97,51 +97,78 @@ def static_traces(dataset: Dataset, geo: GeoData, shaded: frozenset[str], area: 
 def _cut_static_traces(dataset: Dataset, geo: GeoData, shaded: frozenset[str], area: MapArea) -> list[go.Scatter]:
     settings, shapes = dataset.crisis.geo, place_geometries(dataset, geo)
     traces = []
-    around = _surroundings(area)
+    region = _surroundings(area)
+    # half a pixel on the smallest screen map (less than one on a projector or a slide): no one sees the
+    # points this drops, and the outlines send half as much
+    tolerance = 0.5 / px_per_degree(area)
+
+    def around(shape):  # noqa: ANN001, ANN202 - shapely geometries
+        return shape.intersection(region).simplify(tolerance, preserve_topology=True)
     for row in geo.countries.itertuples():
-        xs, ys = _rings(row.geometry.intersection(around))
-        traces.append(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=settings.fill.get(row.iso3, "#eeeeee"),
-                                 line=dict(width=0), hoverinfo="skip", showlegend=False, name=row.name))
+        xs, ys = _rings(around(row.geometry))
+        traces.append(go.Scatter(x=xs, y=ys, mode="lines", fill="toself",
+                                 fillcolor=settings.fill.get(row.iso3, "#eeeeee"), line=dict(width=0),
+                                 hoverinfo="skip", showlegend=False, name=row.name))
     for row in geo.admin1.itertuples():
-        xs, ys = _rings(row.geometry.intersection(around))
+        xs, ys = _rings(around(row.geometry))
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#9a9a9a", width=1, dash="dot"),
                                  hoverinfo="skip", showlegend=False, name=f"{row.name} region"))
     for place_id in sorted(shaded):  # the outline of each area that claims are about
-        shape = shapes[place_id].intersection(around)
+        shape = around(shapes[place_id])
         if getattr(shape, "area", 0):
             xs, ys = _rings(shape)
             traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=AREA_OUTLINE, width=2, dash="dash"),
                                      hoverinfo="skip", showlegend=False))
     outline = geo.countries.set_index("iso3").geometry[settings.outline]
-    xs, ys = _lines(outline.boundary.intersection(around))
+    xs, ys = _lines(around(outline.boundary))
     traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#333333", width=2.5), hoverinfo="skip",
                              name="International border (present-day)", showlegend=True))
     border = shapes.get(settings.border_place) if settings.border_place else None
     if border is not None and settings.border_place in shaded:
-        xs, ys = _lines(border.intersection(around))
+        xs, ys = _lines(around(border))
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="rgba(230,159,0,0.55)", width=9),
                                  hoverinfo="skip", showlegend=False))
-    regions = geo.admin1.copy()
-    regions["anchor"] = regions.geometry.representative_point()
-    traces.append(go.Scatter(
-        x=[p.x for p in regions["anchor"]], y=[p.y for p in regions["anchor"]], mode="text",
-        text=[f"{n} region" for n in regions["name"]], textfont=dict(size=13, color="#8a8a8a"),
-        hoverinfo="skip", showlegend=False))
     return traces
 
 
-def town_labels(dataset: Dataset) -> go.Scatter:
-    """Towns with GeoNames points, drawn above the claims so their names stay readable (once per dataset)."""
-    return dataset.derive(_draw_town_labels)
+def region_anchors(geo: GeoData, area: MapArea) -> list[tuple[str, list[tuple[float, float]]]]:
+    """Each country, then each first-order region, that the view shows a fair part of, with the points inside
+    that part where its name may go, best first: a point well inside it, then the nodes of a grid over it
+    nearest to that point (a label that collides at one may fit at the next)."""
+    view = box(area.lon[0], area.lat[0], area.lon[1], area.lat[1])
+    anchors = []
+    for names, shapes, suffix in ((geo.countries["name"], geo.countries.geometry, ""),
+                                  (geo.admin1["name"], geo.admin1.geometry, " region")):
+        for name, shape in zip(names, shapes):
+            seen = shape.intersection(view)
+            if seen.is_empty or seen.area < 0.02 * view.area:
+                continue
+            best = seen.representative_point()
+            x0, y0, x1, y1 = seen.bounds
+            grid = [Point(x, y) for x in np.linspace(x0, x1, 7)[1:-1] for y in np.linspace(y0, y1, 7)[1:-1]]
+            inside = sorted((p for p in grid if seen.contains(p)), key=best.distance)
+            anchors.append((name.upper() if not suffix else f"{name}{suffix}",
+                            [(p.x, p.y) for p in [best, *inside]]))
+    return anchors
 
 
-def _draw_town_labels(dataset: Dataset) -> go.Scatter:
+def enclave_anchors(dataset: Dataset, geo: GeoData) -> list[tuple[str, float, float]]:
+    """(label, lon, lat) of each enclave: every part of a country's outline but its largest, named by a place
+    of that country inside it when places.csv has one, else by its country alone."""
     places = dataset.places
-    towns = places[places["precision"].le(1) & places["kind"].isin(["city", "town"])]
-    return go.Scatter(
-        x=towns["lon"], y=towns["lat"], mode="markers+text",
-        text=towns["name"].str.replace(r" \(.*\)", "", regex=True).map(plain),
-        textposition=["top center" if c == "KG" else "bottom center" for c in towns["country"]], textfont=dict(size=16, color="#1a1a1a"), name="Town (GeoNames)",
-        marker=dict(size=7, color="#1a1a1a"), hovertext=towns["name"].map(plain),
-        hovertemplate="%{hovertext}<extra></extra>",
-        showlegend=False)
+    iso_of = {iso3: country for country, iso3 in dataset.crisis.geo.iso3.items()}
+    anchors = []
+    build = dataset.crisis.geo.build  # a part cut by the build's clip is no enclave (geodata not built: none cut)
+    clip = box(*build.clip_box).buffer(-0.01) if build else box(*geo.countries.total_bounds).buffer(1)
+    for row in geo.countries.itertuples():
+        parts = sorted(getattr(row.geometry, "geoms", [row.geometry]), key=lambda part: part.area)[:-1]
+        parts = [part for part in parts if clip.contains(part)]
+        own = places[places["country"] == iso_of.get(row.iso3)]
+        for part in parts:
+            inside = [name for name, lon, lat in zip(own["name"], own["lon"], own["lat"])
+                      if part.contains(Point(lon, lat))]
+            named = inside[0].split(" (")[0] if inside else None
+            point = part.representative_point()
+            anchors.append((f"{named}<br>(enclave of {row.name})" if named else f"Enclave of<br>{row.name}",
+                            point.x, point.y))
+    return anchors

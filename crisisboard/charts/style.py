@@ -89,9 +89,9 @@ def detach_footer(fig: go.Figure) -> str:
     return html.unescape(" ".join(f.text.replace("<br>", " ") for f in footers))
 
 
-def scale_text(fig: go.Figure, factor: float, minimum: int) -> None:
-    """Scale every text size (never below `minimum` px) and marker size of `fig` in place."""
-    for trace in fig.data:
+def scale_markers(fig: go.Figure, factor: float) -> None:
+    """Scale every marker size of `fig` in place, its animation frames' too."""
+    for trace in [*fig.data, *(trace for frame in fig.frames or () for trace in frame.data)]:
         marker = getattr(trace, "marker", None)
         if marker is not None and marker.size is not None:
             size = marker.size
@@ -99,6 +99,12 @@ def scale_text(fig: go.Figure, factor: float, minimum: int) -> None:
                 marker.size = typed_array(numbers_of(size) * factor, size["dtype"])
             else:
                 marker.size = [s * factor for s in size] if isinstance(size, (list, tuple)) else size * factor
+
+
+def scale_text(fig: go.Figure, factor: float, minimum: int) -> None:
+    """Scale every text size (never below `minimum` px) and marker size of `fig` in place."""
+    scale_markers(fig, factor)
+    for trace in fig.data:
         textfont = getattr(trace, "textfont", None)
         if textfont is not None and textfont.size:
             textfont.size = max(round(textfont.size * factor), minimum)
@@ -127,7 +133,8 @@ def scale_for_briefing(fig: go.Figure) -> go.Figure:
     scale_text(big, BRIEFING_FACTOR, 20)
     if big.layout.title.font.size is None:
         big.layout.title.font.size = 34
-    big.layout.height = int((big.layout.height or 600) * 1.25)
+    # a map (its axes locked to one scale) grows as its type does, so that its labels' places hold
+    big.layout.height = int((big.layout.height or 600) * (BRIEFING_FACTOR if big.layout.yaxis.scaleanchor else 1.25))
     entries = sum(1 for trace in big.data if trace.showlegend is not False and trace.name)
     if big.layout.legend.orientation != "h" and entries > 12:
         # a long legend at projector size would be taller than the plot: it flows in rows under it instead

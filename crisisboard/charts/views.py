@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard.charts.maps import build_map_figure
+from crisisboard.charts.maps import MOVEMENT, build_map_figure
 from crisisboard.charts.overview import build_overview_figure
 from crisisboard.charts.timeline import build_timeline_figure
 from crisisboard.charts.whosays import build_who_says_what_figure
-from crisisboard.claims.attribution import build_attribution
+from crisisboard.claims.areas import AreaLine, area_lines
 from crisisboard.claims.comparisons import (
     DEFAULT_FACTOR,
     Contest,
@@ -28,8 +28,14 @@ from crisisboard.claims.comparisons import (
     partial_near,
 )
 from crisisboard.claims.refs import ClaimRef
-from crisisboard.claims.summaries import (RECENT_DAYS, headline_sentence, latest_per_originator, leading, recent,
-                                          summarise_metrics)
+from crisisboard.claims.summaries import (
+    RECENT_DAYS,
+    headline_sentence,
+    latest_per_originator,
+    leading,
+    recent,
+    summarise_metrics,
+)
 from crisisboard.data import schema
 from crisisboard.data.filters import Filters, to_query_params
 from crisisboard.data.geo import GeoData, load_geodata
@@ -78,9 +84,10 @@ class WhoSaysSpec:
 class MapSpec:
     name: ClassVar[str] = "map"
     area: str | None = None  # a map area of the crisis definition; None: its default
+    metric: str | None = None  # the one metric drawn; None: the crisis definition's default
 
     def params(self) -> dict[str, str]:
-        return {"view": self.area} if self.area else {}
+        return {**({"view": self.area} if self.area else {}), **({"chart": self.metric} if self.metric else {})}
 
 
 ViewSpec = Union[OverviewSpec, TimelineSpec, WhoSaysSpec, MapSpec]
@@ -107,6 +114,13 @@ class ViewFigure:
         """The claims behind the visible marks, read from the dataset when asked: a view kept in the
         app's cache holds their row labels, not a copy of the rows."""
         return self.dataset.claims.loc[self.rows]
+
+
+@dataclass(eq=False)
+class MapFigure(ViewFigure):
+    """The map also lists, beside it, the claims about whole areas."""
+
+    areas: list[AreaLine] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -187,9 +201,19 @@ def _map(dataset: Dataset, selection: Selection, spec: MapSpec, geo: GeoData | N
     if spec.area is not None and spec.area not in areas:
         raise ValueError(f"unknown map area {spec.area!r}; one of {', '.join(areas)}")
     area = areas[spec.area or dataset.crisis.defaults.map_area]
+    metric = spec.metric or dataset.crisis.defaults.metric
+    if metric not in schema.METRICS:
+        raise ValueError(f"unknown metric {metric!r}")
     geo = geo if geo is not None else load_geodata(dataset.crisis.geo_dir)
-    figure = build_map_figure(dataset, geo, selection.claims, selection.incidents, area.key)
-    return ViewFigure(figure, selection.claims.index, f"Claims by place: {area.label}", spec, dataset)
+    claims = selection.claims
+    figure = build_map_figure(dataset, geo, claims, selection.incidents, area.key, metric=metric)
+    panel = area_lines(claims, dataset.places, metric)
+    notes = ["Claims about whole areas (listed, not drawn as points): " + "; ".join(
+        line.sentence() for line in panel[:4]) + (f"; +{len(panel) - 4} more areas" if len(panel) > 4 else "")] \
+        if panel else []
+    return MapFigure(figure, claims.index[(claims["metric"] == metric).to_numpy()],
+                     f"{schema.METRIC_LABELS[metric]}: claims by place, {area.label}", spec, dataset, notes=notes,
+                     areas=panel)
 
 
 @dataclass(frozen=True)
@@ -254,11 +278,14 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: GeoD
 
 def pack_specs(claims: pd.DataFrame, dataset: Dataset) -> list[ViewSpec]:
     """The charts of a briefing pack: the overview, the timeline and who-says-what of the main metric (the
-    crisis definition's default, else the first present), and a map of every area."""
+    crisis definition's default, else the first present), a map of it for every area, and a map of the
+    default area for each displacement and refugee metric present (where people fled)."""
     present = [m for m in schema.METRICS if m in set(claims["metric"])]
     default = dataset.crisis.defaults.metric
     metric = default if default in present else (present[0] if present else default)
     specs: list[ViewSpec] = [OverviewSpec()]
     if present:
         specs += [TimelineSpec(metric=metric), WhoSaysSpec(metric=metric)]
-    return specs + [MapSpec(area=key) for key in dataset.crisis.areas]
+    movement = [m for m in present if m != metric and schema.METRIC_FAMILIES[m] in MOVEMENT]
+    return specs + [MapSpec(area=key, metric=metric) for key in dataset.crisis.areas] + \
+        [MapSpec(area=dataset.crisis.defaults.map_area, metric=m) for m in movement]

@@ -12,13 +12,17 @@ import html
 import math
 import textwrap
 import weakref
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 import plotly.graph_objects as go
 
+from crisisboard.charts.map_labels import TEXT_SCALE
+from crisisboard.charts.map_markers import px_per_degree
+from crisisboard.charts.maps import LABEL_FONTS
 from crisisboard.charts.plotly_internals import unvalidated_figure
-from crisisboard.charts.style import FOOTER, scale_text
+from crisisboard.charts.style import FOOTER, scale_markers, scale_text
 from crisisboard.charts.views import ViewFigure
 from crisisboard.claims.attribution import CAVEAT, DATA_LICENCE, build_attribution
 from crisisboard.export.presets import PRESETS, Preset
@@ -110,23 +114,51 @@ def _prepare_figure(view: ViewFigure, context: ExportContext, preset_name: str) 
     plot_width = preset.width - left - right
     plot_height = preset.height - top - bottom
     edge = -(left - 16) / plot_width
+    if view.is_map:
+        _fit_map_labels(fig, view, plot_width, plot_height, preset.font / 14)
     fig.add_annotation(name="subtitle", text=subtitle, xref="paper", yref="paper", x=edge, y=1,
                        yshift=top - int(preset.title * 1.6) - 14, xanchor="left", yanchor="top", showarrow=False,
                        align="left", font=dict(size=preset.font, color="#222222"))
     _room_above_strip(fig, plot_height)
-    if legend_below and view.is_map:
-        fig.update_layout(legend=dict(y=-(preset.font * 1.2) / max(plot_height, 1), yanchor="top", x=edge))
-    elif legend_below:
-        # entries flow in rows (groups stacked would take the plot's height); their names say what they key
-        below_axis = preset.font * 1.2 + _axis_title_px(fig)
-        fig.update_layout(legend=dict(orientation="h", y=-below_axis / max(plot_height, 1), yanchor="top",
-                                      x=edge, xanchor="left", traceorder="normal",
-                                      entrywidth=_fitting_entry(fig, preset, legend_width),
-                                      entrywidthmode="pixels"))
+    if legend_below:
+        _legend_under(fig, view, preset, plot_height, legend_width, edge)
     fig.add_annotation(name=FOOTER, text="<br>".join(html.escape(line) for line in lines), xref="paper",
                        yref="paper", x=edge, y=0, yshift=-(bottom - footer_px - 5), xanchor="left", yanchor="top",
                        showarrow=False, align="left", font=dict(size=preset.small, color="#333333"))
     return fig
+
+
+def _legend_under(fig: go.Figure, view: ViewFigure, preset: Preset, plot_height: int, width: int, edge: float) -> None:
+    """The legend under the plot, its left edge on the image's (`edge`, in paper coordinates)."""
+    if view.is_map:
+        fig.update_layout(legend=dict(y=-(preset.font * 1.2) / max(plot_height, 1), yanchor="top", x=edge))
+        return
+    # entries flow in rows (groups stacked would take the plot's height); their names say what they key
+    below_axis = preset.font * 1.2 + _axis_title_px(fig)
+    fig.update_layout(legend=dict(orientation="h", y=-below_axis / max(plot_height, 1), yanchor="top",
+                                  x=edge, xanchor="left", traceorder="normal",
+                                  entrywidth=_fitting_entry(fig, preset, width), entrywidthmode="pixels"))
+
+
+def _fit_map_labels(fig: go.Figure, view: ViewFigure, plot_width: int, plot_height: int, scaled: float) -> None:
+    """A map's labels were placed for the smallest screen map (crisisboard.charts.map_labels), beside markers of
+    their screen size, with room for text up to TEXT_SCALE times larger against the map: on an image whose map
+    is smaller against its type (a square), their type is held within that room and the markers (`scaled` up
+    with the type) grow no more than the map did, so that labels still never overlap."""
+    area = view.dataset.crisis.areas[view.spec.area or view.dataset.crisis.defaults.map_area]
+    squash = math.cos(math.radians(sum(area.lat) / 2))
+    domain = fig.layout.yaxis.domain or (0, 1)  # the map's share of the plot's height (its key has the rest)
+    map_height = plot_height * (domain[1] - domain[0])
+    drawn = min(map_height / (area.lat[1] - area.lat[0]), plot_width / ((area.lon[1] - area.lon[0]) * squash))
+    grown = drawn / px_per_degree(area)
+    ceiling = grown * TEXT_SCALE * 0.95
+    if grown < scaled:
+        scale_markers(fig, grown / scaled)
+    for trace in fig.data:
+        font = getattr(trace, "textfont", None)
+        if font is not None and font.size and trace.text is not None:
+            base = LABEL_FONTS.get(trace.name, 13)
+            font.size = max(min(font.size, round(base * ceiling)), 8)
 
 
 def _tick_labels_px(fig: go.Figure) -> int:
@@ -191,6 +223,11 @@ def _legend_height(fig: go.Figure, preset: Preset, width: int) -> int:
         return preset.font * 2
     size = fig.layout.legend.font.size or preset.font
     rows = math.ceil(len(names) / max(1, int(width // _legend_entry(fig, preset))))
+    # entries of a group stack under its title, the groups side by side (the map's legend)
+    groups = Counter(trace.legendgroup for trace in fig.data if trace.showlegend is not False and trace.name
+                     and trace.legendgroup)
+    titled = {trace.legendgroup for trace in fig.data if trace.legendgroup and trace.legendgrouptitle.text}
+    rows = max([rows] + [n + (group in titled) for group, n in groups.items()])
     return int(preset.font * 1.2 + rows * size * 1.6 + 10)  # the gap above the legend, then its rows
 
 
