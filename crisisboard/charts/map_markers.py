@@ -38,11 +38,11 @@ def marker_size(value: float) -> float:
     return 12 + 4 * math.log10(max(value, 1))
 
 
-def px_per_degree(area: MapArea) -> float:
-    """Pixels per degree of latitude when the area is drawn at the smallest map (longitude is scaled by the
-    cosine of the latitude, as the map's axes are)."""
+def px_per_degree(area: MapArea, width: float = PLOT_WIDTH, height: float = PLOT_HEIGHT) -> float:
+    """Pixels per degree of latitude when the area is drawn in a plot of `width` × `height` px (default: the
+    smallest map; longitude is scaled by the cosine of the latitude, as the map's axes are)."""
     squash = math.cos(math.radians(sum(area.lat) / 2))
-    return min(PLOT_HEIGHT / (area.lat[1] - area.lat[0]), PLOT_WIDTH / ((area.lon[1] - area.lon[0]) * squash))
+    return min(height / (area.lat[1] - area.lat[0]), width / ((area.lon[1] - area.lon[0]) * squash))
 
 
 @dataclass(frozen=True)

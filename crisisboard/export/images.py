@@ -146,11 +146,8 @@ def _fit_map_labels(fig: go.Figure, view: ViewFigure, plot_width: int, plot_heig
     is smaller against its type (a square), their type is held within that room and the markers (`scaled` up
     with the type) grow no more than the map did, so that labels still never overlap."""
     area = view.dataset.crisis.areas[view.spec.area or view.dataset.crisis.defaults.map_area]
-    squash = math.cos(math.radians(sum(area.lat) / 2))
     domain = fig.layout.yaxis.domain or (0, 1)  # the map's share of the plot's height (its key has the rest)
-    map_height = plot_height * (domain[1] - domain[0])
-    drawn = min(map_height / (area.lat[1] - area.lat[0]), plot_width / ((area.lon[1] - area.lon[0]) * squash))
-    grown = drawn / px_per_degree(area)
+    grown = px_per_degree(area, plot_width, plot_height * (domain[1] - domain[0])) / px_per_degree(area)
     ceiling = grown * TEXT_SCALE * 0.95
     if grown < scaled:
         scale_markers(fig, grown / scaled)
