@@ -20,6 +20,15 @@ from crisisboard.data.frames import records
 from crisisboard.data.tiers import TIER_LABELS, TIERS
 
 
+def _range_item(head: Markdown, lowest: ClaimRef | None, highest: ClaimRef | None) -> Markdown:
+    """A list item: `head`, then its lowest and highest claim (one when they are the same), each linked."""
+    if lowest is None or highest is None:
+        return md("- {head}, none with a number", head=head)
+    if lowest.claim_id == highest.claim_id:
+        return md("- {head}: {only}", head=head, only=lowest.markdown())
+    return md("- {head}: from {lowest} to {highest}", head=head, lowest=lowest.markdown(), highest=highest.markdown())
+
+
 @dataclass(frozen=True)
 class TierRange:
     tier: str
@@ -34,12 +43,7 @@ class TierRange:
         """``"High tier, 12 claims: from **46** (HRW, …) to **124** (…)"``, each end linked to its source."""
         head = md("{tier}: {n} claim{s}{vague}", tier=TIER_LABELS[self.tier], n=self.n_claims,
                   s="s" if self.n_claims != 1 else "", vague=f" ({self.n_vague} vague)" if self.n_vague else "")
-        if self.lowest is None or self.highest is None:
-            return md("- {head}, none with a number", head=head)
-        if self.lowest.claim_id == self.highest.claim_id:
-            return md("- {head}: {only}", head=head, only=self.lowest.markdown())
-        return md("- {head}: from {lowest} to {highest}", head=head, lowest=self.lowest.markdown(),
-                  highest=self.highest.markdown())
+        return _range_item(head, self.lowest, self.highest)
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,7 @@ class PartialCounts:
     def markdown(self) -> Markdown:
         head = md("Partial counts (one place, incident, cemetery, group or period; not the toll): {n} claim{s}",
                   n=self.n_claims, s="s" if self.n_claims != 1 else "")
-        if self.lowest is None or self.highest is None:
-            return md("- {head}, none with a number", head=head)
-        if self.lowest.claim_id == self.highest.claim_id:
-            return md("- {head}: {only}", head=head, only=self.lowest.markdown())
-        return md("- {head}: from {lowest} to {highest}", head=head, lowest=self.lowest.markdown(),
-                  highest=self.highest.markdown())
+        return _range_item(head, self.lowest, self.highest)
 
 
 @dataclass(frozen=True)
