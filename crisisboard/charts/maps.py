@@ -56,7 +56,7 @@ def _legend_traces() -> list[dict]:
     entries += [
         dict(type="scatter", x=[None], y=[None], mode="markers", name="no credible figure (hollow)",
              legendgroup="other", marker=dict(size=13, color="rgba(0,0,0,0)", line=dict(color="#555", width=2))),
-        dict(type="scatter", x=[None], y=[None], mode="markers", name="Incidents at the place (hover: the list)",
+        dict(type="scatter", x=[None], y=[None], mode="markers", name="Incidents at the place",
              legendgroup="other", marker=dict(symbol="diamond", size=11, color="#222222")),
     ]
     return entries

@@ -92,13 +92,16 @@ def _prepare_figure(view: ViewFigure, context: ExportContext, preset_name: str) 
     # left edge (subtitle, legend, footer) would then start inside the image and run off its right side
     left = max(fig.layout.margin.l if fig.layout.margin.l is not None else 60, _tick_labels_px(fig))
     right = fig.layout.margin.r if fig.layout.margin.r is not None else 20
-    # a map's legend always goes under it; a tall legend (the Timeline's) too when the image is not wide
-    legend_below = view.is_map or view.spec.name == "overview" or (
-        view.spec.name == "timeline" and preset.width / preset.height < 1.6)
+    # a tall legend goes under the plot when the image is not wide (the Timeline's, a map's; the Overview's
+    # always); on a wide image a map's goes beside it, which leaves the map the image's height
+    wide = preset.width / preset.height >= 1.6
+    legend_below = view.spec.name == "overview" or (view.spec.name in ("timeline", "map") and not wide)
+    if view.is_map and wide:
+        right = max(right, _legend_side_px(fig, preset))
     if legend_below and not view.is_map:  # entries say what they key; a title would widen the legend past the plot
         fig.layout.legend.title.text = None
     legend_width = preset.width - left - right
-    legend_px = _legend_height(fig, preset, legend_width) if legend_below else preset.font * 3
+    legend_px = _legend_height(fig, preset, legend_width) if legend_below else 10 if view.is_map else preset.font * 3
     legend_px += _axis_title_px(fig) if legend_below and not view.is_map else 0
     bottom = footer_px + legend_px + 30
     subtitle_lines = subtitle.count("<br>") + 1
@@ -122,6 +125,8 @@ def _prepare_figure(view: ViewFigure, context: ExportContext, preset_name: str) 
     _room_above_strip(fig, plot_height)
     if legend_below:
         _legend_under(fig, view, preset, plot_height, legend_width, edge)
+    elif view.is_map:
+        _legend_beside_map(fig, view, plot_width, plot_height)
     fig.add_annotation(name=FOOTER, text="<br>".join(html.escape(line) for line in lines), xref="paper",
                        yref="paper", x=edge, y=0, yshift=-(bottom - footer_px - 5), xanchor="left", yanchor="top",
                        showarrow=False, align="left", font=dict(size=preset.small, color="#333333"))
@@ -138,6 +143,27 @@ def _legend_under(fig: go.Figure, view: ViewFigure, preset: Preset, plot_height:
     fig.update_layout(legend=dict(orientation="h", y=-below_axis / max(plot_height, 1), yanchor="top",
                                   x=edge, xanchor="left", traceorder="normal",
                                   entrywidth=_fitting_entry(fig, preset, width), entrywidthmode="pixels"))
+
+
+def _legend_side_px(fig: go.Figure, preset: Preset) -> int:
+    """Pixels a legend beside the plot needs: its widest entry or group title, the symbol and the gaps."""
+    size = fig.layout.legend.font.size or preset.font
+    texts = [trace.name for trace in fig.data if trace.showlegend is not False and trace.name] + \
+        [trace.legendgrouptitle.text for trace in fig.data if trace.legendgrouptitle.text]
+    return int(70 + 0.55 * size * max(map(len, texts), default=0))
+
+
+def _legend_beside_map(fig: go.Figure, view: ViewFigure, plot_width: int, plot_height: int) -> None:
+    """The map at the plot's left, its legend just right of it (the map keeps its aspect, so it is narrower
+    than the plot on a wide image)."""
+    area = view.dataset.crisis.areas[view.spec.area or view.dataset.crisis.defaults.map_area]
+    domain = fig.layout.yaxis.domain or (0, 1)
+    scale = px_per_degree(area, plot_width, plot_height * (domain[1] - domain[0]))
+    squash = math.cos(math.radians(sum(area.lat) / 2))
+    map_width = scale * (area.lon[1] - area.lon[0]) * squash
+    fig.layout.xaxis.constraintoward = "left"
+    fig.update_layout(legend=dict(orientation="v", x=min(map_width / plot_width, 1) + 0.015, xanchor="left",
+                                  y=1, yanchor="top"))
 
 
 def _fit_map_labels(fig: go.Figure, view: ViewFigure, plot_width: int, plot_height: int, scaled: float) -> None:
