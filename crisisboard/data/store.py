@@ -3,8 +3,9 @@
 :func:`append_release` holds an exclusive lock on ``DATA_DIR/.crisisboard.lock`` (``flock``: it
 excludes other threads *and* other server processes), re-reads the files under the lock, refuses
 claims that the dataset already holds (same source and quote), validates the whole dataset as it
-would be after the save, keeps a timestamped backup of every file it is about to replace, and
-replaces each file with ``os.replace`` (atomic on POSIX). Two saves at the same moment are
+would be after the save, keeps a timestamped backup of every file it is about to replace,
+replaces each file with ``os.replace`` (atomic on POSIX), and appends what it added to the folder's
+history.csv (crisisboard.data.history). Two saves at the same moment are
 serialised; the second one sees the first one's rows.
 """
 
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from crisisboard.data import schema
 from crisisboard.data.crisis import CRISIS_FILE
+from crisisboard.data.history import Change, append_history, now
 from crisisboard.data.rules import normalise_space
 from crisisboard.data.validate import Problem, validate_dataset
 
@@ -175,9 +177,9 @@ def _existing_source(source_rows: list[dict[str, str]], source: dict[str, str]) 
 
 
 def append_release(data_dir: Path | str, source: dict[str, str], claims: list[dict[str, str]],
-                   today: date | None = None) -> SaveReport:
+                   today: date | None = None, who: str = "local", reason: str = "added from a release") -> SaveReport:
     """Append one source (unless it is already there: same URL, and the same publisher, title and date) and its
-    claims.
+    claims, and record each in the folder's history with `who` and `reason` (crisisboard.data.history).
 
     `claims` rows use the claims.csv columns; `claim_id` and `source_id` are filled in here.
 
@@ -187,10 +189,9 @@ def append_release(data_dir: Path | str, source: dict[str, str], claims: list[di
         When the dataset would break a rule, or when the lock cannot be had; nothing is written.
     """
     data_dir = Path(data_dir)
-    sources_path, claims_path = data_dir / "sources.csv", data_dir / "claims.csv"
     with _Lock(data_dir):
-        source_columns, source_rows = _read_rows(sources_path)
-        claim_columns, claim_rows = _read_rows(claims_path)
+        source_columns, source_rows = _read_rows(data_dir / "sources.csv")
+        claim_columns, claim_rows = _read_rows(data_dir / "claims.csv")
         existing = _existing_source(source_rows, source)
         source_id = existing or source.get("source_id", "")
         source_added = existing is None
@@ -222,15 +223,34 @@ def append_release(data_dir: Path | str, source: dict[str, str], claims: list[di
             problems = validate_dataset(Path(check_dir), today).problems
         if problems:
             raise SaveError("nothing was saved: the data would break these rules", problems)
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
-        backup_dir = data_dir / BACKUP_DIR
-        backup_dir.mkdir(exist_ok=True)
-        for name in ("sources.csv", "claims.csv"):
-            backup = backup_dir / f"{Path(name).stem}-{stamp}.csv"
-            shutil.copy2(data_dir / name, backup)
-            report.backups.append(backup)
-        _atomic_write(sources_path, new_texts["sources.csv"])
-        _atomic_write(claims_path, new_texts["claims.csv"])
-        for name in ("sources.csv", "claims.csv"):
-            report.pruned += _prune_backups(backup_dir, Path(name).stem, BACKUPS_KEPT)
+        _replace_backed_up(data_dir, new_texts, report)
+        append_history(data_dir, _added(report, source, claim_rows, who, reason))
         return report
+
+
+def _replace_backed_up(data_dir: Path, new_texts: dict[str, str], report: SaveReport) -> None:
+    """Keep a timestamped backup of each file, replace it atomically, prune the oldest backups."""
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    backup_dir = data_dir / BACKUP_DIR
+    backup_dir.mkdir(exist_ok=True)
+    for name in new_texts:
+        backup = backup_dir / f"{Path(name).stem}-{stamp}.csv"
+        shutil.copy2(data_dir / name, backup)
+        report.backups.append(backup)
+    for name, text in new_texts.items():
+        _atomic_write(data_dir / name, text)
+    for name in new_texts:
+        report.pruned += _prune_backups(backup_dir, Path(name).stem, BACKUPS_KEPT)
+
+
+def _added(report: SaveReport, source: dict[str, str], claim_rows: list[dict[str, str]], who: str,
+           reason: str) -> list[Change]:
+    """The history of a save: the source when it was added, then each claim written."""
+    at = now()
+    changes = [Change(at, who, "add_source", "sources", report.source_id,
+                      new=f"{source.get('publisher', '')}, {source.get('published', '')}", reason=reason)] \
+        if report.source_added else []
+    written = {row["claim_id"]: row for row in claim_rows if row["claim_id"] in set(report.claim_ids)}
+    return changes + [Change(at, who, "add_claim", "claims", claim_id,
+                             new=f"{written[claim_id].get('figure_text', '')} ({written[claim_id].get('metric', '')})",
+                             reason=reason) for claim_id in report.claim_ids]
