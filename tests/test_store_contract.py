@@ -1,0 +1,170 @@
+"""One contract, two backends (issue #18): the CSV files of a data folder and PostgreSQL pass the same tests,
+unchanged. The PostgreSQL server is a real one (tests/pg_server.py); each test has a database of its own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from conftest import PROJECT, VALID
+from pg_server import fresh_database, server
+from test_store import SOURCE, claim
+
+from crisisboard.data.backends import CsvStore, PgStore, Store
+from crisisboard.data.database import ENV_URL, upgrade
+from crisisboard.data.store import SaveError
+
+FILES = ("sources.csv", "claims.csv", "places.csv", "incidents.csv", "crisis.toml")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in FILES}
+
+
+@pytest.fixture(scope="module")
+def pg_admin() -> Iterator[str]:
+    with server() as url:
+        yield url
+
+
+@pytest.fixture()
+def pg_url(pg_admin: str) -> Iterator[str]:
+    with fresh_database(pg_admin) as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(params=["csv", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    folder = tmp_path / "data"
+    shutil.copytree(VALID, folder)
+    if request.param == "csv":
+        return CsvStore(folder)
+    pg = PgStore(request.getfixturevalue("pg_url"))
+    pg.import_folder(folder, who="test setup", reason="the fixture dataset")
+    return pg
+
+
+def _exported(store: Store, tmp_path: Path, name: str = "out") -> dict[str, bytes]:
+    store.export(tmp_path / name)
+    return _files(tmp_path / name)
+
+
+def test_a_release_is_saved_and_its_history_says_who_when_and_why(store: Store, tmp_path: Path) -> None:
+    before = store.version()
+    report = store.append_release(SOURCE, [claim("the paper counted 120 dead", "120", "120")],
+                                  who="ana@example.org", reason="read in the paper's print edition")
+    assert report.source_added and len(report.claim_ids) == 1
+    assert store.version() != before
+    assert "the paper counted 120 dead" in _exported(store, tmp_path)["claims.csv"].decode()
+    [added] = store.history(report.claim_ids[0])
+    assert (added.action, added.table, added.who, added.reason) == \
+        ("add_claim", "claims", "ana@example.org", "read in the paper's print edition")
+    assert added.new == "120 (killed)" and added.at.endswith("Z")
+    [source] = store.history("fx-new-release")
+    assert source.action == "add_source" and source.new == "Fixture Paper, 2010-06-16"
+    assert "ana@example.org" in added.line() and "read in the paper's print edition" in added.line()
+
+
+def test_an_invalid_release_is_refused_whole_with_file_line_field_and_rule(store: Store, tmp_path: Path) -> None:
+    before, version, history = _exported(store, tmp_path, "before"), store.version(), store.history()
+    bad = claim("the paper counted 120 dead", "120", "120")
+    bad["low"] = "500"  # low > high
+    with pytest.raises(SaveError) as caught:
+        store.append_release(SOURCE, [claim("and 400 were hurt", "400", "400", "injured"), bad],
+                             who="ana@example.org", reason="a typo")
+    assert any(p.file == "claims.csv" and p.line > 1 and p.field == "low" and "must be <= high" in p.message
+               for p in caught.value.problems)
+    assert _exported(store, tmp_path, "after") == before  # nothing, not even the valid claim, was written
+    assert store.version() == version and store.history() == history
+
+
+def test_a_duplicate_is_refused_and_not_recorded_twice(store: Store) -> None:
+    first = store.append_release(SOURCE, [claim("the paper counted 120 dead", "120", "120")], "a@example.org", "r")
+    history = store.history()
+    again = store.append_release(SOURCE, [claim("the paper counted  120 dead", "120", "120")], "b@example.org", "r")
+    assert again.duplicates == ["the paper counted  120 dead"] and not again.claim_ids and first.claim_ids
+    assert store.history() == history
+
+
+def test_an_export_gives_back_the_files_byte_for_byte(store: Store, tmp_path: Path) -> None:
+    assert _exported(store, tmp_path) == _files(VALID)
+
+
+# PostgreSQL only: what the CSV files are already (the import into the database, and its round trip)
+
+def test_importing_the_shipped_data_round_trips_byte_for_byte_and_twice_changes_nothing(pg_url: str,
+                                                                                      tmp_path: Path) -> None:
+    pg = PgStore(pg_url)
+    report = pg.import_folder(PROJECT / "data", who="db import", reason="the shipped data")
+    assert not report.unchanged and not report.rewritten and len(report.changes) > 409
+    assert _exported(pg, tmp_path) == _files(PROJECT / "data")  # incidents.csv keeps its CRLF line ends
+    version, history = pg.version(), pg.history()
+    again = pg.import_folder(PROJECT / "data", who="db import", reason="the shipped data")
+    assert again.unchanged and pg.version() == version and pg.history() == history
+
+
+def test_an_invalid_folder_is_not_imported(pg_url: str, tmp_path: Path) -> None:
+    pg = PgStore(pg_url)
+    pg.import_folder(VALID, who="test", reason="fixture")
+    broken = tmp_path / "broken"
+    shutil.copytree(VALID, broken)
+    text = (broken / "claims.csv").read_text(encoding="utf-8").replace(",killed,", ",killled,", 1)
+    (broken / "claims.csv").write_text(text, encoding="utf-8")
+    version = pg.version()
+    with pytest.raises(SaveError) as caught:
+        pg.import_folder(broken, who="test", reason="a typo")
+    assert any(p.file == "claims.csv" and p.field == "metric" for p in caught.value.problems)
+    assert pg.version() == version and _exported(pg, tmp_path) == _files(VALID)
+
+
+def test_an_import_records_each_changed_field(pg_url: str, tmp_path: Path) -> None:
+    pg = PgStore(pg_url)
+    pg.import_folder(VALID, who="test", reason="fixture")
+    edited = tmp_path / "edited"
+    shutil.copytree(VALID, edited)
+    text = (edited / "claims.csv").read_text(encoding="utf-8")
+    (edited / "claims.csv").write_text(text.replace("Fixture Council", "Fixture City Council", 1), encoding="utf-8")
+    report = pg.import_folder(edited, who="reviewer@example.org", reason="the council's full name")
+    [change] = report.changes
+    assert (change.action, change.field, change.old, change.new) == \
+        ("edit", "claimant", "Fixture Council", "Fixture City Council")
+    assert pg.history(change.row_id)[-1] == change
+
+
+# the commands scripts and checks call (stable names)
+
+def _cli(url: str | None, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key != ENV_URL}
+    env.update({ENV_URL: url} if url else {})
+    return subprocess.run([sys.executable, "-m", "crisisboard", *args], capture_output=True, text=True,
+                          cwd=PROJECT, timeout=300, env=env)
+
+
+def test_db_commands_upgrade_import_export_and_history(pg_admin: str, tmp_path: Path) -> None:
+    with fresh_database(pg_admin) as url:  # not upgraded: `db upgrade` makes the schema
+        assert _cli(url, "db", "upgrade").returncode == 0
+        first = _cli(url, "db", "import", "data")
+        assert first.returncode == 0 and "imported: 623 change(s)" in first.stdout, first.stderr
+        assert "already up to date" in _cli(url, "db", "import", "data").stdout
+        assert _cli(url, "db", "export", str(tmp_path / "out")).returncode == 0
+        assert _files(tmp_path / "out") == _files(PROJECT / "data")
+        history = _cli(url, "history", "c001-01")
+        assert history.returncode == 0 and history.stdout.count("\n") == 1
+        assert "claims c001-01  added (imported)  - imported from data" in history.stdout
+        broken = tmp_path / "broken"
+        shutil.copytree(VALID, broken)
+        (broken / "places.csv").write_text("place_id,name\n", encoding="utf-8")
+        refused = _cli(url, "db", "import", str(broken))
+        assert refused.returncode == 1 and "places.csv:" in refused.stdout and "nothing was imported" in refused.stderr
+        assert _cli(url, "history", "no-such-claim").returncode == 1
+
+
+def test_db_commands_say_what_to_set_without_a_database() -> None:
+    result = _cli(None, "db", "export", "/tmp/nowhere")
+    assert result.returncode == 2 and ENV_URL in result.stderr
