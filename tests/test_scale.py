@@ -42,7 +42,7 @@ def test_valid_data_is_read_back_from_the_columnar_cache(dataset_copy: Path, cac
     entries = [p for p in cache.iterdir() if not p.name.startswith(".")]
     assert len(entries) == 1 and entries[0].name.startswith(fresh.version)
     assert sorted(p.name for p in entries[0].iterdir()) == ["claims.parquet", "complete", "incidents.parquet",
-                                                           "places.parquet", "sources.parquet"]
+                                                           "places.parquet", "retracted.parquet", "sources.parquet"]
     # a second load must come from the cache: prove it by making validation impossible
     import crisisboard.data.load as load_module
 

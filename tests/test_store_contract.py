@@ -17,7 +17,8 @@ from test_store import SOURCE, claim
 
 from crisisboard.data.backends import CsvStore, PgStore, Store
 from crisisboard.data.database import ENV_URL, upgrade
-from crisisboard.data.store import SaveError
+from crisisboard.data.load import load_dataset
+from crisisboard.data.store import ConflictError, SaveError
 
 FILES = ("sources.csv", "claims.csv", "places.csv", "incidents.csv", "crisis.toml")
 
@@ -94,6 +95,54 @@ def test_a_duplicate_is_refused_and_not_recorded_twice(store: Store) -> None:
 
 def test_an_export_gives_back_the_files_byte_for_byte(store: Store, tmp_path: Path) -> None:
     assert _exported(store, tmp_path) == _files(VALID)
+
+
+def test_an_edit_is_validated_recorded_field_by_field_and_exported(store: Store, tmp_path: Path) -> None:
+    version = store.claim_version("fx-02")
+    changes = store.edit_claim("fx-02", {"claimant": "Fixture City Council", "info_credibility": "3"},
+                               who="rev@example.org", reason="the council's full name; a second source agrees",
+                               expected_version=version)
+    assert [(c.action, c.field, c.old, c.new) for c in changes] == \
+        [("edit", "claimant", "Fixture Council", "Fixture City Council"), ("edit", "info_credibility", "4", "3")]
+    assert store.history("fx-02")[-2:] == changes and store.claim_version("fx-02") == version + 2
+    store.export(tmp_path / "out")
+    claim = load_dataset(tmp_path / "out").claims.set_index("claim_id").loc["fx-02"]
+    assert claim["claimant"] == "Fixture City Council" and claim["grade"] == "C3"
+
+
+def test_an_edit_that_breaks_a_rule_or_gives_no_reason_changes_nothing(store: Store, tmp_path: Path) -> None:
+    before, history = _exported(store, tmp_path, "before"), store.history()
+    with pytest.raises(SaveError) as caught:
+        store.edit_claim("fx-02", {"metric": "killled"}, "rev@example.org", "typo", store.claim_version("fx-02"))
+    assert any(p.file == "claims.csv" and p.field == "metric" for p in caught.value.problems)
+    with pytest.raises(SaveError, match="say why"):
+        store.edit_claim("fx-02", {"claimant": "Someone"}, "rev@example.org", "  ", None)
+    with pytest.raises(SaveError, match="claim_id cannot be changed"):
+        store.edit_claim("fx-02", {"claim_id": "fx-99"}, "rev@example.org", "rename", None)
+    assert _exported(store, tmp_path, "after") == before and store.history() == history
+
+
+def test_a_retracted_claim_keeps_its_row_leaves_the_charts_and_can_be_restored(store: Store, tmp_path: Path) -> None:
+    store.retract_claim("fx-03", "rev@example.org", "the wire withdrew the story", store.claim_version("fx-03"))
+    store.export(tmp_path / "out")
+    dataset = load_dataset(tmp_path / "out")
+    assert "fx-03" not in set(dataset.claims["claim_id"]) and list(dataset.retracted["claim_id"]) == ["fx-03"]
+    assert "the wire withdrew the story" in store.history("fx-03")[-1].line()
+    store.restore_claim("fx-03", "lead@example.org", "the wire confirmed it after all", store.claim_version("fx-03"))
+    store.export(tmp_path / "again")
+    assert "fx-03" in set(load_dataset(tmp_path / "again").claims["claim_id"])
+    assert [c.action for c in store.history("fx-03")][-2:] == ["retract", "restore"]
+
+
+def test_the_second_of_two_editors_is_refused_with_who_changed_it_and_when(store: Store, tmp_path: Path) -> None:
+    opened = store.claim_version("fx-01")  # both open the card at this version
+    store.edit_claim("fx-01", {"notes": "first editor's note"}, "ana@example.org", "a note", opened)
+    after_first = _exported(store, tmp_path, "first")
+    with pytest.raises(ConflictError) as caught:
+        store.edit_claim("fx-01", {"notes": "second editor's note"}, "ben@example.org", "another note", opened)
+    last = store.history("fx-01")[-1]
+    assert f"changed by ana@example.org at {last.at} since you opened it" in str(caught.value)
+    assert _exported(store, tmp_path, "second") == after_first  # the first editor's change stands, whole
 
 
 # PostgreSQL only: what the CSV files are already (the import into the database, and its round trip)

@@ -12,19 +12,37 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 from crisisboard.data import database as db
 from crisisboard.data.folder import not_reproduced, read_folder, write_folder
 from crisisboard.data.history import Change, read_history
 from crisisboard.data.load import dataset_version
-from crisisboard.data.store import SaveError, SaveReport, append_release
+from crisisboard.data.store import (
+    SaveError,
+    SaveReport,
+    append_release,
+    change_claim,
+    check_version,
+    claim_version,
+    restore_claim,
+    retract_claim,
+)
 from crisisboard.data.validate import validate_dataset
 
 
 class Store(Protocol):
     def append_release(self, source: dict[str, str], claims: list[dict[str, str]], who: str, reason: str,
                        today: date | None = None) -> SaveReport: ...
+
+    def edit_claim(self, claim_id: str, fields: dict[str, str], who: str, reason: str,
+                   expected_version: int | None) -> list[Change]: ...
+
+    def retract_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]: ...
+
+    def restore_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]: ...
+
+    def claim_version(self, claim_id: str) -> int: ...
 
     def history(self, row_id: str | None = None) -> list[Change]: ...
 
@@ -57,6 +75,19 @@ class CsvStore:
     def append_release(self, source: dict[str, str], claims: list[dict[str, str]], who: str, reason: str,
                        today: date | None = None) -> SaveReport:
         return append_release(self.data_dir, source, claims, today, who=who, reason=reason)
+
+    def edit_claim(self, claim_id: str, fields: dict[str, str], who: str, reason: str,
+                   expected_version: int | None) -> list[Change]:
+        return change_claim(self.data_dir, claim_id, fields, who, reason, expected_version)
+
+    def retract_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]:
+        return retract_claim(self.data_dir, claim_id, who, reason, expected_version)
+
+    def restore_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]:
+        return restore_claim(self.data_dir, claim_id, who, reason, expected_version)
+
+    def claim_version(self, claim_id: str) -> int:
+        return claim_version(self.data_dir, claim_id)
 
     def history(self, row_id: str | None = None) -> list[Change]:
         return read_history(self.data_dir, row_id)
@@ -109,6 +140,37 @@ class PgStore:
                 db.bump_version(connection)
         report.backups, report.pruned = [], 0  # the database keeps the history; the scratch folder is gone
         return report
+
+    def _change(self, claim_id: str, expected_version: int | None, change: Callable[[Path], list[Change]]
+                ) -> list[Change]:
+        """`change` made by the CSV store's code on a scratch export, under the lock, checked against the
+        version in the database's history, and written back with its history in the same transaction."""
+        with self.engine.begin() as connection, db.scratch() as folder:
+            db.locked(connection)
+            check_version(db.read_history(connection, claim_id), claim_id, expected_version)
+            db.export_to(connection, Path(folder))
+            changes = change(Path(folder))
+            if changes:
+                db.write_tables(connection, *read_folder(Path(folder)))
+                db.add_history(connection, changes)
+                db.bump_version(connection)
+        return changes
+
+    def edit_claim(self, claim_id: str, fields: dict[str, str], who: str, reason: str,
+                   expected_version: int | None) -> list[Change]:
+        return self._change(claim_id, expected_version,
+                            lambda folder: change_claim(folder, claim_id, fields, who, reason, None))
+
+    def retract_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]:
+        return self._change(claim_id, expected_version,
+                            lambda folder: retract_claim(folder, claim_id, who, reason, None))
+
+    def restore_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]:
+        return self._change(claim_id, expected_version,
+                            lambda folder: restore_claim(folder, claim_id, who, reason, None))
+
+    def claim_version(self, claim_id: str) -> int:
+        return len(self.history(claim_id))
 
     def history(self, row_id: str | None = None) -> list[Change]:
         with self.engine.connect() as connection:

@@ -45,6 +45,11 @@ def upgrade(url: str) -> None:
     command.upgrade(config, "head")
 
 
+def columns_of(name: str) -> tuple[str, ...]:
+    """The columns the database keeps for a file: its required ones, then its optional ones."""
+    return schema.FILES[name] + schema.OPTIONAL_COLUMNS.get(name, ())
+
+
 def _table(name: str, columns: tuple[str, ...]) -> sa.TableClause:
     return sa.table(name, sa.column("position"), *[sa.column(c) for c in columns], sa.column("version"))
 
@@ -60,11 +65,12 @@ def read_tables(connection: Connection) -> tuple[dict[str, TableFile], str]:
     for name, table in TABLES.items():
         fmt = formats[name]
         header = tuple(fmt.header.split(","))
-        columns = schema.FILES[name]
+        columns = columns_of(name)
         rows = connection.execute(sa.select(*[sa.column(c) for c in columns]).select_from(sa.table(table))
                                   .order_by(sa.column("position")))
+        kept = [i for i, column in enumerate(columns) if column in header]  # the file's own columns
         tables[name] = TableFile(name, header, fmt.line_end, fmt.bom,
-                                 tuple(dict(zip(columns, values)) for values in rows))
+                                 tuple({columns[i]: values[i] for i in kept} for values in rows))
     crisis = connection.execute(sa.text("SELECT text FROM documents WHERE name = :name"),
                                 {"name": CRISIS_DOCUMENT}).scalar_one()
     return tables, crisis
@@ -77,7 +83,7 @@ def has_data(connection: Connection) -> bool:
 def write_tables(connection: Connection, tables: dict[str, TableFile], crisis_text: str) -> None:
     """Replace the dataset's rows, formats and crisis.toml with `tables` (inside the caller's transaction)."""
     for name, table in tables.items():
-        columns = schema.FILES[name]
+        columns = columns_of(name)
         connection.execute(sa.text(f"DELETE FROM {TABLES[name]}"))  # noqa: S608 - a fixed table name
         if table.rows:
             connection.execute(_table(TABLES[name], columns).insert(),

@@ -44,12 +44,15 @@ class DataValidationError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """The four tables, typed, with derived columns. `version` is a short hash of the files."""
+    """The four tables, typed, with derived columns. `version` is a short hash of the files. `claims` are the
+    claims in force; `retracted` the claims a reviewer retracted (their rows kept, typed the same way), which
+    no chart, export or pack shows."""
 
     claims: pd.DataFrame
     sources: pd.DataFrame
     places: pd.DataFrame
     incidents: pd.DataFrame
+    retracted: pd.DataFrame
     version: str
     data_dir: Path
     crisis: Crisis
@@ -159,6 +162,8 @@ def _typed_claims(raw: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame
     costs about ten times a hundred thousand.
     """
     claims = raw.reset_index(drop=True)
+    if "retracted" not in claims.columns:  # an optional column (schema.OPTIONAL_COLUMNS)
+        claims["retracted"] = pd.Series("", index=claims.index, dtype=claims["claim_id"].dtype)
     for column in ("low", "high"):  # validation has checked they are whole numbers or empty
         claims[column] = claims[column].mask(claims[column].eq("")).astype("Int64")
     claims["info_credibility"] = claims["info_credibility"].astype(int)
@@ -228,7 +233,7 @@ CATEGORY_COLUMNS = ("metric", "population", "qualifier", "as_of_precision", "cla
                     "claim_kind", "scope", "source_reliability", "grade", "family", "publisher_type", "published_precision",
                     "place_id", "place_name", "source_id", "publisher", "title", "url", "archive_url", "published",
                     "claimant", "relayed_by", "as_of", "vague_term", "claim_id", "statement_id", "quote",
-                    "figure_text", "grade_rationale", "notes")
+                    "figure_text", "grade_rationale", "notes", "retracted")
 
 
 def build_dataset(result: ValidationResult, data_dir: Path, version: str) -> Dataset:
@@ -238,10 +243,13 @@ def build_dataset(result: ValidationResult, data_dir: Path, version: str) -> Dat
     tables = {name: table.frame for name, table in result.tables.items()}
     sources = _typed_sources(tables["sources.csv"])
     places = _typed_places(tables["places.csv"])
-    claims = _typed_claims(tables["claims.csv"], sources, places)
+    typed = _typed_claims(tables["claims.csv"], sources, places)
     incidents = _typed_incidents(tables["incidents.csv"])
-    return Dataset(claims=claims, sources=sources, places=places, incidents=incidents,
-                   version=version, data_dir=data_dir, crisis=result.crisis)
+    gone = typed["retracted"].astype(str).ne("").to_numpy()
+    claims, retracted = (typed[~gone], typed[gone]) if gone.any() else (typed, typed.iloc[:0])
+    return Dataset(claims=claims.reset_index(drop=True), sources=sources, places=places, incidents=incidents,
+                   retracted=retracted.reset_index(drop=True), version=version, data_dir=data_dir,
+                   crisis=result.crisis)
 
 
 def load_dataset(data_dir: Path | str | None = None, today: date | None = None, cache: bool = True) -> Dataset:
@@ -274,7 +282,7 @@ def load_dataset(data_dir: Path | str | None = None, today: date | None = None, 
 # --- the columnar cache ------------------------------------------------------------------------
 
 CACHE_ENV = "CRISISBOARD_CACHE"
-TABLES = ("claims", "sources", "places", "incidents")
+TABLES = ("claims", "sources", "places", "incidents", "retracted")
 
 
 def cache_dir() -> Path | None:

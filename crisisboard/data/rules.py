@@ -350,6 +350,9 @@ def claim_schema(ctx: Context) -> pa.DataFrameSchema:
         "info_credibility": _col(one_of(CREDIBILITY)),
         "grade_rationale": _col(text=True, max_chars="line"),
         "notes": _col(required=False, text=True, max_chars="notes", lines=True),
+        "retracted": pa.Column(str, checks=[cell_check(lambda s: s.str.fullmatch(DATE_RE.pattern), "retracted_date",
+                                                       "must be empty or the day of retraction (YYYY-MM-DD)",
+                                                       optional=True)], nullable=False, required=False),
     }, checks=[rule.check() for rule in CLAIM_ROW_RULES], strict=False, name="claims.csv")
 
 

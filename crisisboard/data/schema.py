@@ -81,6 +81,10 @@ PLACE_COLUMNS = ("place_id", "name", "kind", "country", "admin1", "lat", "lon", 
 INCIDENT_COLUMNS = ("incident_id", "date_start", "date_end", "date_precision", "place_id", "kind", "summary",
                     "source_ids")
 
+# columns a file may leave out (every row then has them empty): claims.csv's `retracted`, the day a reviewer
+# retracted the claim (its row stays, and the history says who and why; the charts leave it out)
+OPTIONAL_COLUMNS = {"claims.csv": ("retracted",)}
+
 FILES = {
     "sources.csv": SOURCE_COLUMNS,
     "claims.csv": CLAIM_COLUMNS,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from crisisboard.data import schema
 from crisisboard.data.crisis import CRISIS_FILE
-from crisisboard.data.history import Change, append_history, now
+from crisisboard.data.history import Change, append_history, now, read_history
 from crisisboard.data.rules import normalise_space
 from crisisboard.data.validate import Problem, validate_dataset
 
@@ -214,18 +214,98 @@ def append_release(data_dir: Path | str, source: dict[str, str], claims: list[di
             return report
         new_texts = {"sources.csv": _csv_text(source_columns, source_rows),
                      "claims.csv": _csv_text(claim_columns, claim_rows)}
-        with tempfile.TemporaryDirectory() as check_dir:
-            for name in (*schema.FILES, CRISIS_FILE):
-                if name in new_texts:
-                    Path(check_dir, name).write_text(new_texts[name], encoding="utf-8")
-                elif (data_dir / name).exists():
-                    shutil.copy2(data_dir / name, Path(check_dir, name))
-            problems = validate_dataset(Path(check_dir), today).problems
-        if problems:
-            raise SaveError("nothing was saved: the data would break these rules", problems)
+        _check(data_dir, new_texts, today)
         _replace_backed_up(data_dir, new_texts, report)
         append_history(data_dir, _added(report, source, claim_rows, who, reason))
         return report
+
+
+def _check(data_dir: Path, new_texts: dict[str, str], today: date | None) -> None:
+    """Validate the whole dataset as it would be with `new_texts` in place of those files; SaveError if it
+    breaks a rule (nothing is written then)."""
+    with tempfile.TemporaryDirectory() as check_dir:
+        for name in (*schema.FILES, CRISIS_FILE):
+            if name in new_texts:
+                Path(check_dir, name).write_text(new_texts[name], encoding="utf-8")
+            elif (data_dir / name).exists():
+                shutil.copy2(data_dir / name, Path(check_dir, name))
+        problems = validate_dataset(Path(check_dir), today).problems
+    if problems:
+        raise SaveError("nothing was saved: the data would break these rules", problems)
+
+
+class ConflictError(SaveError):
+    """The claim changed since the editor opened it: nothing was saved."""
+
+
+IMMUTABLE = ("claim_id", "source_id")  # a claim's identity and its text: a different one is a new claim
+
+
+def claim_version(data_dir: Path | str, claim_id: str) -> int:
+    """How many changes of the claim are recorded: what an editor opened it at (optimistic concurrency)."""
+    return len(read_history(Path(data_dir), claim_id))
+
+
+def check_version(history: list[Change], claim_id: str, expected: int | None) -> None:
+    """ConflictError when the claim's history has grown past `expected` (None: no check)."""
+    if expected is not None and len(history) != expected:
+        last = history[-1] if history else None
+        by = f" by {last.who} at {last.at}" if last else ""
+        raise ConflictError(f"nothing was saved: claim {claim_id} was changed{by} since you opened it. Reopen it "
+                            "to see that change, then make yours again")
+
+
+def change_claim(data_dir: Path | str, claim_id: str, fields: dict[str, str], who: str, reason: str,
+                 expected_version: int | None, action: str = "edit", today: date | None = None) -> list[Change]:
+    """Set `fields` of one claim (validated like a save, backed up, atomic) and record each field changed with
+    `who` and the required `reason`; the changes made (none when every value was already so).
+
+    Raises
+    ------
+    ConflictError
+        When the claim was changed since `expected_version` (claim_version when the editor opened it).
+    SaveError
+        When there is no reason, no such claim, a field that may not change, or the data would break a rule.
+    """
+    data_dir = Path(data_dir)
+    if not reason.strip():
+        raise SaveError("nothing was saved: say why in a line (the reason goes into the claim's history)")
+    fixed = sorted(set(fields) & set(IMMUTABLE)) + sorted(
+        set(fields) - set(schema.CLAIM_COLUMNS) - set(schema.OPTIONAL_COLUMNS["claims.csv"]))
+    if fixed:
+        raise SaveError(f"nothing was saved: {', '.join(fixed)} cannot be changed here")
+    with _Lock(data_dir):
+        check_version(read_history(data_dir, claim_id), claim_id, expected_version)
+        columns, rows = _read_rows(data_dir / "claims.csv")
+        row = next((r for r in rows if r["claim_id"] == claim_id), None)
+        if row is None:
+            raise SaveError(f"nothing was saved: claims.csv has no claim {claim_id}")
+        at = now()
+        changes = [Change(at, who, action if field == "retracted" else "edit", "claims", claim_id, field,
+                          row.get(field, "") or "", value, reason)
+                   for field, value in fields.items() if (row.get(field, "") or "") != value]
+        if not changes:
+            return []
+        columns += [field for field in fields if field not in columns]  # an optional column, first used
+        row.update(fields)
+        texts = {"claims.csv": _csv_text(columns, rows)}
+        _check(data_dir, texts, today)
+        _replace_backed_up(data_dir, texts, SaveReport(source_id=row["source_id"], source_added=False))
+        append_history(data_dir, changes)
+        return changes
+
+
+def retract_claim(data_dir: Path | str, claim_id: str, who: str, reason: str, expected_version: int | None,
+                  today: date | None = None) -> list[Change]:
+    """Mark the claim retracted today (its row stays; the charts leave it out), with who and why."""
+    day = (today or date.today()).isoformat()
+    return change_claim(data_dir, claim_id, {"retracted": day}, who, reason, expected_version, "retract", today)
+
+
+def restore_claim(data_dir: Path | str, claim_id: str, who: str, reason: str, expected_version: int | None,
+                  today: date | None = None) -> list[Change]:
+    """Undo a retraction, with who and why."""
+    return change_claim(data_dir, claim_id, {"retracted": ""}, who, reason, expected_version, "restore", today)
 
 
 def _replace_backed_up(data_dir: Path, new_texts: dict[str, str], report: SaveReport) -> None:
