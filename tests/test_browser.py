@@ -35,10 +35,10 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data_dir: Path) -> Iterator[str]:
-    """A Streamlit server of the app on 127.0.0.1 with `data_dir`, stopped afterwards."""
+def running_app(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A Streamlit server of the app on 127.0.0.1 with `data_dir` (and `env` set), stopped afterwards."""
     port = _free_port()
-    env = dict(os.environ, CRISISBOARD_DATA=str(data_dir))
+    env = dict(os.environ, CRISISBOARD_DATA=str(data_dir), **(env or {}))
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],

@@ -23,8 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crisisboard.data import PROJECT_ROOT, schema
+from crisisboard.data import database as db
 from crisisboard.data.crisis import CRISIS_FILE, Crisis, CrisisError, load_crisis
 from crisisboard.data.frames import ranks
+from crisisboard.data.mirror import current_folder
 from crisisboard.data.tiers import tiers_of
 from crisisboard.data.validate import Problem, ValidationResult, validate_dataset
 
@@ -92,7 +94,11 @@ def memoised(store: dict, function: Callable[..., T], subject: object, args: tup
 
 
 def data_dir_from_env() -> Path:
-    """The folder named by CRISISBOARD_DATA, or the project's own data/."""
+    """With CRISISBOARD_DATABASE_URL set, the local copy of the database's newest version
+    (crisisboard.data.mirror); else the folder named by CRISISBOARD_DATA, or the project's own data/."""
+    url = os.environ.get(db.ENV_URL, "").strip()
+    if url:
+        return current_folder(url)
     value = os.environ.get(DATA_ENV, "").strip()
     return Path(value) if value else DEFAULT_DATA_DIR
 

@@ -1,0 +1,121 @@
+"""Many processes, one PostgreSQL database (issue #18): a change saved by one process shows in two app
+processes that keep their copies in separate folders (two machines, simulated) within 5 seconds, without a
+restart; and processes saving at once lose nothing, the second editor of one claim getting one clear
+conflict."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from conftest import VALID
+from pg_server import fresh_database, server
+from test_browser import CHROMIUM, running_app
+from test_store import SOURCE, claim
+
+from crisisboard.data.backends import PgStore
+from crisisboard.data.database import ENV_URL, upgrade
+from crisisboard.data.store import ConflictError
+
+PROPAGATION_S = 5.0
+
+
+@pytest.fixture(scope="module")
+def pg_admin() -> Iterator[str]:
+    with server() as url:
+        yield url
+
+
+@pytest.fixture()
+def shared(pg_admin: str, tmp_path: Path) -> Iterator[str]:
+    """A database holding the fixture dataset."""
+    with fresh_database(pg_admin) as url:
+        upgrade(url)
+        PgStore(url).import_folder(VALID, who="test setup", reason="the fixture dataset")
+        yield url
+
+
+def _save(url: str, quote: str, figure: str) -> None:
+    PgStore(url).append_release(SOURCE, [claim(quote, figure, figure)], who="ana@example.org", reason="read it")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)")
+def test_a_save_in_one_process_shows_in_two_app_processes_within_5_seconds(shared: str, tmp_path: Path,
+                                                                         page) -> None:  # noqa: ANN001
+    machines = [{ENV_URL: shared, "CRISISBOARD_DB_MIRROR": str(tmp_path / name), "CRISISBOARD_CACHE": "off"}
+                for name in ("machine-a", "machine-b")]
+    with running_app(tmp_path / "unused", machines[0]) as first, running_app(tmp_path / "unused", machines[1]) as second:
+        for base in (first, second):
+            page.goto(base, wait_until="domcontentloaded")
+            page.get_by_text("Showing 6 of 6 claims").first.wait_for(timeout=60_000)
+        saver = multiprocessing.get_context("spawn").Process(target=_save, args=(shared, "the paper counted 120 dead",
+                                                                                 "120"))
+        saver.start()
+        saver.join(60)
+        assert saver.exitcode == 0
+        saved = time.monotonic()
+        for base in (first, second):
+            while True:
+                page.goto(base, wait_until="domcontentloaded")
+                page.get_by_text("Dataset version").first.wait_for(state="attached", timeout=60_000)
+                if page.get_by_text("Showing 7 of 7 claims").count():
+                    break
+                assert time.monotonic() - saved < PROPAGATION_S, f"{base} still shows the old data"
+                page.wait_for_timeout(250)
+        assert time.monotonic() - saved < PROPAGATION_S
+
+
+def _edit(url: str, claim_id: str, note: str, opened: int, results: multiprocessing.Queue) -> None:
+    try:
+        PgStore(url).edit_claim(claim_id, {"notes": note}, who=note, reason="at once", expected_version=opened)
+        results.put((note, "saved"))
+    except ConflictError as error:
+        results.put((note, str(error)))
+
+
+def test_processes_saving_at_once_lose_nothing_and_one_editor_of_a_claim_gets_a_conflict(shared: str,
+                                                                                       tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    store = PgStore(shared)
+    opened = store.claim_version("fx-01")
+    # two processes edit different claims, two more the same claim from the same opened version, all at once
+    jobs = [("fx-02", "editor-of-fx-02"), ("fx-03", "editor-of-fx-03"), ("fx-01", "first-of-fx-01"),
+            ("fx-01", "second-of-fx-01")]
+    processes = [context.Process(target=_edit, args=(shared, claim_id, note,
+                                                     opened if claim_id == "fx-01" else store.claim_version(claim_id),
+                                                     results))
+                 for claim_id, note in jobs]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+    outcome = dict(results.get(timeout=10) for _ in jobs)
+    assert outcome["editor-of-fx-02"] == outcome["editor-of-fx-03"] == "saved"
+    same = [outcome["first-of-fx-01"], outcome["second-of-fx-01"]]
+    assert same.count("saved") == 1
+    [conflict] = [message for message in same if message != "saved"]
+    winner = "first-of-fx-01" if outcome["first-of-fx-01"] == "saved" else "second-of-fx-01"
+    assert f"changed by {winner} at" in conflict and "since you opened it" in conflict
+    store.export(tmp_path / "out")
+    text = (tmp_path / "out" / "claims.csv").read_text(encoding="utf-8")
+    assert "editor-of-fx-02" in text and "editor-of-fx-03" in text and winner in text  # nothing lost
+    assert [c.who for c in store.history("fx-01")][-1] == winner
+
+
+def test_two_processes_adding_releases_at_once_both_land(shared: str, tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    savers = [context.Process(target=_save, args=(shared, f"the paper counted {n} dead", str(n))) for n in (120, 130)]
+    for process in savers:
+        process.start()
+    for process in savers:
+        process.join(60)
+    assert [process.exitcode for process in savers] == [0, 0]
+    PgStore(shared).export(tmp_path / "out")
+    text = (tmp_path / "out" / "claims.csv").read_text(encoding="utf-8")
+    assert "the paper counted 120 dead" in text and "the paper counted 130 dead" in text
+
