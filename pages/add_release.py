@@ -9,7 +9,8 @@ from crisisboard.app import render
 from crisisboard.app.frame import end_page, start_page
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data import schema
-from crisisboard.data.store import SaveError, append_release
+from crisisboard.data.backends import open_store
+from crisisboard.data.store import SaveError
 from crisisboard.ingest.extract import extract_candidates, parse_release, quality_flags
 from crisisboard.ingest.intake import (
     EDITOR_COLUMNS,
@@ -117,7 +118,8 @@ else:
         else:
             source = source_row(url, publisher, publisher_type, title, published, precision, language, notes)
             try:
-                report = append_release(page.dataset.data_dir, source, chosen)
+                report = open_store(page.dataset.data_dir).append_release(
+                    source, chosen, who="local", reason="added on the Add a release page")
             except SaveError as error:
                 render.error(text(str(error).split("\n")[0].capitalize() + ":"))
                 st.code("\n".join(str(p) for p in error.problems), language=None)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.editing import claim_actions, notice
 from crisisboard.app.exports import export_controls
 from crisisboard.app.frame import end_page, show_chart, start_page, view_figure
 from crisisboard.app.widgets import selected_ids, url_choice, url_select, url_toggle
@@ -33,11 +34,13 @@ else:
                                        incidents=show_incidents))
     event = show_chart(view, on_select="rerun", selection_mode="points", key="timeline_chart")
     export_controls(page, view)
+    notice()
     chosen = selected_ids(event)
     found = claim_and_carriers(page.claims, chosen[0]) if chosen else None
     if found:
         with st.container(border=True):
             render.markdown(claim_card_markdown(*found))
+            claim_actions(found[0], page.dataset.data_dir)
     else:
         render.caption(literal("Click a mark to open its card: the quote, the grade and links to the release."))
     # the table is built when the expander is opened (a rerun), not on every filter change

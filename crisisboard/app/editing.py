@@ -1,0 +1,103 @@
+"""A claim's card, for those who keep the data: its history, and Edit and Retract (issue #18; who may use them
+is issue #19's sign-in). Every change goes through the store (crisisboard.data.backends): validated like a
+save, with a required reason, refused whole with the problems, or refused when someone else changed the
+claim since this card was opened ("changed by X at T since you opened it"), nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from crisisboard.app import render
+from crisisboard.claims.markup import literal, md, text
+from crisisboard.data.backends import Store, open_store
+from crisisboard.data.store import ConflictError, SaveError
+
+EDITABLE = ("figure_text", "low", "high", "qualifier", "vague_term", "as_of", "as_of_precision", "claimant",
+            "claimant_type", "status_in_text", "scope", "source_reliability", "info_credibility", "grade_rationale",
+            "notes")
+WHO = "local"  # until sign-in (#19): the local user of a server on this machine
+
+
+def _value(row: pd.Series, field: str) -> str:
+    value = row.get(field, "")
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def _opened_version(store: Store, claim_id: str) -> int:
+    """The claim's version when this session opened its card (kept until a change of its own is saved)."""
+    key = f"_opened_{claim_id}"
+    if key not in st.session_state:
+        st.session_state[key] = store.claim_version(claim_id)
+    return st.session_state[key]
+
+
+def _saved(claim_id: str, changes: list) -> None:
+    st.session_state.pop(f"_opened_{claim_id}", None)
+    st.session_state["_edit_message"] = f"{len(changes)} change(s) of {claim_id} saved and recorded in its history."
+    st.rerun()
+
+
+def _refused(error: SaveError) -> None:
+    render.error(text(str(error).split("\n")[0]))
+    if error.problems:
+        st.code("\n".join(str(problem) for problem in error.problems), language=None)
+
+
+def _edit_form(store: Store, row: pd.Series, opened: int) -> None:
+    claim_id = str(row["claim_id"])
+    with st.form(f"edit_{claim_id}"):
+        values = {field: st.text_input(text(field.replace("_", " ")), _value(row, field),
+                                       key=f"edit_{claim_id}_{field}") for field in EDITABLE}
+        reason = st.text_input("Why (required: goes into the claim's history)", key=f"edit_{claim_id}_reason")
+        if st.form_submit_button("Save the edit", type="primary"):
+            fields = {field: value.strip() for field, value in values.items() if value.strip() != _value(row, field)}
+            try:
+                _saved(claim_id, store.edit_claim(claim_id, fields, WHO, reason, opened))
+            except ConflictError as error:
+                render.error(text(str(error)))
+            except SaveError as error:
+                _refused(error)
+
+
+def _retract_form(store: Store, row: pd.Series, opened: int) -> None:
+    claim_id = str(row["claim_id"])
+    with st.form(f"retract_{claim_id}"):
+        render.caption(literal("The row stays in the data and in the history; the charts, exports and packs "
+                               "leave it out."))
+        reason = st.text_input("Why (required)", key=f"retract_{claim_id}_reason")
+        if st.form_submit_button("Retract this claim"):
+            try:
+                _saved(claim_id, store.retract_claim(claim_id, WHO, reason, opened))
+            except SaveError as error:
+                _refused(error)
+
+
+def notice() -> None:
+    """What the last change saved from a card did (drawn where the page puts it: a retracted claim's card is
+    gone after the save)."""
+    message = st.session_state.pop("_edit_message", None)
+    if message:
+        render.success(text(message))
+
+
+def claim_actions(row: pd.Series, data_dir: Path) -> None:
+    """Under a claim's card: its history, then Edit and Retract."""
+    claim_id = str(row["claim_id"])
+    store = open_store(data_dir)
+    opened = _opened_version(store, claim_id)
+    changes = store.history(claim_id)
+    with st.expander(f"History of this claim ({len(changes)} recorded change(s))"):
+        if changes:
+            st.code("\n".join(change.line() for change in changes), language=None)
+        else:
+            render.caption(literal("No change recorded since the history began: the row is as first saved."))
+    edit, retract = st.tabs(["Edit", "Retract"])
+    with edit:
+        render.caption(md("Fields as in {readme}; every edit is validated like a save.", readme="data/README.md"))
+        _edit_form(store, row, opened)
+    with retract:
+        _retract_form(store, row, opened)
+
