@@ -102,6 +102,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from crisisboard.charts.views import build_view, pack_specs, spec_of, view_url
+    from crisisboard.claims.changes import changes_since, default_since
+    from crisisboard.data.backends import open_store
     from crisisboard.data.filters import describe_filters
     from crisisboard.export.images import ExportContext, export_view
     from crisisboard.export.pack import build_pack
@@ -123,7 +125,8 @@ def _export(args: argparse.Namespace) -> int:
             views = [build_view(dataset, filters, spec) for spec in specs]
             contexts = [ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), date.today())
                         for spec in specs]
-            data = build_pack(views, contexts, progress=lambda done, message: print(
+            changes = changes_since(open_store(dataset.data_dir).history(), dataset, default_since())
+            data = build_pack(views, contexts, changes=changes, progress=lambda done, message: print(
                 f"[{done:4.0%}] {message}", file=sys.stderr))
         else:
             spec = spec_of(args.view, **{

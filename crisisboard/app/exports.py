@@ -11,7 +11,9 @@ import streamlit as st
 from crisisboard.app import render
 from crisisboard.app.datasets import cached_view
 from crisisboard.charts.views import ViewFigure, ViewSpec, pack_specs, view_url
+from crisisboard.claims.changes import changes_since, default_since
 from crisisboard.claims.markup import literal, md, text
+from crisisboard.data.backends import open_store
 from crisisboard.export.images import ExportContext, export_view
 from crisisboard.export.pack import build_pack
 from crisisboard.export.presets import PRESETS
@@ -69,7 +71,8 @@ def briefing_pack_controls(page: "PageContext") -> None:
             views = [cached_view(str(page.dataset.data_dir), page.dataset.version, page.filters, spec, page.briefing)
                      for spec in specs]
             contexts = [export_context(page, spec) for spec in specs]
-            st.session_state["pack"] = build_pack(views, contexts,
+            changes = changes_since(open_store(page.dataset.data_dir).history(), page.dataset, default_since())
+            st.session_state["pack"] = build_pack(views, contexts, changes=changes,
                                                   progress=lambda done, message: bar.progress(done, text=message))
             bar.empty()
         if st.session_state.get("pack"):

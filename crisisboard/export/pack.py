@@ -11,6 +11,7 @@ import pandas as pd
 
 from crisisboard.charts.views import ViewFigure
 from crisisboard.claims.attribution import CAVEAT, DATA_LICENCE, build_attribution
+from crisisboard.claims.changes import RECENT_DAYS
 from crisisboard.claims.markup import safe_url
 from crisisboard.claims.tables import claims_csv, download_csv
 from crisisboard.export.images import ExportContext, prepare_figure
@@ -29,7 +30,8 @@ def sources_list(claims: pd.DataFrame) -> pd.DataFrame:
                           "url": safe_url(ref.url) or "", "source_id": ref.source_id} for ref in attribution.sources])
 
 
-def pack_readme(views: list[ViewFigure], contexts: list[ExportContext], names: list[str]) -> str:
+def pack_readme(views: list[ViewFigure], contexts: list[ExportContext], names: list[str],
+                changes: pd.DataFrame | None = None) -> str:
     context = contexts[0]
     lines = [
         "# crisisboard briefing pack", "",
@@ -46,7 +48,11 @@ def pack_readme(views: list[ViewFigure], contexts: list[ExportContext], names: l
         "- `claims.csv`: every claim behind these charts, with quote, grade, source and URL "
         "(cells that a spreadsheet would run as formulas are prefixed with an apostrophe).",
         "- `claims-hxl.csv`: the same with HXL hashtags in the second row, for humanitarian tools.",
-        "- `sources.csv`: the releases behind the charts, with links.", "",
+        "- `sources.csv`: the releases behind the charts, with links.",
+        *([f"- `changes.csv`: the {len(changes)} claim(s) added, edited, retracted or restored in the last "
+           f"{RECENT_DAYS} days, with who, when and why; flagged: new highest or lowest figures of a metric and "
+           "tier, and retractions (charts made before them still show the figure)."] if changes is not None else []),
+        "",
         "## How to cite", "",
         "Cite the original release for any single figure (see `sources.csv`), and the compilation as:", "",
         f"> crisisboard, {views[0].dataset.crisis.citation}, dataset {context.dataset_version}, "
@@ -57,8 +63,9 @@ def pack_readme(views: list[ViewFigure], contexts: list[ExportContext], names: l
 
 
 def build_pack(views: list[ViewFigure], contexts: list[ExportContext],
-               progress: Callable[[float, str], None] | None = None) -> bytes:
-    """A ZIP of every view as PNG and SVG, the claims behind them (CSV and HXL), the sources and a README."""
+               progress: Callable[[float, str], None] | None = None, changes: pd.DataFrame | None = None) -> bytes:
+    """A ZIP of every view as PNG and SVG, the claims behind them (CSV and HXL), the sources, the recent changes
+    (crisisboard.claims.changes, when given) and a README."""
     progress = progress or (lambda fraction, message: None)
     names = [f"{i + 1:02d}-{_slug(view.title)}" for i, view in enumerate(views)]
     buffer = io.BytesIO()
@@ -79,6 +86,8 @@ def build_pack(views: list[ViewFigure], contexts: list[ExportContext],
         pack.writestr("claims.csv", claims_csv(claims))
         pack.writestr("claims-hxl.csv", claims_csv(claims, hxl=True))
         pack.writestr("sources.csv", download_csv(sources_list(claims)))
-        pack.writestr("README.md", pack_readme(views, contexts, names))
+        if changes is not None:
+            pack.writestr("changes.csv", download_csv(changes))
+        pack.writestr("README.md", pack_readme(views, contexts, names, changes))
     progress(1.0, "Done")
     return buffer.getvalue()

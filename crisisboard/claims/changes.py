@@ -1,0 +1,67 @@
+"""What changed since a day (the Changes page, and ``changes.csv`` in a briefing pack): every claim added,
+edited, retracted or restored since then, from the history (crisisboard.data.history), newest first.
+
+Two kinds of change are flagged, because a reader who quoted the data before must hear of them:
+- a claim that now holds the highest or lowest figure of its metric and reliability tier;
+- a retraction: every chart, export and pack made before it still shows the figure.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+
+from crisisboard.data import schema
+from crisisboard.data.history import Change
+from crisisboard.data.load import Dataset
+from crisisboard.data.tiers import TIER_LABELS
+
+RECENT_DAYS = 30  # the Changes page's and the briefing pack's default: the changes of the last 30 days
+COLUMNS = ("at", "what", "claim_id", "metric", "figure", "grade", "who", "reason", "flag")
+WHAT = {"add_claim": "added", "edit": "edited", "retract": "retracted", "restore": "restored", "import": "imported"}
+
+
+def _extremes(claims: pd.DataFrame) -> dict[str, str]:
+    """claim_id -> "highest"/"lowest" for the claims that hold their metric and tier's extreme figure."""
+    numeric = claims[claims["value_high"].notna()]
+    found: dict[str, str] = {}
+    for (metric, tier), rows in numeric.groupby(["metric", "tier"], observed=True):
+        found.setdefault(str(rows.loc[rows["value_low"].astype(float).idxmin(), "claim_id"]), "lowest")
+        found[str(rows.loc[rows["value_high"].astype(float).idxmax(), "claim_id"])] = "highest"
+    return found
+
+
+def default_since(now: datetime | None = None) -> datetime:
+    return (now or datetime.now(timezone.utc)) - timedelta(days=RECENT_DAYS)
+
+
+def changes_since(history: list[Change], dataset: Dataset, since: datetime) -> pd.DataFrame:
+    """One row per claim and kind of change since `since` (UTC), newest first: an edit of several fields is
+    one row naming them."""
+    stamp = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    recent = [c for c in history if c.table == "claims" and c.at >= stamp and c.action in WHAT]
+    every = pd.concat([dataset.claims, dataset.retracted], ignore_index=True).drop_duplicates("claim_id")
+    rows = every.assign(claim_id=every["claim_id"].astype(str)).set_index("claim_id")
+    extremes = _extremes(dataset.claims.assign(claim_id=dataset.claims["claim_id"].astype(str)))
+    grouped: dict[tuple[str, str, str], list[Change]] = {}
+    for change in recent:
+        grouped.setdefault((change.row_id, change.action, change.at), []).append(change)
+    out = []
+    for (claim_id, action, at), changes in grouped.items():
+        row = rows.loc[claim_id] if claim_id in rows.index else None
+        metric = str(row["metric"]) if row is not None else ""
+        tier = str(row["tier"]) if row is not None else ""
+        what = WHAT[action] + (f" ({', '.join(c.field for c in changes)})" if action == "edit" else "")
+        flag = ""
+        if action == "retract":
+            flag = "retracted: charts, exports and packs made before this still show it"
+        elif claim_id in extremes and action in ("add_claim", "edit", "restore", "import"):
+            flag = f"now the {extremes[claim_id]} figure of {schema.METRIC_LABELS.get(metric, metric)}, " \
+                   f"{TIER_LABELS.get(tier, tier)}"
+        out.append({"at": at, "what": what, "claim_id": claim_id, "metric": metric,
+                    "figure": str(row["figure_text"]) if row is not None else "",
+                    "grade": str(row["grade"]) if row is not None else "", "who": changes[0].who,
+                    "reason": changes[0].reason, "flag": flag})
+    frame = pd.DataFrame(out, columns=list(COLUMNS))
+    return frame.sort_values(["at", "claim_id"], ascending=[False, True], kind="stable").reset_index(drop=True)

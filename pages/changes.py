@@ -1,0 +1,30 @@
+"""Changes: the claims added, edited, retracted or restored since a day, with who, when and why, and the
+changes a reader who quoted the data before must hear of (new extremes, retractions)."""
+
+from datetime import datetime, time, timezone
+
+import streamlit as st
+
+from crisisboard.app import render
+from crisisboard.app.frame import end_page, start_page
+from crisisboard.claims.changes import changes_since, default_since
+from crisisboard.claims.markup import literal, md
+from crisisboard.claims.tables import download_csv
+from crisisboard.data.backends import open_store
+
+page = start_page("Changes: what was added, edited and retracted")
+since = st.date_input("Changes since", value=default_since().date(), key="changes_since",
+                      help="Every change is kept in the history with who made it and why.")
+changes = changes_since(open_store(page.dataset.data_dir).history(), page.dataset,
+                        datetime.combine(since, time(0), tzinfo=timezone.utc))
+flagged = int(changes["flag"].ne("").sum())
+render.caption(md("{n} change(s) since {day}; {flagged} flagged (a new highest or lowest figure of a metric and "
+                  "tier, or a retraction: charts made before it still show the figure).", n=len(changes),
+                  day=f"{since:%-d %B %Y}", flagged=flagged))
+if changes.empty:
+    render.info(literal("No claim was added, edited or retracted since then."))
+else:
+    st.dataframe(changes, hide_index=True, column_config={"flag": st.column_config.TextColumn("flag", width="large")})
+    st.download_button("Download changes.csv", lambda: download_csv(changes), file_name="changes.csv",
+                       mime="text/csv")
+end_page(page)
