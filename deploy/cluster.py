@@ -105,7 +105,7 @@ class Cluster:
 
     def __init__(self, data_dir: str | Path, backends: int = 2, port: int | None = None,
                  workdir: str | Path | None = None, python: str = sys.executable, startup_timeout: float = 90,
-                 keep_workdir: bool = False) -> None:
+                 keep_workdir: bool = False, database_url: str | None = None) -> None:
         if backends < 1:
             raise ValueError("at least one backend")
         if not NGINX.exists():
@@ -120,6 +120,8 @@ class Cluster:
         self.backends: list[subprocess.Popen] = []
         self.nginx: subprocess.Popen | None = None
         self.url = f"http://127.0.0.1:{self.port}"
+        # on PostgreSQL every process reads one database; each keeps its local copy in the work folder
+        self.database_url = database_url or os.environ.get("CRISISBOARD_DATABASE_URL", "").strip() or None
 
     @property
     def backend_urls(self) -> list[str]:
@@ -143,6 +145,8 @@ class Cluster:
         # One cookie secret for all: the XSRF cookie (file uploads) stays valid if a viewer fails over.
         env = dict(os.environ, CRISISBOARD_DATA=str(self.data_dir),
                    STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(32))
+        if self.database_url:
+            env.update(CRISISBOARD_DATABASE_URL=self.database_url, CRISISBOARD_DB_MIRROR=str(self.workdir / "db-copy"))
         for port in self.backend_ports:
             log = (self.workdir / f"streamlit-{port}.log").open("wb")
             self.backends.append(subprocess.Popen(
@@ -208,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=os.environ.get("CRISISBOARD_DATA", str(PROJECT / "data")),
                         help="data folder (default: $CRISISBOARD_DATA or data/)")
     parser.add_argument("--workdir", help="keep logs and nginx prefix here (default: a temporary dir, removed)")
+    parser.add_argument("--database-url", default=os.environ.get("CRISISBOARD_DATABASE_URL"),
+                        help="serve from this PostgreSQL database (default: $CRISISBOARD_DATABASE_URL; "
+                             "without it, the data folder)")
     parser.add_argument("--print-config", action="store_true", help="print the rendered nginx.conf and exit")
     parser.add_argument("--print-site", action="store_true",
                         help="print a site file for a system nginx (/etc/nginx/conf.d/) and exit; backends on "
@@ -220,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         ports = [args.port + 1 + i for i in range(args.backends)]
         print(render_config(args.port, ports, Path(args.workdir or "/tmp/crisisboard-cluster/nginx")))
         return 0
-    cluster = Cluster(args.data, args.backends, args.port, args.workdir)
+    cluster = Cluster(args.data, args.backends, args.port, args.workdir, database_url=args.database_url)
     stopping = []
 
     def on_signal(signum: int, _frame: object) -> None:

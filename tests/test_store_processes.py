@@ -6,12 +6,13 @@ conflict."""
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from conftest import VALID
+from conftest import PROJECT, VALID
 from pg_server import fresh_database, server
 from test_browser import CHROMIUM, running_app
 from test_store import SOURCE, claim
@@ -59,14 +60,19 @@ def test_a_save_in_one_process_shows_in_two_app_processes_within_5_seconds(share
         assert saver.exitcode == 0
         saved = time.monotonic()
         for base in (first, second):
-            while True:
-                page.goto(base, wait_until="domcontentloaded")
-                page.get_by_text("Dataset version").first.wait_for(state="attached", timeout=60_000)
-                if page.get_by_text("Showing 7 of 7 claims").count():
-                    break
-                assert time.monotonic() - saved < PROPAGATION_S, f"{base} still shows the old data"
-                page.wait_for_timeout(250)
+            _wait_for_the_save(page, base, saved)
         assert time.monotonic() - saved < PROPAGATION_S
+
+
+def _wait_for_the_save(page, base: str, saved: float) -> None:  # noqa: ANN001 - a Playwright page
+    """Reload `base` until it shows the seventh claim; fail once PROPAGATION_S have passed since `saved`."""
+    while True:
+        page.goto(base, wait_until="domcontentloaded")
+        page.get_by_text("Dataset version").first.wait_for(state="attached", timeout=60_000)
+        if page.get_by_text("Showing 7 of 7 claims").count():
+            return
+        assert time.monotonic() - saved < PROPAGATION_S, f"{base} still shows the old data"
+        page.wait_for_timeout(250)
 
 
 def _edit(url: str, claim_id: str, note: str, opened: int, results: multiprocessing.Queue) -> None:
@@ -119,3 +125,22 @@ def test_two_processes_adding_releases_at_once_both_land(shared: str, tmp_path: 
     text = (tmp_path / "out" / "claims.csv").read_text(encoding="utf-8")
     assert "the paper counted 120 dead" in text and "the paper counted 130 dead" in text
 
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists() or not Path("/usr/sbin/nginx").exists(),
+                    reason="needs Debian's chromium and nginx (make test installs them)")
+def test_the_nginx_cluster_runs_on_one_database(shared: str, tmp_path: Path, page) -> None:  # noqa: ANN001
+    sys.path.insert(0, str(PROJECT / "deploy"))
+    import cluster as deploy  # noqa: PLC0415 - deploy/ is not a package
+
+    (tmp_path / "work").mkdir()
+    with deploy.Cluster(tmp_path / "unused", backends=2, database_url=shared, workdir=tmp_path / "work") as running:
+        for base in (running.url, *running.backend_urls):
+            page.goto(base, wait_until="domcontentloaded")
+            page.get_by_text("Showing 6 of 6 claims").first.wait_for(timeout=60_000)
+        _save(shared, "the paper counted 120 dead", "120")
+        saved = time.monotonic()
+        for base in running.backend_urls:  # each process behind nginx, asked directly
+            _wait_for_the_save(page, base, saved)
+    assert (tmp_path / "work" / "db-copy").is_dir()  # the processes' local copies, in the cluster's folder
