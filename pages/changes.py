@@ -7,16 +7,22 @@ import streamlit as st
 
 from crisisboard.app import render
 from crisisboard.app.frame import end_page, start_page
+from crisisboard.app.visits import last_visit, remember_visit
 from crisisboard.claims.changes import changes_since, default_since
 from crisisboard.claims.markup import literal, md
 from crisisboard.claims.tables import download_csv
 from crisisboard.data.backends import open_store
 
 page = start_page("Changes: what was added, edited and retracted")
-since = st.date_input("Changes since", value=default_since().date(), key="changes_since",
-                      help="Every change is kept in the history with who made it and why.")
-changes = changes_since(open_store(page.dataset.data_dir).history(), page.dataset,
-                        datetime.combine(since, time(0), tzinfo=timezone.utc))
+seen = last_visit()
+remember_visit()
+since = st.date_input("Changes since", value=(seen or default_since()).date(), key="changes_since",
+                      help="Opens on your last visit in this browser (else 30 days ago). Every change is kept in "
+                           "the history with who made it and why.")
+start = seen if seen and since == seen.date() else datetime.combine(since, time(0), tzinfo=timezone.utc)
+if seen:
+    render.caption(md("Your last visit to this page in this browser: {when} UTC.", when=f"{seen:%-d %B %Y, %H:%M}"))
+changes = changes_since(open_store(page.dataset.data_dir).history(), page.dataset, start)
 flagged = int(changes["flag"].ne("").sum())
 render.caption(md("{n} change(s) since {day}; {flagged} flagged (a new highest or lowest figure of a metric and "
                   "tier, or a retraction: charts made before it still show the figure).", n=len(changes),

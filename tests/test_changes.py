@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from conftest import VALID
+from test_browser import CHROMIUM, running_app
 from test_export import context_for
 from test_store import SOURCE, claim
 
+from crisisboard.app.visits import COOKIE
 from crisisboard.charts.views import build_view, pack_specs
 from crisisboard.claims.changes import changes_since
 from crisisboard.data.backends import CsvStore
@@ -54,3 +58,23 @@ def test_the_briefing_pack_carries_changes_csv(tmp_path: Path) -> None:
     changes = pack.read("changes.csv").decode("utf-8-sig")
     assert "fx-03" in changes and "the wire withdrew it" in changes and "still show it" in changes
     assert "`changes.csv`: the 1 claim(s)" in pack.read("README.md").decode("utf-8")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)")
+def test_the_changes_page_opens_on_the_last_visit_in_this_browser(tmp_path: Path, page) -> None:  # noqa: ANN001
+    folder = tmp_path / "data"
+    shutil.copytree(VALID, folder)
+    store = CsvStore(folder)
+    store.edit_claim("fx-02", {"notes": "before the first visit"}, "ana@example.org", "early", 0)
+    store.edit_claim("fx-01", {"notes": "also before it"}, "ana@example.org", "early", 0)
+    with running_app(folder) as base:
+        page.goto(f"{base}/changes", wait_until="domcontentloaded")
+        page.get_by_text("2 change(s) since").first.wait_for(timeout=60_000)  # 30 days: both early edits
+        assert page.get_by_text("Your last visit").count() == 0
+        page.wait_for_function(f"() => document.cookie.includes('{COOKIE}=')", timeout=20_000)
+        time.sleep(1.1)  # the history keeps whole seconds
+        store.edit_claim("fx-03", {"notes": "after the first visit"}, "ben@example.org", "later", 0)
+        page.goto(f"{base}/changes", wait_until="domcontentloaded")  # a new session of the same browser
+        page.get_by_text("Your last visit to this page in this browser").first.wait_for(timeout=60_000)
+        page.get_by_text("1 change(s) since").first.wait_for(timeout=60_000)  # only the later edit
