@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)")]
 
 
-def _open_card(page, base: str) -> None:  # noqa: ANN001
+def open_card(page, base: str) -> None:  # noqa: ANN001
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.goto(f"{base}/timeline?chart=refugees_uzbekistan&incidents=0", wait_until="domcontentloaded")
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .scatterlayer path').length > 0",
@@ -32,7 +32,7 @@ def test_a_card_edits_its_claim_with_a_reason_and_shows_the_history(tmp_path: Pa
     folder = tmp_path / "data"
     shutil.copytree(VALID, folder)
     with running_app(folder) as base:
-        _open_card(page, base)
+        open_card(page, base)
         page.get_by_role("tab", name="Edit").click()
         page.get_by_label("notes", exact=True).fill("Checked against the wire's print edition.")
         page.get_by_role("button", name="Save the edit").click()
@@ -51,7 +51,7 @@ def test_a_card_retracts_its_claim_off_the_chart(tmp_path: Path, page) -> None: 
     folder = tmp_path / "data"
     shutil.copytree(VALID, folder)
     with running_app(folder) as base:
-        _open_card(page, base)
+        open_card(page, base)
         page.get_by_role("tab", name="Retract").click()
         page.get_by_label("Why (required)").fill("the wire withdrew the figure")
         page.get_by_role("button", name="Retract this claim").click()
