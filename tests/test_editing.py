@@ -59,3 +59,28 @@ def test_a_card_retracts_its_claim_off_the_chart(tmp_path: Path, page) -> None: 
         page.get_by_text("Showing 5 of 5 claims").first.wait_for(timeout=30_000)  # fx-04 left the charts
     assert read_history(folder, "fx-04")[-1].action == "retract"
     assert "fx-04" in (folder / "claims.csv").read_text(encoding="utf-8")  # its row stays
+
+
+def _edit_notes(page, note: str, reason: str) -> None:  # noqa: ANN001
+    page.get_by_role("tab", name="Edit").click()
+    page.get_by_label("notes", exact=True).fill(note)
+    page.get_by_label("Why (required: goes into the claim's history)").fill(reason)
+    page.get_by_role("button", name="Save the edit").click()
+
+
+def test_two_editors_of_one_claim_the_second_is_told_and_nothing_is_lost(tmp_path: Path, browser) -> None:  # noqa: ANN001
+    folder = tmp_path / "data"
+    shutil.copytree(VALID, folder)
+    with running_app(folder) as base:
+        first, second = browser.new_page(), browser.new_page()  # two sessions, both open the card
+        open_card(first, base)
+        open_card(second, base)
+        _edit_notes(first, "the first editor's note", "first")
+        first.get_by_text("1 change(s) of fx-04 saved").first.wait_for(timeout=30_000)
+        _edit_notes(second, "the second editor's note", "second")
+        second.get_by_text("since you opened it").first.wait_for(timeout=30_000)
+        assert second.get_by_text("changed by local at").count()
+        text = (folder / "claims.csv").read_text(encoding="utf-8")
+        assert "the first editor's note" in text and "the second editor's note" not in text
+        # the card opened afresh on the first editor's version: the second editor's next save is theirs to make
+        assert second.get_by_label("notes", exact=True).input_value() == "the first editor's note"

@@ -40,6 +40,14 @@ def _saved(claim_id: str, changes: list) -> None:
     st.rerun()
 
 
+def _conflict(claim_id: str, error: ConflictError) -> None:
+    """Someone changed the claim since this card opened: say so, and open the card afresh on their version
+    (the form's fields too: they are keyed by the version, so that saving again cannot undo a change unseen)."""
+    st.session_state.pop(f"_opened_{claim_id}", None)
+    st.session_state["_edit_conflict"] = str(error)
+    st.rerun()
+
+
 def _refused(error: SaveError) -> None:
     render.error(text(str(error).split("\n")[0]))
     if error.problems:
@@ -48,29 +56,31 @@ def _refused(error: SaveError) -> None:
 
 def _edit_form(store: Store, row: pd.Series, opened: int) -> None:
     claim_id = str(row["claim_id"])
-    with st.form(f"edit_{claim_id}"):
+    with st.form(f"edit_{claim_id}_{opened}"):
         values = {field: st.text_input(text(field.replace("_", " ")), _value(row, field),
-                                       key=f"edit_{claim_id}_{field}") for field in EDITABLE}
-        reason = st.text_input("Why (required: goes into the claim's history)", key=f"edit_{claim_id}_reason")
+                                       key=f"edit_{claim_id}_{opened}_{field}") for field in EDITABLE}
+        reason = st.text_input("Why (required: goes into the claim's history)", key=f"edit_{claim_id}_{opened}_reason")
         if st.form_submit_button("Save the edit", type="primary"):
             fields = {field: value.strip() for field, value in values.items() if value.strip() != _value(row, field)}
             try:
                 _saved(claim_id, store.edit_claim(claim_id, fields, WHO, reason, opened))
             except ConflictError as error:
-                render.error(text(str(error)))
+                _conflict(claim_id, error)
             except SaveError as error:
                 _refused(error)
 
 
 def _retract_form(store: Store, row: pd.Series, opened: int) -> None:
     claim_id = str(row["claim_id"])
-    with st.form(f"retract_{claim_id}"):
+    with st.form(f"retract_{claim_id}_{opened}"):
         render.caption(literal("The row stays in the data and in the history; the charts, exports and packs "
                                "leave it out."))
-        reason = st.text_input("Why (required)", key=f"retract_{claim_id}_reason")
+        reason = st.text_input("Why (required)", key=f"retract_{claim_id}_{opened}_reason")
         if st.form_submit_button("Retract this claim"):
             try:
                 _saved(claim_id, store.retract_claim(claim_id, WHO, reason, opened))
+            except ConflictError as error:
+                _conflict(claim_id, error)
             except SaveError as error:
                 _refused(error)
 
@@ -81,6 +91,9 @@ def notice() -> None:
     message = st.session_state.pop("_edit_message", None)
     if message:
         render.success(text(message))
+    conflict = st.session_state.pop("_edit_conflict", None)
+    if conflict:
+        render.error(text(conflict + " The card below now shows their version."))
 
 
 def claim_actions(row: pd.Series, data_dir: Path) -> None:
