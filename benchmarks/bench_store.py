@@ -2,7 +2,7 @@
 
 - load: from the files into a typed dataset (cold: validated, no columnar cache), and on PostgreSQL the
   import, then the export of the app's local copy (crisisboard.data.mirror) and its load;
-- a filter change: the app draws from a loaded folder on either store, so it is timed once on that folder;
+- (a filter change: the app draws from a loaded folder on either store, the same work: benchmarks/bench_scale.py);
 - a save's round trip: one release of one claim through the store (validated like every save);
 - the delay until another process sees that save (it asks for the version at most once a second).
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import shutil
-import statistics
 import time
 import uuid
 from pathlib import Path
@@ -25,7 +24,6 @@ import sqlalchemy as sa
 
 from crisisboard.data.backends import CsvStore, PgStore
 from crisisboard.data.database import engine_for, upgrade
-from crisisboard.data.filters import Filters, apply_filters
 from crisisboard.data.load import load_dataset
 from crisisboard.data.mirror import current_folder, mirror_root
 from crisisboard.data.synth import write_synthetic
@@ -59,16 +57,6 @@ def _watch(url: str, before: str, ready, seen) -> None:  # noqa: ANN001 - multip
     seen.set()
 
 
-def _filter_change(folder: Path) -> float:
-    dataset = load_dataset(folder)
-    times = []
-    for tiers in (("high",), ("high", "medium"), ("low",), ("unjudged",), ()):
-        start = time.perf_counter()
-        apply_filters(dataset.claims, Filters(tiers=tiers, metrics=("killed",)))
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def bench(size: int, admin: str, out: Path) -> None:
     folder = out / f"synth-{size}"
     if not (folder / "claims.csv").exists():
@@ -91,7 +79,6 @@ def bench(size: int, admin: str, out: Path) -> None:
         seconds, mirrored = _timed(current_folder, url)
         rows.append(("PostgreSQL: export of the local copy", seconds))
         rows.append(("PostgreSQL: load the local copy (cold)", _timed(lambda: load_dataset(mirrored, cache=False))[0]))
-        rows.append(("filter change on a loaded dataset (median)", _filter_change(csv_copy)))
         rows.append(("CSV: save one release (round trip)",
                      _timed(CsvStore(csv_copy).append_release, SOURCE, [_claim(1)], "bench", "bench")[0]))
         context = multiprocessing.get_context("spawn")
