@@ -217,3 +217,14 @@ def test_db_commands_upgrade_import_export_and_history(pg_admin: str, tmp_path: 
 def test_db_commands_say_what_to_set_without_a_database() -> None:
     result = _cli(None, "db", "export", "/tmp/nowhere")
     assert result.returncode == 2 and ENV_URL in result.stderr
+
+
+def test_a_column_the_database_would_not_keep_is_refused(pg_url: str, tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    shutil.copytree(VALID, extra)
+    lines = (extra / "places.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (extra / "places.csv").write_text("".join([lines[0].rstrip("\n") + ",wikidata\n"] +
+                                              [line.rstrip("\n") + ",Q1\n" for line in lines[1:]]), encoding="utf-8")
+    with pytest.raises(SaveError) as caught:
+        PgStore(pg_url).import_folder(extra, who="test", reason="an extra column")
+    assert [(p.file, p.line, p.field) for p in caught.value.problems] == [("places.csv", 1, "wikidata")]

@@ -28,7 +28,7 @@ from crisisboard.data.store import (
     restore_claim,
     retract_claim,
 )
-from crisisboard.data.validate import validate_dataset
+from crisisboard.data.validate import Problem, validate_dataset
 
 
 class Store(Protocol):
@@ -116,6 +116,10 @@ class PgStore:
         if problems:
             raise SaveError(f"nothing was imported: {folder} breaks these rules", problems)
         tables, crisis = read_folder(folder)
+        unkept = [Problem(name, 1, column, "is not a column of the data model: the database would not keep it")
+                  for name, table in tables.items() for column in table.header if column not in db.columns_of(name)]
+        if unkept:
+            raise SaveError(f"nothing was imported: {folder} has columns the database does not keep", unkept)
         with self.engine.begin() as connection:
             db.locked(connection)
             before, before_crisis = db.read_tables(connection) if db.has_data(connection) else ({}, "")

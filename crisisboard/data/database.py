@@ -58,11 +58,12 @@ def data_version(connection: Connection) -> int:
     return int(connection.execute(sa.text("SELECT value FROM meta WHERE key = 'data_version'")).scalar_one())
 
 
-def read_tables(connection: Connection) -> tuple[dict[str, TableFile], str]:
-    """The dataset as the database holds it: each file's rows in order, and crisis.toml."""
+def read_tables(connection: Connection, names: tuple[str, ...] = tuple(TABLES)) -> tuple[dict[str, TableFile], str]:
+    """The dataset as the database holds it (the files `names`): each file's rows in order, and crisis.toml."""
     formats = {row.name: row for row in connection.execute(sa.text("SELECT name, header, line_end, bom FROM files"))}
     tables = {}
-    for name, table in TABLES.items():
+    for name in names:
+        table = TABLES[name]
         fmt = formats[name]
         header = tuple(fmt.header.split(","))
         columns = columns_of(name)
@@ -85,10 +86,11 @@ def write_tables(connection: Connection, tables: dict[str, TableFile], crisis_te
     for name, table in tables.items():
         columns = columns_of(name)
         connection.execute(sa.text(f"DELETE FROM {TABLES[name]}"))  # noqa: S608 - a fixed table name
-        if table.rows:
-            connection.execute(_table(TABLES[name], columns).insert(),
-                               [{"position": i, **{c: row.get(c, "") for c in columns}, "version": 1}
-                                for i, row in enumerate(table.rows)])
+        # COPY, not INSERT: a million rows in seconds, not minutes
+        with _cursor(connection).copy(f"COPY {TABLES[name]} (position, {_names(columns)}, version) FROM STDIN") \
+                as copy:
+            for i, row in enumerate(table.rows):
+                copy.write_row((i, *[row.get(c, "") for c in columns], 1))
         connection.execute(sa.text("DELETE FROM files WHERE name = :name"), {"name": name})
         connection.execute(sa.text("INSERT INTO files (name, header, line_end, bom) VALUES (:n, :h, :l, :b)"),
                            {"n": name, "h": ",".join(table.header), "l": table.line_end, "b": table.bom})
@@ -123,8 +125,31 @@ def locked(connection: Connection) -> None:
 
 
 def export_to(connection: Connection, folder: Path) -> None:
-    tables, crisis = read_tables(connection)
-    write_folder(folder, tables, crisis)
+    """Write the dataset into `folder`, each file byte for byte as imported. A file with Python's CSV dialect
+    as written here ("\n" line ends, no byte-order mark) is streamed by PostgreSQL's own COPY, whose quoting
+    is the same (a field is quoted when it holds a comma, a quote or a line break; empty fields stay bare
+    because NULL is written as a string no field holds); any other is written row by row."""
+    formats = {row.name: row for row in connection.execute(sa.text("SELECT name, header, line_end, bom FROM files"))}
+    slow, crisis = read_tables(connection, tuple(n for n, f in formats.items() if f.line_end != "\n" or f.bom))
+    write_folder(folder, slow, crisis)
+    for name, fmt in formats.items():
+        if name in slow:
+            continue
+        header = fmt.header.split(",")
+        with (Path(folder) / name).open("wb") as out, _cursor(connection).copy(
+                f"COPY (SELECT {_names(header)} FROM {TABLES[name]} ORDER BY position) "
+                "TO STDOUT (FORMAT csv, NULL '\\N')") as copy:
+            out.write(TableFile(name, tuple(header), "\n", False, ()).text().encode("utf-8"))
+            for block in copy:
+                out.write(block)
+
+
+def _cursor(connection: Connection):  # noqa: ANN202 - psycopg's cursor, in the connection's transaction
+    return connection.connection.cursor()
+
+
+def _names(columns: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(f'"{column}"' for column in columns)
 
 
 def diff_changes(before: dict[str, TableFile], after: dict[str, TableFile], who: str, reason: str) -> list[Change]:
