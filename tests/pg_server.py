@@ -43,14 +43,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _binaries() -> Path | None:
+def binaries() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     return Path(found[-1]).parent if found else None
 
 
 @contextlib.contextmanager
-def _throwaway_cluster() -> Iterator[str]:
-    bin_dir = _binaries()
+def throwaway_cluster() -> Iterator[str]:
+    bin_dir = binaries()
     if bin_dir is None:
         raise RuntimeError("no PostgreSQL server answers and Debian's postgresql is not installed: "
                            "run 'make test' as root, or 'sudo apt-get install postgresql'")
@@ -82,7 +82,7 @@ def server() -> Iterator[str]:
     elif _answers(LOCAL_URL):
         yield LOCAL_URL
     else:
-        with _throwaway_cluster() as url:
+        with throwaway_cluster() as url:
             deadline = time.monotonic() + 30
             while not _answers(url) and time.monotonic() < deadline:
                 time.sleep(0.2)

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 from conftest import PROJECT, VALID
-from pg_server import fresh_database, server
+from pg_server import binaries, throwaway_cluster, fresh_database, server
 from test_store import SOURCE, claim
 
 from crisisboard.data.backends import CsvStore, PgStore, Store
@@ -228,3 +228,12 @@ def test_a_column_the_database_would_not_keep_is_refused(pg_url: str, tmp_path: 
     with pytest.raises(SaveError) as caught:
         PgStore(pg_url).import_folder(extra, who="test", reason="an extra column")
     assert [(p.file, p.line, p.field) for p in caught.value.problems] == [("places.csv", 1, "wikidata")]
+
+
+@pytest.mark.skipif(binaries() is None, reason="Debian's postgresql is not installed (make test installs it)")
+def test_athrowaway_cluster_starts_from_debiansbinaries_when_no_server_answers(tmp_path: Path) -> None:
+    """What a fresh machine does (tests/pg_server.py): here a server answers, so start the fallback directly."""
+    with throwaway_cluster() as admin, fresh_database(admin) as url:
+        upgrade(url)
+        PgStore(url).import_folder(VALID, who="test", reason="fixture")
+        assert _exported(PgStore(url), tmp_path) == _files(VALID)
