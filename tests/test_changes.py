@@ -19,8 +19,9 @@ from crisisboard.app.visits import COOKIE
 from crisisboard.charts.views import build_view, pack_specs
 from crisisboard.claims.changes import changes_since
 from crisisboard.data.backends import CsvStore
-from crisisboard.data.filters import Filters
+from crisisboard.data.filters import Filters, describe_filters, from_query_params, to_query_params, vocabulary_of
 from crisisboard.data.load import load_dataset
+from crisisboard.data.selection import Selection
 from crisisboard.export.pack import build_pack
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -78,3 +79,17 @@ def test_the_changes_page_opens_on_the_last_visit_in_this_browser(tmp_path: Path
         page.goto(f"{base}/changes", wait_until="domcontentloaded")  # a new session of the same browser
         page.get_by_text("Your last visit to this page in this browser").first.wait_for(timeout=60_000)
         page.get_by_text("1 change(s) since").first.wait_for(timeout=60_000)  # only the later edit
+
+
+def test_retracted_claims_leave_the_charts_unless_asked_for_and_then_every_text_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(VALID, folder)
+    CsvStore(folder).retract_claim("fx-03", "rev@example.org", "the wire withdrew it", 0)
+    dataset = load_dataset(folder)
+    assert "fx-03" not in set(Selection(dataset, Filters()).claims["claim_id"])
+    asked = Filters(retracted=True)
+    assert "fx-03" in set(Selection(dataset, asked).claims["claim_id"])
+    assert len(Selection(dataset, asked).claims) == len(dataset.claims) + 1
+    assert to_query_params(asked) == {"retracted": "1"}
+    assert from_query_params({"retracted": "1"}, vocabulary_of(dataset.places))[0] == asked
+    assert "RETRACTED CLAIMS INCLUDED" in describe_filters(asked) and "RETRACTED" not in describe_filters(Filters())

@@ -20,6 +20,7 @@ KEY_DATES = "filter_dates"
 KEY_TIERS = "filter_tier"
 KEY_CLAIMANTS = "filter_claimant"
 KEY_PLACES = "filter_place"
+KEY_RETRACTED = "filter_retracted"
 KEY_STATE = "filter_state"  # the filters, kept outside the widgets so they survive page switches
 KEY_WARNINGS = "filter_warnings"
 
@@ -45,6 +46,7 @@ def restore_widgets(dataset: Dataset) -> None:
             KEY_CLAIMANTS: list(filters.claimant_types),
             KEY_PLACES: list(filters.places),
             KEY_DATES: (max(filters.date_from or start, start), min(filters.date_to or end, end)),
+            KEY_RETRACTED: filters.retracted,
         }
         st.session_state[KEY_WARNINGS] = warnings
     for key, value in st.session_state[KEY_STATE].items():
@@ -78,11 +80,16 @@ def filter_widgets(dataset: Dataset) -> Filters:
         chosen_places = st.multiselect("Place", list(places["place_id"]), key=KEY_PLACES, placeholder="All places",
                                        format_func=lambda p: place_names.get(p, p),
                                        on_change=_remember, args=(KEY_PLACES,))
+        retracted = st.toggle("Include retracted claims", key=KEY_RETRACTED, on_change=_remember,
+                              args=(KEY_RETRACTED,), disabled=dataset.retracted.empty,
+                              help=f"{len(dataset.retracted):,} claim(s) withdrawn by a reviewer: their rows are "
+                                   "kept, and the charts leave them out unless this is on (every caption and "
+                                   "export then says so).") if not dataset.retracted.empty else False
     date_from, date_to = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
     return Filters(
         metrics=tuple(metrics), tiers=tuple(tiers), claimant_types=tuple(claimants), places=tuple(chosen_places),
         date_from=date_from if date_from and date_from != start else None,
-        date_to=date_to if date_to and date_to != end else None,
+        date_to=date_to if date_to and date_to != end else None, retracted=bool(retracted),
     )
 
 

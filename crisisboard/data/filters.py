@@ -22,7 +22,8 @@ PARAM_TO = "to"
 PARAM_TIER = "tier"
 PARAM_CLAIMANT = "claimant"
 PARAM_PLACE = "place"
-PARAMS = (PARAM_METRIC, PARAM_FROM, PARAM_TO, PARAM_TIER, PARAM_CLAIMANT, PARAM_PLACE)
+PARAM_RETRACTED = "retracted"
+PARAMS = (PARAM_METRIC, PARAM_FROM, PARAM_TO, PARAM_TIER, PARAM_CLAIMANT, PARAM_PLACE, PARAM_RETRACTED)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Filters:
     tiers: tuple[str, ...] = ()
     claimant_types: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    retracted: bool = False  # also the claims a reviewer retracted (asked for; every text says so)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ def to_query_params(filters: Filters) -> dict[str, str]:
         PARAM_TIER: ",".join(filters.tiers),
         PARAM_CLAIMANT: ",".join(filters.claimant_types),
         PARAM_PLACE: ",".join(filters.places),
+        PARAM_RETRACTED: "1" if filters.retracted else "",
     }
     return {key: value for key, value in params.items() if value}
 
@@ -128,6 +131,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]],
         tiers=known(PARAM_TIER, vocabulary.tiers),
         claimant_types=known(PARAM_CLAIMANT, vocabulary.claimant_types),
         places=known(PARAM_PLACE, vocabulary.places),
+        retracted=_values(params.get(PARAM_RETRACTED))[:1] == ["1"],
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         warnings.append("Ignored the dates in the link: 'from' is after 'to'.")
@@ -150,6 +154,8 @@ def describe_filters(filters: Filters, place_names: Mapping[str, str] | None = N
         parts.append("claimants: " + ", ".join(schema.CLAIMANT_TYPE_LABELS[c] for c in filters.claimant_types))
     if filters.places:
         parts.append("places: " + ", ".join(place_names.get(p, p) for p in filters.places))
+    if filters.retracted:
+        parts.append("RETRACTED CLAIMS INCLUDED (withdrawn by a reviewer)")
     return "; ".join(parts)
 
 

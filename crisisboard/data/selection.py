@@ -22,6 +22,13 @@ from crisisboard.data.load import Dataset, memoised
 T = TypeVar("T")
 
 
+def with_retracted(dataset: Dataset) -> pd.DataFrame:
+    """The claims in force and the retracted ones, typed alike (once per dataset, when asked for)."""
+    frame = pd.concat([dataset.claims, dataset.retracted], ignore_index=True)
+    return frame.astype({c: "category" for c in dataset.claims.columns
+                         if isinstance(dataset.claims[c].dtype, pd.CategoricalDtype)})
+
+
 class Selection:
     def __init__(self, dataset: Dataset, filters: Filters):
         self.dataset = dataset
@@ -35,6 +42,8 @@ class Selection:
 
     @cached_property
     def claims(self) -> pd.DataFrame:
+        if self.filters.retracted and len(self.dataset.retracted):
+            return apply_filters(self.dataset.derive(with_retracted), self.filters)
         return apply_filters(self.dataset.claims, self.filters)
 
     @cached_property
