@@ -16,9 +16,10 @@ from crisisboard.data.backends import open_store
 page = start_page("Changes: what was added, edited and retracted")
 seen = last_visit()
 remember_visit()
-since = st.date_input("Changes since", value=(seen or default_since()).date(), key="changes_since",
-                      help="Opens on your last visit in this browser (else 30 days ago). Every change is kept in "
-                           "the history with who made it and why.")
+since = st.columns([1, 3])[0].date_input(
+    "Changes since", value=(seen or default_since()).date(), key="changes_since",
+    help="Opens on your last visit in this browser (else 30 days ago). Every change is kept in the history with "
+         "who made it and why.")
 start = seen if seen and since == seen.date() else datetime.combine(since, time(0), tzinfo=timezone.utc)
 if seen:
     render.caption(md("Your last visit to this page in this browser: {when} UTC.", when=f"{seen:%-d %B %Y, %H:%M}"))
@@ -30,7 +31,10 @@ render.caption(md("{n} change(s) since {day}; {flagged} flagged (a new highest o
 if changes.empty:
     render.info(literal("No claim was added, edited or retracted since then."))
 else:
-    st.dataframe(changes, hide_index=True, column_config={"flag": st.column_config.TextColumn("flag", width="large")})
+    st.dataframe(changes, hide_index=True, column_config={
+        "at": st.column_config.TextColumn("when", width="medium"),
+        "flag": st.column_config.TextColumn("flag", width="medium"),
+        "reason": st.column_config.TextColumn("why", width="medium")})
     st.download_button("Download changes.csv", lambda: download_csv(changes), file_name="changes.csv",
                        mime="text/csv")
 end_page(page)

@@ -18,7 +18,7 @@ from crisisboard.data.load import Dataset
 from crisisboard.data.tiers import TIER_LABELS
 
 RECENT_DAYS = 30  # the Changes page's and the briefing pack's default: the changes of the last 30 days
-COLUMNS = ("at", "what", "claim_id", "metric", "figure", "grade", "who", "reason", "flag")
+COLUMNS = ("at", "what", "flag", "figure", "metric", "grade", "who", "reason", "claim_id")
 WHAT = {"add_claim": "added", "edit": "edited", "retract": "retracted", "restore": "restored", "import": "imported"}
 
 
@@ -59,7 +59,8 @@ def changes_since(history: list[Change], dataset: Dataset, since: datetime) -> p
         elif claim_id in extremes and action in ("add_claim", "edit", "restore", "import"):
             flag = f"now the {extremes[claim_id]} figure of {schema.METRIC_LABELS.get(metric, metric)}, " \
                    f"{TIER_LABELS.get(tier, tier)}"
-        out.append({"at": at, "what": what, "claim_id": claim_id, "metric": metric,
+        out.append({"at": at.replace("T", " ").replace("Z", " UTC"), "what": what, "claim_id": claim_id,
+                    "metric": schema.METRIC_LABELS.get(metric, metric),
                     "figure": str(row["figure_text"]) if row is not None else "",
                     "grade": str(row["grade"]) if row is not None else "", "who": changes[0].who,
                     "reason": changes[0].reason, "flag": flag})
