@@ -26,6 +26,7 @@ def open_card(page, base: str) -> None:  # noqa: ANN001
     assert box is not None
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.get_by_role("link", name="Open the release at the quote").wait_for(timeout=20_000)
+    page.get_by_text("Edit or retract this claim").click()
 
 
 def test_a_card_edits_its_claim_with_a_reason_and_shows_the_history(tmp_path: Path, page) -> None:  # noqa: ANN001

@@ -57,8 +57,10 @@ def _refused(error: SaveError) -> None:
 def _edit_form(store: Store, row: pd.Series, opened: int) -> None:
     claim_id = str(row["claim_id"])
     with st.form(f"edit_{claim_id}_{opened}"):
-        values = {field: st.text_input(text(field.replace("_", " ")), _value(row, field),
-                                       key=f"edit_{claim_id}_{opened}_{field}") for field in EDITABLE}
+        columns = st.columns(3)
+        values = {field: columns[i % 3].text_input(text(field.replace("_", " ")), _value(row, field),
+                                                   key=f"edit_{claim_id}_{opened}_{field}")
+                  for i, field in enumerate(EDITABLE)}
         reason = st.text_input("Why (required: goes into the claim's history)", key=f"edit_{claim_id}_{opened}_reason")
         if st.form_submit_button("Save the edit", type="primary"):
             fields = {field: value.strip() for field, value in values.items() if value.strip() != _value(row, field)}
@@ -107,10 +109,11 @@ def claim_actions(row: pd.Series, data_dir: Path) -> None:
             st.code("\n".join(change.line() for change in changes), language=None)
         else:
             render.caption(literal("No change recorded since the history began: the row is as first saved."))
-    edit, retract = st.tabs(["Edit", "Retract"])
-    with edit:
-        render.caption(md("Fields as in {readme}; every edit is validated like a save.", readme="data/README.md"))
-        _edit_form(store, row, opened)
-    with retract:
-        _retract_form(store, row, opened)
+    with st.expander("Edit or retract this claim"):
+        edit, retract = st.tabs(["Edit", "Retract"])
+        with edit:
+            render.caption(md("Fields as in {readme}; every edit is validated like a save.", readme="data/README.md"))
+            _edit_form(store, row, opened)
+        with retract:
+            _retract_form(store, row, opened)
 
