@@ -12,6 +12,7 @@ db upgrade            create or migrate the PostgreSQL schema ($CRISISBOARD_DATA
 db import DIR         validate DIR, then make the database hold exactly its data (idempotent)
 db export DIR         write the database's sources.csv, claims.csv, places.csv, incidents.csv and crisis.toml
 history ROW_ID        one line per recorded change of a claim (or source), from the database or history.csv
+users add EMAIL --role ROLE | users list | users remove EMAIL   who may do what (every change in the history)
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import getpass
 import math
-import os
 import sys
 from datetime import date
 from pathlib import Path
 
+from crisisboard.cli_store import add_store_commands
 from crisisboard.data.load import DataValidationError, data_dir_from_env, load_dataset
 from crisisboard.data.validate import validate_dataset
 
@@ -264,67 +264,6 @@ def _add_export(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(run=_export)
 
 
-def _db(args: argparse.Namespace) -> int:
-    from crisisboard.data import database
-    from crisisboard.data.backends import PgStore
-    from crisisboard.data.store import SaveError
-
-    url = os.environ.get(database.ENV_URL, "").strip()
-    if not url:
-        print(f"db {args.action}: set {database.ENV_URL}, e.g. postgresql+psycopg://USER@HOST:5432/DATABASE",
-              file=sys.stderr)
-        return 2
-    if args.action in ("upgrade", "import"):
-        database.upgrade(url)
-    if args.action == "upgrade":
-        print("the database's schema is at the newest revision")
-        return 0
-    if not args.dir:
-        print(f"db {args.action}: give the data folder (DIR)", file=sys.stderr)
-        return 2
-    store = PgStore(url)
-    if args.action == "export":
-        store.export(Path(args.dir))
-        print(f"wrote the dataset (version {store.version()}) to {args.dir}")
-        return 0
-    try:
-        report = store.import_folder(Path(args.dir), who=args.who or f"db import ({getpass.getuser()})",
-                                     reason=args.reason or f"imported from {args.dir}")
-    except SaveError as error:
-        for problem in error.problems:
-            print(problem)
-        print(f"{len(error.problems)} problem(s) in {args.dir}: nothing was imported", file=sys.stderr)
-        return 1
-    print(report.sentence())
-    return 0
-
-
-def _history(args: argparse.Namespace) -> int:
-    from crisisboard.data.backends import open_store
-
-    store = open_store(Path(args.data_dir) if args.data_dir else data_dir_from_env())
-    changes = store.history(args.row_id)
-    for change in changes:
-        print(change.line())
-    if not changes:
-        print(f"no recorded change of {args.row_id}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _add_store_commands(commands: argparse._SubParsersAction) -> None:
-    db = commands.add_parser("db", help="the PostgreSQL store: upgrade, import DIR, export DIR")
-    db.add_argument("action", choices=("upgrade", "import", "export"))
-    db.add_argument("dir", nargs="?", help="the data folder to import from or export to")
-    db.add_argument("--who", help="who the import is recorded as (default: db import (USER))")
-    db.add_argument("--reason", help="why, as recorded in the history (default: imported from DIR)")
-    db.set_defaults(run=_db)
-    history = commands.add_parser("history", help="one line per recorded change of a claim or source")
-    history.add_argument("row_id", help="a claim_id or source_id")
-    history.add_argument("--data-dir", help="with no database: the folder whose history.csv to read")
-    history.set_defaults(run=_history)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crisisboard", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -362,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    add_help=False)
     evaluate.add_argument("rest", nargs=argparse.REMAINDER)
     evaluate.set_defaults(run=lambda args: __import__("crisisboard.ingest.evaluate", fromlist=["main"]).main(args.rest))
-    _add_store_commands(commands)
+    add_store_commands(commands)
     return parser
 
 

@@ -6,6 +6,8 @@ from datetime import date
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.auth import allowed, current_actor
+from crisisboard.app.editing import refused
 from crisisboard.app.frame import end_page, start_page
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data import schema
@@ -111,18 +113,17 @@ else:
                       "the grading guide is in data/README.md.", n=len(candidates)))
 
     render.subheader(literal("4. Save"))
-    if st.button("Validate and save the ticked claims", type="primary", key="save_release"):
+    actor = current_actor(store := open_store(page.dataset.data_dir))
+    if st.button("Validate and save the ticked claims", type="primary", key="save_release",
+                 disabled=not allowed(actor, "propose", "analyst, reviewer or admin")):
         chosen = accepted_claims(edited)
         if not chosen:
             render.warning(literal("Tick at least one claim to save."))
         else:
             source = source_row(url, publisher, publisher_type, title, published, precision, language, notes)
             try:
-                report = open_store(page.dataset.data_dir).append_release(
-                    source, chosen, who="local", reason="added on the Add a release page")
+                saved = store.append_release(source, chosen, actor, reason="added on the Add a release page")
+                render.success(text(saved.sentence()))
             except SaveError as error:
-                render.error(text(str(error).split("\n")[0].capitalize() + ":"))
-                st.code("\n".join(str(p) for p in error.problems), language=None)
-            else:
-                render.success(text(report.sentence()))
+                refused(error)
 end_page(page)

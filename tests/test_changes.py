@@ -23,6 +23,11 @@ from crisisboard.data.filters import Filters, describe_filters, from_query_param
 from crisisboard.data.load import load_dataset
 from crisisboard.data.selection import Selection
 from crisisboard.export.pack import build_pack
+from crisisboard.data.users import Actor
+
+ANA = Actor("ana@example.org", "reviewer")
+BEN = Actor("ben@example.org", "reviewer")
+REV = Actor("rev@example.org", "reviewer")
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
@@ -31,10 +36,10 @@ def test_changes_list_what_was_added_edited_and_retracted_and_flag_what_a_reader
     folder = tmp_path / "data"
     shutil.copytree(VALID, folder)
     store = CsvStore(folder)
-    added = store.append_release(SOURCE, [claim("the paper counted 9000 dead", "9000", "9000")], "ana@example.org",
+    added = store.append_release(SOURCE, [claim("the paper counted 9000 dead", "9000", "9000")], ANA,
                                  "read in print").claim_ids[0]
-    store.edit_claim("fx-02", {"notes": "checked", "info_credibility": "3"}, "rev@example.org", "second source", 0)
-    store.retract_claim("fx-03", "rev@example.org", "the wire withdrew it", 0)
+    store.edit_claim("fx-02", {"notes": "checked", "info_credibility": "3"}, REV, "second source", 0)
+    store.retract_claim("fx-03", REV, "the wire withdrew it", 0)
     rows = changes_since(store.history(), load_dataset(folder), EPOCH).set_index("claim_id")
     assert rows.loc[added, "what"] == "added" and rows.loc[added, "who"] == "ana@example.org"
     assert rows.loc[added, "flag"].startswith("now the highest figure of Killed")  # 9,000 tops its tier
@@ -49,7 +54,7 @@ def test_the_briefing_pack_carries_changes_csv(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     shutil.copytree(VALID, folder)
     store = CsvStore(folder)
-    store.retract_claim("fx-03", "rev@example.org", "the wire withdrew it", 0)
+    store.retract_claim("fx-03", REV, "the wire withdrew it", 0)
     dataset = load_dataset(folder)
     specs = pack_specs(dataset.claims, dataset)[:1]
     views = [build_view(dataset, Filters(), spec) for spec in specs]
@@ -67,15 +72,15 @@ def test_the_changes_page_opens_on_the_last_visit_in_this_browser(tmp_path: Path
     folder = tmp_path / "data"
     shutil.copytree(VALID, folder)
     store = CsvStore(folder)
-    store.edit_claim("fx-02", {"notes": "before the first visit"}, "ana@example.org", "early", 0)
-    store.edit_claim("fx-01", {"notes": "also before it"}, "ana@example.org", "early", 0)
+    store.edit_claim("fx-02", {"notes": "before the first visit"}, ANA, "early", 0)
+    store.edit_claim("fx-01", {"notes": "also before it"}, ANA, "early", 0)
     with running_app(folder) as base:
         page.goto(f"{base}/changes", wait_until="domcontentloaded")
         page.get_by_text("2 change(s) since").first.wait_for(timeout=60_000)  # 30 days: both early edits
         assert page.get_by_text("Your last visit").count() == 0
         page.wait_for_function(f"() => document.cookie.includes('{COOKIE}=')", timeout=20_000)
         time.sleep(1.1)  # the history keeps whole seconds
-        store.edit_claim("fx-03", {"notes": "after the first visit"}, "ben@example.org", "later", 0)
+        store.edit_claim("fx-03", {"notes": "after the first visit"}, BEN, "later", 0)
         page.goto(f"{base}/changes", wait_until="domcontentloaded")  # a new session of the same browser
         page.get_by_text("Your last visit to this page in this browser").first.wait_for(timeout=60_000)
         page.get_by_text("1 change(s) since").first.wait_for(timeout=60_000)  # only the later edit
@@ -84,7 +89,7 @@ def test_the_changes_page_opens_on_the_last_visit_in_this_browser(tmp_path: Path
 def test_retracted_claims_leave_the_charts_unless_asked_for_and_then_every_text_says_so(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     shutil.copytree(VALID, folder)
-    CsvStore(folder).retract_claim("fx-03", "rev@example.org", "the wire withdrew it", 0)
+    CsvStore(folder).retract_claim("fx-03", REV, "the wire withdrew it", 0)
     dataset = load_dataset(folder)
     assert "fx-03" not in set(Selection(dataset, Filters()).claims["claim_id"])
     asked = Filters(retracted=True)

@@ -19,6 +19,14 @@ from crisisboard.data.backends import CsvStore, PgStore, Store
 from crisisboard.data.database import ENV_URL, upgrade
 from crisisboard.data.load import load_dataset
 from crisisboard.data.store import ConflictError, SaveError
+from crisisboard.data.users import Actor
+
+A = Actor("a@example.org", "reviewer")
+ANA = Actor("ana@example.org", "reviewer")
+B = Actor("b@example.org", "reviewer")
+BEN = Actor("ben@example.org", "reviewer")
+LEAD = Actor("lead@example.org", "reviewer")
+REV = Actor("rev@example.org", "reviewer")
 
 FILES = ("sources.csv", "claims.csv", "places.csv", "incidents.csv", "crisis.toml")
 
@@ -59,7 +67,7 @@ def _exported(store: Store, tmp_path: Path, name: str = "out") -> dict[str, byte
 def test_a_release_is_saved_and_its_history_says_who_when_and_why(store: Store, tmp_path: Path) -> None:
     before = store.version()
     report = store.append_release(SOURCE, [claim("the paper counted 120 dead", "120", "120")],
-                                  who="ana@example.org", reason="read in the paper's print edition")
+                                  actor=ANA, reason="read in the paper's print edition")
     assert report.source_added and len(report.claim_ids) == 1
     assert store.version() != before
     assert "the paper counted 120 dead" in _exported(store, tmp_path)["claims.csv"].decode()
@@ -78,7 +86,7 @@ def test_an_invalid_release_is_refused_whole_with_file_line_field_and_rule(store
     bad["low"] = "500"  # low > high
     with pytest.raises(SaveError) as caught:
         store.append_release(SOURCE, [claim("and 400 were hurt", "400", "400", "injured"), bad],
-                             who="ana@example.org", reason="a typo")
+                             actor=ANA, reason="a typo")
     assert any(p.file == "claims.csv" and p.line > 1 and p.field == "low" and "must be <= high" in p.message
                for p in caught.value.problems)
     assert _exported(store, tmp_path, "after") == before  # nothing, not even the valid claim, was written
@@ -86,9 +94,9 @@ def test_an_invalid_release_is_refused_whole_with_file_line_field_and_rule(store
 
 
 def test_a_duplicate_is_refused_and_not_recorded_twice(store: Store) -> None:
-    first = store.append_release(SOURCE, [claim("the paper counted 120 dead", "120", "120")], "a@example.org", "r")
+    first = store.append_release(SOURCE, [claim("the paper counted 120 dead", "120", "120")], A, "r")
     history = store.history()
-    again = store.append_release(SOURCE, [claim("the paper counted  120 dead", "120", "120")], "b@example.org", "r")
+    again = store.append_release(SOURCE, [claim("the paper counted  120 dead", "120", "120")], B, "r")
     assert again.duplicates == ["the paper counted  120 dead"] and not again.claim_ids and first.claim_ids
     assert store.history() == history
 
@@ -100,7 +108,7 @@ def test_an_export_gives_back_the_files_byte_for_byte(store: Store, tmp_path: Pa
 def test_an_edit_is_validated_recorded_field_by_field_and_exported(store: Store, tmp_path: Path) -> None:
     version = store.claim_version("fx-02")
     changes = store.edit_claim("fx-02", {"claimant": "Fixture City Council", "info_credibility": "3"},
-                               who="rev@example.org", reason="the council's full name; a second source agrees",
+                               actor=REV, reason="the council's full name; a second source agrees",
                                expected_version=version)
     assert [(c.action, c.field, c.old, c.new) for c in changes] == \
         [("edit", "claimant", "Fixture Council", "Fixture City Council"), ("edit", "info_credibility", "4", "3")]
@@ -113,22 +121,22 @@ def test_an_edit_is_validated_recorded_field_by_field_and_exported(store: Store,
 def test_an_edit_that_breaks_a_rule_or_gives_no_reason_changes_nothing(store: Store, tmp_path: Path) -> None:
     before, history = _exported(store, tmp_path, "before"), store.history()
     with pytest.raises(SaveError) as caught:
-        store.edit_claim("fx-02", {"metric": "killled"}, "rev@example.org", "typo", store.claim_version("fx-02"))
+        store.edit_claim("fx-02", {"metric": "killled"}, REV, "typo", store.claim_version("fx-02"))
     assert any(p.file == "claims.csv" and p.field == "metric" for p in caught.value.problems)
     with pytest.raises(SaveError, match="say why"):
-        store.edit_claim("fx-02", {"claimant": "Someone"}, "rev@example.org", "  ", None)
+        store.edit_claim("fx-02", {"claimant": "Someone"}, REV, "  ", None)
     with pytest.raises(SaveError, match="claim_id cannot be changed"):
-        store.edit_claim("fx-02", {"claim_id": "fx-99"}, "rev@example.org", "rename", None)
+        store.edit_claim("fx-02", {"claim_id": "fx-99"}, REV, "rename", None)
     assert _exported(store, tmp_path, "after") == before and store.history() == history
 
 
 def test_a_retracted_claim_keeps_its_row_leaves_the_charts_and_can_be_restored(store: Store, tmp_path: Path) -> None:
-    store.retract_claim("fx-03", "rev@example.org", "the wire withdrew the story", store.claim_version("fx-03"))
+    store.retract_claim("fx-03", REV, "the wire withdrew the story", store.claim_version("fx-03"))
     store.export(tmp_path / "out")
     dataset = load_dataset(tmp_path / "out")
     assert "fx-03" not in set(dataset.claims["claim_id"]) and list(dataset.retracted["claim_id"]) == ["fx-03"]
     assert "the wire withdrew the story" in store.history("fx-03")[-1].line()
-    store.restore_claim("fx-03", "lead@example.org", "the wire confirmed it after all", store.claim_version("fx-03"))
+    store.restore_claim("fx-03", LEAD, "the wire confirmed it after all", store.claim_version("fx-03"))
     store.export(tmp_path / "again")
     assert "fx-03" in set(load_dataset(tmp_path / "again").claims["claim_id"])
     assert [c.action for c in store.history("fx-03")][-2:] == ["retract", "restore"]
@@ -136,10 +144,10 @@ def test_a_retracted_claim_keeps_its_row_leaves_the_charts_and_can_be_restored(s
 
 def test_the_second_of_two_editors_is_refused_with_who_changed_it_and_when(store: Store, tmp_path: Path) -> None:
     opened = store.claim_version("fx-01")  # both open the card at this version
-    store.edit_claim("fx-01", {"notes": "first editor's note"}, "ana@example.org", "a note", opened)
+    store.edit_claim("fx-01", {"notes": "first editor's note"}, ANA, "a note", opened)
     after_first = _exported(store, tmp_path, "first")
     with pytest.raises(ConflictError) as caught:
-        store.edit_claim("fx-01", {"notes": "second editor's note"}, "ben@example.org", "another note", opened)
+        store.edit_claim("fx-01", {"notes": "second editor's note"}, BEN, "another note", opened)
     last = store.history("fx-01")[-1]
     assert f"changed by ana@example.org at {last.at} since you opened it" in str(caught.value)
     assert _exported(store, tmp_path, "second") == after_first  # the first editor's change stands, whole

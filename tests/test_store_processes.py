@@ -21,6 +21,9 @@ from test_store import SOURCE, claim
 from crisisboard.data.backends import PgStore
 from crisisboard.data.database import ENV_URL, upgrade
 from crisisboard.data.store import ConflictError
+from crisisboard.data.users import Actor
+
+ANA = Actor("ana@example.org", "reviewer")
 
 PROPAGATION_S = 5.0
 
@@ -41,7 +44,7 @@ def shared(pg_admin: str, tmp_path: Path) -> Iterator[str]:
 
 
 def _save(url: str, quote: str, figure: str) -> None:
-    PgStore(url).append_release(SOURCE, [claim(quote, figure, figure)], who="ana@example.org", reason="read it")
+    PgStore(url).append_release(SOURCE, [claim(quote, figure, figure)], actor=ANA, reason="read it")
 
 
 @pytest.mark.browser
@@ -50,7 +53,8 @@ def test_a_save_in_one_app_process_shows_in_the_other_within_5_seconds(shared: s
                                                                      page) -> None:  # noqa: ANN001
     machines = [{ENV_URL: shared, "CRISISBOARD_DB_MIRROR": str(tmp_path / name), "CRISISBOARD_CACHE": "off"}
                 for name in ("machine-a", "machine-b")]
-    with running_app(tmp_path / "unused", machines[0]) as first, running_app(tmp_path / "unused", machines[1]) as second:
+    with running_app(tmp_path / "unused", machines[0]) as first, \
+            running_app(tmp_path / "unused", machines[1]) as second:
         for base in (first, second):
             page.goto(base, wait_until="domcontentloaded")
             page.get_by_text("Showing 6 of 6 claims").first.wait_for(timeout=60_000)
@@ -77,7 +81,8 @@ def _wait_for_the_save(page, base: str, saved: float, shows: str = "Showing 7 of
 
 def _edit(url: str, claim_id: str, note: str, opened: int, results: multiprocessing.Queue) -> None:
     try:
-        PgStore(url).edit_claim(claim_id, {"notes": note}, who=note, reason="at once", expected_version=opened)
+        PgStore(url).edit_claim(claim_id, {"notes": note}, actor=Actor(note, "reviewer"), reason="at once",
+                                expected_version=opened)
         results.put((note, "saved"))
     except ConflictError as error:
         results.put((note, str(error)))

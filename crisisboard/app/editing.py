@@ -11,14 +11,15 @@ import pandas as pd
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.auth import allowed, current_actor
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data.backends import Store, open_store
 from crisisboard.data.store import ConflictError, SaveError
+from crisisboard.data.users import Actor
 
 EDITABLE = ("figure_text", "low", "high", "qualifier", "vague_term", "as_of", "as_of_precision", "claimant",
             "claimant_type", "status_in_text", "scope", "source_reliability", "info_credibility", "grade_rationale",
             "notes")
-WHO = "local"  # until sign-in (#19): the local user of a server on this machine
 
 
 def _value(row: pd.Series, field: str) -> str:
@@ -48,13 +49,14 @@ def _conflict(claim_id: str, error: ConflictError) -> None:
     st.rerun()
 
 
-def _refused(error: SaveError) -> None:
+def refused(error: SaveError) -> None:
+    """A refused save: its first line, then each problem (file:line: field: rule)."""
     render.error(text(str(error).split("\n")[0]))
     if error.problems:
         st.code("\n".join(str(problem) for problem in error.problems), language=None)
 
 
-def _edit_form(store: Store, row: pd.Series, opened: int) -> None:
+def _edit_form(store: Store, row: pd.Series, opened: int, actor: Actor) -> None:
     claim_id = str(row["claim_id"])
     with st.form(f"edit_{claim_id}_{opened}"):
         columns = st.columns(3)
@@ -65,14 +67,14 @@ def _edit_form(store: Store, row: pd.Series, opened: int) -> None:
         if st.form_submit_button("Save the edit", type="primary"):
             fields = {field: value.strip() for field, value in values.items() if value.strip() != _value(row, field)}
             try:
-                _saved(claim_id, store.edit_claim(claim_id, fields, WHO, reason, opened))
+                _saved(claim_id, store.edit_claim(claim_id, fields, actor, reason, opened))
             except ConflictError as error:
                 _conflict(claim_id, error)
             except SaveError as error:
-                _refused(error)
+                refused(error)
 
 
-def _retract_form(store: Store, row: pd.Series, opened: int) -> None:
+def _retract_form(store: Store, row: pd.Series, opened: int, actor: Actor) -> None:
     claim_id = str(row["claim_id"])
     with st.form(f"retract_{claim_id}_{opened}"):
         render.caption(literal("The row stays in the data and in the history; the charts, exports and packs "
@@ -80,11 +82,11 @@ def _retract_form(store: Store, row: pd.Series, opened: int) -> None:
         reason = st.text_input("Why (required)", key=f"retract_{claim_id}_{opened}_reason")
         if st.form_submit_button("Retract this claim"):
             try:
-                _saved(claim_id, store.retract_claim(claim_id, WHO, reason, opened))
+                _saved(claim_id, store.retract_claim(claim_id, actor, reason, opened))
             except ConflictError as error:
                 _conflict(claim_id, error)
             except SaveError as error:
-                _refused(error)
+                refused(error)
 
 
 def notice() -> None:
@@ -109,11 +111,14 @@ def claim_actions(row: pd.Series, data_dir: Path) -> None:
             st.code("\n".join(change.line() for change in changes), language=None)
         else:
             render.caption(literal("No change recorded since the history began: the row is as first saved."))
+    actor = current_actor(store)
+    if not allowed(actor, "edit", "reviewer or admin"):
+        return
     with st.expander("Edit or retract this claim"):
         edit, retract = st.tabs(["Edit", "Retract"])
         with edit:
             render.caption(md("Fields as in {readme}; every edit is validated like a save.", readme="data/README.md"))
-            _edit_form(store, row, opened)
+            _edit_form(store, row, opened, actor)
         with retract:
-            _retract_form(store, row, opened)
+            _retract_form(store, row, opened, actor)
 

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.auth import access_panel, current_actor
 from crisisboard.app.briefing import briefing_mode, draw_briefing_chrome
 from crisisboard.app.datasets import KEY_FRAME, cached_view, dataset_or_error_page, health, selection
 from crisisboard.app.exports import briefing_pack_controls
@@ -18,6 +19,7 @@ from crisisboard.app.streamlit_internals import leave_legacy_multipage_mode
 from crisisboard.charts.views import ViewFigure, ViewSpec
 from crisisboard.claims.attribution import CAVEAT, DATA_LICENCE, build_attribution
 from crisisboard.claims.markup import md, text
+from crisisboard.data.backends import open_store
 from crisisboard.data.filters import Filters, describe_filters
 from crisisboard.data.load import Dataset
 from crisisboard.data.selection import Selection
@@ -64,6 +66,7 @@ def start_page(title: str) -> PageContext:
                       total=len(dataset.claims), filters=described))
     page = PageContext(dataset=dataset, filters=filters, selection=chosen, filters_text=described, briefing=briefing)
     briefing_pack_controls(page)
+    access_panel(current_actor(open_store(dataset.data_dir)))
     return page
 
 

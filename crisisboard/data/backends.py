@@ -28,19 +28,26 @@ from crisisboard.data.store import (
     restore_claim,
     retract_claim,
 )
+from crisisboard.data.users import Actor, checked_user, read_users, require, role_change, set_role
 from crisisboard.data.validate import Problem, validate_dataset
 
 
 class Store(Protocol):
-    def append_release(self, source: dict[str, str], claims: list[dict[str, str]], who: str, reason: str,
+    """Every write takes the Actor who makes it and checks its role first (crisisboard.data.users)."""
+
+    def append_release(self, source: dict[str, str], claims: list[dict[str, str]], actor: Actor, reason: str,
                        today: date | None = None) -> SaveReport: ...
 
-    def edit_claim(self, claim_id: str, fields: dict[str, str], who: str, reason: str,
+    def edit_claim(self, claim_id: str, fields: dict[str, str], actor: Actor, reason: str,
                    expected_version: int | None) -> list[Change]: ...
 
-    def retract_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]: ...
+    def retract_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]: ...
 
-    def restore_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]: ...
+    def restore_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]: ...
+
+    def users(self) -> dict[str, str]: ...
+
+    def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]: ...
 
     def claim_version(self, claim_id: str) -> int: ...
 
@@ -72,19 +79,29 @@ class CsvStore:
 
     data_dir: Path
 
-    def append_release(self, source: dict[str, str], claims: list[dict[str, str]], who: str, reason: str,
+    def append_release(self, source: dict[str, str], claims: list[dict[str, str]], actor: Actor, reason: str,
                        today: date | None = None) -> SaveReport:
+        who = require(actor, "propose").email
         return append_release(self.data_dir, source, claims, today, who=who, reason=reason)
 
-    def edit_claim(self, claim_id: str, fields: dict[str, str], who: str, reason: str,
+    def edit_claim(self, claim_id: str, fields: dict[str, str], actor: Actor, reason: str,
                    expected_version: int | None) -> list[Change]:
+        who = require(actor, "edit").email
         return change_claim(self.data_dir, claim_id, fields, who, reason, expected_version)
 
-    def retract_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]:
-        return retract_claim(self.data_dir, claim_id, who, reason, expected_version)
+    def retract_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]:
+        return retract_claim(self.data_dir, claim_id, require(actor, "retract").email, reason, expected_version)
 
-    def restore_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]:
-        return restore_claim(self.data_dir, claim_id, who, reason, expected_version)
+    def restore_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]:
+        return restore_claim(self.data_dir, claim_id, require(actor, "retract").email, reason, expected_version)
+
+    def users(self) -> dict[str, str]:
+        return read_users(self.data_dir)
+
+    def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]:
+        who = require(actor, "manage_users").email
+        email, role = checked_user(email, role) if role else (email.strip().lower(), None)
+        return set_role(self.data_dir, email, role, who, reason)
 
     def claim_version(self, claim_id: str) -> int:
         return claim_version(self.data_dir, claim_id)
@@ -131,9 +148,10 @@ class PgStore:
             db.bump_version(connection)
         return ImportReport(changes=changes, rewritten=not_reproduced(Path(folder)))
 
-    def append_release(self, source: dict[str, str], claims: list[dict[str, str]], who: str, reason: str,
+    def append_release(self, source: dict[str, str], claims: list[dict[str, str]], actor: Actor, reason: str,
                        today: date | None = None) -> SaveReport:
         """The CSV store's save, made on a scratch export inside one transaction, then written back whole."""
+        who = require(actor, "propose").email
         with self.engine.begin() as connection, db.scratch() as folder:
             db.locked(connection)
             db.export_to(connection, Path(folder))
@@ -160,18 +178,38 @@ class PgStore:
                 db.bump_version(connection)
         return changes
 
-    def edit_claim(self, claim_id: str, fields: dict[str, str], who: str, reason: str,
+    def edit_claim(self, claim_id: str, fields: dict[str, str], actor: Actor, reason: str,
                    expected_version: int | None) -> list[Change]:
+        who = require(actor, "edit").email
         return self._change(claim_id, expected_version,
                             lambda folder: change_claim(folder, claim_id, fields, who, reason, None))
 
-    def retract_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]:
+    def retract_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]:
+        who = require(actor, "retract").email
         return self._change(claim_id, expected_version,
                             lambda folder: retract_claim(folder, claim_id, who, reason, None))
 
-    def restore_claim(self, claim_id: str, who: str, reason: str, expected_version: int | None) -> list[Change]:
+    def restore_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]:
+        who = require(actor, "retract").email
         return self._change(claim_id, expected_version,
                             lambda folder: restore_claim(folder, claim_id, who, reason, None))
+
+    def users(self) -> dict[str, str]:
+        with self.engine.connect() as connection:
+            return db.read_users(connection)
+
+    def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]:
+        who = require(actor, "manage_users").email
+        email, role = checked_user(email, role) if role else (email.strip().lower(), None)
+        if not reason.strip():
+            raise SaveError("nothing was saved: say why in a line (the reason goes into the history)")
+        with self.engine.begin() as connection:
+            db.locked(connection)
+            changes = role_change(db.read_users(connection), email, role, who, reason)
+            if changes:
+                db.write_user(connection, email, role)
+                db.add_history(connection, changes)
+        return changes
 
     def claim_version(self, claim_id: str) -> int:
         return len(self.history(claim_id))

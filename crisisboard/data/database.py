@@ -118,6 +118,17 @@ def read_history(connection: Connection, row_id: str | None = None) -> list[Chan
     return [Change(*row) for row in connection.execute(sa.text(query), {"row_id": row_id})]
 
 
+def read_users(connection: Connection) -> dict[str, str]:
+    return dict(connection.execute(sa.text("SELECT email, role FROM users ORDER BY email")).all())
+
+
+def write_user(connection: Connection, email: str, role: str | None) -> None:
+    connection.execute(sa.text("DELETE FROM users WHERE email = :email"), {"email": email})
+    if role:
+        connection.execute(sa.text("INSERT INTO users (email, role) VALUES (:email, :role)"),
+                           {"email": email, "role": role})
+
+
 def locked(connection: Connection) -> None:
     """Hold the store's advisory lock until the transaction ends: changes are serialised."""
     connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})

@@ -21,6 +21,7 @@ import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -292,6 +293,19 @@ def change_claim(data_dir: Path | str, claim_id: str, fields: dict[str, str], wh
         _check(data_dir, texts, today)
         _replace_backed_up(data_dir, texts, SaveReport(source_id=row["source_id"], source_added=False))
         append_history(data_dir, changes)
+        return changes
+
+
+def rewrite(data_dir: Path | str, name: str, change: Callable[[str], tuple[str, list[Change]]]) -> list[Change]:
+    """Under the folder's lock: read the file `name` ("" when missing), let `change` give its new text and the
+    changes that makes, replace the file atomically and append the changes to the history (none: no write)."""
+    data_dir = Path(data_dir)
+    with _Lock(data_dir):
+        path = data_dir / name
+        new_text, changes = change(path.read_text(encoding="utf-8") if path.exists() else "")
+        if changes:
+            _atomic_write(path, new_text)
+            append_history(data_dir, changes)
         return changes
 
 
