@@ -35,13 +35,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """A Streamlit server of the app on 127.0.0.1 with `data_dir` (and `env` set), stopped afterwards."""
-    port = _free_port()
+def running_app(data_dir: Path, env: dict[str, str] | None = None, address: str = "127.0.0.1",
+                args: tuple[str, ...] = (), port: int | None = None) -> Iterator[str]:
+    """A Streamlit server of the app listening on `address` with `data_dir` (and `env` set, and more Streamlit
+    `args`), reached at 127.0.0.1, stopped afterwards."""
+    port = port or _free_port()
     env = dict(os.environ, CRISISBOARD_DATA=str(data_dir), **(env or {}))
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", address, "--server.headless", "true", *args],
         cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,0 +1,151 @@
+"""Sign-in with a real OpenID Connect provider (issue #19): oidc-provider-mock runs as its own process on
+127.0.0.1, the app signs in through Streamlit's st.login, and the role of the verified email decides what the
+pages offer; and without [auth], a server listening beyond loopback offers no write control at all.
+`pytest -k "login or oidc"` selects these tests."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from conftest import VALID
+from test_browser import CHROMIUM, _free_port, running_app
+
+from crisisboard.data.backends import CsvStore
+from crisisboard.data.history import read_history
+from crisisboard.data.users import LOCAL_ADMIN
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)")]
+USERS = [{"sub": "ana", "email": "ana@example.org", "email_verified": True},
+         {"sub": "rev", "email": "rev@example.org", "email_verified": True},
+         {"sub": "eve", "email": "eve@example.org", "email_verified": False}]
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    """oidc-provider-mock on a free port of 127.0.0.1: its issuer URL."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "-p", str(port),
+                                *[arg for user in USERS for arg in ("--user-claims", json.dumps(user))]],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    issuer = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline and process.poll() is None, "the mock provider did not start"
+            time.sleep(0.2)
+    yield issuer
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture()
+def signed_in_app(provider: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The app with [auth] pointing at the provider, on a copy of the fixture data where ana is an analyst
+    and rev a reviewer."""
+    folder = tmp_path / "data"
+    shutil.copytree(VALID, folder)
+    store = CsvStore(folder)
+    store.set_role("ana@example.org", "analyst", LOCAL_ADMIN, "test desk")
+    store.set_role("rev@example.org", "reviewer", LOCAL_ADMIN, "test desk")
+    port = _free_port()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f"""[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "a-cookie-secret-for-the-login-tests-0123456789"
+client_id = "crisisboard-test"
+client_secret = "a-client-secret"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+""", encoding="utf-8")
+    with running_app(folder, port=port, args=("--secrets.files", str(secrets))) as base:
+        yield base, folder
+
+
+def _signed_in(name: str, role: str) -> re.Pattern:
+    """The sidebar's line (an email is drawn with a word joiner before its @, so that it is never a link)."""
+    return re.compile(rf"Signed in as {name}\W?@example\.org \({role}\)")
+
+
+def _sign_in(page, base: str, sub: str) -> None:  # noqa: ANN001
+    page.goto(base, wait_until="domcontentloaded")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=sub, exact=True).click()  # the provider's predefined user
+    page.get_by_text("Signed in as").first.wait_for(timeout=60_000)
+
+
+def test_oidc_login_gives_the_role_of_the_verified_email_and_sign_out_takes_it(signed_in_app, page) -> None:  # noqa: ANN001
+    base, folder = signed_in_app
+    page.goto(base, wait_until="domcontentloaded")
+    page.get_by_text("Reading needs no account").first.wait_for(timeout=60_000)  # anonymous: a viewer
+    _sign_in(page, base, "ana")
+    assert page.get_by_text(_signed_in("ana", "analyst")).count()
+    assert not _card_offers_edit(page, base)  # an analyst may propose, not edit
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="End session").click()  # the provider's end-session page, back to the app
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    _sign_in(page, base, "rev")
+    assert page.get_by_text(_signed_in("rev", "reviewer")).count()
+    assert _card_offers_edit(page, base)
+    page.get_by_role("tab", name="Edit").click()
+    page.get_by_label("notes", exact=True).fill("Checked by the reviewer.")
+    page.get_by_label("Why (required: goes into the claim's history)").fill("read the wire again")
+    page.get_by_role("button", name="Save the edit").click()
+    page.get_by_text("1 change(s) of fx-04 saved").first.wait_for(timeout=30_000)
+    assert read_history(folder, "fx-04")[-1].who == "rev@example.org"  # the verified email, not "local"
+
+
+def test_oidc_login_with_an_unverified_email_stays_a_viewer(signed_in_app, page) -> None:  # noqa: ANN001
+    base, _ = signed_in_app
+    _sign_in(page, base, "eve")
+    assert page.get_by_text("(viewer).").count()
+    assert not _card_offers_edit(page, base)
+
+
+def _card_offers_edit(page, base: str) -> bool:  # noqa: ANN001
+    """Open fx-04's card on the Timeline; whether it offers Edit and Retract."""
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{base}/timeline?chart=refugees_uzbekistan&incidents=0", wait_until="domcontentloaded")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .scatterlayer path').length > 0",
+                           timeout=30_000)
+    bar = page.locator(".js-plotly-plot .scatterlayer .trace path.js-line").first
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_role("link", name="Open the release at the quote").wait_for(timeout=20_000)
+    page.wait_for_timeout(500)
+    if page.get_by_text("Edit or retract this claim").count():
+        page.get_by_text("Edit or retract this claim").click()
+        return True
+    return False
+
+
+def test_a_server_beyond_loopback_without_sign_in_offers_no_write_control(tmp_path: Path, page) -> None:  # noqa: ANN001
+    """login: without [auth] and listening on 0.0.0.0, nothing can be written, and the pages say so."""
+    folder = tmp_path / "data"
+    shutil.copytree(VALID, folder)
+    with running_app(folder, address="0.0.0.0") as base:
+        assert not _card_offers_edit(page, base)
+        assert page.get_by_text("Editing is off").count()
+        page.goto(f"{base}/add_release", wait_until="domcontentloaded")
+        page.get_by_text("Editing is off").first.wait_for(timeout=60_000)
+    assert read_history(folder) == []
+
+
+def test_login_local_mode_on_loopback_says_so(tmp_path: Path, page) -> None:  # noqa: ANN001
+    folder = tmp_path / "data"
+    shutil.copytree(VALID, folder)
+    with running_app(folder) as base:
+        page.goto(base, wait_until="domcontentloaded")
+        page.get_by_text("Local mode: no sign-in is configured").first.wait_for(timeout=60_000)
+        assert _card_offers_edit(page, base)
