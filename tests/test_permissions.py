@@ -4,30 +4,17 @@ by admins only, and every change of a role is in the history."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import VALID
 from test_store import SOURCE, claim
-from test_store_contract import _exported, pg_admin, pg_url  # noqa: F401 - fixtures
+from test_store_contract import _exported, pg_admin, pg_url, store  # noqa: F401 - fixtures (both backends)
 
-from crisisboard.data.backends import CsvStore, PgStore, Store
+from crisisboard.data.backends import Store
 from crisisboard.data.users import ANONYMOUS, LOCAL_ADMIN, Actor, PermissionDenied
 
 VIEWER, ANALYST = Actor("vic@example.org", "viewer"), Actor("ana@example.org", "analyst")
 REVIEWER, ADMIN = Actor("rev@example.org", "reviewer"), Actor("adm@example.org", "admin")
-
-
-@pytest.fixture(params=["csv", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    folder = tmp_path / "data"
-    shutil.copytree(VALID, folder)
-    if request.param == "csv":
-        return CsvStore(folder)
-    pg = PgStore(request.getfixturevalue("pg_url"))
-    pg.import_folder(folder, who="test setup", reason="the fixture dataset")
-    return pg
 
 
 def _writes(store: Store) -> dict:
