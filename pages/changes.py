@@ -26,14 +26,16 @@ if seen:
 changes = changes_since(open_store(page.dataset.data_dir).history(), page.dataset, start)
 flagged = int(changes["flag"].ne("").sum())
 render.caption(md("{n} change(s) since {day}; {flagged} flagged (a new highest or lowest figure of a metric and "
-                  "tier, or a retraction: charts made before it still show the figure).", n=len(changes),
+                  "tier, or a retraction: charts, exports and packs made before it still show the figure).",
+                  n=len(changes),
                   day=f"{since:%-d %B %Y}", flagged=flagged))
 if changes.empty:
     render.info(literal("No claim was added, edited or retracted since then."))
 else:
     st.dataframe(changes, hide_index=True, column_config={
-        "at": st.column_config.TextColumn("when", width="medium"),
-        "flag": st.column_config.TextColumn("flag", width="medium"),
+        "at": st.column_config.TextColumn("when", width=160),
+        "what": st.column_config.TextColumn("what", width=120),
+        "flag": st.column_config.TextColumn("flag", width=270),
         "reason": st.column_config.TextColumn("why", width="medium")})
     st.download_button("Download changes.csv", lambda: download_csv(changes), file_name="changes.csv",
                        mime="text/csv")

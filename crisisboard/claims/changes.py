@@ -15,7 +15,6 @@ import pandas as pd
 from crisisboard.data import schema
 from crisisboard.data.history import Change
 from crisisboard.data.load import Dataset
-from crisisboard.data.tiers import TIER_LABELS
 
 RECENT_DAYS = 30  # the Changes page's and the briefing pack's default: the changes of the last 30 days
 COLUMNS = ("at", "what", "flag", "figure", "metric", "grade", "who", "reason", "claim_id")
@@ -55,10 +54,9 @@ def changes_since(history: list[Change], dataset: Dataset, since: datetime) -> p
         what = WHAT[action] + (f" ({', '.join(c.field for c in changes)})" if action == "edit" else "")
         flag = ""
         if action == "retract":
-            flag = "retracted: charts, exports and packs made before this still show it"
+            flag = "retracted: older exports still show it"
         elif claim_id in extremes and action in ("add_claim", "edit", "restore", "import"):
-            flag = f"now the {extremes[claim_id]} figure of {schema.METRIC_LABELS.get(metric, metric)}, " \
-                   f"{TIER_LABELS.get(tier, tier)}"
+            flag = f"now the {extremes[claim_id]} figure of {schema.METRIC_LABELS.get(metric, metric)}, {tier} tier"
         out.append({"at": at.replace("T", " ").replace("Z", " UTC"), "what": what, "claim_id": claim_id,
                     "metric": schema.METRIC_LABELS.get(metric, metric),
                     "figure": str(row["figure_text"]) if row is not None else "",
