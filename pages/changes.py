@@ -36,6 +36,8 @@ else:
         "at": st.column_config.TextColumn("when", width=160),
         "what": st.column_config.TextColumn("what", width=120),
         "flag": st.column_config.TextColumn("flag", width=270),
+        "who": st.column_config.TextColumn("proposed by"),
+        "approved_by": st.column_config.TextColumn("approved by"),
         "reason": st.column_config.TextColumn("why", width="medium")})
     st.download_button("Download changes.csv", lambda: download_csv(changes), file_name="changes.csv",
                        mime="text/csv")

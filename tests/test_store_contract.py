@@ -18,15 +18,33 @@ from test_store import SOURCE, claim
 from crisisboard.data.backends import CsvStore, PgStore, Store
 from crisisboard.data.database import ENV_URL, upgrade
 from crisisboard.data.load import load_dataset
+from crisisboard.data.review import Outcome
 from crisisboard.data.store import ConflictError, SaveError
-from crisisboard.data.users import Actor
+from crisisboard.data.users import Actor, PermissionDenied
 
-A = Actor("a@example.org", "reviewer")
-ANA = Actor("ana@example.org", "reviewer")
-B = Actor("b@example.org", "reviewer")
-BEN = Actor("ben@example.org", "reviewer")
-LEAD = Actor("lead@example.org", "reviewer")
+ANA = Actor("ana@example.org", "analyst")
+BEN = Actor("ben@example.org", "analyst")
 REV = Actor("rev@example.org", "reviewer")
+LEAD = Actor("lead@example.org", "reviewer")
+ADMIN = Actor("adm@example.org", "admin")
+
+
+def publish_release(store: Store, claims: list[dict[str, str]], proposer: Actor = ANA, reviewer: Actor = REV,
+                    reason: str = "read in the paper's print edition") -> Outcome:
+    """A release proposed by one person and approved by another: the only way claims are published."""
+    proposal = store.propose_release(SOURCE, claims, proposer, reason).proposal
+    return store.approve(proposal.proposal_id, reviewer, "checked against the text")
+
+
+def publish(store: Store, kind: str, claim_id: str, proposer: Actor, reason: str, version: int | None,
+            fields: dict[str, str] | None = None, reviewer: Actor = LEAD) -> Outcome:
+    """An edit, retraction or restoration proposed by one person and approved by another."""
+    if kind == "edit":
+        proposed = store.propose_edit(claim_id, fields or {}, proposer, reason, version)
+    else:
+        proposed = getattr(store, f"propose_{kind}")(claim_id, proposer, reason, version)
+    return store.approve(proposed.proposal.proposal_id, reviewer, "checked against the text")
+
 
 FILES = ("sources.csv", "claims.csv", "places.csv", "incidents.csv", "crisis.toml")
 
@@ -64,41 +82,55 @@ def _exported(store: Store, tmp_path: Path, name: str = "out") -> dict[str, byte
     return _files(tmp_path / name)
 
 
-def test_a_release_is_saved_and_its_history_says_who_when_and_why(store: Store, tmp_path: Path) -> None:
-    before = store.version()
-    report = store.append_release(SOURCE, [claim("the paper counted 120 dead", "120", "120")],
-                                  actor=ANA, reason="read in the paper's print edition")
-    assert report.source_added and len(report.claim_ids) == 1
+def test_a_release_is_published_when_approved_and_its_history_says_who_when_and_why(store: Store,
+                                                                                     tmp_path: Path) -> None:
+    before, files = store.version(), _exported(store, tmp_path, "before")
+    proposed = store.propose_release(SOURCE, [claim("the paper counted 120 dead", "120", "120")], ANA,
+                                     "read in the paper's print edition")
+    assert proposed.report.source_added and len(proposed.report.claim_ids) == 1  # what approving it would add
+    assert store.version() == before and _exported(store, tmp_path, "proposed") == files  # a draft is not data
+    [pending] = store.proposals()
+    assert (pending.status, pending.proposed_by, pending.kind) == ("pending", "ana@example.org", "release")
+    report = store.approve(pending.proposal_id, REV, "checked against the text").report
+    assert report.source_added and report.claim_ids == proposed.report.claim_ids
     assert store.version() != before
     assert "the paper counted 120 dead" in _exported(store, tmp_path)["claims.csv"].decode()
-    [added] = store.history(report.claim_ids[0])
+    added, approved = store.history(report.claim_ids[0])
     assert (added.action, added.table, added.who, added.reason) == \
         ("add_claim", "claims", "ana@example.org", "read in the paper's print edition")
     assert added.new == "120 (killed)" and added.at.endswith("Z")
+    assert (approved.action, approved.who, approved.new, approved.reason) == \
+        ("approve", "rev@example.org", pending.proposal_id, "checked against the text")
     [source] = store.history("fx-new-release")
     assert source.action == "add_source" and source.new == "Fixture Paper, 2010-06-16"
     assert "ana@example.org" in added.line() and "read in the paper's print edition" in added.line()
+    [decided] = store.proposals()
+    assert (decided.status, decided.decided_by) == ("approved", "rev@example.org")
+    assert [c.action for c in store.history(pending.proposal_id)] == ["propose", "approve"]
 
 
-def test_an_invalid_release_is_refused_whole_with_file_line_field_and_rule(store: Store, tmp_path: Path) -> None:
+def test_an_invalid_release_is_refused_whole_when_proposed_with_file_line_field_and_rule(store: Store,
+                                                                                         tmp_path: Path) -> None:
     before, version, history = _exported(store, tmp_path, "before"), store.version(), store.history()
     bad = claim("the paper counted 120 dead", "120", "120")
     bad["low"] = "500"  # low > high
     with pytest.raises(SaveError) as caught:
-        store.append_release(SOURCE, [claim("and 400 were hurt", "400", "400", "injured"), bad],
-                             actor=ANA, reason="a typo")
+        store.propose_release(SOURCE, [claim("and 400 were hurt", "400", "400", "injured"), bad], ANA, "a typo")
     assert any(p.file == "claims.csv" and p.line > 1 and p.field == "low" and "must be <= high" in p.message
                for p in caught.value.problems)
     assert _exported(store, tmp_path, "after") == before  # nothing, not even the valid claim, was written
-    assert store.version() == version and store.history() == history
+    assert store.version() == version and store.history() == history and store.proposals() == []
 
 
 def test_a_duplicate_is_refused_and_not_recorded_twice(store: Store) -> None:
-    first = store.append_release(SOURCE, [claim("the paper counted 120 dead", "120", "120")], A, "r")
+    first = publish_release(store, [claim("the paper counted 120 dead", "120", "120")]).report
     history = store.history()
-    again = store.append_release(SOURCE, [claim("the paper counted  120 dead", "120", "120")], B, "r")
-    assert again.duplicates == ["the paper counted  120 dead"] and not again.claim_ids and first.claim_ids
-    assert store.history() == history
+    with pytest.raises(SaveError, match="in the data already"):
+        store.propose_release(SOURCE, [claim("the paper counted  120 dead", "120", "120")], BEN, "r")
+    assert first.claim_ids and store.history() == history
+    partly = store.propose_release(SOURCE, [claim("the paper counted  120 dead", "120", "120"),
+                                            claim("and 400 were hurt", "400", "400", "injured")], BEN, "r")
+    assert partly.report.duplicates == ["the paper counted  120 dead"] and len(partly.report.claim_ids) == 1
 
 
 def test_an_export_gives_back_the_files_byte_for_byte(store: Store, tmp_path: Path) -> None:
@@ -107,12 +139,16 @@ def test_an_export_gives_back_the_files_byte_for_byte(store: Store, tmp_path: Pa
 
 def test_an_edit_is_validated_recorded_field_by_field_and_exported(store: Store, tmp_path: Path) -> None:
     version = store.claim_version("fx-02")
-    changes = store.edit_claim("fx-02", {"claimant": "Fixture City Council", "info_credibility": "3"},
-                               actor=REV, reason="the council's full name; a second source agrees",
-                               expected_version=version)
-    assert [(c.action, c.field, c.old, c.new) for c in changes] == \
-        [("edit", "claimant", "Fixture Council", "Fixture City Council"), ("edit", "info_credibility", "4", "3")]
-    assert store.history("fx-02")[-2:] == changes and store.claim_version("fx-02") == version + 2
+    proposed = store.propose_edit("fx-02", {"claimant": "Fixture City Council", "info_credibility": "3"}, ANA,
+                                  "the council's full name; a second source agrees", version)
+    assert store.claim_version("fx-02") == version  # a proposal is not a change of the claim
+    assert proposed.proposal.data["old"] == {"claimant": "Fixture Council", "info_credibility": "4"}
+    changes = store.approve(proposed.proposal.proposal_id, REV, "checked").changes
+    assert [(c.action, c.field, c.old, c.new, c.who) for c in changes] == \
+        [("edit", "claimant", "Fixture Council", "Fixture City Council", "ana@example.org"),
+         ("edit", "info_credibility", "4", "3", "ana@example.org")]
+    assert store.history("fx-02")[-3:-1] == changes and store.claim_version("fx-02") == version + 3
+    assert store.history("fx-02")[-1].action == "approve" and store.history("fx-02")[-1].who == "rev@example.org"
     store.export(tmp_path / "out")
     claim = load_dataset(tmp_path / "out").claims.set_index("claim_id").loc["fx-02"]
     assert claim["claimant"] == "Fixture City Council" and claim["grade"] == "C3"
@@ -121,36 +157,100 @@ def test_an_edit_is_validated_recorded_field_by_field_and_exported(store: Store,
 def test_an_edit_that_breaks_a_rule_or_gives_no_reason_changes_nothing(store: Store, tmp_path: Path) -> None:
     before, history = _exported(store, tmp_path, "before"), store.history()
     with pytest.raises(SaveError) as caught:
-        store.edit_claim("fx-02", {"metric": "killled"}, REV, "typo", store.claim_version("fx-02"))
+        store.propose_edit("fx-02", {"metric": "killled"}, ANA, "typo", store.claim_version("fx-02"))
     assert any(p.file == "claims.csv" and p.field == "metric" for p in caught.value.problems)
     with pytest.raises(SaveError, match="say why"):
-        store.edit_claim("fx-02", {"claimant": "Someone"}, REV, "  ", None)
+        store.propose_edit("fx-02", {"claimant": "Someone"}, ANA, "  ", None)
     with pytest.raises(SaveError, match="claim_id cannot be changed"):
-        store.edit_claim("fx-02", {"claim_id": "fx-99"}, REV, "rename", None)
+        store.propose_edit("fx-02", {"claim_id": "fx-99"}, ANA, "rename", None)
+    with pytest.raises(SaveError, match="no claim fx-99"):
+        store.propose_edit("fx-99", {"notes": "x"}, ANA, "no such claim", None)
     assert _exported(store, tmp_path, "after") == before and store.history() == history
+    assert store.proposals() == []
 
 
 def test_a_retracted_claim_keeps_its_row_leaves_the_charts_and_can_be_restored(store: Store, tmp_path: Path) -> None:
-    store.retract_claim("fx-03", REV, "the wire withdrew the story", store.claim_version("fx-03"))
+    publish(store, "retract", "fx-03", REV, "the wire withdrew the story", store.claim_version("fx-03"))
     store.export(tmp_path / "out")
     dataset = load_dataset(tmp_path / "out")
     assert "fx-03" not in set(dataset.claims["claim_id"]) and list(dataset.retracted["claim_id"]) == ["fx-03"]
-    assert "the wire withdrew the story" in store.history("fx-03")[-1].line()
-    store.restore_claim("fx-03", LEAD, "the wire confirmed it after all", store.claim_version("fx-03"))
+    assert "the wire withdrew the story" in store.history("fx-03")[-2].line()
+    publish(store, "restore", "fx-03", LEAD, "the wire confirmed it after all", store.claim_version("fx-03"),
+            reviewer=REV)
     store.export(tmp_path / "again")
     assert "fx-03" in set(load_dataset(tmp_path / "again").claims["claim_id"])
-    assert [c.action for c in store.history("fx-03")][-2:] == ["retract", "restore"]
+    assert [c.action for c in store.history("fx-03")][-4:] == ["retract", "approve", "restore", "approve"]
 
 
 def test_the_second_of_two_editors_is_refused_with_who_changed_it_and_when(store: Store, tmp_path: Path) -> None:
     opened = store.claim_version("fx-01")  # both open the card at this version
-    store.edit_claim("fx-01", {"notes": "first editor's note"}, ANA, "a note", opened)
+    publish(store, "edit", "fx-01", ANA, "a note", opened, {"notes": "first editor's note"})
     after_first = _exported(store, tmp_path, "first")
     with pytest.raises(ConflictError) as caught:
-        store.edit_claim("fx-01", {"notes": "second editor's note"}, BEN, "another note", opened)
+        store.propose_edit("fx-01", {"notes": "second editor's note"}, BEN, "another note", opened)
     last = store.history("fx-01")[-1]
-    assert f"changed by ana@example.org at {last.at} since you opened it" in str(caught.value)
+    assert (last.action, last.who) == ("approve", LEAD.email)
+    assert f"changed by {ANA.email} (approved by {LEAD.email}) at {last.at} since you opened it" in str(caught.value)
     assert _exported(store, tmp_path, "second") == after_first  # the first editor's change stands, whole
+
+
+def test_a_proposal_made_before_another_change_is_not_approved_over_it(store: Store, tmp_path: Path) -> None:
+    opened = store.claim_version("fx-01")
+    late = store.propose_edit("fx-01", {"notes": "second editor's note"}, BEN, "another note", opened).proposal
+    publish(store, "edit", "fx-01", ANA, "a note", opened, {"notes": "first editor's note"})
+    after_first = _exported(store, tmp_path, "first")
+    with pytest.raises(ConflictError, match="since you opened it"):
+        store.approve(late.proposal_id, REV, "looks right")
+    assert _exported(store, tmp_path, "second") == after_first
+    assert [p.status for p in store.proposals() if p.proposal_id == late.proposal_id] == ["pending"]
+
+
+def test_the_two_person_rule_stops_a_reviewer_approving_their_own_proposal(store: Store, tmp_path: Path) -> None:
+    assert store.two_person_rule()  # on by default
+    mine = store.propose_edit("fx-02", {"notes": "mine"}, REV, "a note", store.claim_version("fx-02")).proposal
+    before = _exported(store, tmp_path, "before")
+    for decide in (store.approve, store.reject):
+        with pytest.raises(PermissionDenied, match="two-person rule is on"):
+            decide(mine.proposal_id, REV, "my own")
+    assert _exported(store, tmp_path, "after") == before and store.proposals()[0].status == "pending"
+    with pytest.raises(PermissionDenied):
+        store.set_two_person_rule(False, REV, "a reviewer may not switch it off")
+    [switched] = store.set_two_person_rule(False, ADMIN, "a one-person desk this week")
+    assert (switched.action, switched.who, switched.old, switched.new, switched.reason) == \
+        ("setting", "adm@example.org", "on", "off", "a one-person desk this week")
+    assert not store.two_person_rule()
+    store.approve(mine.proposal_id, REV, "one-person desk")
+    assert "mine" in _exported(store, tmp_path, "approved")["claims.csv"].decode()
+
+
+def test_a_rejection_needs_a_reason_publishes_nothing_and_is_final(store: Store, tmp_path: Path) -> None:
+    before = _exported(store, tmp_path, "before")
+    proposal = store.propose_release(SOURCE, [claim("the paper counted 120 dead", "120", "120")], ANA, "r").proposal
+    with pytest.raises(SaveError, match="say why"):
+        store.reject(proposal.proposal_id, REV, " ")
+    rejected = store.reject(proposal.proposal_id, REV, "the paper corrected this figure next day").proposal
+    assert (rejected.status, rejected.decided_by, rejected.decision_reason) == \
+        ("rejected", "rev@example.org", "the paper corrected this figure next day")
+    with pytest.raises(SaveError, match="rejected already"):
+        store.approve(proposal.proposal_id, LEAD, "second thoughts")
+    assert _exported(store, tmp_path, "after") == before
+    assert [c.action for c in store.history(proposal.proposal_id)] == ["propose", "reject"]
+
+
+def test_only_the_proposer_withdraws_a_proposal(store: Store) -> None:
+    proposal = store.propose_edit("fx-02", {"notes": "x"}, ANA, "a note", None).proposal
+    with pytest.raises(PermissionDenied, match="only ana@example.org"):
+        store.withdraw(proposal.proposal_id, BEN, "not mine")
+    assert store.withdraw(proposal.proposal_id, ANA, "wrong claim").proposal.status == "withdrawn"
+
+
+def test_a_preview_shows_the_data_as_approving_would_make_it_and_publishes_nothing(store: Store,
+                                                                                   tmp_path: Path) -> None:
+    before = _exported(store, tmp_path, "before")
+    proposal = store.propose_release(SOURCE, [claim("the paper counted 120 dead", "120", "120")], ANA, "r").proposal
+    store.preview(proposal.proposal_id, tmp_path / "preview")
+    assert "the paper counted 120 dead" in set(load_dataset(tmp_path / "preview").claims["quote"])
+    assert _exported(store, tmp_path, "after") == before
 
 
 # PostgreSQL only: what the CSV files are already (the import into the database, and its round trip)

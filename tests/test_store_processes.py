@@ -24,6 +24,7 @@ from crisisboard.data.store import ConflictError
 from crisisboard.data.users import Actor
 
 ANA = Actor("ana@example.org", "reviewer")
+REV = Actor("rev@example.org", "reviewer")  # the second reader, who approves
 
 PROPAGATION_S = 5.0
 
@@ -44,7 +45,9 @@ def shared(pg_admin: str, tmp_path: Path) -> Iterator[str]:
 
 
 def _save(url: str, quote: str, figure: str) -> None:
-    PgStore(url).append_release(SOURCE, [claim(quote, figure, figure)], actor=ANA, reason="read it")
+    store = PgStore(url)
+    proposal = store.propose_release(SOURCE, [claim(quote, figure, figure)], actor=ANA, reason="read it").proposal
+    store.approve(proposal.proposal_id, REV, "checked")
 
 
 @pytest.mark.browser
@@ -58,14 +61,18 @@ def test_a_save_in_one_app_process_shows_in_the_other_within_5_seconds(shared: s
         for base in (first, second):
             page.goto(base, wait_until="domcontentloaded")
             page.get_by_text("Showing 6 of 6 claims").first.wait_for(timeout=60_000)
-        open_card(page, first)  # in the first process, a reviewer retracts the refugee claim from its card
+        open_card(page, first)  # in the first process, the local user proposes retracting the refugee claim
         page.get_by_role("tab", name="Retract").click()
         page.get_by_label("Why (required)").fill("the wire withdrew the figure")
-        page.get_by_role("button", name="Retract this claim").click()
-        page.get_by_text("1 change(s) of fx-04 saved").first.wait_for(timeout=30_000)
+        page.get_by_role("button", name="Propose retracting this claim").click()
+        page.get_by_text("1 change(s) of fx-04. Nothing is published").first.wait_for(timeout=30_000)
+        store = PgStore(shared)
+        [proposal] = [p for p in store.proposals() if p.status == "pending"]
+        store.approve(proposal.proposal_id, REV, "checked")  # a reviewer publishes it
         saved = time.monotonic()
         _wait_for_the_save(page, second, saved, "Showing 5 of 5 claims")
-        assert PgStore(shared).history("fx-04")[-1].reason == "the wire withdrew the figure"
+        assert [(c.action, c.reason) for c in PgStore(shared).history("fx-04")][-2:] == \
+            [("retract", "the wire withdrew the figure"), ("approve", "checked")]
 
 
 def _wait_for_the_save(page, base: str, saved: float, shows: str = "Showing 7 of 7 claims") -> None:  # noqa: ANN001
@@ -81,8 +88,10 @@ def _wait_for_the_save(page, base: str, saved: float, shows: str = "Showing 7 of
 
 def _edit(url: str, claim_id: str, note: str, opened: int, results: multiprocessing.Queue) -> None:
     try:
-        PgStore(url).edit_claim(claim_id, {"notes": note}, actor=Actor(note, "reviewer"), reason="at once",
-                                expected_version=opened)
+        store = PgStore(url)
+        proposal = store.propose_edit(claim_id, {"notes": note}, actor=Actor(note, "reviewer"), reason="at once",
+                                      expected_version=opened).proposal
+        store.approve(proposal.proposal_id, REV, "checked")
         results.put((note, "saved"))
     except ConflictError as error:
         results.put((note, str(error)))
@@ -111,11 +120,11 @@ def test_processes_saving_at_once_lose_nothing_and_one_editor_of_a_claim_gets_a_
     assert same.count("saved") == 1
     [conflict] = [message for message in same if message != "saved"]
     winner = "first-of-fx-01" if outcome["first-of-fx-01"] == "saved" else "second-of-fx-01"
-    assert f"changed by {winner} at" in conflict and "since you opened it" in conflict
+    assert f"changed by {winner} (approved by {REV.email}) at" in conflict and "since you opened it" in conflict
     store.export(tmp_path / "out")
     text = (tmp_path / "out" / "claims.csv").read_text(encoding="utf-8")
     assert "editor-of-fx-02" in text and "editor-of-fx-03" in text and winner in text  # nothing lost
-    assert [c.who for c in store.history("fx-01")][-1] == winner
+    assert [c.who for c in store.history("fx-01")][-2:] == [winner, REV.email]
 
 
 def test_two_processes_adding_releases_at_once_both_land(shared: str, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """What changed since a day (the Changes page, and ``changes.csv`` in a briefing pack): every claim added,
-edited, retracted or restored since then, from the history (crisisboard.data.history), newest first.
+edited, retracted or restored since then, from the history (crisisboard.data.history), newest first, with who
+proposed it and who approved it (crisisboard.data.review).
 
 Two kinds of change are flagged, because a reader who quoted the data before must hear of them:
 - a claim that now holds the highest or lowest figure of its metric and reliability tier;
@@ -17,7 +18,7 @@ from crisisboard.data.history import Change
 from crisisboard.data.load import Dataset
 
 RECENT_DAYS = 30  # the Changes page's and the briefing pack's default: the changes of the last 30 days
-COLUMNS = ("at", "what", "flag", "figure", "metric", "grade", "who", "reason", "claim_id")
+COLUMNS = ("at", "what", "flag", "figure", "metric", "grade", "who", "approved_by", "reason", "claim_id")
 WHAT = {"add_claim": "added", "edit": "edited", "retract": "retracted", "restore": "restored", "import": "imported"}
 
 
@@ -43,6 +44,10 @@ def changes_since(history: list[Change], dataset: Dataset, since: datetime) -> p
     every = pd.concat([dataset.claims, dataset.retracted], ignore_index=True).drop_duplicates("claim_id")
     rows = every.assign(claim_id=every["claim_id"].astype(str)).set_index("claim_id")
     extremes = _extremes(dataset.claims.assign(claim_id=dataset.claims["claim_id"].astype(str)))
+    approvals: dict[str, list[Change]] = {}
+    for change in history:
+        if change.table == "claims" and change.action == "approve":
+            approvals.setdefault(change.row_id, []).append(change)
     grouped: dict[tuple[str, str, str], list[Change]] = {}
     for change in recent:
         grouped.setdefault((change.row_id, change.action, change.at), []).append(change)
@@ -61,6 +66,7 @@ def changes_since(history: list[Change], dataset: Dataset, since: datetime) -> p
                     "metric": schema.METRIC_LABELS.get(metric, metric),
                     "figure": str(row["figure_text"]) if row is not None else "",
                     "grade": str(row["grade"]) if row is not None else "", "who": changes[0].who,
+                    "approved_by": next((a.who for a in approvals.get(claim_id, []) if a.at >= at), ""),
                     "reason": changes[0].reason, "flag": flag})
     frame = pd.DataFrame(out, columns=list(COLUMNS))
     return frame.sort_values(["at", "claim_id"], ascending=[False, True], kind="stable").reset_index(drop=True)

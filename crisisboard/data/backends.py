@@ -8,42 +8,71 @@ problems, and recorded in the history with who made it and why (crisisboard.data
 
 from __future__ import annotations
 
+import csv
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
+
+import sqlalchemy as sa
 
 from crisisboard.data import database as db
 from crisisboard.data.folder import not_reproduced, read_folder, write_folder
 from crisisboard.data.history import Change, read_history
 from crisisboard.data.load import dataset_version
-from crisisboard.data.store import (
-    SaveError,
-    SaveReport,
-    append_release,
-    change_claim,
-    check_version,
-    claim_version,
-    restore_claim,
-    retract_claim,
+from crisisboard.data.review import (
+    PERMISSION_OF,
+    TWO_PERSON,
+    CsvReview,
+    Outcome,
+    Proposal,
+    apply,
+    claim_proposal,
+    decided,
+    decision_changes,
+    may_decide,
+    proposed_change,
+    read_proposals,
+    read_two_person,
+    release_proposal,
+    setting_change,
+    withdrawer,
 )
+from crisisboard.data.store import SaveError, check_version, claim_version
 from crisisboard.data.users import Actor, checked_user, read_users, require, role_change, set_role
 from crisisboard.data.validate import Problem, validate_dataset
 
 
 class Store(Protocol):
-    """Every write takes the Actor who makes it and checks its role first (crisisboard.data.users)."""
+    """Every write takes the Actor who makes it and checks its role first (crisisboard.data.users). The data is
+    changed only by approving a proposal (crisisboard.data.review): nothing is published unreviewed."""
 
-    def append_release(self, source: dict[str, str], claims: list[dict[str, str]], actor: Actor, reason: str,
-                       today: date | None = None) -> SaveReport: ...
+    def propose_release(self, source: dict[str, str], claims: list[dict[str, str]], actor: Actor, reason: str,
+                        today: date | None = None) -> Outcome: ...
 
-    def edit_claim(self, claim_id: str, fields: dict[str, str], actor: Actor, reason: str,
-                   expected_version: int | None) -> list[Change]: ...
+    def propose_edit(self, claim_id: str, fields: dict[str, str], actor: Actor, reason: str,
+                     expected_version: int | None) -> Outcome: ...
 
-    def retract_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]: ...
+    def propose_retract(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> Outcome: ...
 
-    def restore_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]: ...
+    def propose_restore(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> Outcome: ...
+
+    def approve(self, proposal_id: str, actor: Actor, reason: str, today: date | None = None) -> Outcome: ...
+
+    def reject(self, proposal_id: str, actor: Actor, reason: str) -> Outcome: ...
+
+    def withdraw(self, proposal_id: str, actor: Actor, reason: str) -> Outcome: ...
+
+    def proposals(self) -> list[Proposal]: ...
+
+    def claim_row(self, claim_id: str) -> dict[str, str] | None: ...
+
+    def preview(self, proposal_id: str, folder: Path) -> Outcome: ...
+
+    def two_person_rule(self) -> bool: ...
+
+    def set_two_person_rule(self, on: bool, actor: Actor, reason: str) -> list[Change]: ...
 
     def users(self) -> dict[str, str]: ...
 
@@ -56,6 +85,50 @@ class Store(Protocol):
     def export(self, folder: Path) -> None: ...
 
     def version(self) -> str: ...
+
+
+class _Proposing:
+    """The proposing half of both stores: a proposal is built from the claim as the store holds it."""
+
+    def propose_release(self, source: dict[str, str], claims: list[dict[str, str]], actor: Actor, reason: str,
+                        today: date | None = None) -> Outcome:
+        return self._propose(release_proposal(source, claims, actor, reason), today)
+
+    def propose_edit(self, claim_id: str, fields: dict[str, str], actor: Actor, reason: str,
+                     expected_version: int | None) -> Outcome:
+        return self._claim("edit", claim_id, fields, actor, reason, expected_version)
+
+    def propose_retract(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> Outcome:
+        return self._claim("retract", claim_id, {}, actor, reason, expected_version)
+
+    def propose_restore(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> Outcome:
+        return self._claim("restore", claim_id, {}, actor, reason, expected_version)
+
+    def _claim(self, kind: str, claim_id: str, fields: dict[str, str], actor: Actor, reason: str,
+               expected_version: int | None) -> Outcome:
+        require(actor, PERMISSION_OF[kind])
+        row = self.claim_row(claim_id)
+        if row is None:
+            raise SaveError(f"nothing was proposed: the data has no claim {claim_id}")
+        return self._propose(claim_proposal(kind, claim_id, row, fields, actor, reason, expected_version))
+
+    def approve(self, proposal_id: str, actor: Actor, reason: str, today: date | None = None) -> Outcome:
+        return self._decide(proposal_id, "approved", actor, reason, today)
+
+    def reject(self, proposal_id: str, actor: Actor, reason: str) -> Outcome:
+        return self._decide(proposal_id, "rejected", actor, reason)
+
+    def withdraw(self, proposal_id: str, actor: Actor, reason: str) -> Outcome:
+        return self._decide(proposal_id, "withdrawn", actor, reason)
+
+    def preview(self, proposal_id: str, folder: Path) -> Outcome:
+        """Write the data as it would be with the proposal approved into `folder` (to show its proposer or a
+        reviewer; nothing is published)."""
+        found = [p for p in self.proposals() if p.proposal_id == proposal_id]
+        if not found:
+            raise SaveError(f"there is no proposal {proposal_id}")
+        self.export(folder)
+        return apply(Path(folder), found[0], check=False)
 
 
 @dataclass
@@ -74,26 +147,30 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
-class CsvStore:
+class CsvStore(_Proposing):
     """The data folder's CSV files, written under its lock; the history in its history.csv."""
 
     data_dir: Path
 
-    def append_release(self, source: dict[str, str], claims: list[dict[str, str]], actor: Actor, reason: str,
-                       today: date | None = None) -> SaveReport:
-        who = require(actor, "propose").email
-        return append_release(self.data_dir, source, claims, today, who=who, reason=reason)
+    def _propose(self, proposal: Proposal, today: date | None = None) -> Outcome:
+        return CsvReview(self.data_dir).propose(proposal, today)
 
-    def edit_claim(self, claim_id: str, fields: dict[str, str], actor: Actor, reason: str,
-                   expected_version: int | None) -> list[Change]:
-        who = require(actor, "edit").email
-        return change_claim(self.data_dir, claim_id, fields, who, reason, expected_version)
+    def _decide(self, proposal_id: str, status: str, actor: Actor, reason: str, today: date | None = None
+                ) -> Outcome:
+        return CsvReview(self.data_dir).decide(proposal_id, status, actor, reason, today)
 
-    def retract_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]:
-        return retract_claim(self.data_dir, claim_id, require(actor, "retract").email, reason, expected_version)
+    def claim_row(self, claim_id: str) -> dict[str, str] | None:
+        with (self.data_dir / "claims.csv").open(encoding="utf-8-sig", newline="") as handle:
+            return next((row for row in csv.DictReader(handle) if row["claim_id"] == claim_id), None)
 
-    def restore_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]:
-        return restore_claim(self.data_dir, claim_id, require(actor, "retract").email, reason, expected_version)
+    def proposals(self) -> list[Proposal]:
+        return read_proposals(self.data_dir)
+
+    def two_person_rule(self) -> bool:
+        return read_two_person(self.data_dir)
+
+    def set_two_person_rule(self, on: bool, actor: Actor, reason: str) -> list[Change]:
+        return CsvReview(self.data_dir).set_two_person(on, actor, reason)
 
     def users(self) -> dict[str, str]:
         return read_users(self.data_dir)
@@ -117,7 +194,7 @@ class CsvStore:
 
 
 @dataclass(frozen=True)
-class PgStore:
+class PgStore(_Proposing):
     """The dataset in PostgreSQL (crisisboard.data.database)."""
 
     url: str
@@ -148,51 +225,84 @@ class PgStore:
             db.bump_version(connection)
         return ImportReport(changes=changes, rewritten=not_reproduced(Path(folder)))
 
-    def append_release(self, source: dict[str, str], claims: list[dict[str, str]], actor: Actor, reason: str,
-                       today: date | None = None) -> SaveReport:
-        """The CSV store's save, made on a scratch export inside one transaction, then written back whole."""
-        who = require(actor, "propose").email
+    def _propose(self, proposal: Proposal, today: date | None = None) -> Outcome:
+        """The proposal tried with the CSV store's code on a scratch export (a draft that would break a rule is
+        refused now), then kept, in one transaction under the lock."""
         with self.engine.begin() as connection, db.scratch() as folder:
             db.locked(connection)
+            if proposal.kind != "release":
+                check_version(db.read_history(connection, proposal.target), proposal.target,
+                              proposal.data.get("expected_version"))
             db.export_to(connection, Path(folder))
-            report = append_release(Path(folder), source, claims, today, who=who, reason=reason)
-            if report.claim_ids or report.source_added:
-                db.write_tables(connection, *read_folder(Path(folder)))
-                db.add_history(connection, read_history(Path(folder)))
-                db.bump_version(connection)
-        report.backups, report.pruned = [], 0  # the database keeps the history; the scratch folder is gone
-        return report
+            trial = apply(Path(folder), proposal, today, check=False)
+            db.add_proposal(connection, proposal)
+            db.add_history(connection, [proposed_change(proposal)])
+        if trial.report:
+            trial.report.backups, trial.report.pruned = [], 0
+        return trial
 
-    def _change(self, claim_id: str, expected_version: int | None, change: Callable[[Path], list[Change]]
-                ) -> list[Change]:
-        """`change` made by the CSV store's code on a scratch export, under the lock, checked against the
-        version in the database's history, and written back with its history in the same transaction."""
+    def _decide(self, proposal_id: str, status: str, actor: Actor, reason: str, today: date | None = None
+                ) -> Outcome:
+        """The decision, and for an approval the change made by the CSV store's code on a scratch export,
+        checked against the claim's history in the database, written back with both histories in one
+        transaction."""
+        if not reason.strip():
+            raise SaveError("nothing was saved: say why in a line (the reason goes into the history)")
         with self.engine.begin() as connection, db.scratch() as folder:
             db.locked(connection)
-            check_version(db.read_history(connection, claim_id), claim_id, expected_version)
-            db.export_to(connection, Path(folder))
-            changes = change(Path(folder))
+            found = db.read_proposals(connection, proposal_id)
+            if not found:
+                raise SaveError(f"nothing was saved: there is no proposal {proposal_id}")
+            proposal = found[0]
+            if status == "withdrawn":
+                withdrawer(proposal, actor)
+            else:
+                may_decide(proposal, actor, db.read_setting(connection, TWO_PERSON, "on") != "off",
+                           "approve" if status == "approved" else "reject")
+            made = None
+            if status == "approved":
+                if proposal.kind != "release":
+                    check_version(db.read_history(connection, proposal.target), proposal.target,
+                                  proposal.data.get("expected_version"))
+                db.export_to(connection, Path(folder))
+                made = apply(Path(folder), proposal, today, check=False)
+                if made.report:
+                    made.report.backups, made.report.pruned = [], 0  # the database keeps the history instead
+                db.write_tables(connection, *read_folder(Path(folder)))
+                db.add_history(connection, read_history(Path(folder)))  # the scratch export has no history
+                db.bump_version(connection)
+            proposal = decided(proposal, status, actor, reason.strip())
+            db.update_proposal(connection, proposal)
+            db.add_history(connection, decision_changes(proposal, made))
+        return replace(made, proposal=proposal) if made else Outcome(proposal)
+
+    def claim_row(self, claim_id: str) -> dict[str, str] | None:
+        columns = db.columns_of("claims.csv")
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.text(f"SELECT {', '.join(columns)} FROM claims "  # noqa: S608 - fixed
+                                             "WHERE claim_id = :id"), {"id": claim_id}).first()
+        return dict(zip(columns, row)) if row is not None else None
+
+    def proposals(self) -> list[Proposal]:
+        with self.engine.connect() as connection:
+            return db.read_proposals(connection)
+
+    def two_person_rule(self) -> bool:
+        with self.engine.connect() as connection:
+            return db.read_setting(connection, TWO_PERSON, "on") != "off"
+
+    def set_two_person_rule(self, on: bool, actor: Actor, reason: str) -> list[Change]:
+        require(actor, "manage_users")
+        if not reason.strip():
+            raise SaveError("nothing was saved: say why in a line (the reason goes into the history)")
+        with self.engine.begin() as connection:
+            db.locked(connection)
+            old = db.read_setting(connection, TWO_PERSON, "on") != "off"
+            changes = setting_change(old, on, actor, reason.strip())
             if changes:
-                db.write_tables(connection, *read_folder(Path(folder)))
+                db.write_setting(connection, TWO_PERSON, "on" if on else "off")
                 db.add_history(connection, changes)
-                db.bump_version(connection)
         return changes
-
-    def edit_claim(self, claim_id: str, fields: dict[str, str], actor: Actor, reason: str,
-                   expected_version: int | None) -> list[Change]:
-        who = require(actor, "edit").email
-        return self._change(claim_id, expected_version,
-                            lambda folder: change_claim(folder, claim_id, fields, who, reason, None))
-
-    def retract_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]:
-        who = require(actor, "retract").email
-        return self._change(claim_id, expected_version,
-                            lambda folder: retract_claim(folder, claim_id, who, reason, None))
-
-    def restore_claim(self, claim_id: str, actor: Actor, reason: str, expected_version: int | None) -> list[Change]:
-        who = require(actor, "retract").email
-        return self._change(claim_id, expected_version,
-                            lambda folder: restore_claim(folder, claim_id, who, reason, None))
 
     def users(self) -> dict[str, str]:
         with self.engine.connect() as connection:

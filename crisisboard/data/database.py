@@ -11,6 +11,7 @@ same refusals) and writes the result and its history back, or nothing.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from sqlalchemy.engine import Connection, Engine
 from crisisboard.data import schema
 from crisisboard.data.folder import TableFile, read_folder, write_folder
 from crisisboard.data.history import Change, now
+from crisisboard.data.review import COLUMNS as PROPOSAL_COLUMNS
+from crisisboard.data.review import Proposal
 
 ENV_URL = "CRISISBOARD_DATABASE_URL"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -127,6 +130,33 @@ def write_user(connection: Connection, email: str, role: str | None) -> None:
     if role:
         connection.execute(sa.text("INSERT INTO users (email, role) VALUES (:email, :role)"),
                            {"email": email, "role": role})
+
+
+def read_proposals(connection: Connection, proposal_id: str | None = None) -> list[Proposal]:
+    query = f"SELECT {_names(PROPOSAL_COLUMNS)} FROM proposals"
+    query += " WHERE proposal_id = :id ORDER BY id" if proposal_id is not None else " ORDER BY id"
+    return [Proposal(*row) for row in connection.execute(sa.text(query), {"id": proposal_id})]
+
+
+def add_proposal(connection: Connection, proposal: Proposal) -> None:
+    connection.execute(sa.text(f"INSERT INTO proposals ({_names(PROPOSAL_COLUMNS)}) "  # noqa: S608 - fixed names
+                               f"VALUES ({', '.join(':' + c for c in PROPOSAL_COLUMNS)})"), asdict(proposal))
+
+
+def update_proposal(connection: Connection, proposal: Proposal) -> None:
+    connection.execute(sa.text("UPDATE proposals SET status = :status, decided_by = :decided_by, "
+                               "decided_at = :decided_at, decision_reason = :decision_reason "
+                               "WHERE proposal_id = :proposal_id"), asdict(proposal))
+
+
+def read_setting(connection: Connection, key: str, default: str) -> str:
+    value = connection.execute(sa.text("SELECT value FROM settings WHERE key = :key"), {"key": key}).scalar()
+    return default if value is None else str(value)
+
+
+def write_setting(connection: Connection, key: str, value: str) -> None:
+    connection.execute(sa.text("INSERT INTO settings (key, value) VALUES (:key, :value) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value"), {"key": key, "value": value})
 
 
 def locked(connection: Connection) -> None:

@@ -17,7 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HISTORY_FILE = "history.csv"
-ACTIONS = ("add_source", "add_claim", "edit", "retract", "restore", "import")
+ACTIONS = ("add_source", "add_claim", "edit", "retract", "restore", "import", "propose", "approve", "reject",
+           "withdraw", "setting")
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Change:
     at: str  # UTC, ISO 8601 to the second
     who: str  # the verified email of whoever made it, or "local" (local mode), or the command that did
     action: str  # one of ACTIONS
-    table: str  # "sources" or "claims"
+    table: str  # "sources", "claims", "users", "proposals" or "settings"
     row_id: str  # the source_id or claim_id
     field: str = ""  # for an edit: the field changed
     old: str = ""
@@ -38,7 +39,10 @@ class Change:
         """One line for a terminal: when, who, what, and why."""
         what = {"edit": f"{self.field}: {self.old!r} -> {self.new!r}", "add_claim": f"added ({self.new})",
                 "add_source": f"added ({self.new})", "retract": "retracted", "restore": "restored",
-                "import": f"imported ({self.new})"}.get(self.action, self.action)
+                "import": f"imported ({self.new})", "propose": f"proposed ({self.new})",
+                "approve": f"approved ({self.new})", "reject": f"rejected ({self.new})",
+                "withdraw": f"withdrawn ({self.new})",
+                "setting": f"{self.row_id}: {self.old} -> {self.new}"}.get(self.action, self.action)
         return f"{self.at}  {self.who}  {self.table} {self.row_id}  {what}  - {self.reason}"
 
 

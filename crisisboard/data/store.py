@@ -19,6 +19,7 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -67,19 +68,33 @@ class SaveReport:
         return "; ".join(parts) + "."
 
 
+_HELD = threading.local()  # the lock files this thread holds, and how deep: a change made inside another
+
+
 class _Lock:
-    """An exclusive advisory lock on a file in the data folder, with a timeout."""
+    """An exclusive advisory lock on a file in the data folder, with a timeout.
+
+    Re-entrant within one thread (approving a proposal holds the lock while it makes the change, which takes
+    it again); other threads and other processes wait for it (each holds its own open file, and flock
+    excludes open files from each other)."""
 
     def __init__(self, data_dir: Path, timeout: float = LOCK_TIMEOUT_S):
         self.path = data_dir / LOCK_NAME
         self.timeout = timeout
 
     def __enter__(self) -> "_Lock":
+        held = _HELD.__dict__.setdefault("depth", {})
+        key = str(self.path.resolve())
+        if held.get(key):
+            held[key] += 1
+            self.handle = None
+            return self
         self.handle = open(self.path, "a+")  # noqa: SIM115 - closed in __exit__
         deadline = time.monotonic() + self.timeout
         while True:
             try:
                 fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held[key] = 1
                 return self
             except BlockingIOError:
                 if time.monotonic() > deadline:
@@ -89,8 +104,13 @@ class _Lock:
                 time.sleep(0.05)
 
     def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
+        held = _HELD.depth
+        key = str(self.path.resolve())
+        held[key] -= 1
+        if self.handle is not None:
+            del held[key]
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -252,6 +272,8 @@ def check_version(history: list[Change], claim_id: str, expected: int | None) ->
     if expected is not None and len(history) != expected:
         last = history[-1] if history else None
         by = f" by {last.who} at {last.at}" if last else ""
+        if last is not None and last.action == "approve" and len(history) > 1:  # a change a reviewer approved
+            by = f" by {history[-2].who} (approved by {last.who}) at {last.at}"
         raise ConflictError(f"nothing was saved: claim {claim_id} was changed{by} since you opened it. Reopen it "
                             "to see that change, then make yours again")
 
@@ -348,3 +370,7 @@ def _added(report: SaveReport, source: dict[str, str], claim_rows: list[dict[str
     return changes + [Change(at, who, "add_claim", "claims", claim_id,
                              new=f"{written[claim_id].get('figure_text', '')} ({written[claim_id].get('metric', '')})",
                              reason=reason) for claim_id in report.claim_ids]
+
+
+folder_lock = _Lock  # for the other writers of a data folder (users, proposals, settings): one lock for all
+atomic_write = _atomic_write

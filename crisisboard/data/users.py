@@ -1,9 +1,10 @@
 """Who may do what (issue #19): roles kept in the store, keyed on the verified email of whoever signed in.
 
 - ``viewer`` reads (anonymous visitors are viewers);
-- ``analyst`` also proposes claims (adds releases);
-- ``reviewer`` also edits, retracts and restores claims;
-- ``admin`` also manages users.
+- ``analyst`` also proposes claims (adds releases) and edits of claims;
+- ``reviewer`` also proposes retractions and restorations, and approves or rejects others' proposals
+  (crisisboard.data.review: nothing is published unreviewed);
+- ``admin`` also manages users and the two-person rule.
 
 Every write of the stores (crisisboard.data.backends) checks the actor's role itself, whatever a page shows.
 The CSV store keeps the roles in ``users.csv`` beside the data; PostgreSQL in its ``users`` table; every change
@@ -23,10 +24,10 @@ from crisisboard.data.store import SaveError, rewrite
 
 ROLES = ("viewer", "analyst", "reviewer", "admin")
 PERMISSIONS = {
-    "propose": ("analyst", "reviewer", "admin"),
-    "edit": ("reviewer", "admin"),
-    "retract": ("reviewer", "admin"),
-    "manage_users": ("admin",),
+    "propose": ("analyst", "reviewer", "admin"),  # a release or an edit, as a proposal (crisisboard.data.review)
+    "retract": ("reviewer", "admin"),  # propose a retraction or a restoration
+    "review": ("reviewer", "admin"),  # approve or reject another's proposal
+    "manage_users": ("admin",),  # users, and the two-person rule
 }
 USERS_FILE = "users.csv"
 EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
