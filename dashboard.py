@@ -15,6 +15,7 @@ PAGES = [
     st.Page("pages/map.py", title="Map", url_path="map"),
     st.Page("pages/sources.py", title="Sources", url_path="sources"),
     st.Page("pages/add_release.py", title="Add a release", url_path="add_release"),
+    st.Page("pages/review.py", title="Review", url_path="review"),
     st.Page("pages/changes.py", title="Changes", url_path="changes"),
 ]
 

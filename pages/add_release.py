@@ -28,8 +28,9 @@ from crisisboard.ingest.intake import (
 
 page = start_page("Add a release")
 render.markdown(literal("Paste a release's text or upload it; crisisboard proposes every figure it finds. Tick "
-                        "the ones to keep, correct them, grade them, and save: the data is validated, a backup is "
-                        "kept, nothing is overwritten."))
+                        "the ones to keep, correct them, grade them, and propose them: the proposal is validated "
+                        "at once, and a reviewer publishes it from the Review page (nothing reaches the charts "
+                        "before)."))
 pasted, uploaded = st.tabs(["Paste text", "Upload a file"])
 with pasted:
     release_text = st.text_area("Release text", height=220, key="release_text", placeholder=(
@@ -112,9 +113,9 @@ else:
     render.caption(md("{n} candidates. Grades start at F6 (cannot be judged) until you grade them; "
                       "the grading guide is in data/README.md.", n=len(candidates)))
 
-    render.subheader(literal("4. Save"))
+    render.subheader(literal("4. Propose for review"))
     actor = current_actor(store := open_store(page.dataset.data_dir))
-    if st.button("Validate and save the ticked claims", type="primary", key="save_release",
+    if st.button("Propose the ticked claims for review", type="primary", key="save_release",
                  disabled=not allowed(actor, "propose", "analyst, reviewer or admin")):
         chosen = accepted_claims(edited)
         if not chosen:
@@ -122,8 +123,8 @@ else:
         else:
             source = source_row(url, publisher, publisher_type, title, published, precision, language, notes)
             try:
-                saved = store.append_release(source, chosen, actor, reason="added on the Add a release page")
-                render.success(text(saved.sentence()))
+                outcome = store.propose_release(source, chosen, actor, reason="added on the Add a release page")
+                render.success(text(outcome.proposed_sentence()))
             except SaveError as error:
                 refused(error)
 end_page(page)

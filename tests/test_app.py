@@ -16,6 +16,7 @@ PAGES = {
     "pages/map.py": "Map: where it happened, where people fled",
     "pages/sources.py": "Sources: every release behind the figures",
     "pages/add_release.py": "Add a release",
+    "pages/review.py": "Review: proposals waiting for a second reader",
     "pages/changes.py": "Changes: what was added, edited and retracted",
 }
 TIMEOUT = 60

@@ -17,11 +17,13 @@ from typing import Iterator
 
 import pytest
 from conftest import VALID
+from test_app import RELEASE
 from test_browser import CHROMIUM, _free_port, running_app
 
 from crisisboard.data.backends import CsvStore
 from crisisboard.data.history import read_history
-from crisisboard.data.users import LOCAL_ADMIN
+from crisisboard.data.review import read_proposals
+from crisisboard.data.users import LOCAL_ADMIN, Actor, PermissionDenied
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)")]
@@ -91,30 +93,102 @@ def test_oidc_login_gives_the_role_of_the_verified_email_and_sign_out_takes_it(s
     page.get_by_text("Reading needs no account").first.wait_for(timeout=60_000)  # anonymous: a viewer
     _sign_in(page, base, "ana")
     assert page.get_by_text(_signed_in("ana", "analyst")).count()
-    assert not _card_offers_edit(page, base)  # an analyst may propose, not edit
-    page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("button", name="End session").click()  # the provider's end-session page, back to the app
-    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    assert _card_offers(page, base) == "Propose an edit"  # an analyst proposes edits, not retractions
+    _sign_out(page)
     _sign_in(page, base, "rev")
     assert page.get_by_text(_signed_in("rev", "reviewer")).count()
-    assert _card_offers_edit(page, base)
+    assert _card_offers(page, base) == "Propose an edit or a retraction"
     page.get_by_role("tab", name="Edit").click()
     page.get_by_label("notes", exact=True).fill("Checked by the reviewer.")
     page.get_by_label("Why (required: goes into the claim's history)").fill("read the wire again")
-    page.get_by_role("button", name="Save the edit").click()
-    page.get_by_text("1 change(s) of fx-04 saved").first.wait_for(timeout=30_000)
-    assert read_history(folder, "fx-04")[-1].who == "rev@example.org"  # the verified email, not "local"
+    page.get_by_role("button", name="Propose the edit").click()
+    page.get_by_text("1 change(s) of fx-04. Nothing is published").first.wait_for(timeout=30_000)
+    [proposal] = read_proposals(folder)
+    assert proposal.proposed_by == "rev@example.org"  # the verified email, not "local"
+    assert "Checked by the reviewer." not in (folder / "claims.csv").read_text(encoding="utf-8")
+
+
+def _sign_out(page) -> None:  # noqa: ANN001
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="End session").click()  # the provider's end-session page, back to the app
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+
+
+def _propose_the_release(page, base: str) -> None:  # noqa: ANN001
+    """On Add a release: paste a release, tick its first candidate (the killed figure) and propose it."""
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{base}/add_release", wait_until="domcontentloaded")
+    area = page.get_by_label("Release text")
+    area.fill(RELEASE)
+    area.press("Control+Enter")
+    page.get_by_text("candidates. Grades start").first.wait_for(timeout=60_000)
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 69, box["y"] + 53)  # the "keep" box of the first row (after the row marker)
+    page.wait_for_timeout(1500)  # the editor sends the tick, and the app reruns, before the button is pressed
+    page.get_by_role("button", name="Propose the ticked claims for review").click()
+
+
+def test_oidc_an_analyst_proposes_a_claim_and_another_reviewer_approves_it_onto_the_timeline(
+        signed_in_app, page) -> None:  # noqa: ANN001
+    base, folder = signed_in_app
+    before = (folder / "claims.csv").read_bytes()
+    _sign_in(page, base, "ana")
+    _propose_the_release(page, base)
+    page.get_by_text("1 claim(s) for source").first.wait_for(timeout=30_000)
+    [proposal] = read_proposals(folder)
+    assert (proposal.kind, proposal.proposed_by, proposal.status) == ("release", "ana@example.org", "pending")
+    assert (folder / "claims.csv").read_bytes() == before  # a draft: not published
+    page.goto(f"{base}/timeline", wait_until="domcontentloaded")
+    page.get_by_text("Showing 6 of 6 claims").first.wait_for(timeout=60_000)  # the draft is not on the charts
+    page.goto(f"{base}/review", wait_until="domcontentloaded")
+    page.get_by_text("Waiting for review (1)").first.wait_for(timeout=60_000)
+    page.get_by_role("button", name="Withdraw").wait_for(timeout=30_000)  # her own, she may withdraw it
+    assert page.get_by_role("button", name="Approve and publish").count() == 0  # an analyst cannot approve
+    with pytest.raises(PermissionDenied):  # nor through the store
+        CsvStore(folder).approve(proposal.proposal_id, Actor("ana@example.org", "analyst"), "mine")
+    _sign_out(page)
+    _sign_in(page, base, "rev")
+    page.goto(f"{base}/review", wait_until="domcontentloaded")
+    page.get_by_role("button", name="Approve and publish").wait_for(timeout=60_000)
+    assert page.get_by_text("Waiting for review (1)").count()
+    assert page.get_by_text("at least 40 people were killed").count()  # the diff: the claim it would add
+    page.get_by_label("Why (required: goes into the history)").fill("the wire says so, checked")
+    page.get_by_role("button", name="Approve and publish").click()
+    page.get_by_text(f"Proposal {proposal.proposal_id} approved and published").first.wait_for(timeout=30_000)
+    page.goto(f"{base}/timeline", wait_until="domcontentloaded")
+    page.get_by_text("Showing 7 of 7 claims").first.wait_for(timeout=60_000)  # published: on the Timeline
+    [decided] = read_proposals(folder)
+    assert (decided.status, decided.decided_by) == ("approved", "rev@example.org")
+    added = [c for c in read_history(folder) if c.action == "add_claim"]
+    assert [c.who for c in added][-1:] == ["ana@example.org"]
+
+
+def test_oidc_a_reviewer_cannot_approve_their_own_proposal(signed_in_app, page) -> None:  # noqa: ANN001
+    base, folder = signed_in_app
+    _sign_in(page, base, "rev")
+    _propose_the_release(page, base)
+    page.get_by_text("1 claim(s) for source").first.wait_for(timeout=30_000)
+    page.goto(f"{base}/review", wait_until="domcontentloaded")
+    page.get_by_role("button", name="Preview on the Timeline").wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="Approve and publish").is_disabled()
+    assert page.get_by_text("under the two-person rule another reviewer decides it").count()
+    [proposal] = read_proposals(folder)
+    with pytest.raises(PermissionDenied, match="two-person rule"):
+        CsvStore(folder).approve(proposal.proposal_id, Actor("rev@example.org", "reviewer"), "mine")
+    assert read_proposals(folder)[0].status == "pending"
 
 
 def test_oidc_login_with_an_unverified_email_stays_a_viewer(signed_in_app, page) -> None:  # noqa: ANN001
     base, _ = signed_in_app
     _sign_in(page, base, "eve")
     assert page.get_by_text("(viewer).").count()
-    assert not _card_offers_edit(page, base)
+    assert _card_offers(page, base) == ""
 
 
-def _card_offers_edit(page, base: str) -> bool:  # noqa: ANN001
-    """Open fx-04's card on the Timeline; whether it offers Edit and Retract."""
+def _card_offers(page, base: str) -> str:  # noqa: ANN001
+    """Open fx-04's card on the Timeline; what it offers to propose ("" when nothing), opened."""
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.goto(f"{base}/timeline?chart=refugees_uzbekistan&incidents=0", wait_until="domcontentloaded")
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .scatterlayer path').length > 0",
@@ -124,18 +198,19 @@ def _card_offers_edit(page, base: str) -> bool:  # noqa: ANN001
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.get_by_role("link", name="Open the release at the quote").wait_for(timeout=20_000)
     page.wait_for_timeout(500)
-    if page.get_by_text("Edit or retract this claim").count():
-        page.get_by_text("Edit or retract this claim").click()
-        return True
-    return False
+    for offer in ("Propose an edit or a retraction", "Propose an edit"):
+        if page.get_by_text(offer, exact=True).count():
+            page.get_by_text(offer, exact=True).click()
+            return offer
+    return ""
 
 
-def test_a_server_beyond_loopback_without_sign_in_offers_no_write_control(tmp_path: Path, page) -> None:  # noqa: ANN001
+def test_login_a_server_beyond_loopback_without_sign_in_offers_no_write_control(tmp_path: Path, page) -> None:  # noqa: ANN001
     """login: without [auth] and listening on 0.0.0.0, nothing can be written, and the pages say so."""
     folder = tmp_path / "data"
     shutil.copytree(VALID, folder)
     with running_app(folder, address="0.0.0.0") as base:
-        assert not _card_offers_edit(page, base)
+        assert _card_offers(page, base) == ""
         assert page.get_by_text("Editing is off").count()
         page.goto(f"{base}/add_release", wait_until="domcontentloaded")
         page.get_by_text("Editing is off").first.wait_for(timeout=60_000)
@@ -148,4 +223,4 @@ def test_login_local_mode_on_loopback_says_so(tmp_path: Path, page) -> None:  # 
     with running_app(folder) as base:
         page.goto(base, wait_until="domcontentloaded")
         page.get_by_text("Local mode: no sign-in is configured").first.wait_for(timeout=60_000)
-        assert _card_offers_edit(page, base)
+        assert _card_offers(page, base) == "Propose an edit or a retraction"

@@ -1,7 +1,9 @@
-"""A claim's card, for those who keep the data: its history, and Edit and Retract (issue #18; who may use them
-is issue #19's sign-in). Every change goes through the store (crisisboard.data.backends): validated like a
-save, with a required reason, refused whole with the problems, or refused when someone else changed the
-claim since this card was opened ("changed by X at T since you opened it"), nothing lost."""
+"""A claim's card, for those who keep the data: its history, and proposals to edit or retract it (issues #18
+and #19). Analysts propose edits; reviewers propose edits and retractions; nothing is changed until another
+reviewer approves the proposal on the Review page. Every proposal goes through the store
+(crisisboard.data.backends): tried like a save, with a required reason, refused whole with the problems, or
+refused when someone else changed the claim since this card was opened ("changed by X at T since you opened
+it"), nothing lost."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from crisisboard.app import render
 from crisisboard.app.auth import allowed, current_actor
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data.backends import Store, open_store
+from crisisboard.data.review import Outcome
 from crisisboard.data.store import ConflictError, SaveError
 from crisisboard.data.users import Actor
 
@@ -35,9 +38,9 @@ def _opened_version(store: Store, claim_id: str) -> int:
     return st.session_state[key]
 
 
-def _saved(claim_id: str, changes: list) -> None:
+def _saved(claim_id: str, outcome: Outcome) -> None:
     st.session_state.pop(f"_opened_{claim_id}", None)
-    st.session_state["_edit_message"] = f"{len(changes)} change(s) of {claim_id} saved and recorded in its history."
+    st.session_state["_edit_message"] = outcome.proposed_sentence()
     st.rerun()
 
 
@@ -64,10 +67,10 @@ def _edit_form(store: Store, row: pd.Series, opened: int, actor: Actor) -> None:
                                                    key=f"edit_{claim_id}_{opened}_{field}")
                   for i, field in enumerate(EDITABLE)}
         reason = st.text_input("Why (required: goes into the claim's history)", key=f"edit_{claim_id}_{opened}_reason")
-        if st.form_submit_button("Save the edit", type="primary"):
+        if st.form_submit_button("Propose the edit", type="primary"):
             fields = {field: value.strip() for field, value in values.items() if value.strip() != _value(row, field)}
             try:
-                _saved(claim_id, store.edit_claim(claim_id, fields, actor, reason, opened))
+                _saved(claim_id, store.propose_edit(claim_id, fields, actor, reason, opened))
             except ConflictError as error:
                 _conflict(claim_id, error)
             except SaveError as error:
@@ -77,12 +80,12 @@ def _edit_form(store: Store, row: pd.Series, opened: int, actor: Actor) -> None:
 def _retract_form(store: Store, row: pd.Series, opened: int, actor: Actor) -> None:
     claim_id = str(row["claim_id"])
     with st.form(f"retract_{claim_id}_{opened}"):
-        render.caption(literal("The row stays in the data and in the history; the charts, exports and packs "
-                               "leave it out."))
+        render.caption(literal("Once approved, the row stays in the data and in the history; the charts, exports "
+                               "and packs leave it out."))
         reason = st.text_input("Why (required)", key=f"retract_{claim_id}_{opened}_reason")
-        if st.form_submit_button("Retract this claim"):
+        if st.form_submit_button("Propose retracting this claim"):
             try:
-                _saved(claim_id, store.retract_claim(claim_id, actor, reason, opened))
+                _saved(claim_id, store.propose_retract(claim_id, actor, reason, opened))
             except ConflictError as error:
                 _conflict(claim_id, error)
             except SaveError as error:
@@ -112,13 +115,16 @@ def claim_actions(row: pd.Series, data_dir: Path) -> None:
         else:
             render.caption(literal("No change recorded since the history began: the row is as first saved."))
     actor = current_actor(store)
-    if not allowed(actor, "edit", "reviewer or admin"):
+    if not allowed(actor, "propose", "analyst, reviewer or admin"):
         return
-    with st.expander("Edit or retract this claim"):
-        edit, retract = st.tabs(["Edit", "Retract"])
-        with edit:
-            render.caption(md("Fields as in {readme}; every edit is validated like a save.", readme="data/README.md"))
+    may_retract = actor.may("retract")
+    with st.expander("Propose an edit or a retraction" if may_retract else "Propose an edit"):
+        tabs = st.tabs(["Edit", "Retract"] if may_retract else ["Edit"])
+        with tabs[0]:
+            render.caption(md("Fields as in {readme}; the edit is checked like a save now, and made when a "
+                              "reviewer approves it on the Review page.", readme="data/README.md"))
             _edit_form(store, row, opened, actor)
-        with retract:
-            _retract_form(store, row, opened, actor)
+        if may_retract:
+            with tabs[1]:
+                _retract_form(store, row, opened, actor)
 

@@ -1,0 +1,15 @@
+"""Review: the proposals waiting for a second reader, oldest first, each with the change it would make;
+approve (publish), reject with a reason, withdraw your own, or preview it on the Timeline."""
+
+from crisisboard.app import reviewing
+from crisisboard.app.auth import allowed, current_actor
+from crisisboard.app.frame import end_page, start_page
+from crisisboard.data.backends import open_store
+
+page = start_page("Review: proposals waiting for a second reader")
+store = open_store(page.dataset.data_dir)
+actor = current_actor(store)
+if allowed(actor, "propose", "analyst, reviewer or admin"):
+    reviewing.queue(store, actor)
+    reviewing.two_person_switch(store, actor)
+end_page(page)
