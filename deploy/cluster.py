@@ -31,6 +31,24 @@ TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 NGINX = Path(os.environ.get("CRISISBOARD_NGINX", "/usr/sbin/nginx"))
 UPSTREAM_HEADER = "X-Crisisboard-Upstream"
 COOKIE = "crisisboard_backend"
+# The Host names a browser may reach the cluster by (server.allowedHosts: a WebSocket with any other Host header
+# is refused, against DNS rebinding). Add the public name with --allowed-host when nginx serves one.
+ALLOWED_HOSTS = ("127.0.0.1", "localhost")
+
+
+def streamlit_command(python: str, port: int, allowed_hosts: tuple[str, ...] | list[str],
+                      secrets_file: Path | None = None) -> list[str]:
+    """One backend's command line: loopback only, headless, XSRF protection on, the allowed hosts, and the
+    operator's secrets file ([auth], with its cookie_secret) when there is one: the same file for every
+    process."""
+    command = [python, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+               "--server.enableXsrfProtection", "true"]
+    for host in allowed_hosts:
+        command += ["--server.allowedHosts", host]
+    if secrets_file is not None:
+        command += ["--secrets.files", str(secrets_file)]
+    return command
 
 
 def free_port() -> int:
@@ -105,7 +123,9 @@ class Cluster:
 
     def __init__(self, data_dir: str | Path, backends: int = 2, port: int | None = None,
                  workdir: str | Path | None = None, python: str = sys.executable, startup_timeout: float = 90,
-                 keep_workdir: bool = False, database_url: str | None = None) -> None:
+                 keep_workdir: bool = False, database_url: str | None = None,
+                 allowed_hosts: tuple[str, ...] | list[str] = ALLOWED_HOSTS, secrets_file: str | Path | None = None
+                 ) -> None:
         if backends < 1:
             raise ValueError("at least one backend")
         if not NGINX.exists():
@@ -118,6 +138,8 @@ class Cluster:
         self.startup_timeout = startup_timeout
         self.keep_workdir = keep_workdir or workdir is not None
         self.backends: list[subprocess.Popen] = []
+        self.allowed_hosts = tuple(allowed_hosts)
+        self.secrets_file = Path(secrets_file).resolve() if secrets_file else None
         self.nginx: subprocess.Popen | None = None
         self.url = f"http://127.0.0.1:{self.port}"
         # on PostgreSQL every process reads one database; each keeps its local copy in the work folder
@@ -150,8 +172,7 @@ class Cluster:
         for port in self.backend_ports:
             log = (self.workdir / f"streamlit-{port}.log").open("wb")
             self.backends.append(subprocess.Popen(
-                [self.python, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                 "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
+                streamlit_command(self.python, port, self.allowed_hosts, self.secrets_file),
                 cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT))
             log.close()
         for url, process in zip(self.backend_urls, self.backends):
@@ -215,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("CRISISBOARD_DATABASE_URL"),
                         help="serve from this PostgreSQL database (default: $CRISISBOARD_DATABASE_URL; "
                              "without it, the data folder)")
+    parser.add_argument("--allowed-host", action="append", default=[],
+                        help="a Host name the cluster is reached by, beyond 127.0.0.1 and localhost (repeatable)")
+    parser.add_argument("--secrets", help="the secrets.toml with [auth] (and its cookie_secret) for every process")
     parser.add_argument("--print-config", action="store_true", help="print the rendered nginx.conf and exit")
     parser.add_argument("--print-site", action="store_true",
                         help="print a site file for a system nginx (/etc/nginx/conf.d/) and exit; backends on "
@@ -227,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         ports = [args.port + 1 + i for i in range(args.backends)]
         print(render_config(args.port, ports, Path(args.workdir or "/tmp/crisisboard-cluster/nginx")))
         return 0
-    cluster = Cluster(args.data, args.backends, args.port, args.workdir, database_url=args.database_url)
+    cluster = Cluster(args.data, args.backends, args.port, args.workdir, database_url=args.database_url,
+                      allowed_hosts=(*ALLOWED_HOSTS, *args.allowed_host), secrets_file=args.secrets)
     stopping = []
 
     def on_signal(signum: int, _frame: object) -> None:

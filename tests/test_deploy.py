@@ -97,3 +97,47 @@ def test_a_viewer_whose_backend_is_down_moves_to_another(tmp_path: Path) -> None
         served, cookie = _get(running.url + "/_stcore/health", "b1")
         assert served.split(", ")[-1] == second and cookie == "b2"
         assert _get(running.url + "/_stcore/health", cookie) == (second, "b2")
+
+
+def _websocket_opens(url: str, host: str) -> bool:
+    """Whether Streamlit's WebSocket at `url` accepts an opening handshake whose Host header is `host` (101
+    Switching Protocols), sent by hand: a client library sets the Host from the URL."""
+    import base64
+    import http.client
+    import os
+
+    address, port = url.removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(address, int(port), timeout=20)
+    try:
+        connection.putrequest("GET", "/_stcore/stream", skip_host=True, skip_accept_encoding=True)
+        for name, value in (("Host", host), ("Upgrade", "websocket"), ("Connection", "Upgrade"),
+                            ("Sec-WebSocket-Key", base64.b64encode(os.urandom(16)).decode()),
+                            ("Sec-WebSocket-Version", "13"), ("Sec-WebSocket-Protocol", "streamlit")):
+            connection.putheader(name, value)
+        connection.endheaders()
+        return connection.getresponse().status == 101
+    finally:
+        connection.close()
+
+
+def test_the_cluster_refuses_a_websocket_for_a_host_it_does_not_serve(cluster: deploy.Cluster) -> None:
+    """server.allowedHosts in the recipe (issue #19's hardening): a page fetched through a rebinding DNS name
+    cannot open the app's WebSocket; the names the cluster is served by can."""
+    for url in (cluster.url, *cluster.backend_urls):
+        port = url.rsplit(":", 1)[1]
+        assert _websocket_opens(url, f"127.0.0.1:{port}")
+        assert _websocket_opens(url, f"localhost:{port}")
+        assert not _websocket_opens(url, f"attacker.example.org:{port}")
+
+
+def test_every_backend_gets_the_same_secrets_allowed_hosts_and_xsrf_protection(tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.toml"
+    commands = [deploy.streamlit_command("python", port, (*deploy.ALLOWED_HOSTS, "crisis.example.org"), secrets)
+                for port in (8601, 8602)]
+    for command in commands:
+        options = list(zip(command, command[1:]))
+        assert ("--server.address", "127.0.0.1") in options
+        assert ("--server.enableXsrfProtection", "true") in options
+        assert [v for k, v in options if k == "--server.allowedHosts"] == ["127.0.0.1", "localhost",
+                                                                          "crisis.example.org"]
+        assert ("--secrets.files", str(secrets)) in options
