@@ -1,4 +1,4 @@
-"""Add a release: paste or upload its text, review the candidate claims, grade them and save."""
+"""Add a release: paste or upload its text, review the candidate claims, grade them and propose them."""
 
 import hashlib
 from datetime import date
@@ -27,10 +27,9 @@ from crisisboard.ingest.intake import (
 )
 
 page = start_page("Add a release")
-render.markdown(literal("Paste a release's text or upload it; crisisboard proposes every figure it finds. Tick "
-                        "the ones to keep, correct them, grade them, and propose them: the proposal is validated "
-                        "at once, and a reviewer publishes it from the Review page (nothing reaches the charts "
-                        "before)."))
+render.markdown(literal("Paste a release's text or upload it; crisisboard proposes every figure it finds. Tick, "
+                        "correct and grade them, and propose them: the proposal is validated at once, and a "
+                        "reviewer publishes it from the Review page (nothing reaches the charts before)."))
 pasted, uploaded = st.tabs(["Paste text", "Upload a file"])
 with pasted:
     release_text = st.text_area("Release text", height=220, key="release_text", placeholder=(

@@ -140,8 +140,8 @@ def claim_proposal(kind: str, claim_id: str, row: dict[str, str], fields_: dict[
     payload = json.dumps({"claim_id": claim_id, "fields": changed, "old": {f: row.get(f, "") or "" for f in changed},
                           "expected_version": expected_version}, ensure_ascii=False)
     at = now()
-    what = {"edit": "edit " + ", ".join(changed), "retract": "retract", "restore": "restore"}[kind]
-    summary = f"{what} of {claim_id} ({row.get('figure_text', '')}, {row.get('claimant', '')})"
+    what = {"edit": f"edit {', '.join(changed)} of", "retract": "retract", "restore": "restore"}[kind]
+    summary = f"{what} {claim_id} ({row.get('figure_text', '')}, {row.get('claimant', '')})"
     return Proposal(_new_id(kind, payload, who, at), kind, claim_id, summary[:300], payload, who, at,
                     _reason(reason))
 
