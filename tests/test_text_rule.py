@@ -114,3 +114,16 @@ def test_render_takes_only_escaped_markdown() -> None:
         render.checked("![p](http://127.0.0.1:9/x.gif)")
     assert isinstance(render.checked(text("![p](x)")), Markdown) and isinstance(render.checked(literal("**a**")),
                                                                                Markdown)
+
+
+def test_render_table_escapes_every_header_and_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A proposal's diff (Review page) holds pasted text: st.table would draw its cells as Markdown."""
+    import pandas as pd
+
+    drawn = []
+    monkeypatch.setattr(render.st, "table", drawn.append)
+    render.table(pd.DataFrame([{"**quote**": "![p](http://127.0.0.1:9/x.gif) *killed*", "n": None}]))
+    [frame] = drawn
+    cells = [str(v) for v in frame.iloc[0]] + [str(c) for c in frame.columns]
+    assert all("![" not in c and "*killed*" not in c and "**quote**" not in c for c in cells), cells
+    assert str(frame.iloc[0, 1]) == ""  # no "None"

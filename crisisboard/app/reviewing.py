@@ -76,9 +76,10 @@ def _decide(store: Store, proposal: Proposal, actor: Actor, two_person: bool) ->
         if buttons[1].button("Reject", key=f"reject_{key}", disabled=blocked):
             action = "reject"
         if blocked:
-            render.caption(literal("You proposed this: under the two-person rule another reviewer decides it." +
-                                   (" On a one-person desk, an admin can switch the rule off below (recorded)."
-                                    if actor.may("manage_users") else "")))
+            render.caption(literal("You proposed this: under the two-person rule another reviewer decides it. "
+                                   "On a one-person desk, an admin can switch the rule off below (recorded).")
+                           if actor.may("manage_users") else
+                           literal("You proposed this: under the two-person rule another reviewer decides it."))
     if own and buttons[2].button("Withdraw", key=f"withdraw_{key}"):
         action = "withdraw"
     if buttons[3].button("Preview on the Timeline", key=f"preview_button_{key}"):
@@ -121,7 +122,7 @@ def queue(store: Store, actor: Actor) -> None:
             if proposal.kind == "release":
                 render.caption(text("Source: " + source_line(proposal)))
             current = None if proposal.kind == "release" else store.claim_row(proposal.target)
-            st.table(proposal_diff(proposal, current))
+            render.table(proposal_diff(proposal, current))
             _decide(store, proposal, actor, two_person)
             if st.session_state.get("_preview") == proposal.proposal_id:
                 _preview(store, proposal, _metric_of(store, proposal))
