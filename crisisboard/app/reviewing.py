@@ -5,6 +5,7 @@ Every decision goes through the store, which checks the role and the rule again 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -12,6 +13,8 @@ import streamlit as st
 
 from crisisboard.app import render
 from crisisboard.app.editing import refused
+from crisisboard.app.frame import show_chart
+from crisisboard.charts.style import detach_footer
 from crisisboard.charts.views import TimelineSpec, build_view
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.claims.proposals import proposal_diff, source_line
@@ -43,7 +46,9 @@ def _previewed(_store: Store, proposal_id: str, version: str) -> Dataset:
 def _preview(store: Store, proposal: Proposal, metric: str) -> None:
     try:
         dataset = _previewed(store, proposal.proposal_id, store.version())
-        figure = go.Figure(build_view(dataset, Filters(), TimelineSpec(metric=metric, incidents=False)).figure)
+        view = build_view(dataset, Filters(), TimelineSpec(metric=metric, incidents=False))
+        view.footer = detach_footer(view.figure)  # under the chart as text, as on the Timeline
+        figure = go.Figure(view.figure)
     except (SaveError, ValueError) as error:
         render.error(text(f"No preview: {str(error).splitlines()[0]}"))
         return
@@ -51,7 +56,7 @@ def _preview(store: Store, proposal: Proposal, metric: str) -> None:
                           font={"size": 44, "color": "#7a1f1f"})
     render.warning(md("Preview of {id}: the Timeline as it would be if this proposal were approved. Nothing is "
                       "published until a reviewer approves it.", id=proposal.proposal_id))
-    st.plotly_chart(figure, theme=None, config={"displaylogo": False}, key=f"preview_{proposal.proposal_id}")
+    show_chart(replace(view, figure=figure), key=f"preview_{proposal.proposal_id}")
 
 
 def _metric_of(store: Store, proposal: Proposal) -> str:
@@ -65,24 +70,24 @@ def _decide(store: Store, proposal: Proposal, actor: Actor, two_person: bool) ->
     key = proposal.proposal_id
     own = proposal.proposed_by == actor.email
     reason = st.text_input("Why (required: goes into the history)", key=f"why_{key}")
-    buttons = st.columns(4)
+    row = st.container(horizontal=True, gap="small")  # the buttons side by side, in reading order
     action = None
     if actor.may("review"):
         blocked = two_person and own
-        if buttons[0].button("Approve and publish", key=f"approve_{key}", type="primary", disabled=blocked,
+        if row.button("Approve and publish", key=f"approve_{key}", type="primary", disabled=blocked,
                              help="The two-person rule is on: another reviewer must approve your own proposal."
                              if blocked else "Publish the change: it reaches the charts, exports and packs."):
             action = "approve"
-        if buttons[1].button("Reject", key=f"reject_{key}", disabled=blocked):
+        if row.button("Reject", key=f"reject_{key}", disabled=blocked):
             action = "reject"
         if blocked:
             render.caption(literal("You proposed this: under the two-person rule another reviewer decides it. "
                                    "On a one-person desk, an admin can switch the rule off below (recorded).")
                            if actor.may("manage_users") else
                            literal("You proposed this: under the two-person rule another reviewer decides it."))
-    if own and buttons[2].button("Withdraw", key=f"withdraw_{key}"):
+    if own and row.button("Withdraw", key=f"withdraw_{key}"):
         action = "withdraw"
-    if buttons[3].button("Preview on the Timeline", key=f"preview_button_{key}"):
+    if row.button("Preview on the Timeline", key=f"preview_button_{key}"):
         st.session_state["_preview"] = key
     if action:
         try:
