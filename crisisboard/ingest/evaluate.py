@@ -221,8 +221,11 @@ def _page_candidates(text: str, places: pd.DataFrame) -> tuple[list, list[str]]:
     rel = parse_release(text)
     cands, warns = extract_candidates(text, rel.published, places)
     skip = _note_spans(text, rel.body_start, rel.title)
-    return [c for c in cands if not all(any(s <= start < e for s, e in skip)
-                                        for start, _, _ in (getattr(c, "mentions", ()) or ((c.start, c.end, c.quote),)))], warns
+    def on_page(c) -> bool:  # noqa: ANN001 - a Candidate
+        mentions = getattr(c, "mentions", ()) or ((c.start, c.end, c.quote),)
+        return not all(any(s <= start < e for s, e in skip) for start, _, _ in mentions)
+
+    return [c for c in cands if on_page(c)], warns
 
 
 def _verbatim(text: str, cands: list) -> tuple[int, int]:
