@@ -82,3 +82,14 @@ def test_one_candidate_per_statement_with_all_its_mentions() -> None:
     assert "3 mentions of one statement" in by_un[0].why
     others = [c for c in candidates if c.claimant != "United Nations"]
     assert [(c.metric, c.low) for c in others] == [("displaced_total", 400000)]  # Human Rights Watch: its own statement
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The UN said 400,000 people were displaced, and 100,000 of them fled to Uzbekistan.",
+     [("displaced_total", 400000), ("refugees_uzbekistan", 100000)]),
+    ("Some 70,000 refugees have returned from Uzbekistan, UNHCR said.", [("refugees_returned", 70000)]),
+    ("The ministry said 178 people were killed and 1,800 injured.", [("killed", 178), ("injured", 1800)]),
+    ("The toll has risen to 191, with 1,971 wounded.", [("killed", 191), ("injured", 1971)]),
+])
+def test_the_family_comes_from_what_the_sentence_says_the_figure_counts(text: str, expected: list[tuple]) -> None:
+    assert [(m, low) for m, low, _, _ in found(text)] == expected
