@@ -7,7 +7,7 @@ summary [DATA_DIR]    print the data summary (Markdown); --write updates data/RE
 export ...            a chart as PNG/SVG/PDF, or --pack for a briefing ZIP, without a browser
 synth --claims N --out DIR   a valid synthetic dataset for scale tests
 extract FILE ...      candidate claims found in release texts, as CSV or JSON
-evaluate              precision and recall of extract against the reviewed labels in tests/eval
+evaluate              precision and recall of extract on the development and the frozen test set
 db upgrade            create or migrate the PostgreSQL schema ($CRISISBOARD_DATABASE_URL)
 db import DIR         validate DIR, then make the database hold exactly its data (idempotent)
 db export DIR         write the database's sources.csv, claims.csv, places.csv, incidents.csv and crisis.toml
@@ -176,7 +176,8 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 EXTRACT_COLUMNS = ("file", "quote", "figure_text", "metric", "population", "low", "high", "qualifier", "vague_term",
-                   "as_of", "as_of_precision", "place_id", "claimant", "claimant_type", "status_in_text", "why")
+                   "as_of", "as_of_precision", "place_id", "claimant", "claimant_type", "status_in_text", "mentions",
+                   "why")
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -207,6 +208,7 @@ def _extract(args: argparse.Namespace) -> int:
             print(f"{name}: {warning}", file=sys.stderr)
         for candidate in candidates:
             row = {column: getattr(candidate, column, "") for column in EXTRACT_COLUMNS if column != "file"}
+            row["mentions"] = len(candidate.mentions) or 1  # the times the text states it (one statement)
             rows.append({"file": name, **{k: ("" if v is None else v) for k, v in row.items()}})
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
@@ -306,6 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["evaluate"]:  # its options are the evaluator's own (argparse.REMAINDER drops a leading --x)
+        from crisisboard.ingest.evaluate import main as evaluate_main  # noqa: PLC0415 - loads the extractor
+
+        return evaluate_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

@@ -1,10 +1,17 @@
-"""Score crisisboard.ingest.extract against reviewed labels of the shared corpus.
+"""Score crisisboard.ingest.extract against labels of the shared corpus, on the development set and on the
+frozen test set separately (issue #20; the protocol is in tests/eval/README.md).
 
-    python -m crisisboard.ingest.evaluate [--labels tests/eval/reviewed_labels.csv] [--corpus ../shared/sources]
+    python -m crisisboard evaluate [--set dev|test|both] [--labels FILE] [--corpus ../shared/sources]
                                    [--reference ../shared/sources/CLAIMS-REFERENCE.md] [--per-file]
 
+The split is by text: a file is in the test set when the first 8 hex digits of the SHA-256 of its name,
+read as a number, are divisible by 3 (`split_of`); about a third of the texts. The development set is scored
+against tests/eval/reviewed_labels.csv (its dev files only), the test set against
+tests/eval/test_labels.csv, written blind by two readers (tests/eval/blind/).
+
 Scoring is per file with set matching (duplicates in a file collapse), summed over files (micro):
-precision/recall/F1 of (metric, low, high) and of (metric, low, high, qualifier). Candidates in
+precision/recall/F1 of (metric family, main figure, range top) (`family_key`), of (metric, low, high) and
+of (metric, low, high, qualifier). Candidates in
 the header lines (URL/TITLE/PUBLISHER/DATE) and in curator notes ("[PARTIAL: ...]", "[Language: ...]")
 are not scored: only the stored page text is.
 """
@@ -23,6 +30,29 @@ from crisisboard.ingest.extract import extract_candidates, parse_release, read_p
 
 ROOT = PROJECT_ROOT
 DEFAULT_LABELS = ROOT / "tests" / "eval" / "reviewed_labels.csv"
+TEST_LABELS = ROOT / "tests" / "eval" / "test_labels.csv"
+# the families a reader tells apart (refugees from displaced, returns from refugees, deaths from injuries)
+FAMILY = {"killed": "deaths", "injured": "injuries", "hospitalized": "injuries", "missing": "missing",
+          "displaced_internal": "displaced", "displaced_total": "displaced", "affected": "affected",
+          "refugees_uzbekistan": "refugees", "refugees_at_border": "refugees", "refugees_remaining": "refugees",
+          "refugees_returned": "returns", "detained": "detained", "buildings_destroyed": "buildings",
+          "buildings_damaged": "buildings", "buildings_damaged_or_destroyed": "buildings"}
+
+
+def split_of(file: str) -> str:
+    """"test" for the frozen test set (a third of the texts, by a hash of the file name), else "dev"."""
+    import hashlib
+
+    return "test" if int(hashlib.sha256(Path(file).name.encode("utf-8")).hexdigest()[:8], 16) % 3 == 0 else "dev"
+
+
+def family_key(metric: str, low, high) -> tuple:
+    """(metric family, main figure, range top): the main figure is the lower bound, or the upper one when
+    only it is given ("up to 2,000"); the range top is the upper bound of a range, else None."""
+    low, high = _key(metric, low, high)[1:]
+    main = low if low is not None else high
+    top = high if low is not None and high is not None and high != low else None
+    return FAMILY.get(metric, metric), main, top
 DEFAULT_CORPUS = ROOT.parent / "shared" / "sources"
 LABEL_COLUMNS = ["file", "fragment", "metric", "low", "high", "qualifier", "note"]
 
@@ -185,62 +215,114 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
             "tp": tp, "predicted": n_pred, "gold": n_gold}
 
 
-def evaluate(corpus_dir, labels_df: pd.DataFrame) -> dict:
+def _page_candidates(text: str, places: pd.DataFrame) -> tuple[list, list[str]]:
+    """The candidates of a stored text that the page states: a statement whose every mention is in the header
+    or a curator's note is not scored."""
+    rel = parse_release(text)
+    cands, warns = extract_candidates(text, rel.published, places)
+    skip = _note_spans(text, rel.body_start, rel.title)
+    def on_page(c) -> bool:  # noqa: ANN001 - a Candidate
+        mentions = getattr(c, "mentions", ()) or ((c.start, c.end, c.quote),)
+        return not all(any(s <= start < e for s, e in skip) for start, _, _ in mentions)
+
+    return [c for c in cands if on_page(c)], warns
+
+
+def _verbatim(text: str, cands: list) -> tuple[int, int]:
+    """(quotes checked, quotes verbatim): the quote each candidate shows and every mention's."""
+    norm_text = _norm_ws(text)
+    quotes = [q for c in cands for q in ((c.start, c.end, c.quote), *getattr(c, "mentions", ()))]
+    return len(quotes), sum(quote == text[start:end] and _norm_ws(quote) in norm_text for start, end, quote in quotes)
+
+
+def set_files(corpus_dir, which: str) -> list[str]:
+    """The corpus texts of one set ("dev" or "test"), labelled or not."""
+    return sorted(p.name for p in Path(corpus_dir).glob("[0-9]*.txt") if split_of(p.name) == which)
+
+
+def evaluate(corpus_dir, labels_df: pd.DataFrame, files: list[str] | None = None) -> dict:
+    """Scores over `files` (default: the files the labels name). A file of `files` with no label still
+    counts: every candidate in it is a false positive."""
     corpus = Path(corpus_dir)
     places = read_places()
-    totals = {"mlh": [0, 0, 0], "mlhq": [0, 0, 0]}
+    totals = {"family": [0, 0, 0], "mlh": [0, 0, 0], "mlhq": [0, 0, 0]}
     by_lang: dict[str, dict[str, list[int]]] = {}
     per_file = {}
     quotes_total = quotes_ok = 0
     n_candidates = 0
     missing_files = []
     warnings_count = 0
-    for file, gold_rows in labels_df.groupby("file", sort=True):
+    groups = dict(tuple(labels_df.groupby("file", sort=True)))
+    for file in sorted(set(files) if files is not None else groups):
+        gold_rows = groups.get(file, labels_df.iloc[0:0])
         path = corpus / file
         if not path.exists():
             missing_files.append(file)
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
-        rel = parse_release(text)
-        cands, warns = extract_candidates(text, rel.published, places)
+        cands, warns = _page_candidates(text, places)
         warnings_count += len(warns)
-        skip = _note_spans(text, rel.body_start, rel.title)
-        cands = [c for c in cands if not any(s <= c.start < e for s, e in skip)]
         n_candidates += len(cands)
-        norm_text = _norm_ws(text)
-        for c in cands:
-            quotes_total += 1
-            if c.quote == text[c.start:c.end] and _norm_ws(c.quote) in norm_text:
-                quotes_ok += 1
+        checked, verbatim = _verbatim(text, cands)
+        quotes_total, quotes_ok = quotes_total + checked, quotes_ok + verbatim
         lang = _language(text)
+        pred0 = {family_key(c.metric, c.low, c.high) for c in cands}
+        gold0 = {family_key(r.metric, r.low, r.high) for r in gold_rows.itertuples()}
         pred1 = {_key(c.metric, c.low, c.high) for c in cands}
         pred2 = {_key(c.metric, c.low, c.high, c.qualifier) for c in cands}
         gold1 = {_key(r.metric, r.low, r.high) for r in gold_rows.itertuples()}
         gold2 = {_key(r.metric, r.low, r.high, r.qualifier) for r in gold_rows.itertuples()}
-        for name, pred, gold in (("mlh", pred1, gold1), ("mlhq", pred2, gold2)):
+        for name, pred, gold in (("family", pred0, gold0), ("mlh", pred1, gold1), ("mlhq", pred2, gold2)):
             tp = len(pred & gold)
-            for acc in (totals[name], by_lang.setdefault(lang, {"mlh": [0, 0, 0], "mlhq": [0, 0, 0]})[name]):
+            for acc in (totals[name], by_lang.setdefault(lang, {"family": [0, 0, 0], "mlh": [0, 0, 0],
+                                                                "mlhq": [0, 0, 0]})[name]):
                 acc[0] += tp
                 acc[1] += len(pred)
                 acc[2] += len(gold)
-        per_file[file] = {"language": lang, "missed": sorted(map(str, gold1 - pred1)),
-                          "spurious": sorted(map(str, pred1 - gold1)), "tp": len(pred1 & gold1)}
+        per_file[file] = {"language": lang, "missed": sorted(map(str, gold0 - pred0)),
+                          "spurious": sorted(map(str, pred0 - gold0)), "tp": len(pred0 & gold0)}
     return {
+        "family_main_top": _prf(*totals["family"]),
         "metric_low_high": _prf(*totals["mlh"]),
         "metric_low_high_qualifier": _prf(*totals["mlhq"]),
         "quotes_verbatim": round(quotes_ok / quotes_total, 4) if quotes_total else 1.0,
         "counts": {"files": len(per_file), "labels": int(len(labels_df)), "candidates": n_candidates,
                    "quotes_checked": quotes_total, "quotes_verbatim": quotes_ok,
                    "warnings": warnings_count, "missing_files": missing_files},
-        "by_language": {lang: {"metric_low_high": _prf(*v["mlh"]),
+        "by_language": {lang: {"family_main_top": _prf(*v["family"]), "metric_low_high": _prf(*v["mlh"]),
                                "metric_low_high_qualifier": _prf(*v["mlhq"])} for lang, v in by_lang.items()},
         "per_file": per_file,
     }
 
 
+def _report(title: str, res: dict, per_file: bool) -> None:
+    print(f"== {title}: {res['counts']['labels']} labels in {res['counts']['files']} files; "
+          f"candidates: {res['counts']['candidates']}")
+    for name, label in (("family_main_top", "(family, main figure, range top)"),
+                        ("metric_low_high", "(metric, low, high)"),
+                        ("metric_low_high_qualifier", "(metric, low, high, qualifier)")):
+        s = res[name]
+        print(f"{label:34s} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} "
+              f"(tp {s['tp']}, predicted {s['predicted']}, gold {s['gold']})")
+    print(f"quotes verbatim: {res['quotes_verbatim']:.3f} "
+          f"({res['counts']['quotes_verbatim']}/{res['counts']['quotes_checked']})")
+    for lang, v in sorted(res["by_language"].items()):
+        s = v["family_main_top"]
+        print(f"  [{lang}] (family, main, top) P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} "
+              f"(tp {s['tp']}, predicted {s['predicted']}, gold {s['gold']})")
+    if res["counts"]["missing_files"]:
+        print("files not in corpus:", ", ".join(res["counts"]["missing_files"]))
+    if per_file:
+        for f, d in res["per_file"].items():
+            if d["missed"] or d["spurious"]:
+                print(f"{f}\n   missed:   {d['missed']}\n   spurious: {d['spurious']}")
+
+
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m crisisboard.ingest.evaluate", description=__doc__.splitlines()[0])
-    ap.add_argument("--labels", default=str(DEFAULT_LABELS))
+    ap = argparse.ArgumentParser(prog="python -m crisisboard evaluate", description=__doc__.splitlines()[0])
+    ap.add_argument("--set", choices=("dev", "test", "both"), default="both",
+                    help="the development set, the frozen test set, or both (default), reported apart")
+    ap.add_argument("--labels", default=None, help="score against this label file instead (every file in it)")
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--reference", default=None,
                     help="score against CLAIMS-REFERENCE.md (mapped) instead of the reviewed labels")
@@ -250,27 +332,26 @@ def main(argv=None) -> int:
     if not corpus.is_dir():
         print(f"corpus folder not found: {corpus}", file=sys.stderr)
         return 2
-    labels = load_reference(args.reference) if args.reference else read_labels(args.labels)
-    res = evaluate(corpus, labels)
-    print(f"labels: {res['counts']['labels']} rows in {res['counts']['files']} files; "
-          f"candidates: {res['counts']['candidates']}")
-    for name, title in (("metric_low_high", "(metric, low, high)"),
-                        ("metric_low_high_qualifier", "(metric, low, high, qualifier)")):
-        s = res[name]
-        print(f"{title:34s} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} "
-              f"(tp {s['tp']}, predicted {s['predicted']}, gold {s['gold']})")
-    print(f"quotes verbatim: {res['quotes_verbatim']:.3f} "
-          f"({res['counts']['quotes_verbatim']}/{res['counts']['quotes_checked']})")
-    for lang, v in sorted(res["by_language"].items()):
-        s = v["metric_low_high"]
-        print(f"  [{lang}] (metric, low, high) P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} "
-              f"(tp {s['tp']}, predicted {s['predicted']}, gold {s['gold']})")
-    if res["counts"]["missing_files"]:
-        print("files not in corpus:", ", ".join(res["counts"]["missing_files"]))
-    if args.per_file:
-        for f, d in res["per_file"].items():
-            if d["missed"] or d["spurious"]:
-                print(f"{f}\n   missed:   {d['missed']}\n   spurious: {d['spurious']}")
+    if args.labels or args.reference:
+        labels = load_reference(args.reference) if args.reference else read_labels(args.labels)
+        _report(args.labels or args.reference, evaluate(corpus, labels), args.per_file)
+        return 0
+    if args.set in ("dev", "both"):
+        dev = read_labels(DEFAULT_LABELS)
+        dev = dev[[split_of(f) == "dev" for f in dev["file"]]]
+        _report("development set (tests/eval/reviewed_labels.csv, dev texts)",
+                evaluate(corpus, dev, set_files(corpus, "dev")), args.per_file)
+    if args.set in ("test", "both"):
+        if not TEST_LABELS.exists():
+            print(f"no test labels: {TEST_LABELS} is missing", file=sys.stderr)
+            return 2
+        test = read_labels(TEST_LABELS)
+        wrong = sorted({f for f in test["file"] if split_of(f) != "test"})
+        if wrong:
+            print(f"{TEST_LABELS}: files outside the test set: {', '.join(wrong)}", file=sys.stderr)
+            return 2
+        _report("frozen test set (tests/eval/test_labels.csv, blind)",
+                evaluate(corpus, test, set_files(corpus, "test")), args.per_file)
     return 0
 
 

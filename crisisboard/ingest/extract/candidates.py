@@ -4,7 +4,7 @@ that found it (its `why`), for the officer to review."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -41,6 +41,9 @@ class Candidate:
     start: int
     end: int
     why: str
+    # every mention of this statement in the text, (start, end, quote), in order; the quote above is the one a
+    # reviewer should see (one naming its originator, the longest, the first)
+    mentions: tuple[tuple[int, int, str], ...] = ()
 
 
 _SENT_BREAK = re.compile(r"\n(?=\s*(?:$|[^a-zа-яё\s]))|(?<=[.!?:])\s*\n|\n\s*\n|(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-ZА-ЯЁ0-9])")
@@ -96,6 +99,7 @@ def extract_candidates(text: str, published: date | None = None, places: pd.Data
                 out.extend(_sentence_candidates(text, s_lo, s_hi, published, rules, seen))
             except Exception as exc:  # noqa: BLE001 - never raise on odd input
                 warnings.append(f"sentence at {s_lo} skipped: {type(exc).__name__}")
+        out = statements(out, text)
         if not out and re.search(r"[\u4e00-\u9fff\u0600-\u06ff]", text[:10000]) and \
                 not re.search(r"[A-Za-zА-Яа-я]{4}", text[:10000]):
             warnings.append("text is not in a supported language (English, Russian)")
@@ -103,6 +107,46 @@ def extract_candidates(text: str, published: date | None = None, places: pd.Data
     except Exception as exc:  # noqa: BLE001
         warnings.append(f"extraction failed: {type(exc).__name__}: {exc}")
         return [], warnings
+
+
+def statements(mentions: list[Candidate], text: str = "") -> list[Candidate]:
+    """One candidate per statement: the mentions of one figure (metric, bounds, vague term) by one originator
+    in one text are grouped, a mention naming no originator joining the statement of the one originator
+    that does (or the first). Each candidate keeps all its mentions, and shows the quote a reviewer should see:
+    one in the body rather than a header line (URL:, TITLE: ...), naming its originator, then the longest, then
+    the first."""
+    def in_header(m: Candidate) -> bool:
+        line_start = text.rfind("\n", 0, m.start) + 1
+        return bool(re.match(r"(?:URL|TITLE|PUBLISHER|DATE)\s*:", text[line_start:line_start + 12]))
+
+    groups: dict[tuple, list[list[Candidate]]] = {}
+    order: list[tuple] = []
+    for c in mentions:
+        key = (c.metric, c.low, c.high, c.vague_term)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        by = groups[key]
+        same = [g for g in by if c.claimant and any(m.claimant == c.claimant for m in g)]
+        if same:
+            same[0].append(c)
+        elif not c.claimant and by:
+            by[0].append(c)
+        elif c.claimant and len(by) == 1 and not any(m.claimant for m in by[0]):
+            by[0].append(c)  # the unattributed mentions so far were this originator's
+        else:
+            by.append([c])
+    out = []
+    for key in order:
+        for group in groups[key]:
+            shown = sorted(group, key=lambda m: (in_header(m), not m.claimant, -len(m.quote), m.start))[0]
+            claimant = next((m for m in group if m.claimant), shown)
+            merged = replace(shown, claimant=claimant.claimant, claimant_type=claimant.claimant_type,
+                             mentions=tuple((m.start, m.end, m.quote) for m in sorted(group, key=lambda m: m.start)))
+            if len(group) > 1:
+                merged = replace(merged, why=f"{merged.why}; {len(group)} mentions of one statement")
+            out.append(merged)
+    return sorted(out, key=lambda c: c.mentions[0][0])
 
 
 def _sentence_candidates(text, s_lo, s_hi, published, rules, seen):  # noqa: ANN001, ANN202
@@ -196,6 +240,10 @@ def _single(text: str, a, before: str) -> tuple:  # noqa: ANN001 - an _Atom
     if om and a.kind != "vague":
         qual = "at_least"
         fe = a.end + om.end()
+    um = re.match(r"\s+سے\s+(?:زائد|زیادہ)(?![\w])", text[a.end:a.end + 16])  # Urdu: "دو ہزار سے زائد"
+    if um and a.kind != "vague" and not qm:
+        qual = "more_than"
+        fe = a.end + um.end()
     if a.kind == "vague":
         return (fs if qm else a.start, fe, None, None, "vague", _vague_term(a.text), "vague")
     v = a.value

@@ -17,25 +17,63 @@ _WN = "(?:" + "|".join(sorted(list(_UNITS) + list(_SCALES) + ["dozen"], key=len,
 _VAGUE = (r"(?:tens|hundreds)\s+of\s+thousands|several\s+(?:hundreds?|thousands?|dozens?)|"
           r"many\s+(?:hundreds|thousands)|dozens|hundreds|thousands|hundred\s+of\s+thousands|"
           r"десятки\s+тысяч|сотни\s+тысяч|сотни|тысячи|десятки")
-_DIGIT = (r"(?<![\w.,:/$€£])(?:\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3})+|\d+(?:\.\d+)?)"
+# scale words after a numeral ("2 тысячи", "400 ألف", "2 lakh"), in the corpus' languages
+SCALE_WORDS = (r"million|millions|thousand|billion|mln|млн\.?|тыс\.?|тысяч[аи]?|mil|tys\.?|илјади|тисяч[аі]?|"
+               r"хиљад[аеу]?|hiljad[aeu]?|tysi[ąę]c\w*|Tausend|Millionen|Million|mila|mille|millones|milioni|"
+               r"мільйон\w*|милион\w*|milion\w*|ألف|آلاف|مليون|ہزار|لاکھ|ملین")
+_DIGIT = (r"(?<![\w.,:/$€£])(?:\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3})+|\d{1,3}(?:\.\d{3})+(?![\d]|[.,]\d)|"
+          r"\d+(?:\.\d+)?)"
           r"(?![\d])(?![.,:/]\d)"
-          r"(?:\s*(?:million|thousand|billion|mln|млн\.?|тыс\.?|тысяч[аи]?|mil|tys\.?|илјади)(?![\w]))?")
+          r"(?:\s*(?:" + SCALE_WORDS + r")(?![\w]))?")
 _WORDNUM = (r"(?<![\w-])(?:(?:a|half\s+a)\s+)?" + _WN + r"(?:(?:[\s-]+|\s+and\s+)" + _WN + r")*(?![\w-])")
 _RU_COMPOUND = r"(?<![\w.,])\d{1,3}\s+тысяч[аи]?\s+\d{1,3}(?![\d\w])"
-_ATOM_RE = re.compile(r"(?P<vague>(?<![\w])(?:" + _VAGUE + r")(?![\w]))|(?P<ru>" + _RU_COMPOUND + r")|(?P<digit>" + _DIGIT +
-                      r")|(?P<word>" + _WORDNUM + r")", re.I)
+# number words of other languages: read by text2num (de, es, fr, it) or the table below (ru, uk, sr, pl)
+_T2N_WORDS = {
+    "de": r"(?:ein|eine|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|"
+          r"fünfzig|sechzig|siebzig|achtzig|neunzig|hundert|tausend|und)+",
+    "it": r"(?:uno|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|tredici|quattordici|quindici|"
+          r"sedici|diciassette|diciotto|diciannove|venti?|trenta?|quaranta?|cinquanta?|sessanta?|settanta?|"
+          r"ottanta?|novanta?|cento|mila|mille)+",
+    "es": r"(?:(?:uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|"
+          r"dieci\w+|veinte|veinti\w+|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|ciento|"
+          r"doscientos|trescientos|cuatrocientos|quinientos|seiscientos|setecientos|ochocientos|novecientos|mil)"
+          r"(?:\s+y\s+|\s+|(?=\W)|$))+",
+    "fr": r"(?:(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+          r"vingts?|trente|quarante|cinquante|soixante|cents?|mille)(?:[\s-]+et[\s-]+|[\s-]+|(?=\W)|$))+",
+}
+_URDU_UNITS = {"ایک": 1, "دو": 2, "تین": 3, "چار": 4, "پانچ": 5, "چھ": 6, "سات": 7, "آٹھ": 8, "نو": 9, "دس": 10,
+               "بیس": 20, "پچاس": 50, "سو": 100}
+_URDU_SCALES = {"سو": 100, "ہزار": 1000, "لاکھ": 100_000, "کروڑ": 10_000_000}
+_URDU = (r"(?<![\w])(?:" + "|".join(_URDU_UNITS) + r")\s+(?:" + "|".join(_URDU_SCALES) + r")(?![\w])")
+_OTHER_WORDS = {"тисячу": 1000, "тисяча": 1000, "тысячу": 1000, "тысяча": 1000, "хиљаду": 1000, "хиљада": 1000,
+                "hiljadu": 1000, "hiljada": 1000, "tysiąc": 1000, "сто": 100, "сотню": 100, "стотину": 100}
+_LWORD = "|".join(f"(?P<w_{lang}>(?<![\\w-]){rx}(?<=\\w)(?![\\w-]))" for lang, rx in _T2N_WORDS.items())
+_FOREIGN_VAGUE = (r"Hunderte|Tausende|Zehntausende|Dutzende|cientos|centenares|decenas\s+de\s+miles|miles|"
+                  r"decenas|des\s+centaines|des\s+dizaines\s+de\s+milliers|des\s+milliers|centinaia|migliaia|"
+                  r"decine\s+di\s+migliaia|setki|dziesiątki\s+tysięcy|tysiące|сотні|десятки\s+тисяч|тисячі|"
+                  r"стотине|десетине\s+хиљада|хиљаде|stotine|hiljade|مئات|عشرات\s+الآلاف|آلاف|سینکڑوں|ہزاروں")
+_ATOM_RE = re.compile(r"(?P<vague>(?<![\w])(?:" + _VAGUE + "|" + _FOREIGN_VAGUE + r")(?![\w]))|(?P<ru>" +
+                      _RU_COMPOUND + r")|(?P<digit>" + _DIGIT + r")|(?P<word>" + _WORDNUM + r")|" + _LWORD +
+                      r"|(?P<urdu>" + _URDU + r")"
+                      r"|(?P<other>(?<![\w])(?:" + "|".join(_OTHER_WORDS) + r")(?![\w]))", re.I)
+# words of those languages that are also English words or parts of "per cent": never a figure on their own
+_T2N_AMBIGUOUS = {"cent", "cents", "once", "seize", "elf", "mille", "tre", "une", "un", "ein", "eine", "due"}
 
 _QUALS: list[tuple[str, str]] = [
     (r"at\s+least|a\s+minimum\s+of|no\s+fewer\s+than|no\s+less\s+than|не\s+менее|almeno|co\s+najmniej|"
-     r"најмалку|au\s+moins|al\s+menos", "at_least"),
+     r"најмалку|au\s+moins|al\s+menos|щонайменше|не\s+менше|најмање|najmanje|mindestens|"
+     r"ما\s+لا\s+يقل\s+عن|کم\s+از\s+کم", "at_least"),
     (r"more\s+than|in\s+excess\s+of|upwards\s+of|over|exceeded|exceeding|exceeds|well\s+over|"
-     r"более|свыше|больше|ponad|más\s+de|plus\s+de|повеќе\s+од", "more_than"),
+     r"более|свыше|больше|ponad|más\s+de|plus\s+de|повеќе\s+од|понад|більше\s+ніж|більше|више\s+од|"
+     r"više\s+od|mehr\s+als|über|oltre|più\s+di|أكثر\s+من", "more_than"),
     (r"up\s+to|as\s+many\s+as|as\s+high\s+as|could\s+be|may\s+be|might\s+be|could\s+reach|"
-     r"может\s+достигать|могут\s+достигать|может\s+достичь|jusqu'à|jusqu’à|hasta", "up_to"),
+     r"может\s+достигать|могут\s+достигать|может\s+достичь|jusqu'à|jusqu’à|hasta|bis\s+zu|fino\s+a", "up_to"),
     (r"fewer\s+than|less\s+than|under|менее", "fewer_than"),
-    (r"nearly|almost|about|around|approximately|approx\.|roughly|some|an\s+estimated|unos|casi|prawie|"
+    (r"nearly|almost|about|around|approximately|approx\.|roughly|some|an\s+estimated|unos|unas|casi|prawie|"
      r"the\s+estimated|estimated|close\s+to|closer\s+to|near|an\s+approximate|"
-     r"около|почти|примерно|порядка|приблизительно", "about"),
+     r"около|почти|примерно|порядка|приблизительно|близько|майже|приблизно|око|oko|скоро|około|blisko|"
+     r"rund|etwa|fast|knapp|ungefähr|cerca\s+de|alrededor\s+de|circa|quasi|quelque|environ|près\s+de|"
+     r"presque|نحو|حوالي|قرابة|زهاء|تقریباً|تقریبا|لگ\s+بھگ", "about"),
 ]
 _QUAL_RE = re.compile(r"(?<![\w])(?P<q>" + "|".join(q for q, _ in _QUALS) + r")\s+$", re.I)
 _QUAL_MAP = [(re.compile(r"^(?:" + q + r")$", re.I), k) for q, k in _QUALS]
@@ -127,14 +165,20 @@ def _digit_value(s: str) -> int | None:
     num = m.group(1)
     scale_word = (m.group(2) or "").lower()
     num = re.sub(r"[,\s\u00a0\u202f\u2009]", "", num)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):  # "400.000", "1.700": dots as thousands separators
+        num = num.replace(".", "")
     try:
         val = float(num)
     except ValueError:
         return None
     mult = 1
-    if scale_word.startswith(("million", "mln", "млн")):
+    if scale_word.startswith(("million", "mln", "млн", "millones", "milioni", "мільйон", "милион", "milion",
+                              "مليون", "ملین")):
         mult = 1_000_000
-    elif scale_word.startswith(("thousand", "тыс", "mil", "tys", "илјад")):
+    elif scale_word.startswith("لاکھ"):  # Urdu lakh
+        mult = 100_000
+    elif scale_word.startswith(("thousand", "тыс", "mil", "tys", "илјад", "тисяч", "хиљад", "hiljad", "tausend",
+                                "ألف", "آلاف", "ہزار")):
         mult = 1000
     elif scale_word.startswith("billion"):
         mult = 1_000_000_000
@@ -143,10 +187,14 @@ def _digit_value(s: str) -> int | None:
 
 _VAGUE_TERM = [
     (re.compile(r"hundreds?\s+of\s+thousands|сотни\s+тысяч", re.I), "hundreds_of_thousands"),
-    (re.compile(r"tens\s+of\s+thousands|десятки\s+тысяч", re.I), "tens_of_thousands"),
-    (re.compile(r"thousands?|тысячи", re.I), "thousands"),
-    (re.compile(r"hundreds?|сотни", re.I), "hundreds"),
-    (re.compile(r"dozens?|десятки", re.I), "dozens"),
+    (re.compile(r"tens\s+of\s+thousands|десятки\s+тысяч|Zehntausende|decenas\s+de\s+miles|dizaines\s+de\s+"
+                r"milliers|decine\s+di\s+migliaia|dziesiątki\s+tysięcy|десятки\s+тисяч|десетине\s+хиљада|"
+                r"عشرات\s+الآلاف", re.I), "tens_of_thousands"),
+    (re.compile(r"thousands?|тысячи|Tausende|miles|milliers|migliaia|tysiące|тисячі|хиљаде|hiljade|آلاف|ہزاروں",
+                re.I), "thousands"),
+    (re.compile(r"hundreds?|сотни|Hunderte|cientos|centenares|centaines|centinaia|setki|сотні|стотине|stotine|"
+                r"مئات|سینکڑوں", re.I), "hundreds"),
+    (re.compile(r"dozens?|десятки|Dutzende|decenas|dizaines|decine", re.I), "dozens"),
 ]
 
 
@@ -197,6 +245,20 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
                 continue
             out.append(_Atom(m.start(), m.end(), "word", val, s))
             continue
+        if kind == "urdu":
+            unit, scale = s.split()
+            out.append(_Atom(m.start(), m.end(), "word", _URDU_UNITS[unit] * _URDU_SCALES[scale], s))
+            continue
+        if kind.startswith("w_"):  # de, es, fr, it number words, read by text2num
+            if s.strip().lower() in _T2N_AMBIGUOUS:
+                continue
+            val = _t2n(s.strip(), kind[2:])
+            if val is not None and val >= 10:
+                out.append(_Atom(m.start(), m.start() + len(s.rstrip()), "word", val, s.rstrip()))
+            continue
+        if kind == "other":
+            out.append(_Atom(m.start(), m.end(), "word", _OTHER_WORDS[s.lower()], s))
+            continue
         if kind == "ru":
             nums = re.findall(r"\d+", s)
             out.append(_Atom(m.start(), m.end(), "digit", int(nums[0]) * 1000 + int(nums[1]), s))
@@ -208,6 +270,16 @@ def _atoms(text: str, lo: int, hi: int) -> list[_Atom]:
     return out
 
 
+def _t2n(words: str, lang: str) -> int | None:
+    """The value of a run of number words in `lang` (text2num), or None when they do not make a number."""
+    from text_to_num import text2num
+
+    try:
+        return int(text2num(words.lower(), lang))
+    except (ValueError, TypeError):
+        return None
+
+
 def _is_negative(text: str, a: _Atom, in_range: bool = False) -> str:
     """Return a reason string when the atom is not a count (year, date, money ...)."""
     after = text[a.end:a.end + 40]
@@ -216,12 +288,14 @@ def _is_negative(text: str, a: _Atom, in_range: bool = False) -> str:
         return "unit/date/percent after"
     if _NEG_BEFORE.search(before):
         return "money/id/date before"
+    if re.match(r"[).]\s", after) and re.search(r"(?:^|[\n;:(]\s*|^\s*)$", before) and (a.value or 0) < 100:
+        return "list item number"
     if a.kind == "digit" and a.value is not None and a.value < 120 and \
             re.search(r"[A-Z][a-z]+,\s*$", before) and re.match(r"^\s*[,)]", after):
         return "age after a name"
     if a.kind == "digit":
         raw = a.text.strip()
-        if "." in raw and not re.search(r"[a-zA-Zа-яА-Я]", raw):
+        if "." in raw and not re.search(r"[a-zA-Zа-яА-Я]", raw) and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):
             return "decimal without scale"
         if re.fullmatch(r"(?:19|20)\d\d", raw) and not _YEAR_OK_AFTER.match(after) and \
                 not re.search(r"(?:over|more\s+than|up\s+to|nearly|about|around|at\s+least|some|"

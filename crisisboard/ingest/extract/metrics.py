@@ -10,13 +10,20 @@ _KW: list[tuple[str, str]] = [
     ("_nonea", r"bodies\s+(?:being\s+|were\s+|had\s+been\s+)?(?:hastily\s+)?buried|graves"),
     ("killed", r"killed|killing|dead|deaths?|died|death[\s-]+toll|toll|bodies|lives|fatalities|"
                r"perished|murdered|slain|casualties|tally|"
-               r"muert\w*|cadáver\w*|víctimas\s+mortales|morts?|uccis\w*|zgin\w*|загина\w*|убиен\w*|погиб\w*|убит\w*|жертв\w*|смерт\w*|скончал\w*"),
+               r"muert\w*|cadáver\w*|víctimas\s+mortales|morts?|uccis\w*|zgin\w*|загина\w*|убиен\w*|погиб\w*|убит\w*|жертв\w*|смерт\w*|скончал\w*|"
+               # uk, sr/mk (Cyrillic and Latin), pl, de, es, it, fr, ar, ur
+               r"загин\w*|загибл\w*|вбит\w*|погину\w*|убијен\w*|жртв\w*|poginu\w*|ubijen\w*|žrtv\w*|"
+               r"zabit\w*|ofiar\w*|zmarł\w*|getötet\w*|Tote[n]?|Todesopfer|starben|ums\s+Leben|"
+               r"fallecid\w*|asesinad\w*|murieron|morti|mort[ie]|decedut\w*|vittime|tués?|tuées?|décès|"
+               r"(?:و|ال|وال)?(?:قتل\w*|قتيل\w*|قتلى|مقتل)|ہلاک\w*|جاں\s+بحق|مارے\s+گئے"),
     ("hospitalized", r"hospitali[sz]ed|admitted\s+to\s+hospitals?|госпитализ\w*"),
     ("injured", r"injured|injuring|injuries|wounded|wounding|hurt|"
                 r"(?:sought|seeking|required|requiring|needed|received)\s+medical\s+\w+|"
                 r"ранен\w*|пострадав?\w*|травм\w*|медицинск\w+\s+помощ\w*|treated\s+in\s+hospitals?|"
                 r"in\s+(?:a\s+)?(?:serious|critical)\s+condition|(?:bullet|gunshot|stab)\s+wounds|"
-                r"herid\w*|bless[ée]\w*|ferit[ie]|rann\w*|повредени"),
+                r"herid\w*|bless[ée]\w*|ferit[ie]|rann\w*|повредени|"
+                r"поранен\w*|травмован\w*|рањен\w*|повређен\w*|ранети|ranjen\w*|povređen\w*|ranion\w*|"
+                r"verletzt\w*|Verletzte\w*|verwundet\w*|(?:و|ال|وال)?(?:جرحى|جريح|مصاب\w*|إصاب\w*)|زخمی"),
     ("missing", r"missing|пропавш\w*|без\s+вести"),
     ("refugees_at_border", r"no[- ]man'?s[- ]land|"
                            r"(?:waiting|stuck|stranded|massed|gathered|camped|trapped|queu\w+)\b[^.;]{0,40}?\bborder|"
@@ -35,13 +42,18 @@ _KW: list[tuple[str, str]] = [
                             r"fled\s+(?:in)?to\s+(?:neighbou?ring\s+)?<REFUGE>|fleeing\s+into|"
                             r"sought\s+refuge|taken\s+refuge|seeking\s+refuge|across\s+the\s+border|"
                             r"into\s+<REFUGE>|to\s+<REFUGE>|in\s+<REFUGE>|беженц\w*|sanctuary|"
-                            r"refugiad\w*|réfugiés|uchodźc\w*|бегалци"),
+                            r"refugiad\w*|réfugiés|uchodźc\w*|бегалци|біженц\w*|избеглиц\w*|izbeglic\w*|"
+                            r"Flüchtling\w*|profughi|rifugiat\w*|(?:و|ال|وال)?لاجئ\w*|پناہ\s+گزین\w*"),
     ("displaced_total", r"displaced|displacing|displacement|uprooted|fled|flee|fleeing|homeless|"
                         r"forced\s+from\s+their\s+homes|left\s+their\s+homes|evacuated|"
-                        r"покинул\w*|бежал\w*|перемещ\w*|desplazad\w*|déplacé\w*|раселени"),
+                        r"покинул\w*|бежал\w*|перемещ\w*|desplazad\w*|déplacé\w*|раселени|"
+                        r"переміщен\w*|втекл\w*|розселен\w*|расељен\w*|raseljen\w*|przesiedlon\w*|"
+                        r"uciekł\w*|vertrieben\w*|Vertriebene\w*|auf\s+der\s+Flucht|geflohen|flohen|huyeron|"
+                        r"sfollat\w*|fuggit\w*|(?:و|ال|وال)?(?:نازح\w*|نزح\w*|مشرد\w*)|بے\s+گھر|ہجرت"),
     ("detained", r"detained|arrested|detentions?|arrests?|in\s+custody|задержан\w*|арестован\w*"),
     ("buildings", _BUILDING_NOUN),
     ("affected", r"affect(?:ed|s|ing)?(?!\s+(?:areas?|regions?|zones?|districts?))|in\s+need|needs?\s+of|needing|"
+                 r"caught\s+up\s+in|"
                  r"suffering"),
     ("_none", r"outpatients?|outpatient\s+treatment|such\s+as|inhabitants|hostages?|SOS|"
               r"armed|gunmen|attackers|uniformed|masked|амбулатор\w*"),
@@ -68,6 +80,13 @@ _LEFT_VERB = re.compile(r"(?<![\w])(?P<kw>killing|killed|displacing|displaced|in
                         r"wounding|wounded|uprooting|uprooted|detained|arrested|affecting|affected|"
                         r"destroying|damaging|burning|destroyed|burned|burnt|detaining|arresting)"
                         r"(?:\s+(?:a\s+total\s+of|an?\s+|the\s+))?\s*$", re.I)
+
+
+# verb-first languages (Arabic): the verb, then perhaps a qualifier, then the figure ("قتل ما لا يقل عن 170")
+_LEFT_VERB_VSO = re.compile(r"(?<![\w])(?P<kw>قتل|لقي\s+حتفه|أصيب|جرح|نزح|فر)"
+                            r"(?:\s+(?:ما\s+لا\s+يقل\s+عن|أكثر\s+من|نحو|حوالي|قرابة|زهاء))?\s*$")
+_VSO_METRIC = {"قتل": "killed", "لقي": "killed", "أصيب": "injured", "جرح": "injured", "نزح": "displaced_total",
+               "فر": "displaced_total"}
 
 
 def _kw_matches(window: str, countries: Countries):
@@ -136,7 +155,12 @@ def _verb_before(left: str, right: str, lo: int, countries: Countries) -> tuple 
     """A verb right before the figure: "killing hundreds", "displacing nearly 400,000"."""
     m = _LEFT_VERB.search(left)
     if not m:
-        return None
+        m = _LEFT_VERB_VSO.search(left)
+        if not m:
+            return None
+        kw = m.group("kw")
+        metric = _refine(_VSO_METRIC[kw.split()[0]], right, left[-60:], 0, countries)
+        return metric, lo + m.start("kw"), lo + m.end("kw"), f"verb before figure ('{kw}')"
     kw = m.group("kw").lower()
     metric = {"kill": "killed", "disp": "displaced_total", "inju": "injured", "woun": "injured",
               "upro": "displaced_total", "deta": "detained", "arre": "detained",
