@@ -19,6 +19,7 @@ from crisisboard.ingest.extract.release import _to_text
 
 MAX_CHARS = 2_000_000
 MAX_CANDIDATES = 5_000
+SUPPORTED_LANGUAGES = "en, ru, uk, sr, mk, pl, de, es, it, fr, ar, ur: docs/extraction.md"
 
 
 
@@ -100,9 +101,9 @@ def extract_candidates(text: str, published: date | None = None, places: pd.Data
             except Exception as exc:  # noqa: BLE001 - never raise on odd input
                 warnings.append(f"sentence at {s_lo} skipped: {type(exc).__name__}")
         out = statements(out, text)
-        if not out and re.search(r"[\u4e00-\u9fff\u0600-\u06ff]", text[:10000]) and \
-                not re.search(r"[A-Za-zА-Яа-я]{4}", text[:10000]):
-            warnings.append("text is not in a supported language (English, Russian)")
+        if not out and re.search(r"[\u3040-\u9fff\uac00-\ud7af]", text[:10000]) and \
+                not re.search(r"[A-Za-zА-Яа-я\u0600-\u06ff]{4}", text[:10000]):
+            warnings.append(f"text is not in a supported language ({SUPPORTED_LANGUAGES})")
         return out, warnings
     except Exception as exc:  # noqa: BLE001
         warnings.append(f"extraction failed: {type(exc).__name__}: {exc}")
