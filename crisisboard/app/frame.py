@@ -80,9 +80,13 @@ def end_page(page: PageContext) -> None:
 
 
 def show_chart(view: ViewFigure, config: dict | None = None, **kwargs: object) -> object:
-    """Draw a view's chart and, under it, its sources as text (they wrap to any width, so they are never cut).
+    """Draw a view's chart with its summary as its accessible name and, under it, the summary and its sources as
+    text (they wrap to any width, so they are never cut).
     Returns what st.plotly_chart returns (the selection event when `on_select` is given)."""
-    event = st.plotly_chart(view.figure, theme=None, config={"displaylogo": False, **(config or {})}, **kwargs)
+    event = st.plotly_chart(view.figure, theme=None, config={"displaylogo": False, **(config or {})},
+                            alt=view.summary or view.title, **kwargs)
+    if view.summary:  # the chart in words, for everyone: the same text is its accessible name
+        render.markdown(text(view.summary))
     if view.footer:
         render.caption(text(view.footer))
     return event

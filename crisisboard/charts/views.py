@@ -18,6 +18,7 @@ from crisisboard.charts.overview import build_overview_figure
 from crisisboard.charts.timeline import build_timeline_figure
 from crisisboard.charts.whosays import build_who_says_what_figure
 from crisisboard.claims.areas import AreaLine, area_lines
+from crisisboard.claims.alt_text import chart_summary
 from crisisboard.claims.comparisons import (
     DEFAULT_FACTOR,
     Contest,
@@ -104,6 +105,7 @@ class ViewFigure:
     dataset: Dataset
     notes: list[str] = field(default_factory=list)  # sentences an export prints under the title
     footer: str = ""  # the sources, as text, once the glue has taken them off the figure (app.datasets)
+    summary: str = ""  # the chart in words (claims.alt_text): its alt text, and printed under it
 
     @property
     def is_map(self) -> bool:
@@ -273,7 +275,9 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: GeoD
         raise ValueError(f"unknown view {spec!r}; one of {', '.join(VIEWS)}")
     if selection is None or selection.dataset is not dataset or selection.filters != filters:
         selection = Selection(dataset, filters)
-    return VIEWS[spec.name].build(dataset, selection, spec, geodata)
+    view = VIEWS[spec.name].build(dataset, selection, spec, geodata)
+    view.summary = chart_summary(view.claims, view.title)
+    return view
 
 
 def pack_specs(claims: pd.DataFrame, dataset: Dataset) -> list[ViewSpec]:

@@ -40,13 +40,15 @@ class ExportContext:
 
 
 def footer_lines(view: ViewFigure, context: ExportContext, preset: Preset, limit: int = 10) -> list[str]:
-    """The footer: sources behind the marks (+N more), maps' attributions, date, dataset, URL."""
+    """The footer: the chart in words, the sources behind the marks (+N more), maps' attributions, date,
+    dataset, URL."""
     attribution = build_attribution(view.claims)
     width = int(preset.width / (preset.small * 0.56))
     sources = attribution.short(limit=limit)
     if attribution.n_sources > limit:
         sources += " (full list in the briefing pack's sources.csv)"
-    lines = textwrap.wrap(sources, width)
+    lines = textwrap.wrap(view.summary, width) if view.summary else []  # the chart in words, as on screen
+    lines += textwrap.wrap(sources, width)
     if view.is_map:
         lines += textwrap.wrap(view.dataset.crisis.geo.attribution, width)
     lines += textwrap.wrap(f"Generated {context.generated:%-d %b %Y} by crisisboard · dataset {context.dataset_version}"

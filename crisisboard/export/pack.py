@@ -44,6 +44,8 @@ def pack_readme(views: list[ViewFigure], contexts: list[ExportContext], names: l
     for view, ctx, name in zip(views, contexts, names):
         lines.append(f"- `{name}.png` (16:9 slide) and `{name}.svg` (print, editable): {view.title}. "
                      f"Reproduce: {ctx.url}")
+        if view.summary:
+            lines.append(f"  In words: {view.summary}")
     lines += [
         "- `claims.csv`: every claim behind these charts, with quote, grade, source and URL "
         "(cells that a spreadsheet would run as formulas are prefixed with an apostrophe).",
