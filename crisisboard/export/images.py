@@ -47,7 +47,10 @@ def footer_lines(view: ViewFigure, context: ExportContext, preset: Preset, limit
     sources = attribution.short(limit=limit)
     if attribution.n_sources > limit:
         sources += " (full list in the briefing pack's sources.csv)"
-    lines = textwrap.wrap(view.summary, width) if view.summary else []  # the chart in words, as on screen
+    # the chart in words, as on screen; a square map leaves it to the pack's README: the lines would shrink
+    # the map below its labels' smallest type, and its labels would collide
+    in_words = view.summary and not (view.is_map and preset.width / preset.height < 1.2)
+    lines = textwrap.wrap(view.summary, width) if in_words else []
     lines += textwrap.wrap(sources, width)
     if view.is_map:
         lines += textwrap.wrap(view.dataset.crisis.geo.attribution, width)
