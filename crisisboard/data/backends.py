@@ -36,6 +36,7 @@ from crisisboard.data.review import (
     read_proposals,
     read_two_person,
     release_proposal,
+    required_reason,
     setting_change,
     withdrawer,
 )
@@ -246,8 +247,7 @@ class PgStore(_Proposing):
         """The decision, and for an approval the change made by the CSV store's code on a scratch export,
         checked against the claim's history in the database, written back with both histories in one
         transaction."""
-        if not reason.strip():
-            raise SaveError("nothing was saved: say why in a line (the reason goes into the history)")
+        reason = required_reason(reason)
         with self.engine.begin() as connection, db.scratch() as folder:
             db.locked(connection)
             found = db.read_proposals(connection, proposal_id)
@@ -271,7 +271,7 @@ class PgStore(_Proposing):
                 db.write_tables(connection, *read_folder(Path(folder)))
                 db.add_history(connection, read_history(Path(folder)))  # the scratch export has no history
                 db.bump_version(connection)
-            proposal = decided(proposal, status, actor, reason.strip())
+            proposal = decided(proposal, status, actor, reason)
             db.update_proposal(connection, proposal)
             db.add_history(connection, decision_changes(proposal, made))
         return replace(made, proposal=proposal) if made else Outcome(proposal)

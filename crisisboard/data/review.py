@@ -103,7 +103,7 @@ class Outcome:
                 f"approves it on the Review page.")
 
 
-def _reason(reason: str, what: str = "the reason goes into the history") -> str:
+def required_reason(reason: str, what: str = "the reason goes into the history") -> str:
     if not reason.strip():
         raise SaveError(f"nothing was saved: say why in a line ({what})")
     return reason.strip()
@@ -125,7 +125,7 @@ def release_proposal(source: dict[str, str], claims: list[dict[str, str]], actor
                + "; ".join(f"{c.get('figure_text', '')} ({c.get('metric', '')})" for c in claims[:3])
                + ("; …" if len(claims) > 3 else ""))
     return Proposal(_new_id("release", payload, who, at), "release", source.get("url", "").strip(), summary[:300],
-                    payload, who, at, _reason(reason))
+                    payload, who, at, required_reason(reason))
 
 
 def claim_proposal(kind: str, claim_id: str, row: dict[str, str], fields_: dict[str, str], actor: Actor,
@@ -143,7 +143,7 @@ def claim_proposal(kind: str, claim_id: str, row: dict[str, str], fields_: dict[
     what = {"edit": f"edit {', '.join(changed)} of", "retract": "retract", "restore": "restore"}[kind]
     summary = f"{what} {claim_id} ({row.get('figure_text', '')}, {row.get('claimant', '')})"
     return Proposal(_new_id(kind, payload, who, at), kind, claim_id, summary[:300], payload, who, at,
-                    _reason(reason))
+                    required_reason(reason))
 
 
 def apply(folder: Path, proposal: Proposal, today: date | None = None, check: bool = True) -> Outcome:
@@ -276,7 +276,7 @@ class CsvReview:
 
     def decide(self, proposal_id: str, status: str, actor: Actor, reason: str, today: date | None = None
                ) -> Outcome:
-        reason = _reason(reason)
+        reason = required_reason(reason)
         with folder_lock(self.data_dir):
             proposals, i = self._find(proposal_id)
             proposal = proposals[i]
@@ -293,7 +293,7 @@ class CsvReview:
 
     def set_two_person(self, on: bool, actor: Actor, reason: str) -> list[Change]:
         require(actor, "manage_users")
-        reason = _reason(reason)
+        reason = required_reason(reason)
         with folder_lock(self.data_dir):
             changes = setting_change(read_two_person(self.data_dir), on, actor, reason)
             if changes:
