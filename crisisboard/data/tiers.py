@@ -15,8 +15,10 @@ TIER_LABELS = {
     "low": "Low (D–E or 4–5)",
     "unjudged": "Unjudged (F or 6)",
 }
-# Okabe–Ito palette: distinguishable with the common forms of colour blindness.
-TIER_COLOURS = {"high": "#0072B2", "medium": "#E69F00", "low": "#CC79A7", "unjudged": "#7F7F7F"}
+# Okabe–Ito's hues (blue, orange, reddish purple, grey: told apart with the common forms of colour blindness),
+# darkened until each has a contrast of at least 4.5:1 (WCAG AA for text) on every background a chart or map
+# draws it on, the map's sea (#dfe6ea) included: Okabe–Ito's own orange had 2.3:1 on white (issue #21).
+TIER_COLOURS = {"high": "#005A8F", "medium": "#945200", "low": "#A3307A", "unjudged": "#5E5E5E"}
 
 RELIABILITY_MEANINGS = {
     "A": "Completely reliable", "B": "Usually reliable", "C": "Fairly reliable",
