@@ -16,6 +16,7 @@ from crisisboard.app.datasets import KEY_FRAME, cached_view, dataset_or_error_pa
 from crisisboard.app.exports import briefing_pack_controls
 from crisisboard.app.filters_ui import KEY_WARNINGS, filter_widgets, restore_widgets, write_url
 from crisisboard.app.streamlit_internals import leave_legacy_multipage_mode
+from crisisboard.app.style import draw_app_style
 from crisisboard.charts.views import ViewFigure, ViewSpec
 from crisisboard.claims.attribution import CAVEAT, DATA_LICENCE, build_attribution
 from crisisboard.claims.markup import md, text
@@ -49,6 +50,7 @@ def start_page(title: str) -> PageContext:
     """Draw the top of the page: the data check, the sidebar (filters, briefing toggle, briefing pack), the URL
     state, the title, the notices of the link's ignored values, and the count of claims shown."""
     leave_legacy_multipage_mode()
+    draw_app_style()
     dataset = dataset_or_error_page()
     restore_widgets(dataset)
     filters = filter_widgets(dataset)
