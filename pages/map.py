@@ -4,6 +4,7 @@ internet)."""
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.chart_data import data_behind
 from crisisboard.app.exports import export_controls
 from crisisboard.app.frame import end_page, show_chart, start_page, view_figure
 from crisisboard.app.widgets import url_choice, url_select
@@ -33,6 +34,7 @@ if view.areas:
                        "point)", metric=schema.METRIC_LABELS[metric]))
     for line in view.areas:
         render.markdown(line.markdown())
+data_behind(view, "map", f"map-{area}-{metric}")
 # the list is written when the expander is opened (a rerun), not on every filter change
 claims_list = st.expander(f"The {len(view.rows):,} claims of this metric, with links to their sources",
                           key="map_claims_open", on_change="rerun")

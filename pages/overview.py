@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.chart_data import data_behind
 from crisisboard.app.exports import export_controls
 from crisisboard.app.frame import end_page, show_chart, start_page, view_figure
 from crisisboard.app.widgets import url_date
@@ -24,6 +25,7 @@ else:
     view = view_figure(page, OverviewSpec(day=f"{day:%Y-%m-%d}"))
     show_chart(view)
     export_controls(page, view)
+    data_behind(view, "overview", "overview")
     span = f"{day - pd.Timedelta(days=RECENT_DAYS - 1):%-d} – {day:%-d %b %Y}"
     for summary in summaries:
         with st.container(border=True):

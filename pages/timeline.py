@@ -3,16 +3,16 @@
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.chart_data import card_choice, data_behind, show_card
 from crisisboard.app.editing import claim_actions, notice
 from crisisboard.app.exports import export_controls
 from crisisboard.app.frame import end_page, show_chart, start_page, view_figure
 from crisisboard.app.widgets import selected_ids, url_choice, url_select, url_toggle
 from crisisboard.charts.timeline import X_MODES
 from crisisboard.charts.views import TimelineSpec
-from crisisboard.claims.cards import claim_card_markdown
-from crisisboard.claims.markup import literal, text
+from crisisboard.claims.cards import claim_card
+from crisisboard.claims.markup import literal
 from crisisboard.claims.statements import claim_and_carriers
-from crisisboard.claims.tables import TABLE_ROWS, claims_csv, claims_table, table_note
 from crisisboard.data import schema
 
 page = start_page("Timeline: how the figures evolved")
@@ -35,26 +35,11 @@ else:
     event = show_chart(view, on_select="rerun", selection_mode="points", key="timeline_chart")
     export_controls(page, view)
     notice()
-    chosen = selected_ids(event)
-    found = claim_and_carriers(page.claims, chosen[0]) if chosen else None
+    chosen = card_choice(view, selected_ids(event), key="timeline_card")
+    found = claim_and_carriers(page.claims, chosen) if chosen else None
     if found:
         with st.container(border=True):
-            render.markdown(claim_card_markdown(*found))
+            show_card(claim_card(*found))
             claim_actions(found[0], page.dataset.data_dir)
-    else:
-        render.caption(literal("Click a mark to open its card: the quote, the grade and links to the release."))
-    # the table is built when the expander is opened (a rerun), not on every filter change
-    table_box = st.expander(f"The {len(view.rows):,} claims behind this chart", key="timeline_claims_open",
-                            on_change="rerun")
-    if table_box.open:
-        with table_box:
-            rows = view.claims
-            render.caption(text(table_note(rows)))
-            st.dataframe(claims_table(rows, limit=TABLE_ROWS), hide_index=True,
-                         column_config={"URL": st.column_config.LinkColumn("URL", display_text="open release")})
-            left, right = st.columns(2)  # the files are written when clicked, not on every run
-            left.download_button("Download CSV", lambda: claims_csv(rows), file_name=f"crisisboard-{metric}.csv",
-                                 mime="text/csv")
-            right.download_button("Download CSV with HXL hashtags", lambda: claims_csv(rows, hxl=True),
-                                  file_name=f"crisisboard-{metric}-hxl.csv", mime="text/csv")
+    data_behind(view, "timeline", metric)
 end_page(page)

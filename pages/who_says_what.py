@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.chart_data import data_behind
 from crisisboard.app.exports import export_controls
 from crisisboard.app.frame import end_page, show_chart, start_page, view_figure
 from crisisboard.app.widgets import url_date, url_number, url_select
@@ -33,6 +34,7 @@ else:
     (render.error if result.contested else render.info)(text(result.sentence()))
     show_chart(view)
     export_controls(page, view)
+    data_behind(view, "who_says_what", f"who-says-{metric}")
     for entry in view.entries:
         render.markdown(md("- **{category}**: {claim}", category=entry.category, claim=entry.ref.markdown()))
     if view.partial:

@@ -199,7 +199,8 @@ def test_add_a_release_page_proposes_claims_and_will_not_save_unticked_rows(data
 @pytest.mark.parametrize("page,key,drawn", [
     ("pages/map.py", "map_claims_open",  # the claims' lines, not the chart's summary (which names grades too)
      lambda at: "\n".join(m.value for m in at.markdown if "not verified counts" not in m.value).count("grade ")),
-    ("pages/timeline.py", "timeline_claims_open", lambda at: len(at.dataframe)),
+    ("pages/timeline.py", "timeline_data_open",  # the data behind the chart: an HTML table
+     lambda at: sum("<table>" in e.proto.body for e in at.get("html"))),
 ])
 def test_claim_lists_are_drawn_when_their_expander_is_opened(page: str, key: str, drawn) -> None:  # noqa: ANN001
     """The map's list of claims and the timeline's table are written only once their expander is open

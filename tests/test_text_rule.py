@@ -24,7 +24,7 @@ LABELLED = {"expander", "popover", "tabs", "button", "download_button", "toggle"
             "select_slider", "color_picker", "time_input", "status", "link_button", "form_submit_button",
             "Column", "TextColumn", "NumberColumn", "CheckboxColumn", "SelectboxColumn", "LinkColumn",
             "DateColumn", "ListColumn", "ProgressColumn"}
-MARKUP_CALLS = {"text", "md", "literal", "link", "app_link", "join", "bold", "italic"}
+MARKUP_CALLS = {"text", "label", "md", "literal", "link", "app_link", "join", "bold", "italic"}
 GLUE = [PROJECT / "dashboard.py", *sorted((PROJECT / "pages").glob("*.py")),
         *sorted((PROJECT / "crisisboard").rglob("*.py"))]
 
@@ -127,3 +127,31 @@ def test_render_table_escapes_every_header_and_cell(monkeypatch: pytest.MonkeyPa
     cells = [str(v) for v in frame.iloc[0]] + [str(c) for c in frame.columns]
     assert all("![" not in c and "*killed*" not in c and "**quote**" not in c for c in cells), cells
     assert str(frame.iloc[0, 1]) == ""  # no "None"
+
+
+def test_a_label_reads_without_backslashes_yet_cannot_make_markup() -> None:
+    """Streamlit gives a label's source to screen readers as the control's name (issue #21)."""
+    from crisisboard.claims.markup import label
+
+    assert label("Briefing mode (projector)") == "Briefing mode (projector)"
+    assert label("Contested when apart by more than ×") == "Contested when apart by more than ×"
+    assert label("*x* [a](http://e.org) `c` $y$ <b> :red[z]") == \
+        "\\*x\\* \\[a\\](http\u2060://e.org) \\`c\\` \\$y\\$ \\<b\\> :red\\[z\\]"
+    assert label("1. first") == "1\\. first" and label("- dash") == "\\- dash"
+
+
+def test_html_is_drawn_only_from_static_files_or_through_render_html() -> None:
+    """st.html draws what it is given: only the style and script files (briefing, style, visits) and
+    render.html, which takes only crisisboard.claims.html's escaped HTML, may call it."""
+    allowed = {"crisisboard/app/render.py", "crisisboard/app/briefing.py", "crisisboard/app/style.py",
+               "crisisboard/app/visits.py"}
+    found = []
+    for path in GLUE:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _callee(node)[1] == "html" and _callee(node)[0] != "render":
+                where = str(path.relative_to(PROJECT))
+                if where not in allowed:
+                    found.append(f"{where}:{node.lineno}")
+    assert found == []
+    with pytest.raises(TypeError):
+        render.html("<b>plain str</b>")  # type: ignore[arg-type]

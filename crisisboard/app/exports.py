@@ -36,9 +36,11 @@ def export_context(page: "PageContext", spec: ViewSpec) -> ExportContext:
 
 
 def export_controls(page: "PageContext", view: ViewFigure) -> None:
-    """A small menu under a chart: format and size, then a download drawn by the same figure builder."""
+    """A section under a chart that opens: format and size, then a download drawn by the same figure builder.
+    An expander, not a popover: Streamlit 1.67 draws a popover's content at the end of the page, so a keyboard
+    user who opens it with Enter cannot Tab into it (docs/accessibility.md)."""
     key = f"export_{view.spec.name}"
-    with st.popover("Export this chart (PNG, SVG, PDF)", icon=":material/download:"):
+    with st.expander("Export this chart (PNG, SVG, PDF)", icon=":material/download:"):
         if not export_available():
             render.warning(text(INSTALL_HINT))
             return

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from crisisboard.claims.html import Html
 from crisisboard.claims.markup import Markdown, text
 
 
@@ -43,6 +44,13 @@ success = _drawer("success")
 title = _drawer("title")
 header = _drawer("header")
 subheader = _drawer("subheader")
+
+
+def html(body: Html, where: Any | None = None) -> None:
+    """``st.html`` of HTML built by crisisboard.claims.html (every value escaped) only: TypeError otherwise."""
+    if not isinstance(body, Html):
+        raise TypeError(f"{type(body).__name__} {str(body)[:80]!r} is not built by crisisboard.claims.html")
+    (st if where is None else where).html(body)
 
 
 def table(frame: Any, where: Any | None = None) -> None:

@@ -9,6 +9,7 @@ from typing import Callable
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.claims import markup
 from crisisboard.claims.markup import md, text
 
 
@@ -39,7 +40,7 @@ def url_select(label: str, options: list[str], param: str, default: str,
     """A drop-down choice kept in the URL as ?param=value."""
     key = f"select_{param}"
     _seed_from_url(key, param, options, default)
-    choice = st.selectbox(text(label), options, key=key, format_func=format_func)
+    choice = st.selectbox(markup.label(label), options, key=key, format_func=format_func)
     _mirror(param, choice)
     return choice
 
@@ -54,7 +55,7 @@ def url_date(label: str, param: str, default: date, first: date, last: date) -> 
         except ValueError:
             wanted = default
         st.session_state[key] = min(max(wanted, first), last)
-    value = st.date_input(text(label), key=key, min_value=first, max_value=last, format="YYYY-MM-DD")
+    value = st.date_input(markup.label(label), key=key, min_value=first, max_value=last, format="YYYY-MM-DD")
     _mirror(param, value.isoformat())
     return value
 
@@ -81,7 +82,7 @@ def url_number(label: str, param: str, default: float, minimum: float, maximum: 
         else:
             wanted = current if isinstance(current, (int, float)) and math.isfinite(current) else default
         st.session_state[key] = min(max(wanted, minimum), maximum)
-    value = st.number_input(text(label), key=key, min_value=minimum, max_value=maximum, step=step)
+    value = st.number_input(markup.label(label), key=key, min_value=minimum, max_value=maximum, step=step)
     if not math.isfinite(value) or not minimum <= value <= maximum:  # a crafted value from the browser
         value = default
     _mirror(param, f"{value:g}")
@@ -93,8 +94,8 @@ def page_number(label: str, pages: int, key: str, where: object | None = None) -
     (which an integer number_input cannot even read) is clamped, not raised."""
     if pages <= 1:
         return 1
-    value = (where or st).number_input(text(label), min_value=1.0, max_value=float(pages), value=1.0, step=1.0,
-                                       format="%.0f", key=key)
+    value = (where or st).number_input(markup.label(label), min_value=1.0, max_value=float(pages), value=1.0,
+                                       step=1.0, format="%.0f", key=key)
     return int(min(max(value, 1), pages)) if isinstance(value, (int, float)) and math.isfinite(value) else 1
 
 
@@ -103,7 +104,7 @@ def url_toggle(label: str, param: str, default: bool, help: str | None = None) -
     key = f"toggle_{param}"
     if key not in st.session_state:
         st.session_state[key] = st.query_params.get(param, "1" if default else "0") == "1"
-    value = st.toggle(text(label), key=key, help=text(help) if help else None)
+    value = st.toggle(markup.label(label), key=key, help=text(help) if help else None)
     _mirror(param, "1" if value else "0")
     return value
 

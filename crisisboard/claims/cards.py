@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from crisisboard.claims.links import text_fragment_url, wayback_url
@@ -32,40 +34,58 @@ def release_links(row: pd.Series) -> list[Markdown]:
     return links
 
 
-def claim_card_markdown(row: pd.Series, carriers: pd.DataFrame | None = None) -> Markdown:
-    """The card of one claim as Markdown; every text field escaped, links only to http(s) URLs."""
+@dataclass(frozen=True)
+class ClaimCard:
+    """A claim's card: the Markdown above the quote, the quote and the language it is written in (its release's),
+    and the Markdown below it. The app draws the quote as HTML marked with its language
+    (:func:`crisisboard.claims.html.quote_block`), so that a screen reader reads it in that language."""
+
+    head: Markdown
+    quote: str
+    language: str
+    tail: Markdown
+
+    def markdown(self) -> Markdown:
+        """The whole card as Markdown, the quote as a block quotation."""
+        return join([self.head, literal(""), md("> {quote}", quote=self.quote), literal(""), self.tail], "\n")
+
+
+def claim_card(row: pd.Series, carriers: pd.DataFrame | None = None) -> ClaimCard:
+    """The card of one claim; every text field escaped, links only to http(s) URLs."""
     ref = ClaimRef.from_row(row)
     reliability, credibility = row["source_reliability"], int(row["info_credibility"])
-    lines = [
+    head = [
         md("#### {figure}: {metric} ({population})", figure=ref.figure, metric=schema.METRIC_LABELS[row["metric"]],
            population=row["population"]),
         md("**Claimed by** {claimant} ({kind}); the text calls it *{status}*  ", claimant=row["claimant"],
            kind=schema.CLAIMANT_TYPE_LABELS[row["claimant_type"]], status=str(row["status_in_text"]).replace("_", " ")),
     ]
     if row["relayed_by"]:
-        lines.append(md("**Relayed by** {relay}  ", relay=row["relayed_by"]))
-    lines += [
+        head.append(md("**Relayed by** {relay}  ", relay=row["relayed_by"]))
+    head += [
         md("**As of** {as_of} ({precision}) · **place** {place}  ", as_of=ref.as_of, precision=row["as_of_precision"],
            place=row["place_name"]),
         md("**Grade {grade}**: {reliability} source, {credibility}. {rationale}", grade=f"{reliability}{credibility}",
            reliability=RELIABILITY_MEANINGS[reliability], credibility=CREDIBILITY_MEANINGS[credibility].lower(),
            rationale=row["grade_rationale"]),
-        literal(""),
-        md("> {quote}", quote=row["quote"]),
-        literal(""),
-        md("**Release**: {title}, {label}", title=row["title"], label=ref.source.label),
-        literal(""),
     ]
-    lines += [literal("- ") + item for item in release_links(row)]
+    tail = [md("**Release**: {title}, {label}", title=row["title"], label=ref.source.label), literal("")]
+    tail += [literal("- ") + item for item in release_links(row)]
     if row["notes"]:
-        lines += [literal(""), md("**Notes**: {notes}", notes=row["notes"])]
+        tail += [literal(""), md("**Notes**: {notes}", notes=row["notes"])]
     if carriers is not None and len(carriers) > 1:
-        lines += [literal(""), md("**The same statement in {n} texts** (repeats, not independent confirmation):",
-                                  n=len(carriers))]
+        tail += [literal(""), md("**The same statement in {n} texts** (repeats, not independent confirmation):",
+                                 n=len(carriers))]
         for _, carrier in carriers.iterrows():
-            lines.append(md("- {source}: “{figure}”", source=ClaimRef.from_row(carrier).source_link(),
-                            figure=carrier["figure_text"]))
-    return join(lines, "\n")
+            tail.append(md("- {source}: “{figure}”", source=ClaimRef.from_row(carrier).source_link(),
+                           figure=carrier["figure_text"]))
+    language = str(row["language"]) if "language" in row.index else ""
+    return ClaimCard(join(head, "\n"), str(row["quote"]), language, join(tail, "\n"))
+
+
+def claim_card_markdown(row: pd.Series, carriers: pd.DataFrame | None = None) -> Markdown:
+    """The card of one claim as Markdown (the app draws :func:`claim_card`, its quote marked with its language)."""
+    return claim_card(row, carriers).markdown()
 
 
 def claims_by_place_markdown(claims: pd.DataFrame, limit: int = 60) -> Markdown:

@@ -71,6 +71,25 @@ def text(value: object, *, lines: bool = False) -> Markdown:
     return Markdown("  \n".join(escaped))
 
 
+# what can start Markdown inside a widget label (emphasis, code, links and directives, strikethrough, LaTeX, HTML,
+# tables, headings, escapes), and a list marker at its start
+_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]~$<>|#])")
+_LABEL_START = re.compile(r"^(\s*\d*)([-+=.)])")
+
+
+def label(value: object) -> Markdown:
+    """A widget's label as text, escaping only what can make Markdown in a label.
+
+    Streamlit also gives the label's source, raw, to screen readers as the control's name (``aria-label``):
+    :func:`text` would have them read "Briefing mode backslash (projector backslash)". Here ordinary
+    punctuation stays as it is; autolinks and shortcodes are broken by a word joiner as in :func:`text`."""
+    if isinstance(value, Markdown):
+        return value
+    raw = _LINE_BREAKS.sub(" ", _BIDI_CONTROLS.sub("", _as_text(value)))
+    escaped = _LABEL_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, raw))
+    return Markdown(_LABEL_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped))
+
+
 def literal(markdown: str) -> Markdown:
     """Markdown written in the code (a constant, never data: a test checks every call's argument)."""
     return Markdown(markdown)

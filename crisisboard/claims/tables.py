@@ -62,6 +62,12 @@ def claims_table(claims: pd.DataFrame, limit: int | None = None) -> pd.DataFrame
     return table.rename(columns={c: heading for c, heading, _ in COLUMNS}).reset_index(drop=True)
 
 
+def claims_table_languages(claims: pd.DataFrame, limit: int | None = None) -> list[str]:
+    """The language of each row of :func:`claims_table` (the language of its release), in the table's order."""
+    order = sorted_positions(claims, ["as_of_ts", "metric", "claim_id"])
+    return claims["language"].iloc[order if limit is None else order[:limit]].astype(str).tolist()
+
+
 def table_note(claims: pd.DataFrame, limit: int = TABLE_ROWS) -> str:
     """What an on-screen table of `claims` cut at `limit` rows shows."""
     if len(claims) <= limit:

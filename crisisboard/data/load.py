@@ -194,7 +194,7 @@ def _typed_claims(raw: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame
     derived = [c for c in claims.columns if c not in raw.columns]
     looked_up = {column: _take(sources[column], at_source) for column in (
         "source_id", "publisher", "publisher_type", "title", "url", "archive_url", "published", "published_ts",
-        "published_precision", "source_code")}
+        "published_precision", "language", "source_code")}
     looked_up |= {"place_id": _take(places["place_id"], at_place), "place_name": _take(places["name"], at_place),
                   "place_precision": _take(places["precision"], at_place)}
     claims = claims.drop(columns=["source_id", "place_id"])
@@ -239,7 +239,7 @@ CATEGORY_COLUMNS = ("metric", "population", "qualifier", "as_of_precision", "cla
                     "claim_kind", "scope", "source_reliability", "grade", "family", "publisher_type", "published_precision",
                     "place_id", "place_name", "source_id", "publisher", "title", "url", "archive_url", "published",
                     "claimant", "relayed_by", "as_of", "vague_term", "claim_id", "statement_id", "quote",
-                    "figure_text", "grade_rationale", "notes", "retracted")
+                    "figure_text", "grade_rationale", "notes", "retracted", "language")
 
 
 def build_dataset(result: ValidationResult, data_dir: Path, version: str) -> Dataset:

@@ -6,8 +6,13 @@ if (!doc.__crisisboardKeys) {
   doc.addEventListener("keydown", (event) => {
     const forward = ["ArrowRight", "ArrowDown", "PageDown"].includes(event.key);
     const back = ["ArrowLeft", "ArrowUp", "PageUp"].includes(event.key);
-    const tag = (event.target.tagName || "").toLowerCase();
-    if ((!forward && !back) || ["input", "textarea", "select"].includes(tag)) return;
+    // Only where no control wants the arrow keys: the page itself, a link, or a chart this script focused.
+    // Fields, buttons, radio groups, sliders, tabs, menus and the scrolling data tables keep them, so the keys
+    // never trap the focus of someone working by keyboard.
+    const target = event.target;
+    const free = target === doc.body || target === doc.documentElement || target.tagName === "A" ||
+                 (target.dataset && target.dataset.testid === "stPlotlyChart");
+    if ((!forward && !back) || !free || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
     const state = doc.__crisisboardKeys, loc = window.location;
     if (state.path !== loc.pathname) { state.path = loc.pathname; state.index = -1; }
@@ -15,7 +20,10 @@ if (!doc.__crisisboardKeys) {
     const next = state.index + (forward ? 1 : -1);
     if (next >= 0 && next < charts.length) {  // the next chart on this page
       state.index = next;
-      charts[next].scrollIntoView({behavior: "smooth", block: "start"});
+      const box = charts[next].closest('[data-testid="stPlotlyChart"]') || charts[next];
+      if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "-1");  // focusable by script only
+      box.focus({preventScroll: true});  // a screen reader reads the chart's name: its summary
+      box.scrollIntoView({behavior: "smooth", block: "start"});
       return;
     }
     const here = loc.pathname.split("/").filter(Boolean).pop() || "";  // "" is the root: the first page
