@@ -9,6 +9,7 @@ footer is attached and its charts are drawn). A page's extra query parameters ca
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ PAGES = ("overview", "timeline", "who_says_what", "map", "sources", "add_release
 def shoot(page, url: str, out: Path, full: bool) -> None:  # noqa: ANN001 - a Playwright page
     page.goto(url, wait_until="domcontentloaded")
     page.locator("h1").first.wait_for(timeout=60_000)
-    page.get_by_text("Dataset version").first.wait_for(state="attached", timeout=60_000)
+    page.get_by_text(re.compile("Dataset version")).first.wait_for(state="attached", timeout=60_000)
     page.wait_for_timeout(2500)  # charts finish drawing
     page.screenshot(path=str(out), full_page=full)
     print(out, file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -61,6 +62,13 @@ def running_app(data_dir: Path, env: dict[str, str] | None = None, address: str 
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def wait_idle(page, settle_ms: int = 300) -> None:  # noqa: ANN001
+    """Until Streamlit has finished the run a click or a key started (its app element says so)."""
+    page.wait_for_timeout(settle_ms)  # the run starts
+    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
+                           " === 'notRunning'", timeout=60_000)
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +186,7 @@ def test_hostile_text_never_runs_in_the_browser(tmp_path: Path, page) -> None:  
         for path in ("/sources", "/timeline?chart=killed", "/"):
             page.goto(base + path, wait_until="domcontentloaded")
             page.locator("h1").first.wait_for(timeout=30_000)
-            page.get_by_text("Dataset version").first.wait_for(timeout=30_000)
+            page.get_by_text(re.compile("Dataset version")).first.wait_for(timeout=30_000)
             for plot in page.locator(".js-plotly-plot").all():
                 box = plot.bounding_box()
                 if box:  # sweep the pointer across the chart to raise hover labels
@@ -187,20 +195,6 @@ def test_hostile_text_never_runs_in_the_browser(tmp_path: Path, page) -> None:  
         page.goto(base + "/sources", wait_until="domcontentloaded")
         page.get_by_text("<script>alert").first.wait_for(timeout=30_000)  # shown as text
     assert dialogs == []
-
-
-def test_export_button_downloads_the_chart_as_png(server: str, page) -> None:  # noqa: ANN001
-    page.set_viewport_size({"width": 1600, "height": 1000})
-    page.goto(f"{server}/timeline?chart=killed", wait_until="domcontentloaded")
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
-    page.get_by_text("Export this chart (PNG, SVG, PDF)").click()
-    button = page.get_by_role("button", name="Download PNG")
-    button.wait_for(timeout=30_000)
-    with page.expect_download(timeout=90_000) as info:
-        button.click()
-    path = info.value.path()
-    data = Path(path).read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and info.value.suggested_filename.endswith(".png")
 
 
 def test_briefing_mode_steps_to_the_next_page_with_the_arrow_key(server: str, page) -> None:  # noqa: ANN001
@@ -232,7 +226,7 @@ def test_timeline_gives_the_crisis_window_most_of_the_plot(shipped_server: str, 
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{shipped_server}/timeline?chart=killed", wait_until="domcontentloaded")
     page.locator(".js-plotly-plot .xaxislayer-above").first.wait_for(timeout=60_000)
-    page.get_by_text("Dataset version").first.wait_for(state="attached", timeout=60_000)
+    page.get_by_text(re.compile("Dataset version")).first.wait_for(state="attached", timeout=60_000)
     share = page.evaluate("""() => {
         const layout = document.querySelector('.js-plotly-plot')._fullLayout, axis = layout.xaxis;
         return (axis.d2p('2010-07-31') - axis.d2p('2010-06-10')) / layout._size.w; }""")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -21,7 +22,7 @@ from urllib.parse import quote, unquote, urlencode
 
 import pytest
 from hostile import RENDERED_MARKERS, make_hostile_dataset, payload
-from test_browser import CHROMIUM, running_app
+from test_browser import CHROMIUM, running_app, wait_idle
 from test_hostile import allowed_links
 
 pytestmark = [
@@ -107,8 +108,8 @@ def _inspect(page, base: str, stored: set[str]) -> list[str]:  # noqa: ANN001
 def _open(page, url: str) -> None:  # noqa: ANN001
     page.goto(url, wait_until="domcontentloaded")
     page.locator("h1").first.wait_for(timeout=45_000)
-    page.get_by_text("Dataset version").first.wait_for(state="attached", timeout=45_000)  # hidden in briefing mode
-    page.wait_for_timeout(1500)  # images and late elements
+    page.get_by_text(re.compile("Dataset version")).first.wait_for(state="attached", timeout=45_000)  # hidden in briefing mode
+    wait_idle(page, 500)  # images and late elements
 
 
 def test_no_way_in_reaches_the_listener_or_styles_the_page(hostile_app: tuple, listener: tuple, page,  # noqa: ANN001
@@ -125,7 +126,7 @@ def test_no_way_in_reaches_the_listener_or_styles_the_page(hostile_app: tuple, l
             for expander in page.locator("[data-testid='stExpander'] summary").all():
                 if expander.is_visible():  # the map's and the timeline's lists of claims
                     expander.click()
-                    page.wait_for_timeout(1500)
+                    wait_idle(page)
             if found := _inspect(page, base, stored):
                 problems[f"{path or 'overview'} briefing={briefing}"] = found
     # a pasted release and an uploaded one
@@ -135,7 +136,7 @@ def test_no_way_in_reaches_the_listener_or_styles_the_page(hostile_app: tuple, l
     page.get_by_label("Release text").fill(release)
     page.keyboard.press("Control+Enter")
     page.get_by_text("2. Text-quality flags").wait_for(timeout=45_000)
-    page.wait_for_timeout(1500)
+    wait_idle(page)
     if found := _inspect(page, base, stored):
         problems["add_release pasted"] = found
     _open(page, f"{base}/add_release")
@@ -145,7 +146,7 @@ def test_no_way_in_reaches_the_listener_or_styles_the_page(hostile_app: tuple, l
                       f"<img src='http://{host}/upload-img.gif'></body></html>", encoding="utf-8")
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_text("2. Text-quality flags").wait_for(timeout=45_000)
-    page.wait_for_timeout(1500)
+    wait_idle(page)
     if found := _inspect(page, base, stored):
         problems["add_release uploaded"] = found
     assert problems == {}, json.dumps(problems, indent=1)[:4000]

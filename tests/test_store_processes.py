@@ -6,6 +6,7 @@ conflict."""
 from __future__ import annotations
 
 import multiprocessing
+import re
 import sys
 import time
 from pathlib import Path
@@ -79,7 +80,7 @@ def _wait_for_the_save(page, base: str, saved: float, shows: str = "Showing 7 of
     """Reload `base` until it `shows` the change; fail once PROPAGATION_S have passed since `saved`."""
     while True:
         page.goto(base, wait_until="domcontentloaded")
-        page.get_by_text("Dataset version").first.wait_for(state="attached", timeout=60_000)
+        page.get_by_text(re.compile("Dataset version")).first.wait_for(state="attached", timeout=60_000)
         if page.get_by_text(shows).count():
             return
         assert time.monotonic() - saved < PROPAGATION_S, f"{base} still shows the old data"
