@@ -1,23 +1,22 @@
 """HTML the app draws itself, for what Markdown cannot say: the language of a quote (``lang``) and a data table
 a keyboard can scroll.
 
-The same rule as :mod:`crisisboard.claims.markup`: every value is escaped (``html.escape``, bidi controls
-removed), attribute values are codes the data's validation restricts (ISO 639-1 languages) or written in the
-code, and links are made only from URLs :func:`crisisboard.claims.markup.safe_url` accepts. Only this module
-makes an :class:`Html`; ``crisisboard.app.render.html`` draws nothing else.
+The same rule as :mod:`crisisboard.claims.markup`: every value is escaped by ``markup.plain`` (``html.escape``,
+bidi controls removed), attribute values are codes the data's validation restricts (ISO 639-1 languages) or
+written in the code, and links are made only from URLs :func:`crisisboard.claims.markup.safe_url` accepts.
+Only this module makes an :class:`Html`; ``crisisboard.app.render.html`` draws nothing else.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Iterable
 
 import pandas as pd
 
+from crisisboard.claims.markup import plain
 from crisisboard.claims.markup import safe_url
 
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _LANG = re.compile(r"[a-z]{2,3}")
 RTL = {"ar", "fa", "he", "ur", "ps", "yi"}  # written right to left: the quote gets dir="rtl"
 
@@ -26,12 +25,6 @@ class Html(str):
     """HTML built by this module: values escaped, attributes checked."""
 
     __slots__ = ()
-
-
-def escape(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return ""
-    return html.escape(_BIDI_CONTROLS.sub("", str(value)), quote=True)
 
 
 def lang_attributes(language: object) -> str:
@@ -44,15 +37,15 @@ def lang_attributes(language: object) -> str:
 
 def quote_block(quote: str, language: str) -> Html:
     """A claim's quote as a block quotation marked with the language it is written in."""
-    return Html(f'<blockquote class="crisisboard-quote"{lang_attributes(language)}>{escape(quote)}</blockquote>')
+    return Html(f'<blockquote class="crisisboard-quote"{lang_attributes(language)}>{plain(quote)}</blockquote>')
 
 
 def _cell(value: object, column: str, links: set[str], language: str) -> str:
     if column in links:
         url = safe_url(str(value or ""))
-        return f'<td><a href="{escape(url)}" rel="noopener noreferrer" target="_blank">open release</a></td>' \
+        return f'<td><a href="{plain(url)}" rel="noopener noreferrer" target="_blank">open release</a></td>' \
             if url else "<td></td>"
-    return f"<td{lang_attributes(language) if column in ('Quote', 'Figure as stated') else ''}>{escape(value)}</td>"
+    return f"<td{lang_attributes(language) if column in ('Quote', 'Figure as stated') else ''}>{plain(value)}</td>"
 
 
 def data_table(table: pd.DataFrame, caption: str, languages: Iterable[str], links: Iterable[str] = ("URL",)) -> Html:
@@ -61,10 +54,10 @@ def data_table(table: pd.DataFrame, caption: str, languages: Iterable[str], link
     (one code per row)."""
     links = set(links)
     columns = list(table.columns)
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
+    head = "".join(f'<th scope="col">{plain(c)}</th>' for c in columns)
     rows = []
     for language, values in zip(languages, table.itertuples(index=False, name=None)):
         rows.append("<tr>" + "".join(_cell(v, c, links, language) for c, v in zip(columns, values)) + "</tr>")
-    return Html(f'<div class="crisisboard-data" role="region" tabindex="0" aria-label="{escape(caption)}">'
-                f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+    return Html(f'<div class="crisisboard-data" role="region" tabindex="0" aria-label="{plain(caption)}">'
+                f"<table><caption>{plain(caption)}</caption><thead><tr>{head}</tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table></div>")
