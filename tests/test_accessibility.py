@@ -17,7 +17,7 @@ from typing import Iterator
 import pytest
 from axe import AXE, axe_version, serious_violations
 from conftest import PROJECT
-from test_browser import CHROMIUM, running_app
+from test_browser import CHROMIUM, running_app, wait_idle
 
 pytestmark = [
     pytest.mark.browser,
@@ -176,6 +176,7 @@ def test_briefing_arrow_keys_step_through_charts_and_leave_controls_their_keys(s
     page.set_viewport_size(VIEWPORT)
     _open(page, f"{shipped_app}/timeline?briefing=1")
     page.wait_for_function("() => document.__crisisboardKeys !== undefined", timeout=30_000)  # the script is in
+    wait_idle(page)  # and the page is drawn
     page.evaluate("() => document.activeElement && document.activeElement.blur()")  # the focus on the page itself
     page.keyboard.press("ArrowRight")  # from the page: to the first chart, which takes focus (its name is read)
     page.wait_for_function("() => document.__crisisboardKeys.index === 0", timeout=10_000)

@@ -13,6 +13,9 @@ if (!doc.__crisisboardKeys) {
     const free = target === doc.body || target === doc.documentElement || target.tagName === "A" ||
                  (target.dataset && target.dataset.testid === "stPlotlyChart");
     if ((!forward && !back) || !free || event.altKey || event.ctrlKey || event.metaKey) return;
+    // while Streamlit is still drawing the page its charts may not be there yet: a key then would skip the page
+    const app = doc.querySelector('[data-testid="stApp"]');
+    if (app && app.dataset.testScriptState === "running") { event.preventDefault(); return; }
     event.preventDefault();
     const state = doc.__crisisboardKeys, loc = window.location;
     if (state.path !== loc.pathname) { state.path = loc.pathname; state.index = -1; }
