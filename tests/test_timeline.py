@@ -12,6 +12,7 @@ import pytest
 from conftest import VALID, figure_texts, set_cell, shown
 
 from crisisboard.charts.timeline import build_timeline_figure
+from crisisboard.charts.views import WhoSaysSpec, build_view
 from crisisboard.charts.whosays import build_who_says_what_figure
 from crisisboard.claims.cards import claim_card_markdown
 from crisisboard.claims.comparisons import contest, latest_by_claimant_type, partial_near
@@ -19,6 +20,7 @@ from crisisboard.claims.links import text_fragment_url, wayback_url
 from crisisboard.claims.markup import safe_url
 from crisisboard.claims.statements import claim_and_carriers, statement_marks
 from crisisboard.claims.tables import claims_csv, claims_table, hxl_tags
+from crisisboard.data.filters import Filters
 from crisisboard.data.load import load_dataset
 from crisisboard.data.tiers import TIER_COLOURS
 
@@ -234,3 +236,13 @@ def test_a_large_metric_is_sampled_and_the_chart_says_so(tmp_path: Path) -> None
     top = killed.loc[killed["value_high"].astype(float).idxmax(), "statement_id"]
     assert killed.loc[killed["claim_id"].isin(drawn), "statement_id"].eq(top).any()  # the highest is kept
     assert not official.empty
+
+
+def test_who_says_what_labels_its_log_axis_in_full_numbers() -> None:
+    """Plotly's own log ticks read "2 3 … 9 1000 2": a room reads the "2" after 1000 as two, not 2,000."""
+    dataset = load_dataset(VALID, cache=False)
+    axis = build_view(dataset, Filters(), WhoSaysSpec(metric="killed")).figure.layout.xaxis
+    assert axis.tickmode == "array" and axis.ticktext, "the axis keeps Plotly's own ticks"
+    # killed in the fixture: 40, at least 300 (drawn to 480) and 90
+    assert [float(t.replace(",", "")) for t in axis.ticktext] == list(axis.tickvals)
+    assert {"50", "100", "200", "500"} <= set(axis.ticktext)

@@ -5,13 +5,12 @@ whenever it came, as a black tick (the summaries it draws on are crisisboard.cla
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from crisisboard.charts.plotly_internals import figure_of
-from crisisboard.charts.style import add_footer, apply_style
+from crisisboard.charts.style import add_footer, apply_style, full_log_ticks
 from crisisboard.charts.timeline import SYMBOLS
 from crisisboard.claims.attribution import CAVEAT, Attribution, build_attribution, release_labels
 from crisisboard.claims.markup import plain
@@ -83,21 +82,10 @@ def _ref_value(ref: ClaimRef) -> float:
     return float(ref.low if ref.low is not None else ref.high)
 
 
-def _short(value: float) -> str:
-    return f"{value / 1e6:g}M" if value >= 1e6 else f"{value / 1e3:g}k" if value >= 1e4 else f"{value:,.0f}"
-
-
 def log_ticks(points: pd.DataFrame, summaries: list[MetricSummary]) -> dict:
-    """Ticks at 1, 2, 5, 10, 20, 50… over the figures drawn, each labelled in full ("200", "5,000", "20k",
-    "1M"): a log axis's own "2" and "5" read as two and five to anyone but an engineer."""
-    values = [v for v in points["value_low"].tolist() + points["value_high"].tolist() if v == v and v > 0]
-    values += [_ref_value(s.final) for s in summaries if s.final is not None]
-    if not values:
-        return {}
-    low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
-    ticks = [m * 10 ** e for e in range(low, high + 1) for m in (1, 2, 5) if min(values) / 2.5 <= m * 10 ** e
-             <= max(values) * 2.5]
-    return dict(tickmode="array", tickvals=ticks, ticktext=[_short(t) for t in ticks])
+    """Full-number ticks (charts.style.full_log_ticks) over the figures drawn and the commissions' counts."""
+    values = points["value_low"].tolist() + points["value_high"].tolist()
+    return full_log_ticks(values + [_ref_value(s.final) for s in summaries if s.final is not None])
 
 
 def build_overview_figure(claims: pd.DataFrame, day: pd.Timestamp, summaries: list[MetricSummary] | None = None,

@@ -8,6 +8,7 @@ explicitly through :func:`apply_style`, and never relies on ``plotly.io.template
 from __future__ import annotations
 
 import html
+import math
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -146,3 +147,19 @@ def scale_for_briefing(fig: go.Figure) -> go.Figure:
         if margin[side] is not None:
             margin[side] = int(margin[side] * BRIEFING_FACTOR)
     return big
+
+
+def _short(value: float) -> str:
+    return f"{value / 1e6:g}M" if value >= 1e6 else f"{value / 1e3:g}k" if value >= 1e4 else f"{value:,.0f}"
+
+
+def full_log_ticks(values: list[float]) -> dict:
+    """A log axis's ticks at 1, 2, 5, 10, 20, 50… over `values`, each labelled in full ("200", "5,000", "20k",
+    "1M"): a log axis's own "2" and "5" read as two and five to anyone but an engineer."""
+    values = [v for v in values if v == v and v > 0]
+    if not values:
+        return {}
+    low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
+    ticks = [m * 10 ** e for e in range(low, high + 1) for m in (1, 2, 5) if min(values) / 2.5 <= m * 10 ** e
+             <= max(values) * 2.5]
+    return dict(tickmode="array", tickvals=ticks, ticktext=[_short(t) for t in ticks])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from crisisboard.charts.style import add_footer, apply_style
+from crisisboard.charts.style import add_footer, apply_style, full_log_ticks
 from crisisboard.claims.attribution import CAVEAT, build_attribution
 from crisisboard.claims.comparisons import Contest, Entry
 from crisisboard.claims.markup import plain
@@ -19,6 +19,7 @@ def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timest
     """One row per claimant type: its latest claim (a point, a bar for a range, an open end for a bound)."""
     fig = go.Figure()
     labels = [e.category for e in entries]
+    drawn: list[float] = []  # every x drawn, for the axis's ticks
     for entry, label in zip(entries, labels):
         row, ref = entry.claim, entry.ref
         colour = TIER_COLOURS[row["tier"]]
@@ -27,7 +28,7 @@ def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timest
         if row["qualifier"] == "vague":
             fig.add_trace(go.Scatter(x=[None], y=[label], mode="markers", showlegend=False, hoverinfo="skip"))
             fig.add_annotation(x=0, xref="paper", y=label, text=f"“{plain(ref.figure)}” (no number)",
-                               showarrow=False, xanchor="left", font=dict(color=colour, size=14))
+                               showarrow=False, xanchor="left", xshift=10, font=dict(color=colour, size=14))
             continue
         low, high = float(row["value_low"]), float(row["value_high"])
         if row["qualifier"] in ("at_least", "more_than"):
@@ -38,8 +39,9 @@ def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timest
         fig.add_trace(go.Scatter(x=[low, high], y=[label, label], mode="lines", showlegend=False,
                                  line=dict(color=colour, width=6, dash=dash), hoverinfo="skip"))
         point = float(row["value_high"]) if row["qualifier"] in ("up_to", "fewer_than") else float(row["value_low"])
+        drawn += [low, high, point]
         fig.add_trace(go.Scatter(x=[point], y=[label], mode="markers+text", showlegend=False,
-                                 text=[plain(ref.figure)], textposition="top center",
+                                 text=[plain(ref.figure)], textposition="top center", cliponaxis=False,
                                  marker=dict(size=16, color=colour, line=dict(color="white", width=1)),
                                  hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>",
                                  customdata=[row["claim_id"]]))
@@ -51,9 +53,10 @@ def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timest
     attribution = build_attribution(claims) if entries else None
     fig.update_layout(
         title=dict(text=f"{plain(title)}<br><sup>{subtitle}</sup>", x=0.01),
-        xaxis=dict(type="log", title="figure claimed (log scale; dotted = open-ended bound)", gridcolor="#e8e8e8"),
+        xaxis=dict(type="log", title="figure claimed (log scale; dotted = open-ended bound)", gridcolor="#e8e8e8",
+                   **full_log_ticks(drawn)),
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels)), title=None),
-        height=max(360, 70 * len(entries) + 240), margin=dict(l=160, r=30, t=150, b=100),
+        height=max(360, 70 * len(entries) + 240), margin=dict(l=160, r=110, t=150, b=100)  # r: a label over the last point,
     )
     if attribution is not None:
         add_footer(fig, attribution.wrapped(limit=8, width=150), yshift=-50)
