@@ -10,6 +10,6 @@ page = start_page("Review: proposals waiting for a second reader")
 store = open_store(page.dataset.data_dir)
 actor = current_actor(store)
 if allowed(actor, "propose", "analyst, reviewer or admin"):
-    reviewing.queue(store, actor)
+    reviewing.queue(store, actor, page.dataset.source_languages)
     reviewing.two_person_switch(store, actor)
 end_page(page)

@@ -32,3 +32,30 @@ def test_the_table_escapes_cells_links_only_http_and_marks_quote_languages() -> 
     assert '<td lang="ru">тысячи</td>' in out and '<td lang="en">&lt;b&gt;' in out
     assert "<td>A &amp; B</td>" in out  # a column that is not text of the release carries no lang
     assert 'aria-label="Data behind &lt;this&gt; chart"' in out and 'tabindex="0"' in out and 'role="region"' in out
+
+
+def _proposal(kind: str, payload: dict):  # noqa: ANN202
+    import json
+
+    from crisisboard.data.review import Proposal
+
+    return Proposal("p-1", kind, "c-1", "summary", json.dumps(payload), "ana", "2026-12-03T10:00:00Z", "why")
+
+
+def test_a_proposal_diff_escapes_pasted_text_and_marks_its_language() -> None:
+    """The Review page's diff holds pasted text (issue #19): shown as text, its quote in the release's language."""
+    from crisisboard.claims.proposals import diff_languages, proposal_diff
+
+    release = _proposal("release", {"source": {"language": "ru"}, "claims": [
+        {"figure_text": "около 200", "metric": "killed", "claimant": "**x**", "as_of": "2010-06-12",
+         "source_reliability": "B", "info_credibility": "2", "quote": "<img src=x onerror=alert(1)> около 200"}]})
+    languages, columns = diff_languages(release, None, {})
+    out = data_table(proposal_diff(release, None), "What p-1 would change", languages, links=(), lang_columns=columns)
+    assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
+    assert '<td lang="ru">около 200</td>' in out and "<td>**x**</td>" in out
+    edit = _proposal("edit", {"fields": {"quote": "около 300", "grade_rationale": "why not"}})
+    languages, columns = diff_languages(edit, {"source_id": "s-1", "quote": "около 200"}, {"s-1": "ru"})
+    out = data_table(proposal_diff(edit, {"source_id": "s-1", "quote": "около 200"}), "p", languages, links=(),
+                     lang_columns=columns)
+    assert '<td lang="ru">около 300</td>' in out and '<td lang="ru">около 200</td>' in out
+    assert "<td>why not</td>" in out  # the rationale is the analyst's English, not the release's text

@@ -116,19 +116,6 @@ def test_render_takes_only_escaped_markdown() -> None:
                                                                                Markdown)
 
 
-def test_render_table_escapes_every_header_and_cell(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A proposal's diff (Review page) holds pasted text: st.table would draw its cells as Markdown."""
-    import pandas as pd
-
-    drawn = []
-    monkeypatch.setattr(render.st, "table", drawn.append)
-    render.table(pd.DataFrame([{"**quote**": "![p](http://127.0.0.1:9/x.gif) *killed*", "n": None}]))
-    [frame] = drawn
-    cells = [str(v) for v in frame.iloc[0]] + [str(c) for c in frame.columns]
-    assert all("![" not in c and "*killed*" not in c and "**quote**" not in c for c in cells), cells
-    assert str(frame.iloc[0, 1]) == ""  # no "None"
-
-
 def test_a_label_reads_without_backslashes_yet_cannot_make_markup() -> None:
     """Streamlit gives a label's source to screen readers as the control's name (issue #21)."""
     from crisisboard.claims.markup import label

@@ -53,13 +53,6 @@ def html(body: Html, where: Any | None = None) -> None:
     (st if where is None else where).html(body)
 
 
-def table(frame: Any, where: Any | None = None) -> None:
-    """``st.table`` (an HTML table: read by screen readers, every cell on the page) of `frame` with every
-    header and cell escaped as text: st.table draws its cells as Markdown."""
-    escaped = frame.rename(columns=lambda c: text(str(c))).map(lambda v: text("" if v is None else str(v)))
-    (st if where is None else where).table(escaped)
-
-
 def segmented(label: str, options: list[str], format_func: Callable[[str], str] = str, **kwargs: Any) -> Any:
     """``st.segmented_control`` whose button labels (Markdown) are the escaped text of `format_func`."""
     return st.segmented_control(label, options, format_func=lambda option: text(format_func(option)), **kwargs)

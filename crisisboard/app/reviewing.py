@@ -17,7 +17,8 @@ from crisisboard.app.frame import show_chart
 from crisisboard.charts.style import detach_footer
 from crisisboard.charts.views import TimelineSpec, build_view
 from crisisboard.claims.markup import literal, md, text
-from crisisboard.claims.proposals import proposal_diff, source_line
+from crisisboard.claims.html import data_table
+from crisisboard.claims.proposals import diff_languages, proposal_diff, source_line
 from crisisboard.data.backends import Store
 from crisisboard.data.filters import Filters
 from crisisboard.data.load import Dataset, load_dataset
@@ -102,7 +103,7 @@ def _decide(store: Store, proposal: Proposal, actor: Actor, two_person: bool) ->
             refused(error)
 
 
-def queue(store: Store, actor: Actor) -> None:
+def queue(store: Store, actor: Actor, source_languages: dict[str, str]) -> None:
     """The pending proposals this actor may see, oldest first, each with its diff and its decisions; then the
     decided ones."""
     message = st.session_state.pop("_review_message", None)
@@ -127,7 +128,9 @@ def queue(store: Store, actor: Actor) -> None:
             if proposal.kind == "release":
                 render.caption(text("Source: " + source_line(proposal)))
             current = None if proposal.kind == "release" else store.claim_row(proposal.target)
-            render.table(proposal_diff(proposal, current))
+            languages, lang_columns = diff_languages(proposal, current, source_languages)
+            render.html(data_table(proposal_diff(proposal, current), f"What {proposal.proposal_id} would change",
+                                   languages, links=(), lang_columns=lang_columns))
             _decide(store, proposal, actor, two_person)
             if st.session_state.get("_preview") == proposal.proposal_id:
                 _preview(store, proposal, _metric_of(store, proposal))

@@ -40,24 +40,25 @@ def quote_block(quote: str, language: str) -> Html:
     return Html(f'<blockquote class="crisisboard-quote"{lang_attributes(language)}>{plain(quote)}</blockquote>')
 
 
-def _cell(value: object, column: str, links: set[str], language: str) -> str:
+def _cell(value: object, column: str, links: set[str], language: str, lang_columns: set[str]) -> str:
     if column in links:
         url = safe_url(str(value or ""))
         return f'<td><a href="{plain(url)}" rel="noopener noreferrer" target="_blank">open release</a></td>' \
             if url else "<td></td>"
-    return f"<td{lang_attributes(language) if column in ('Quote', 'Figure as stated') else ''}>{plain(value)}</td>"
+    return f"<td{lang_attributes(language) if column in lang_columns else ''}>{plain(value)}</td>"
 
 
-def data_table(table: pd.DataFrame, caption: str, languages: Iterable[str], links: Iterable[str] = ("URL",)) -> Html:
+def data_table(table: pd.DataFrame, caption: str, languages: Iterable[str], links: Iterable[str] = ("URL",),
+               lang_columns: Iterable[str] = ("Quote", "Figure as stated")) -> Html:
     """`table` as an HTML table in a scrolling region that takes keyboard focus (Tab to it, then the arrow keys
-    scroll), its caption read first by screen readers, each quote and worded figure marked with `languages`
-    (one code per row)."""
-    links = set(links)
+    scroll), its caption read first by screen readers, the cells of `lang_columns` (the text of a release: its
+    quote and worded figure) marked with `languages` (one code per row; "" for none)."""
+    links, lang_columns = set(links), set(lang_columns)
     columns = list(table.columns)
     head = "".join(f'<th scope="col">{plain(c)}</th>' for c in columns)
     rows = []
     for language, values in zip(languages, table.itertuples(index=False, name=None)):
-        rows.append("<tr>" + "".join(_cell(v, c, links, language) for c, v in zip(columns, values)) + "</tr>")
+        rows.append("<tr>" + "".join(_cell(v, c, links, language, lang_columns) for c, v in zip(columns, values)) + "</tr>")
     return Html(f'<div class="crisisboard-data" role="region" tabindex="0" aria-label="{plain(caption)}">'
                 f"<table><caption>{plain(caption)}</caption><thead><tr>{head}</tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table></div>")

@@ -65,6 +65,11 @@ class Dataset:
         return memoised(self._derived, function, self, args)
 
     @cached_property
+    def source_languages(self) -> dict[str, str]:
+        """Each release's language (sources.csv's ISO 639-1 code), by source id."""
+        return dict(zip(self.sources["source_id"].astype(str), self.sources["language"].astype(str)))
+
+    @cached_property
     def present(self) -> "Present":
         """What the filters offer: computed once per dataset, not on every rerun."""
         metrics = set(self.claims["metric"].unique())
