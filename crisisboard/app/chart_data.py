@@ -13,7 +13,7 @@ from crisisboard.claims.cards import ClaimCard
 from crisisboard.claims.html import data_table, quote_block
 from crisisboard.claims.markup import text
 from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
-from crisisboard.claims.tables import TABLE_ROWS, claims_csv, claims_table, claims_table_languages, table_note
+from crisisboard.claims.tables import TABLE_ROWS, claims_csv, claims_table_with_languages, table_note
 from crisisboard.data import schema
 from crisisboard.data.frames import records, sorted_positions
 
@@ -32,10 +32,10 @@ def data_behind(view: ViewFigure, key: str, file_stem: str) -> None:
     with box:
         rows = view.claims
         render.caption(text(table_note(rows)))
-        table = claims_table(rows, limit=TABLE_ROWS)[SCREEN_COLUMNS].replace(
-            {"Metric": schema.METRIC_LABELS, "Claimant type": schema.CLAIMANT_TYPE_LABELS})
-        render.html(data_table(table, f"Data behind this chart: {view.title}",
-                               claims_table_languages(rows, limit=TABLE_ROWS)))
+        table, languages = claims_table_with_languages(rows, limit=TABLE_ROWS)
+        table = table[SCREEN_COLUMNS].replace({"Metric": schema.METRIC_LABELS,
+                                               "Claimant type": schema.CLAIMANT_TYPE_LABELS})
+        render.html(data_table(table, f"Data behind this chart: {view.title}", languages))
         left, right = st.columns(2)  # the files are written when clicked, not on every run
         left.download_button("Download CSV", lambda: claims_csv(rows), file_name=f"crisisboard-{file_stem}.csv",
                              mime="text/csv", key=f"{key}_csv")

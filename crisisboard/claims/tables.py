@@ -6,6 +6,7 @@ original text. Only http(s) URLs are kept as links.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from crisisboard.claims.markup import safe_url
@@ -52,20 +53,29 @@ METRIC_ATTRIBUTES = {
 TABLE_ROWS = 1000  # rows an on-screen table shows; the downloads hold them all
 
 
-def claims_table(claims: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """The claims with readable headings, newest figure last; non-http(s) URLs blanked.
-    With `limit`, only the first `limit` rows in that order."""
+def _table_order(claims: pd.DataFrame, limit: int | None) -> np.ndarray:
+    """The positions of :func:`claims_table`'s rows: by as-of date, metric and id, the first `limit`."""
     order = sorted_positions(claims, ["as_of_ts", "metric", "claim_id"])
-    table = as_text(claims[[c for c, _, _ in COLUMNS]].iloc[order if limit is None else order[:limit]])
+    return order if limit is None else order[:limit]
+
+
+def _table_at(claims: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    table = as_text(claims[[c for c, _, _ in COLUMNS]].iloc[order])
     urls = table["url"].unique()
     table["url"] = table["url"].map(dict(zip(urls, (safe_url(url) or "" for url in urls))))
     return table.rename(columns={c: heading for c, heading, _ in COLUMNS}).reset_index(drop=True)
 
 
-def claims_table_languages(claims: pd.DataFrame, limit: int | None = None) -> list[str]:
-    """The language of each row of :func:`claims_table` (the language of its release), in the table's order."""
-    order = sorted_positions(claims, ["as_of_ts", "metric", "claim_id"])
-    return claims["language"].iloc[order if limit is None else order[:limit]].astype(str).tolist()
+def claims_table(claims: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The claims with readable headings, newest figure last; non-http(s) URLs blanked.
+    With `limit`, only the first `limit` rows in that order."""
+    return _table_at(claims, _table_order(claims, limit))
+
+
+def claims_table_with_languages(claims: pd.DataFrame, limit: int | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`claims_table` and the language of each of its rows (its release's), sorted once."""
+    order = _table_order(claims, limit)
+    return _table_at(claims, order), claims["language"].iloc[order].astype(str).tolist()
 
 
 def table_note(claims: pd.DataFrame, limit: int = TABLE_ROWS) -> str:
