@@ -49,13 +49,15 @@ def test_a_proposal_diff_escapes_pasted_text_and_marks_its_language() -> None:
     release = _proposal("release", {"source": {"language": "ru"}, "claims": [
         {"figure_text": "около 200", "metric": "killed", "claimant": "**x**", "as_of": "2010-06-12",
          "source_reliability": "B", "info_credibility": "2", "quote": "<img src=x onerror=alert(1)> около 200"}]})
-    languages, columns = diff_languages(release, None, {})
-    out = data_table(proposal_diff(release, None), "What p-1 would change", languages, links=(), lang_columns=columns)
+    diff = proposal_diff(release, None)
+    languages, columns = diff_languages(release, diff, None, {})
+    out = data_table(diff, "What p-1 would change", languages, links=(), lang_columns=columns)
     assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
     assert '<td lang="ru">около 200</td>' in out and "<td>**x**</td>" in out
     edit = _proposal("edit", {"fields": {"quote": "около 300", "grade_rationale": "why not"}})
-    languages, columns = diff_languages(edit, {"source_id": "s-1", "quote": "около 200"}, {"s-1": "ru"})
-    out = data_table(proposal_diff(edit, {"source_id": "s-1", "quote": "около 200"}), "p", languages, links=(),
-                     lang_columns=columns)
+    current = {"source_id": "s-1", "quote": "около 200"}
+    diff = proposal_diff(edit, current)
+    languages, columns = diff_languages(edit, diff, current, {"s-1": "ru"})
+    out = data_table(diff, "p", languages, links=(), lang_columns=columns)
     assert '<td lang="ru">около 300</td>' in out and '<td lang="ru">около 200</td>' in out
     assert "<td>why not</td>" in out  # the rationale is the analyst's English, not the release's text

@@ -128,9 +128,10 @@ def queue(store: Store, actor: Actor, source_languages: dict[str, str]) -> None:
             if proposal.kind == "release":
                 render.caption(text("Source: " + source_line(proposal)))
             current = None if proposal.kind == "release" else store.claim_row(proposal.target)
-            languages, lang_columns = diff_languages(proposal, current, source_languages)
-            render.html(data_table(proposal_diff(proposal, current), f"What {proposal.proposal_id} would change",
-                                   languages, links=(), lang_columns=lang_columns))
+            diff = proposal_diff(proposal, current)
+            languages, lang_columns = diff_languages(proposal, diff, current, source_languages)
+            render.html(data_table(diff, f"What {proposal.proposal_id} would change", languages, links=(),
+                                   lang_columns=lang_columns))
             _decide(store, proposal, actor, two_person)
             if st.session_state.get("_preview") == proposal.proposal_id:
                 _preview(store, proposal, _metric_of(store, proposal))

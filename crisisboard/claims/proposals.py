@@ -38,17 +38,16 @@ def proposal_diff(proposal: Proposal, current: dict[str, str] | None) -> pd.Data
 LANG_FIELDS = ("quote", "figure_text")  # a claim's fields that are the text of its release
 
 
-def diff_languages(proposal: Proposal, current: dict[str, str] | None,
+def diff_languages(proposal: Proposal, diff: pd.DataFrame, current: dict[str, str] | None,
                    source_languages: dict[str, str]) -> tuple[list[str], tuple[str, ...]]:
-    """For :func:`proposal_diff`'s table: the language of each row's release text, and the columns it marks.
-    A release's claims are in the release's language (their figure and quote); an edit's rows of the quote and
-    the worded figure are in the language of the claim's release (`source_languages`: source id → language)."""
+    """For the table of :func:`proposal_diff` (`diff`): the language of each row's release text, and the columns
+    it marks. A release's claims are in the release's language (their figure and quote); an edit's rows of the
+    quote and the worded figure are in the language of the claim's release (`source_languages`: source id →
+    language), its other rows in none."""
     if proposal.kind == "release":
-        language = str(proposal.data.get("source", {}).get("language", ""))
-        return [language] * len(proposal.data["claims"]), ("figure", "quote")
+        return [str(proposal.data.get("source", {}).get("language", ""))] * len(diff), ("figure", "quote")
     language = source_languages.get((current or {}).get("source_id", ""), "")
-    fields = list(proposal.data["fields"]) if proposal.kind == "edit" else ["retracted"]
-    return [language if field in LANG_FIELDS else "" for field in fields], ("now", "proposed", "when proposed")
+    return [language if field in LANG_FIELDS else "" for field in diff["field"]], ("now", "proposed", "when proposed")
 
 
 def source_line(proposal: Proposal) -> str:
