@@ -6,25 +6,23 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.style import STATIC, style_tag
 from crisisboard.app.widgets import url_toggle
 from crisisboard.claims.markup import app_link, literal
 
-STATIC = Path(__file__).parent / "static"
 BRIEFING_PAGES = ("", "timeline", "who_says_what", "map")  # "": the default page (Overview) lives at the root
 
 
 @lru_cache(maxsize=1)
 def _static() -> tuple[str, str]:
     """The style and the script, read once per process."""
-    css = (STATIC / "briefing.css").read_text(encoding="utf-8")
     script = (STATIC / "briefing.js").read_text(encoding="utf-8").replace("__PAGES__", json.dumps(list(BRIEFING_PAGES)))
-    return f"<style>\n{css}</style>\n", f"<script>\n{script}</script>\n"
+    return style_tag("briefing.css"), f"<script>\n{script}</script>\n"
 
 
 def briefing_mode() -> bool:

@@ -11,10 +11,11 @@ import streamlit as st
 STATIC = Path(__file__).parent / "static"
 
 
-@lru_cache(maxsize=1)
-def _style() -> str:
-    return f"<style>\n{(STATIC / 'app.css').read_text(encoding='utf-8')}</style>\n"
+@lru_cache(maxsize=4)
+def style_tag(name: str) -> str:
+    """The style sheet static/`name` as a <style> element, read once per process."""
+    return f"<style>\n{(STATIC / name).read_text(encoding='utf-8')}</style>\n"
 
 
 def draw_app_style() -> None:
-    st.html(_style())
+    st.html(style_tag("app.css"))
