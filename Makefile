@@ -70,7 +70,7 @@ loadtest: install-test
 	$(PY) benchmarks/loadtest.py --start data --sessions 10 --changes 20 --max-seconds 120
 
 run: install chromium fonts
-	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.address 127.0.0.1
+	$(PY) -m crisisboard serve --local --port $(PORT) --address 127.0.0.1
 
 test: install-test chromium fonts nginx postgresql axe
 	$(PY) -m crisisboard validate data
