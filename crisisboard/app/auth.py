@@ -25,7 +25,7 @@ from crisisboard.claims.markup import literal, md, text
 from crisisboard.data.backends import Store
 from crisisboard.data.users import ANONYMOUS, LOCAL_ADMIN, Actor
 
-log = logging.getLogger("crisisboard.auth")
+LOG = logging.getLogger("crisisboard.auth")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 EDITING_OFF = ("Editing is off: this server is read-only, because sign-in is not configured here. To propose or review claims, an "
                "administrator configures sign-in (OpenID Connect under [auth], see deploy/README.md); on your "
@@ -38,7 +38,7 @@ def auth_configured() -> bool:
     except FileNotFoundError:  # no secrets file at all: not configured
         return False
     except Exception:  # noqa: BLE001 - a secrets file that does not load: no sign-in, and never local mode
-        log.exception("the secrets file does not load: the app is read-only")
+        LOG.exception("the secrets file does not load: the app is read-only")
         return False
 
 
