@@ -33,9 +33,13 @@ from crisisboard.data.review import (
     decision_changes,
     may_decide,
     proposed_change,
+    Unreadable,
+    proposal_problem,
     read_proposals,
+    read_proposals_file,
     read_two_person,
     release_proposal,
+    removed_roles,
     required_reason,
     setting_change,
     withdrawer,
@@ -66,6 +70,8 @@ class Store(Protocol):
     def withdraw(self, proposal_id: str, actor: Actor, reason: str) -> Outcome: ...
 
     def proposals(self) -> list[Proposal]: ...
+
+    def unreadable_proposals(self) -> list[Unreadable]: ...
 
     def claim_row(self, claim_id: str) -> dict[str, str] | None: ...
 
@@ -167,6 +173,9 @@ class CsvStore(_Proposing):
     def proposals(self) -> list[Proposal]:
         return read_proposals(self.data_dir)
 
+    def unreadable_proposals(self) -> list[Unreadable]:
+        return [p for p in read_proposals_file(self.data_dir) if isinstance(p, Unreadable)]
+
     def two_person_rule(self) -> bool:
         return read_two_person(self.data_dir)
 
@@ -179,7 +188,7 @@ class CsvStore(_Proposing):
     def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]:
         who = require(actor, "manage_users").email
         email, role = checked_user(email, role) if role else (email.strip().lower(), None)
-        return set_role(self.data_dir, email, role, who, reason)
+        return set_role(self.data_dir, email, role, who, required_reason(reason))
 
     def claim_version(self, claim_id: str) -> int:
         return claim_version(self.data_dir, claim_id)
@@ -254,11 +263,15 @@ class PgStore(_Proposing):
             if not found:
                 raise SaveError(f"nothing was saved: there is no proposal {proposal_id}")
             proposal = found[0]
+            if proposal_problem(proposal):
+                raise SaveError(f"nothing was saved: proposal {proposal_id} cannot be read: {proposal_problem(proposal)}")
             if status == "withdrawn":
                 withdrawer(proposal, actor)
             else:
+                users = db.read_users(connection)
                 may_decide(proposal, actor, db.read_setting(connection, TWO_PERSON, "on") != "off",
-                           "approve" if status == "approved" else "reject")
+                           "approve" if status == "approved" else "reject",
+                           (users, set() if users else removed_roles(db.read_history(connection))))
             made = None
             if status == "approved":
                 if proposal.kind != "release":
@@ -285,7 +298,12 @@ class PgStore(_Proposing):
 
     def proposals(self) -> list[Proposal]:
         with self.engine.connect() as connection:
-            return db.read_proposals(connection)
+            return [p for p in db.read_proposals(connection) if not proposal_problem(p)]
+
+    def unreadable_proposals(self) -> list[Unreadable]:
+        with self.engine.connect() as connection:
+            return [Unreadable(0, p.proposal_id, proposal_problem(p)) for p in db.read_proposals(connection)
+                    if proposal_problem(p)]
 
     def two_person_rule(self) -> bool:
         with self.engine.connect() as connection:
@@ -293,12 +311,11 @@ class PgStore(_Proposing):
 
     def set_two_person_rule(self, on: bool, actor: Actor, reason: str) -> list[Change]:
         require(actor, "manage_users")
-        if not reason.strip():
-            raise SaveError("nothing was saved: say why in a line (the reason goes into the history)")
+        reason = required_reason(reason)
         with self.engine.begin() as connection:
             db.locked(connection)
             old = db.read_setting(connection, TWO_PERSON, "on") != "off"
-            changes = setting_change(old, on, actor, reason.strip())
+            changes = setting_change(old, on, actor, reason)
             if changes:
                 db.write_setting(connection, TWO_PERSON, "on" if on else "off")
                 db.add_history(connection, changes)
@@ -311,8 +328,7 @@ class PgStore(_Proposing):
     def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]:
         who = require(actor, "manage_users").email
         email, role = checked_user(email, role) if role else (email.strip().lower(), None)
-        if not reason.strip():
-            raise SaveError("nothing was saved: say why in a line (the reason goes into the history)")
+        reason = required_reason(reason)
         with self.engine.begin() as connection:
             db.locked(connection)
             changes = role_change(db.read_users(connection), email, role, who, reason)
