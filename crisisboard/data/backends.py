@@ -75,6 +75,8 @@ class Store(Protocol):
 
     def claim_row(self, claim_id: str) -> dict[str, str] | None: ...
 
+    def source_row(self, source_id: str, url: str) -> dict[str, str] | None: ...
+
     def preview(self, proposal_id: str, folder: Path) -> Outcome: ...
 
     def two_person_rule(self) -> bool: ...
@@ -169,6 +171,12 @@ class CsvStore(_Proposing):
     def claim_row(self, claim_id: str) -> dict[str, str] | None:
         with (self.data_dir / "claims.csv").open(encoding="utf-8-sig", newline="") as handle:
             return next((row for row in csv.DictReader(handle) if row["claim_id"] == claim_id), None)
+
+    def source_row(self, source_id: str, url: str) -> dict[str, str] | None:
+        """The stored source a release would attach to (same URL or id), or None."""
+        with (self.data_dir / "sources.csv").open(encoding="utf-8-sig", newline="") as handle:
+            return next((row for row in csv.DictReader(handle)
+                         if row["source_id"] == source_id or row["url"].strip() == url.strip()), None)
 
     def proposals(self) -> list[Proposal]:
         return read_proposals(self.data_dir)
@@ -294,6 +302,14 @@ class PgStore(_Proposing):
         with self.engine.connect() as connection:
             row = connection.execute(sa.text(f"SELECT {', '.join(columns)} FROM claims "  # noqa: S608 - fixed
                                              "WHERE claim_id = :id"), {"id": claim_id}).first()
+        return dict(zip(columns, row)) if row is not None else None
+
+    def source_row(self, source_id: str, url: str) -> dict[str, str] | None:
+        columns = db.columns_of("sources.csv")
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.text(f"SELECT {', '.join(columns)} FROM sources "  # noqa: S608 - fixed
+                                             "WHERE source_id = :id OR btrim(url) = :url LIMIT 1"),
+                                     {"id": source_id, "url": url.strip()}).first()
         return dict(zip(columns, row)) if row is not None else None
 
     def proposals(self) -> list[Proposal]:

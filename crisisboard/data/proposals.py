@@ -76,8 +76,10 @@ def proposal_problem(proposal: Proposal) -> str:
     the JSON its kind needs."""
     if not proposal.proposal_id:
         return "it has no id"
-    if proposal.kind not in KINDS or proposal.status not in STATUSES:
-        return f"its kind {proposal.kind[:40]!r} or status {proposal.status[:40]!r} is not one the review knows"
+    if proposal.kind not in KINDS:
+        return f"it is a change of a kind the review does not know ({proposal.kind[:40]!r})"
+    if proposal.status not in STATUSES:
+        return f"its state ({proposal.status[:40]!r}) is not pending, approved, rejected or withdrawn"
     try:
         data = json.loads(proposal.payload)
     except ValueError:
