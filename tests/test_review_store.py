@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from test_store import SOURCE, claim
@@ -22,6 +23,15 @@ from crisisboard.data.users import PermissionDenied
 CSV_LIMIT = 131_072  # Python's csv.field_size_limit() by default: one field longer made a file unreadable
 MAX_REASON, MAX_CLAIMS, MAX_PAYLOAD = 2_000, 500, 3_000_000  # crisisboard.data.limits, as documented there
 NOTE = "Counted from the release's table of districts; the wire repeated it the next day without a date. "
+
+
+@pytest.fixture(autouse=True)
+def default_csv_limit() -> Iterator[None]:
+    """Each test starts with Python's default field limit, as a fresh server process does (another test, or
+    the code under test, may have raised it for the whole process)."""
+    csv.field_size_limit(CSV_LIMIT)
+    yield
+    csv.field_size_limit(CSV_LIMIT)
 
 
 def big_release(n: int = 250) -> list[dict[str, str]]:
@@ -159,9 +169,13 @@ def _csv_store(dataset_copy: Path) -> CsvStore:
 
 
 def _rows(path: Path) -> list[list[str]]:
-    csv.field_size_limit(10**9)
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))
+    """The file's rows, read by the test itself (the process's field limit left as it was)."""
+    limit = csv.field_size_limit(10**9)
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.reader(handle))
+    finally:
+        csv.field_size_limit(limit)
 
 
 @pytest.mark.parametrize("damage", ["oversized", "bad json", "too few cells", "unknown kind"])
