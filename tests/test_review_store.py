@@ -217,3 +217,32 @@ def test_history_and_proposals_with_fields_over_the_csv_limit_are_read(dataset_c
     assert len(read_proposals(dataset_copy)[0].payload) > CSV_LIMIT
     assert len(store.history()) > 0 and store.proposals()[0].kind == "release"
     assert HISTORY_FILE in {p.name for p in dataset_copy.iterdir()}
+
+
+# --- formulas: inert in every file meant for a spreadsheet, kept exactly in the store's own files --------------
+
+FORMULAS = ("=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)")
+
+
+def test_formula_like_reasons_are_kept_exactly_in_the_store_and_inert_in_changes_csv(store: Store,
+                                                                                   tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from crisisboard.claims.changes import changes_since
+    from crisisboard.claims.tables import download_csv
+    from crisisboard.data.load import load_dataset
+
+    for i, reason in enumerate(FORMULAS):
+        pending = store.propose_edit("fx-01", {"notes": f"note {i}"}, ANA, reason, store.claim_version("fx-01"))
+        store.approve(pending.proposal.proposal_id, REV, reason)
+    assert [p.reason for p in store.proposals()] == list(FORMULAS)  # round trip: read back as written
+    assert [p.decision_reason for p in store.proposals()] == list(FORMULAS)
+    edits = [c for c in store.history("fx-01") if c.action == "edit"]
+    assert [c.reason for c in edits] == list(FORMULAS)
+    store.export(tmp_path / "out")
+    changes = changes_since(store.history(), load_dataset(tmp_path / "out", cache=False),
+                            datetime(2000, 1, 1, tzinfo=timezone.utc))
+    rows = list(csv.DictReader(download_csv(changes).decode("utf-8-sig").splitlines()))
+    reasons = {r["reason"] for r in rows if r["claim_id"] == "fx-01"} - {"the fixture dataset"}  # PostgreSQL's import
+    assert reasons == {"'" + f for f in FORMULAS}
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
