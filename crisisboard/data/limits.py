@@ -8,8 +8,8 @@ reads any field length anyway (crisisboard.data.csvtext).
 
 The figures, and why:
 
-- A release of 250 figures, all ticked on the Add a release page, makes a proposal of about 150,000
-  characters (measured by benchmarks/bench_review.py: about 630 characters a claim); with every field of
+- A release of 250 figures, all ticked on the Add a release page, makes a proposal of about 157,000
+  characters (measured by benchmarks/bench_review.py: 157,225, 628 characters a claim); with every field of
   every claim at its longest (the lengths below) a claim is about 4,700 characters. So a release may hold
   :data:`MAX_RELEASE_CLAIMS` = 500 claims, and a proposal's payload :data:`MAX_PROPOSAL_CHARS` = 3,000,000
   characters: 500 claims at their longest fit, and so does any real release.
