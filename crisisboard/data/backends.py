@@ -39,7 +39,6 @@ from crisisboard.data.review import (
     read_proposals_file,
     read_two_person,
     release_proposal,
-    removed_roles,
     required_reason,
     setting_change,
     withdrawer,
@@ -279,7 +278,7 @@ class PgStore(_Proposing):
                 users = db.read_users(connection)
                 may_decide(proposal, actor, db.read_setting(connection, TWO_PERSON, "on") != "off",
                            "approve" if status == "approved" else "reject",
-                           (users, set() if users else removed_roles(db.read_history(connection))))
+                           (users, set() if users else db.removed_users(connection)))
             made = None
             if status == "approved":
                 if proposal.kind != "release":
