@@ -28,6 +28,9 @@ def test_the_schema_names_the_editable_fields_and_retracted_is_not_one() -> None
     from crisisboard.data.review_checks import RELEASE_CLAIM_FIELDS as checked
 
     assert schema.EDITABLE == CLAIM_FIELDS == checked and "retracted" not in schema.EDITABLE
+    from crisisboard.app.editing import EDITABLE as on_the_card
+
+    assert set(on_the_card) <= set(schema.EDITABLE)  # the card's form proposes only what the store accepts
 
 
 @pytest.mark.parametrize("field", CLAIM_FIELDS)
