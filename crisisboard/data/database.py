@@ -121,6 +121,12 @@ def read_history(connection: Connection, row_id: str | None = None) -> list[Chan
     return [Change(*row) for row in connection.execute(sa.text(query), {"row_id": row_id})]
 
 
+def removed_users(connection: Connection) -> set[str]:
+    """The emails whose role the history says was removed (crisisboard.data.review.removed_roles, in SQL)."""
+    return set(connection.execute(sa.text("SELECT DISTINCT row_id FROM history WHERE table_name = 'users' "
+                                          "AND new = '(removed)'")).scalars())
+
+
 def read_users(connection: Connection) -> dict[str, str]:
     return dict(connection.execute(sa.text("SELECT email, role FROM users ORDER BY email")).all())
 

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
+from crisisboard.data.csvtext import raise_field_limit  # history.csv may hold any field length (a long reason)
+
 HISTORY_FILE = "history.csv"
 ACTIONS = ("add_source", "add_claim", "edit", "retract", "restore", "import", "propose", "approve", "reject",
            "withdraw", "setting")
@@ -80,6 +82,7 @@ def read_history(data_dir: Path, row_id: str | None = None) -> list[Change]:
     path = Path(data_dir) / HISTORY_FILE
     if not path.exists():
         return []
+    raise_field_limit()
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [Change(**{column: row.get(column) or "" for column in COLUMNS}) for row in csv.DictReader(handle)]
     return [row for row in rows if row_id is None or row.row_id == row_id]

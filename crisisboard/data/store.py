@@ -28,6 +28,7 @@ from pathlib import Path
 
 from crisisboard.data import schema
 from crisisboard.data.crisis import CRISIS_FILE
+from crisisboard.data.csvtext import raise_field_limit
 from crisisboard.data.history import Change, append_history, now, read_history
 from crisisboard.data.rules import normalise_space
 from crisisboard.data.validate import Problem, validate_dataset
@@ -114,6 +115,7 @@ class _Lock:
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    raise_field_limit()
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         return list(reader.fieldnames or []), list(reader)
