@@ -136,7 +136,8 @@ def test_users_add_on_the_command_line(tmp_path: Path) -> None:
     ({"email": "ana@example.org", "email_verified": False}, (), None),
     ({"email": "ana@example.org", "iss": ENTRA}, (ENTRA,), "ana@example.org"),  # a trusted issuer
     ({"email": "ana@example.org", "iss": "https://evil.example/v2.0"}, (ENTRA,), None),
-    ({"email": "ana@example.org", "iss": ENTRA, "email_verified": False}, (ENTRA,), "ana@example.org"),
+    ({"email": "ana@example.org", "iss": ENTRA, "email_verified": False}, (ENTRA,), None),  # said: not verified
+    ({"email": "ana@example.org", "iss": ENTRA, "email_verified": "true"}, (ENTRA,), None),
     ({"email": f"{KELVIN}ate@example.org", "email_verified": True}, (), None),  # would fold into kate@
     ({"email_verified": True}, (), None),
     ({"email": ["ana@example.org"], "email_verified": True}, (), None),

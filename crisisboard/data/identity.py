@@ -9,9 +9,10 @@
   confusable-homoglyphs package: ``0``/``O``, ``rn``/``m``, Cyrillic ``а``/Latin ``a``). Giving a role to an
   address that looks like another address with a role is refused.
 - ``verified_email``: the normalised email of an ID token's claims, only when the provider says it verified it
-  (``email_verified`` is the boolean ``true``), or when the token's issuer is one the deployment trusts for its
-  emails (``[crisisboard] email_verified_issuers``, for providers such as Microsoft Entra ID that never send
-  the claim). Anything else (the string ``"true"``, ``1``, a missing claim) is not verified.
+  (``email_verified`` is the boolean ``true``), or when the token has no such claim and its issuer is one the
+  deployment trusts for its emails (``[crisisboard] email_verified_issuers``, for providers such as Microsoft
+  Entra ID that never send the claim). Anything else (the string ``"true"``, ``1``, a missing claim from
+  another issuer, ``false`` from any issuer) is not verified.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ def verified_email(claims: Mapping, trusted_issuers: Collection[str] = ()) -> st
     if not isinstance(raw, str) or not raw.strip():
         return None
     verified = claims.get("email_verified") is True
-    trusted = isinstance(claims.get("iss"), str) and claims["iss"] in set(trusted_issuers)
+    trusted = ("email_verified" not in claims and isinstance(claims.get("iss"), str)
+               and claims["iss"] in set(trusted_issuers))  # a claim sent, even by a trusted issuer, must be true
     if not (verified or trusted):
         LOG.warning("sign-in of %r without a verified email (email_verified=%r, iss=%r): no role", raw,
                     claims.get("email_verified"), claims.get("iss"))
