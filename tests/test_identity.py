@@ -6,6 +6,7 @@ with a real OpenID Connect provider: tests/test_login.py."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from conftest import PROJECT, VALID
 from test_store_contract import pg_admin, pg_url, store  # noqa: F401 - fixtures (both backends)
 
+from crisisboard.app.signin_config import SigninConfigError, checked_signin
 from crisisboard.data.backends import CsvStore, Store
 from crisisboard.data.identity import normalise_email, skeleton, verified_email
 from crisisboard.data.sessions import (
@@ -236,3 +238,18 @@ def test_a_sign_out_time_that_cannot_be_read_ends_that_email_for_good() -> None:
     signouts = parse_signouts("email,signed_out_at\nana@example.org,yesterday\nben@example.org,2026-12-07T11:00:00\n")
     assert session_end({"iat": _iat(0.1)}, signouts["ana@example.org"], timedelta(hours=12), NOW) == SIGNED_OUT
     assert signouts["ben@example.org"] == NOW - timedelta(hours=1)  # a time without a zone is UTC
+
+
+def test_a_crisisboard_section_that_does_not_load_stops_the_server(tmp_path: Path) -> None:
+    auth = ('[auth]\nredirect_uri = "https://x.example.org/oauth2callback"\ncookie_secret = "' + "s" * 40 + '"\n'
+            'client_id = "c"\nclient_secret = "s"\nserver_metadata_url = "https://id.example.org/.well-known/x"\n')
+    for section, named in [('[crisisboard]\nsession_hours = "12"\n', "[crisisboard] session_hours must be"),
+                           (f'[crisisboard]\nemail_verified_issuers = "{ENTRA}"\n', "email_verified_issuers must be"),
+                           ('crisisboard = 12\n', "[crisisboard] must be a section")]:
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text(section + auth if not section.startswith("[") else auth + section, encoding="utf-8")
+        with pytest.raises(SigninConfigError, match=re.escape(named)):
+            checked_signin(secrets)
+    secrets.write_text(auth + f'[crisisboard]\nemail_verified_issuers = ["{ENTRA}"]\nsession_hours = 8\n',
+                       encoding="utf-8")
+    assert checked_signin(secrets) is True
