@@ -66,11 +66,8 @@ def auth_problems(secrets: dict) -> list[str]:
 
 def settings_problems(secrets: dict) -> list[str]:
     """What is wrong with the ``[crisisboard]`` section: trusted issuers, session_hours (crisisboard.data.sessions)."""
-    section = secrets.get("crisisboard", {})
-    if not isinstance(section, dict):
-        return ["[crisisboard] must be a section (a table), not a single value"]
     try:
-        SignInSettings.from_mapping(section)
+        SignInSettings.from_mapping(secrets.get("crisisboard", {}))
     except ValueError as error:
         return [str(error)]
     return []

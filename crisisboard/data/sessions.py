@@ -49,6 +49,8 @@ class SignInSettings:
     @classmethod
     def from_mapping(cls, section: Mapping) -> "SignInSettings":
         """The settings of a ``[crisisboard]`` section, or ValueError naming the key and what it must be."""
+        if not isinstance(section, Mapping):
+            raise ValueError("[crisisboard] must be a section (a table), not a single value")
         issuers = section.get("email_verified_issuers", [])
         if isinstance(issuers, str) or not all(isinstance(i, str) and i.strip() for i in issuers):
             raise ValueError("[crisisboard] email_verified_issuers must be a list of issuer URLs, such as "
