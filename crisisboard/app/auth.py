@@ -30,7 +30,7 @@ from crisisboard.data.sessions import SIGNED_OUT, SignInSettings, signed_in_acto
 from crisisboard.data.store import SaveError
 from crisisboard.data.users import ANONYMOUS, LOCAL_ADMIN, Actor
 
-log = logging.getLogger("crisisboard.auth")
+LOG = logging.getLogger("crisisboard.auth")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 EDITING_OFF = ("Editing is off: this server is read-only, because sign-in is not configured here. To propose or review claims, an "
                "administrator configures sign-in (OpenID Connect under [auth], see deploy/README.md); on your "
@@ -43,7 +43,7 @@ def auth_configured() -> bool:
     except FileNotFoundError:  # no secrets file at all: not configured
         return False
     except Exception:  # noqa: BLE001 - a secrets file that does not load: no sign-in, and never local mode
-        log.exception("the secrets file does not load: the app is read-only")
+        LOG.exception("the secrets file does not load: the app is read-only")
         return False
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-log = logging.getLogger("crisisboard.guard")
+LOG = logging.getLogger("crisisboard.guard")
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host", "x-forwarded-proto")
@@ -108,7 +108,7 @@ class RequestGuard:
         headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
         why = refusal(self.door, headers)
         if why is not None:
-            log.warning("refused %s %s: %s", scope["type"], scope.get("path", ""), why)
+            LOG.warning("refused %s %s: %s", scope["type"], scope.get("path", ""), why)
             proxied = why.startswith("a proxy header")
             return await self._refuse(scope, send, PROXIED_PAGE if proxied else REFUSED_PAGE)
         if scope["type"] == "websocket":
@@ -124,7 +124,7 @@ class RequestGuard:
                 kind = developer_message(payload) if payload else None
                 if kind is None:
                     return message
-                log.warning("dropped a %r message from a browser", kind)
+                LOG.warning("dropped a %r message from a browser", kind)
 
         return next_message
 
