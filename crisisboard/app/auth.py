@@ -90,7 +90,7 @@ def sign_in_settings() -> SignInSettings:
     try:
         return SignInSettings.from_mapping(st.secrets.get("crisisboard", {}))
     except ValueError as error:
-        log.error("%s; using the defaults", error)
+        LOG.error("%s; using the defaults", error)
         return SignInSettings()
 
 
@@ -103,7 +103,7 @@ def sign_out(store: Store) -> None:
         try:
             store.sign_out(email, datetime.now(timezone.utc), settings.longest)
         except (OSError, SaveError):
-            log.exception("the sign-out of %r could not be recorded: a copy of its cookie works until it expires",
+            LOG.exception("the sign-out of %r could not be recorded: a copy of its cookie works until it expires",
                           email)
     st.logout()
 
