@@ -1,8 +1,9 @@
 """Who is at the keyboard (issue #19), from Streamlit's own sign-in (``st.login`` / ``st.user`` / ``st.logout``,
 OpenID Connect, configured under ``[auth]`` in ``.streamlit/secrets.toml``):
 
-- with ``[auth]``: a signed-in visitor with a verified email gets the role the store gives that email
-  (crisisboard.data.users), anyone else is a viewer;
+- with ``[auth]``: a signed-in visitor with a verified email gets the role the store gives that email now
+  (crisisboard.data.users), unless that sign-in has ended: signed out, or older than ``session_hours``
+  (crisisboard.data.sessions; what counts as verified: crisisboard.data.identity); anyone else is a viewer;
 - without ``[auth]``, on a server started in local mode (``make run``: ``serve --local``, loopback only) and a
   request from this machine (its Host and Origin the server's own, no proxy header): local mode, the local
   user is the admin, and the page says so (crisisboard.app.launch; issue #30);
@@ -15,6 +16,7 @@ The pages only hide what the role may not use; every write of the store checks t
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 import streamlit as st
 
@@ -23,6 +25,9 @@ from crisisboard.app.guard import refusal
 from crisisboard.app.launch import current_launch
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data.backends import Store
+from crisisboard.data.identity import verified_email
+from crisisboard.data.sessions import SIGNED_OUT, SignInSettings, signed_in_actor
+from crisisboard.data.store import SaveError
 from crisisboard.data.users import ANONYMOUS, LOCAL_ADMIN, Actor
 
 LOG = logging.getLogger("crisisboard.auth")
@@ -75,20 +80,46 @@ def current_actor(store: Store) -> Actor:
     if auth_configured():
         if not st.user.is_logged_in:
             return ANONYMOUS
-        email = str(st.user.get("email") or "").strip().lower()
-        if not email or st.user.get("email_verified") is False:
-            return Actor(email or "unverified", "viewer")
-        return Actor(email, store.users().get(email, "viewer"))
+        return signed_in_actor(st.user.to_dict(), store, sign_in_settings(), datetime.now(timezone.utc))
     return LOCAL_ADMIN if local_mode() else ANONYMOUS
 
 
-def access_panel(actor: Actor) -> None:
+def sign_in_settings() -> SignInSettings:
+    """``[crisisboard]`` of the secrets (deploy/README.md); a value that does not load is logged and its safe
+    default used (no issuer trusted without ``email_verified``, sign-ins of 12 hours)."""
+    try:
+        return SignInSettings.from_mapping(st.secrets.get("crisisboard", {}))
+    except ValueError as error:
+        LOG.error("%s; using the defaults", error)
+        return SignInSettings()
+
+
+def sign_out(store: Store) -> None:
+    """Record the sign-out of this identity's verified email, which ends every sign-in of it issued until now
+    (crisisboard.data.sessions), then sign out of Streamlit."""
+    settings = sign_in_settings()
+    email = verified_email(st.user.to_dict(), settings.email_verified_issuers)
+    if email is not None:  # an unverified email is nobody's: its sign-out must not end another's sign-in
+        try:
+            store.sign_out(email, datetime.now(timezone.utc), settings.longest)
+        except (OSError, SaveError):
+            LOG.exception("the sign-out of %r could not be recorded: a copy of its cookie works until it expires",
+                          email)
+    st.logout()
+
+
+def access_panel(actor: Actor, store: Store) -> None:
     """In the sidebar: who you are, your role, and sign in or out (or local mode, or editing off)."""
     with st.sidebar:
         if auth_configured():
-            if st.user.is_logged_in:
+            if st.user.is_logged_in and actor.ended:
+                render.caption(literal("You were signed out. Sign in again to propose or review claims.")
+                               if actor.ended == SIGNED_OUT else
+                               literal("Your sign-in has expired. Sign in again to propose or review claims."))
+                st.button("Sign in", on_click=st.login, key="sign_in")
+            elif st.user.is_logged_in:
                 render.caption(md("Signed in as {email} ({role}).", email=actor.email, role=actor.role))
-                st.button("Sign out", on_click=st.logout, key="sign_out")
+                st.button("Sign out", on_click=sign_out, args=(store,), key="sign_out")
             else:
                 render.caption(literal("Reading needs no account; sign in to propose or review claims."))
                 st.button("Sign in", on_click=st.login, key="sign_in")

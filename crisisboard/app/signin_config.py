@@ -13,6 +13,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from crisisboard.data.sessions import SignInSettings
+
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 URL_KEYS = ("redirect_uri", "server_metadata_url")
 MIN_COOKIE_SECRET = 32
@@ -62,13 +64,22 @@ def auth_problems(secrets: dict) -> list[str]:
     return problems
 
 
+def settings_problems(secrets: dict) -> list[str]:
+    """What is wrong with the ``[crisisboard]`` section: trusted issuers, session_hours (crisisboard.data.sessions)."""
+    try:
+        SignInSettings.from_mapping(secrets.get("crisisboard", {}))
+    except ValueError as error:
+        return [str(error)]
+    return []
+
+
 def checked_signin(path: Path | None) -> bool:
     """Whether the server signs people in: False without a secrets file or without ``[auth]``, True with a
     complete ``[auth]``; SigninConfigError for anything else (the server must not start)."""
     if path is None:
         return False
     secrets = read_secrets(path)
-    problems = auth_problems(secrets)
+    problems = auth_problems(secrets) + settings_problems(secrets)
     if problems:
         raise SigninConfigError(f"{path}: " + "; ".join(problems))
     return "auth" in secrets

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -43,6 +43,7 @@ from crisisboard.data.review import (
     setting_change,
     withdrawer,
 )
+from crisisboard.data.sessions import read_signout, record_signout
 from crisisboard.data.store import SaveError, check_version, claim_version
 from crisisboard.data.users import Actor, checked_user, read_users, require, role_change, set_role
 from crisisboard.data.validate import Problem, validate_dataset
@@ -85,6 +86,10 @@ class Store(Protocol):
     def users(self) -> dict[str, str]: ...
 
     def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]: ...
+
+    def signed_out_at(self, email: str) -> datetime | None: ...  # crisisboard.data.sessions
+
+    def sign_out(self, email: str, when: datetime, keep: timedelta) -> None: ...
 
     def claim_version(self, claim_id: str) -> int: ...
 
@@ -194,8 +199,14 @@ class CsvStore(_Proposing):
 
     def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]:
         who = require(actor, "manage_users").email
-        email, role = checked_user(email, role) if role else (email.strip().lower(), None)
+        email, role = checked_user(email, role)
         return set_role(self.data_dir, email, role, who, required_reason(reason))
+
+    def signed_out_at(self, email: str) -> datetime | None:
+        return read_signout(self.data_dir, email)
+
+    def sign_out(self, email: str, when: datetime, keep: timedelta) -> None:
+        record_signout(self.data_dir, email, when, keep)
 
     def claim_version(self, claim_id: str) -> int:
         return claim_version(self.data_dir, claim_id)
@@ -342,7 +353,7 @@ class PgStore(_Proposing):
 
     def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]:
         who = require(actor, "manage_users").email
-        email, role = checked_user(email, role) if role else (email.strip().lower(), None)
+        email, role = checked_user(email, role)
         reason = required_reason(reason)
         with self.engine.begin() as connection:
             db.locked(connection)
@@ -351,6 +362,14 @@ class PgStore(_Proposing):
                 db.write_user(connection, email, role)
                 db.add_history(connection, changes)
         return changes
+
+    def signed_out_at(self, email: str) -> datetime | None:
+        with self.engine.connect() as connection:
+            return db.read_signout(connection, email)
+
+    def sign_out(self, email: str, when: datetime, keep: timedelta) -> None:
+        with self.engine.begin() as connection:
+            db.write_signout(connection, email, when, keep)
 
     def claim_version(self, claim_id: str) -> int:
         return len(self.history(claim_id))

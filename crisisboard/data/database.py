@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import asdict
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -136,6 +137,20 @@ def write_user(connection: Connection, email: str, role: str | None) -> None:
     if role:
         connection.execute(sa.text("INSERT INTO users (email, role) VALUES (:email, :role)"),
                            {"email": email, "role": role})
+
+
+def read_signout(connection: Connection, email: str) -> datetime | None:
+    return connection.execute(sa.text("SELECT signed_out_at FROM signouts WHERE email = :email"),
+                              {"email": email}).scalar()
+
+
+def write_signout(connection: Connection, email: str, when: datetime, keep: timedelta) -> None:
+    """Record that `email` signed out at `when` (the later of two), dropping sign-outs older than `keep` before."""
+    connection.execute(sa.text("DELETE FROM signouts WHERE signed_out_at < :oldest"), {"oldest": when - keep})
+    connection.execute(sa.text("INSERT INTO signouts (email, signed_out_at) VALUES (:email, :when) "
+                               "ON CONFLICT (email) DO UPDATE SET signed_out_at = "
+                               "GREATEST(signouts.signed_out_at, excluded.signed_out_at)"),
+                       {"email": email, "when": when})
 
 
 def read_proposals(connection: Connection, proposal_id: str | None = None) -> list[Proposal]:

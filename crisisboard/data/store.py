@@ -333,6 +333,15 @@ def rewrite(data_dir: Path | str, name: str, change: Callable[[str], tuple[str, 
         return changes
 
 
+def replace_unrecorded(data_dir: Path | str, name: str, change: Callable[[str], str]) -> None:
+    """Under the folder's lock: read the file `name` ("" when missing), let `change` give its new text and replace
+    the file atomically, without a line in the history (bookkeeping of the app, such as sign-outs, not data)."""
+    data_dir = Path(data_dir)
+    with _Lock(data_dir):
+        path = data_dir / name
+        _atomic_write(path, change(path.read_text(encoding="utf-8") if path.exists() else ""))
+
+
 def retract_claim(data_dir: Path | str, claim_id: str, who: str, reason: str, expected_version: int | None,
                   today: date | None = None) -> list[Change]:
     """Mark the claim retracted today (its row stays; the charts leave it out), with who and why."""
