@@ -71,7 +71,7 @@ client_id = "crisisboard-test"
 client_secret = "a-client-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 """, encoding="utf-8")
-    with running_app(folder, port=port, args=("--secrets.files", str(secrets))) as base:
+    with running_app(folder, port=port, args=("--secrets", str(secrets))) as base:
         yield base, folder
 
 
@@ -209,7 +209,7 @@ def test_login_a_server_beyond_loopback_without_sign_in_offers_no_write_control(
     """login: without [auth] and listening on 0.0.0.0, nothing can be written, and the pages say so."""
     folder = tmp_path / "data"
     shutil.copytree(VALID, folder)
-    with running_app(folder, address="0.0.0.0") as base:
+    with running_app(folder, address="0.0.0.0", local=False) as base:
         assert _card_offers(page, base) == ""
         assert page.get_by_text("Editing is off").count()
         page.goto(f"{base}/add_release", wait_until="domcontentloaded")
@@ -222,5 +222,5 @@ def test_login_local_mode_on_loopback_says_so(tmp_path: Path, page) -> None:  # 
     shutil.copytree(VALID, folder)
     with running_app(folder) as base:
         page.goto(base, wait_until="domcontentloaded")
-        page.get_by_text("Local mode: no sign-in is configured").first.wait_for(timeout=60_000)
+        page.get_by_text("Local mode: this app was started on this machine for you").first.wait_for(timeout=60_000)
         assert _card_offers(page, base) == "Propose an edit or a retraction"

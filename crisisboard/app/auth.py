@@ -3,38 +3,71 @@ OpenID Connect, configured under ``[auth]`` in ``.streamlit/secrets.toml``):
 
 - with ``[auth]``: a signed-in visitor with a verified email gets the role the store gives that email
   (crisisboard.data.users), anyone else is a viewer;
-- without ``[auth]`` and a server listening on loopback only (``make run``): local mode, the local user is
-  the admin, and the page says so;
-- without ``[auth]`` and a server listening beyond loopback: nobody can write, and the pages say how to turn
-  sign-in on.
+- without ``[auth]``, on a server started in local mode (``make run``: ``serve --local``, loopback only) and a
+  request from this machine (its Host and Origin the server's own, no proxy header): local mode, the local
+  user is the admin, and the page says so (crisisboard.app.launch; issue #30);
+- without ``[auth]`` anywhere else (deploy/cluster.py, any server not started in local mode), or with a
+  secrets file that does not load: read-only; nobody can write, and the pages say how to turn sign-in on.
 
 The pages only hide what the role may not use; every write of the store checks the role again itself.
 """
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.guard import refusal
+from crisisboard.app.launch import current_launch
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data.backends import Store
 from crisisboard.data.users import ANONYMOUS, LOCAL_ADMIN, Actor
 
+LOG = logging.getLogger("crisisboard.auth")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-EDITING_OFF = ("Editing is off: this server listens beyond this machine and sign-in is not configured. Configure "
-               "OpenID Connect under [auth] in .streamlit/secrets.toml (see deploy/README.md), or run it on "
-               "127.0.0.1 only for local mode.")
+EDITING_OFF = ("Editing is off: this server is read-only, because sign-in is not configured here. To propose or review claims, an "
+               "administrator configures sign-in (OpenID Connect under [auth], see deploy/README.md); on your "
+               "own computer, `make run` opens the app in local mode.")
 
 
 def auth_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file at all: not configured
+    except FileNotFoundError:  # no secrets file at all: not configured
+        return False
+    except Exception:  # noqa: BLE001 - a secrets file that does not load: no sign-in, and never local mode
+        LOG.exception("the secrets file does not load: the app is read-only")
         return False
 
 
+def secrets_broken() -> bool:
+    """Whether a secrets file is there but does not load (the server then writes nothing, local or not)."""
+    try:
+        "auth" in st.secrets  # noqa: B015 - loading is the check
+    except FileNotFoundError:
+        return False
+    except Exception:  # noqa: BLE001 - any failure to load
+        return True
+    return False
+
+
 def loopback_only() -> bool:
-    return str(st.get_option("server.address") or "").strip() in LOOPBACK
+    return str(st.get_option("server.address") or "").strip().strip("[]") in LOOPBACK
+
+
+def local_mode() -> bool:
+    """Local mode: asked for at launch, listening on loopback, and this request from this machine (its Host
+    and Origin the server's own, no proxy header). A run inside the test's own process (AppTest) has no
+    request: the launch decides."""
+    launch = current_launch()
+    if not launch.local or not loopback_only() or secrets_broken():
+        return False
+    headers = {str(key).lower(): str(value) for key, value in st.context.headers.items()}
+    if not headers:
+        return True
+    return launch.door is not None and refusal(launch.door, headers) is None
 
 
 def current_actor(store: Store) -> Actor:
@@ -46,7 +79,7 @@ def current_actor(store: Store) -> Actor:
         if not email or st.user.get("email_verified") is False:
             return Actor(email or "unverified", "viewer")
         return Actor(email, store.users().get(email, "viewer"))
-    return LOCAL_ADMIN if loopback_only() else ANONYMOUS
+    return LOCAL_ADMIN if local_mode() else ANONYMOUS
 
 
 def access_panel(actor: Actor) -> None:
@@ -60,8 +93,8 @@ def access_panel(actor: Actor) -> None:
                 render.caption(literal("Reading needs no account; sign in to propose or review claims."))
                 st.button("Sign in", on_click=st.login, key="sign_in")
         elif actor == LOCAL_ADMIN:
-            render.caption(literal("Local mode: no sign-in is configured and this server listens on this machine "
-                                   "only, so you are its admin."))
+            render.caption(literal("Local mode: this app was started on this machine for you (make run), with no "
+                                   "sign-in, so you are its admin."))
         else:
             render.caption(text(EDITING_OFF))
 
