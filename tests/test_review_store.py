@@ -246,3 +246,25 @@ def test_formula_like_reasons_are_kept_exactly_in_the_store_and_inert_in_changes
     reasons = {r["reason"] for r in rows if r["claim_id"] == "fx-01"} - {"the fixture dataset"}  # PostgreSQL's import
     assert reasons == {"'" + f for f in FORMULAS}
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+
+def test_a_file_unreadable_past_a_line_is_named_and_never_rewritten(dataset_copy: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A field beyond even the raised limit (csvtext.FIELD_LIMIT, 64 MiB; here a limit of 1,000 stands in for
+    it): the proposals before it are read, the line is named, and no save rewrites the file and loses the rest."""
+    from crisisboard.data import proposals
+
+    store = _csv_store(dataset_copy)
+    path = dataset_copy / PROPOSALS_FILE
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('p-huge,edit,fx-03,s,"' + "x" * 5_000 + '",ana@example.org,t,why,pending,,,\n')
+    before, data = path.read_bytes(), _exported(store, dataset_copy.parent, "before")
+    monkeypatch.setattr(proposals, "raise_field_limit", lambda: csv.field_size_limit(1_000))
+    assert [p.target for p in store.proposals()] == ["fx-01", "fx-02"]
+    [unreadable] = store.unreadable_proposals()
+    assert unreadable.line == 4 and "not readable as CSV from here" in unreadable.problem
+    with pytest.raises(SaveError, match="An admin must repair the file"):
+        store.propose_edit("fx-03", {"notes": "third"}, ANA, "third", None)
+    with pytest.raises(SaveError, match="An admin must repair the file"):
+        store.approve(store.proposals()[0].proposal_id, REV, "checked")
+    assert path.read_bytes() == before and _exported(store, dataset_copy.parent, "after") == data

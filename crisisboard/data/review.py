@@ -263,6 +263,7 @@ class CsvReview:
         reason = required_reason(reason)
         with folder_lock(self.data_dir):
             proposals, i = self._find(proposal_id)
+            proposals_text(proposals)  # refused here, before any change, when the file cannot be rewritten whole
             proposal = proposals[i]
             if status == "withdrawn":
                 withdrawer(proposal, actor)
