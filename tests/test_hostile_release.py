@@ -23,7 +23,7 @@ RANDOM = random.Random(8).randbytes(300_000)
 UPLOADS = [
     ("script.html", HOSTILE_HTML, None, True),
     ("legacy.txt", "Погибли по меньшей мере 40 человек в Оше.".encode("cp1251"), "not UTF-8", True),
-    ("random.txt", RANDOM, "not UTF-8", True),
+    ("random.txt", RANDOM, "could not be read as text", False),  # binary (NUL bytes): refused, not guessed
     ("huge.txt", b"x" * (MAX_UPLOAD_BYTES + 1), "the limit is 2 MB", False),
     ("empty.txt", b"  \n ", "is empty", False),
 ]
