@@ -12,8 +12,8 @@ import pandas as pd
 from slugify import slugify
 
 from crisisboard.data import schema
+from crisisboard.ingest.limits import MAX_TEXT_CHARS, MAX_UPLOAD_BYTES
 
-MAX_UPLOAD_BYTES = 2_000_000
 UPLOAD_TYPES = ("txt", "html", "htm")
 
 
@@ -56,18 +56,21 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n\s*\n+", "\n\n", re.sub(r"[ \t]+", " ", text)).strip()
 
 
+def _too_long(what: str, text: str) -> IntakeError:
+    return IntakeError(f"{what} is {len(text):,} characters of text; the limit is {MAX_TEXT_CHARS:,}. Keep only the "
+                       "article's own text (or split a long report into its parts) and try again.")
+
+
 def check_pasted(text: str) -> str:
-    """Pasted text, refused like an upload when it is over the size limit.
+    """Pasted text, refused when it is over the size limit (the text stays in the box).
 
     Raises
     ------
     IntakeError
-        For pasted text over MAX_UPLOAD_BYTES (as UTF-8).
+        For pasted text over MAX_TEXT_CHARS characters.
     """
-    size = len(text.encode("utf-8", "replace"))
-    if size > MAX_UPLOAD_BYTES:
-        raise IntakeError(f"The pasted text is {size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB. "
-                          "Paste only the article's text.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long("The pasted text", text)
     return text
 
 
@@ -77,7 +80,7 @@ def read_upload(name: str, data: bytes) -> tuple[str, list[str]]:
     Raises
     ------
     IntakeError
-        For a file over the size limit, of another type, or empty.
+        For a file over the size limit (bytes, or characters of text), of another type, empty, or not text.
     """
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in UPLOAD_TYPES:
@@ -90,6 +93,8 @@ def read_upload(name: str, data: bytes) -> tuple[str, list[str]]:
     text, warnings = decode_upload(name, data)
     if suffix in ("html", "htm"):
         text = html_to_text(text)
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long(name, text)
     return text, warnings
 
 
