@@ -55,7 +55,7 @@ def test_an_anonymous_visitor_gets_no_extractor_and_is_told_what_it_needs(beyond
 def test_the_limits_are_stated_on_the_page() -> None:
     at = _page().run()
     assert "at most 200,000 characters of text (a file at most 2 MB)" in _said(at)
-    assert "at most 30 seconds" in _said(at)
+    assert "at most 60 seconds" in _said(at)
 
 
 def test_a_pasted_text_over_the_limit_is_refused_and_kept() -> None:
@@ -82,13 +82,14 @@ def test_an_extraction_over_the_time_limit_is_stopped_with_a_message_and_the_tex
         monkeypatch: pytest.MonkeyPatch) -> None:
     from crisisboard.ingest import limits
 
-    monkeypatch.setattr(limits, "EXTRACTION_SECONDS", 0.05)  # less than a worker takes to start
-    text = RELEASE + "\nA different text, so that no earlier result is kept.\n"
+    monkeypatch.setattr(limits, "EXTRACTION_SECONDS", 0.5)
+    text = RELEASE + "\nA different text, so that no earlier result is kept.\n" + (  # a few seconds of work
+        "At least 15 people were killed and 120 injured in the city on Friday, officials said. " * 1_500)
     at = _page().run()
     at.text_area(key="release_text").set_value(text)
     at.run()
     assert not at.exception
-    assert "took longer than 0.05 seconds, so it was stopped" in _said(at)
+    assert "took longer than 0.5 seconds, so it was stopped" in _said(at)
     assert "your text is kept" in _said(at)
     assert at.text_area(key="release_text").value == text
     assert not [s for s in at.subheader if s.value == "3. Candidate claims"]

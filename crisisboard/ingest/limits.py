@@ -13,13 +13,13 @@ MAX_TEXT_CHARS = 200_000
 """The text of a release, pasted or read from a file (about 30,000 words, 80 printed pages): extraction and
 the text-quality flags take about 4 s of one core for this much."""
 
-EXTRACTION_SECONDS = 30.0
+EXTRACTION_SECONDS = 60.0
 """Wall-clock time for one extraction, in its worker process; beyond it the worker is stopped."""
 
 EXTRACTIONS_AT_ONCE = int(os.environ.get("CRISISBOARD_EXTRACTIONS", "2") or 2)
 """Extractions running at the same time in one server process (each in its own worker process)."""
 
-WAIT_FOR_A_WORKER_SECONDS = 20.0
+WAIT_FOR_A_WORKER_SECONDS = 60.0
 """How long a request waits for a free worker before the page says the server is busy."""
 
 WORKER_NICENESS = 10

@@ -1,7 +1,8 @@
 """Extraction off the server's own process: each release's text-quality flags and candidate claims are found
-in a worker process of its own (`python -m crisisboard.ingest.worker`, niced, stopped after
-EXTRACTION_SECONDS), at most EXTRACTIONS_AT_ONCE at a time per server process, and the result is kept per
-text, so that a rerun of the page (every tick in the table) does not extract again. The server's process only
+in a worker process (`python -m crisisboard.ingest.worker`, niced, stopped, killed, after EXTRACTION_SECONDS),
+at most EXTRACTIONS_AT_ONCE at a time per server process (a worker is kept between jobs, so at most that many
+exist), and the result is kept per text, so that a rerun of the page (every tick in the table) does not
+extract again. The server's process only
 waits on a pipe, so other visitors' pages keep running while a release is read.
 
 The bounds are in crisisboard.ingest.limits; a text over them, a busy server or a worker that runs out of
@@ -14,6 +15,7 @@ import logging
 import os
 import pickle
 import resource
+import struct
 import subprocess
 import sys
 import threading
@@ -126,24 +128,73 @@ def extract(text: str, published: date | None, places: pd.DataFrame, crisis: Cri
             _RUNNING.pop(key).set()
 
 
+class _Worker:
+    """One worker process (`python -m crisisboard.ingest.worker`), kept between jobs so that a release does not
+    wait for Python and pandas to start: a job and its answer are length-prefixed pickles over its pipes."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "crisisboard.ingest.worker"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE)
+
+    def ask(self, job: _Job, seconds: float) -> Extraction | BaseException | None:
+        """The answer within `seconds`, or None (the worker is then stopped)."""
+        frame = pickle.dumps(job)
+        self.process.stdin.write(struct.pack(">Q", len(frame)) + frame)
+        self.process.stdin.flush()
+        answer: list = []
+        reader = threading.Thread(target=lambda: answer.append(_read_frame(self.process.stdout)), daemon=True)
+        reader.start()
+        reader.join(seconds)
+        if reader.is_alive() or not answer or answer[0] is None:
+            self.stop()
+            reader.join(5)
+            return None
+        return pickle.loads(answer[0])  # noqa: S301 - our own worker's answer, over its own pipe
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+_IDLE: list[_Worker] = []  # started workers waiting for a job (at most EXTRACTIONS_AT_ONCE: see _SLOTS)
+
+
+def _read_frame(stream) -> bytes | None:  # noqa: ANN001 - a binary pipe
+    head = stream.read(8)
+    if len(head) < 8:
+        return None
+    size = struct.unpack(">Q", head)[0]
+    body = stream.read(size)
+    return body if len(body) == size else None
+
+
 def _in_worker(job: _Job, seconds: float) -> Extraction:
+    """Called holding one of _SLOTS: an idle worker (or a new one) does the job."""
     started = time.perf_counter()
+    with _KEPT_LOCK:
+        worker = _IDLE.pop() if _IDLE else None
+    if worker is None or worker.process.poll() is not None:
+        worker = _Worker()
     try:
-        done = subprocess.run([sys.executable, "-m", "crisisboard.ingest.worker"], input=pickle.dumps(job),
-                              capture_output=True, timeout=seconds, check=False)
-    except subprocess.TimeoutExpired:
+        answer = worker.ask(job, seconds)
+    except OSError:  # the worker's pipe broke: it died between jobs
+        worker.stop()
+        worker = _Worker()
+        answer = worker.ask(job, seconds)
+    if answer is None:
         LOG.warning("extraction stopped after %.0f s (%d characters)", seconds, len(job.text))
         raise ExtractionRefused(f"Finding the figures in this text took longer than {seconds:g} seconds, so it was "
                                 "stopped. Shorten the text (keep only the article) and try again: your text is "
-                                "kept.") from None
-    if done.returncode != 0:
-        LOG.error("extraction worker failed (exit %s): %s", done.returncode, done.stderr.decode("utf-8", "replace")[-2000:])
+                                "kept.")
+    with _KEPT_LOCK:
+        _IDLE.append(worker)
+    if isinstance(answer, BaseException):
+        LOG.error("extraction failed in the worker: %r", answer)
         raise ExtractionRefused("Finding the figures in this text failed. Try again; if it fails again, keep "
                                 "only the article's own text.")
-    result: Extraction = pickle.loads(done.stdout)  # noqa: S301 - our own worker's answer, over its own pipe
-    LOG.info("extraction: %d characters, %.1f s in the worker, %.1f s in all", len(job.text), result.seconds,
+    LOG.info("extraction: %d characters, %.1f s in the worker, %.1f s in all", len(job.text), answer.seconds,
              time.perf_counter() - started)
-    return result
+    return answer
 
 
 def _work(job: _Job) -> Extraction:
@@ -155,14 +206,22 @@ def _work(job: _Job) -> Extraction:
 
 
 def main() -> None:
-    """The worker: a pickled _Job on stdin, a pickled Extraction on stdout. Niced, and stopped by the kernel
-    after EXTRACTION_SECONDS of CPU if its parent did not stop it first."""
+    """The worker: length-prefixed pickled _Jobs on stdin, each answered by a pickled Extraction (or the exception
+    it raised) on stdout, until stdin closes (the server stopped). Niced, and each job stopped by the kernel
+    after EXTRACTION_SECONDS (+5) of CPU if the server did not stop it first."""
     os.nice(WORKER_NICENESS)
-    cpu = int(limits.EXTRACTION_SECONDS) + 5
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-    job = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from the server process that started us
-    sys.stdout.buffer.write(pickle.dumps(_work(job)))
-    sys.stdout.buffer.flush()
+    while (frame := _read_frame(sys.stdin.buffer)) is not None:
+        job = pickle.loads(frame)  # noqa: S301 - from the server process that started us
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        budget = int(used.ru_utime + used.ru_stime + limits.EXTRACTION_SECONDS) + 5
+        resource.setrlimit(resource.RLIMIT_CPU, (budget, resource.RLIM_INFINITY))
+        try:
+            answer: Extraction | BaseException = _work(job)
+        except Exception as error:  # noqa: BLE001 - sent back to the server, which says so on the page
+            answer = error
+        frame = pickle.dumps(answer)
+        sys.stdout.buffer.write(struct.pack(">Q", len(frame)) + frame)
+        sys.stdout.buffer.flush()
 
 
 if __name__ == "__main__":  # run as a script, this file is __main__: answer with the module's own classes
