@@ -103,6 +103,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from crisisboard.charts.views import build_view, pack_specs, spec_of, view_url
+    from crisisboard.claims.audience import Audience, public_settings
     from crisisboard.claims.changes import changes_since, default_since
     from crisisboard.data.backends import open_store
     from crisisboard.data.filters import describe_filters
@@ -127,7 +128,9 @@ def _export(args: argparse.Namespace) -> int:
             views = [build_view(dataset, filters, spec) for spec in specs]
             contexts = [ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), date.today())
                         for spec in specs]
-            changes = changes_since(open_store(dataset.data_dir).history(), dataset, default_since())
+            store = open_store(dataset.data_dir)  # a pack is handed out: staff by role, unless the settings say
+            changes = changes_since(store.history(), dataset, default_since(),
+                                    Audience.of("viewer", store.users(), public_settings()))
             data = build_pack(views, contexts, changes=changes, progress=lambda done, message: print(
                 f"[{done:4.0%}] {message}", file=sys.stderr))
         else:

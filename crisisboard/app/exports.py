@@ -10,6 +10,7 @@ import streamlit as st
 
 from crisisboard.app import render
 from crisisboard.app.datasets import cached_view
+from crisisboard.app.privacy import audience
 from crisisboard.charts.views import ViewFigure, ViewSpec, pack_specs, view_url
 from crisisboard.claims.changes import changes_since, default_since
 from crisisboard.claims.markup import literal, md, text
@@ -73,7 +74,8 @@ def briefing_pack_controls(page: "PageContext") -> None:
             views = [cached_view(str(page.dataset.data_dir), page.dataset.version, page.filters, spec, page.briefing)
                      for spec in specs]
             contexts = [export_context(page, spec) for spec in specs]
-            changes = changes_since(open_store(page.dataset.data_dir).history(), page.dataset, default_since())
+            store = open_store(page.dataset.data_dir)  # changes.csv names staff by role, unless staff make it
+            changes = changes_since(store.history(), page.dataset, default_since(), audience(store))
             st.session_state["pack"] = build_pack(views, contexts, changes=changes,
                                                   progress=lambda done, message: bar.progress(done, text=message))
             bar.empty()
