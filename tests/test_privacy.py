@@ -190,13 +190,13 @@ def _pack_changes(folder: Path, audience: object | None) -> tuple[list[dict[str,
 
 
 def test_a_packs_changes_csv_names_roles_unless_staff_make_it(desk: Path) -> None:
-    from crisisboard.claims.audience import Audience
-
     rows, readme = _pack_changes(desk, None)  # a caller that does not say who reads it gets the public's view
     text = "\n".join(",".join(row.values()) for row in rows)
     assert len(rows) == 3 and "@" not in text and "PRIVATE" not in text
     assert {row["who"] for row in rows} == {"a staff member"}  # not even roles: it was given none
     assert "with who, when and why" not in readme and "the role of who proposed and approved" in readme
+    from crisisboard.claims.audience import Audience  # the reader of a pack, as the app and the command give it
+
     rows, _ = _pack_changes(desk, Audience.of("viewer", CsvStore(desk).users()))
     assert {row["who"] for row in rows} == {"an analyst", "a reviewer"}
     assert {row["approved_by"] for row in rows} == {"a reviewer", "a former staff member"}
