@@ -204,3 +204,19 @@ def test_a_packs_changes_csv_names_roles_unless_staff_make_it(desk: Path) -> Non
     assert {row["who"] for row in rows} == {ANA.email, REV.email}
     assert {row["reason"] for row in rows} == set(REASONS)
     assert "with who, when and why" in readme
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
+def test_a_pack_the_command_makes_names_roles_unless_a_setting_shows_names(desk: Path, tmp_path: Path) -> None:
+    import os
+
+    from test_export import run_cli
+
+    for setting, expected in (("0", {"an analyst", "a reviewer"}), ("1", {ANA.email, REV.email})):
+        pack = tmp_path / f"pack-{setting}.zip"
+        result = run_cli("export", "--data-dir", str(desk), "--pack", "-o", str(pack),
+                         env={**os.environ, "CRISISBOARD_PUBLIC_NAMES": setting})
+        assert result.returncode == 0, result.stderr
+        rows = list(csv.DictReader(io.StringIO(zipfile.ZipFile(pack).read("changes.csv").decode("utf-8-sig"))))
+        assert {row["who"] for row in rows} == expected
+        assert not [row for row in rows if "reason" in row]  # the reasons stay with the staff either way

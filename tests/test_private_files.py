@@ -236,3 +236,16 @@ def test_the_page_says_plainly_that_it_cannot_open_its_folder_and_logs_why(
     assert str(base) not in shown and "uid" not in shown  # no path nor account names on the page
     assert any(str(base) in record.getMessage() and "nobody" in record.getMessage() for record in caplog.records)
     assert planted.exists()
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
+                    reason="Debian's chromium is not installed (make test installs it)")
+def test_an_export_the_command_writes_is_private(tmp_path: Path) -> None:
+    from test_export import run_cli
+
+    out = tmp_path / "killed.svg"
+    result = run_cli("export", "--data-dir", str(VALID), "--view", "timeline", "--metric", "killed",
+                     "--format", "svg", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert mode(out) == 0o600 and out.read_bytes().lstrip().startswith(b"<")
+    assert [p.name for p in tmp_path.iterdir()] == ["killed.svg"]  # no temporary file left beside it
