@@ -95,6 +95,8 @@ class Audience:
 
     def change(self, change: Change) -> Change:
         """`change` as this audience sees it."""
+        if self.names and self.reasons:
+            return change
         return replace(change, who=self.who(change.who), reason=self.why(change.reason))
 
     def line(self, change: Change) -> str:
