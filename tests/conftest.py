@@ -6,6 +6,7 @@ import csv
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,20 @@ os.environ["CRISISBOARD_CACHE"] = tempfile.mkdtemp(prefix="crisisboard-test-cach
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid"
 PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def launched_as_make_run() -> Iterator[None]:
+    """The app run inside a test's own process (AppTest) as `make run` launches it: local mode asked for
+    (crisisboard.app.launch). Tests of other launches set their own; servers the tests start are launched by
+    `python -m crisisboard serve` with their own flags."""
+    from crisisboard.app.guard import Door
+    from crisisboard.app.launch import Launch, current_launch, set_launch
+
+    before = current_launch()
+    set_launch(Launch(local=True, door=Door.for_launch((), 8501, local=True)))
+    yield
+    set_launch(before)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 import urllib.request
@@ -37,15 +38,17 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(data_dir: Path, env: dict[str, str] | None = None, address: str = "127.0.0.1",
-                args: tuple[str, ...] = (), port: int | None = None) -> Iterator[str]:
-    """A Streamlit server of the app listening on `address` with `data_dir` (and `env` set, and more Streamlit
-    `args`), reached at 127.0.0.1, stopped afterwards."""
+                args: tuple[str, ...] = (), port: int | None = None, local: bool = True) -> Iterator[str]:
+    """The app served as `make run` serves it (`python -m crisisboard serve --local`; `local=False`: without
+    --local) on `address` with `data_dir` (and `env` set, and more `serve` `args`), reached at 127.0.0.1,
+    stopped afterwards."""
     port = port or _free_port()
     env = dict(os.environ, CRISISBOARD_DATA=str(data_dir), **(env or {}))
+    log = tempfile.TemporaryFile()  # the server's output, read when it fails to start (a pipe could fill up)
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", address, "--server.headless", "true", *args],
-        cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [sys.executable, "-m", "crisisboard", "serve", "--port", str(port), "--address", address,
+         *(["--local"] if local else []), *args],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -56,12 +59,17 @@ def running_app(data_dir: Path, env: dict[str, str] | None = None, address: str 
                         break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("streamlit did not start") from None
+                    process.kill()
+                    process.wait(timeout=10)
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")[-2000:]
+                    raise RuntimeError(f"the app did not start:\n{output}") from None
                 time.sleep(0.3)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=20)
+        log.close()
 
 
 def wait_idle(page, settle_ms: int = 300) -> None:  # noqa: ANN001

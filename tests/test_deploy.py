@@ -130,14 +130,14 @@ def test_the_cluster_refuses_a_websocket_for_a_host_it_does_not_serve(cluster: d
         assert not _websocket_opens(url, f"attacker.example.org:{port}")
 
 
-def test_every_backend_gets_the_same_secrets_allowed_hosts_and_xsrf_protection(tmp_path: Path) -> None:
+def test_every_backend_gets_the_same_secrets_and_allowed_hosts_and_never_local_mode(tmp_path: Path) -> None:
     secrets = tmp_path / "secrets.toml"
     commands = [deploy.streamlit_command("python", port, (*deploy.ALLOWED_HOSTS, "crisis.example.org"), secrets)
                 for port in (8601, 8602)]
     for command in commands:
         options = list(zip(command, command[1:]))
-        assert ("--server.address", "127.0.0.1") in options
-        assert ("--server.enableXsrfProtection", "true") in options
-        assert [v for k, v in options if k == "--server.allowedHosts"] == ["127.0.0.1", "localhost",
-                                                                          "crisis.example.org"]
-        assert ("--secrets.files", str(secrets)) in options
+        assert command[1:4] == ["-m", "crisisboard", "serve"]
+        assert ("--address", "127.0.0.1") in options
+        assert "--local" not in command  # behind nginx, local mode would make every visitor the admin
+        assert [v for k, v in options if k == "--allowed-host"] == ["127.0.0.1", "localhost", "crisis.example.org"]
+        assert ("--secrets", str(secrets)) in options

@@ -5,6 +5,7 @@ pages offer; and without [auth], a server listening beyond loopback offers no wr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -29,7 +30,9 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)")]
 USERS = [{"sub": "ana", "email": "ana@example.org", "email_verified": True},
          {"sub": "rev", "email": "rev@example.org", "email_verified": True},
-         {"sub": "eve", "email": "eve@example.org", "email_verified": False}]
+         {"sub": "eve", "email": "eve@example.org", "email_verified": False},
+         {"sub": "nov", "email": "nov@example.org"},  # no email_verified at all (as Microsoft Entra ID)
+         {"sub": "str", "email": "str@example.org", "email_verified": "false"}]  # a string, not the boolean
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +59,20 @@ def provider() -> Iterator[str]:
 @pytest.fixture()
 def signed_in_app(provider: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """The app with [auth] pointing at the provider, on a copy of the fixture data where ana is an analyst
-    and rev a reviewer."""
+    and rev a reviewer (and the unverified nov, str and eve analysts, were they verified)."""
+    with _app_signing_in_at(provider, tmp_path) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def _app_signing_in_at(provider: str, tmp_path: Path, settings: str = "") -> Iterator[tuple[str, Path]]:
     folder = tmp_path / "data"
     shutil.copytree(VALID, folder)
     store = CsvStore(folder)
     store.set_role("ana@example.org", "analyst", LOCAL_ADMIN, "test desk")
     store.set_role("rev@example.org", "reviewer", LOCAL_ADMIN, "test desk")
+    for unverified in ("nov", "str", "eve"):
+        store.set_role(f"{unverified}@example.org", "analyst", LOCAL_ADMIN, "test desk")
     port = _free_port()
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(f"""[auth]
@@ -70,8 +81,8 @@ cookie_secret = "a-cookie-secret-for-the-login-tests-0123456789"
 client_id = "crisisboard-test"
 client_secret = "a-client-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
-""", encoding="utf-8")
-    with running_app(folder, port=port, args=("--secrets.files", str(secrets))) as base:
+{settings}""", encoding="utf-8")
+    with running_app(folder, port=port, args=("--secrets", str(secrets))) as base:
         yield base, folder
 
 
@@ -181,10 +192,63 @@ def test_oidc_a_reviewer_cannot_approve_their_own_proposal(signed_in_app, page) 
 
 
 def test_oidc_login_with_an_unverified_email_stays_a_viewer(signed_in_app, page) -> None:  # noqa: ANN001
+    """email_verified false, missing, or the string "false": no role, though the store gives the email one."""
     base, _ = signed_in_app
     _sign_in(page, base, "eve")
-    assert page.get_by_text("(viewer).").count()
+    assert page.get_by_text(_signed_in("eve", "viewer")).count()
     assert _card_offers(page, base) == ""
+    for sub in ("nov", "str"):
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("button", name="End session").click()
+        page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+        _sign_in(page, base, sub)
+        assert page.get_by_text(_signed_in(sub, "viewer")).count(), sub
+
+
+def test_oidc_a_trusted_issuer_verifies_an_email_sent_without_the_claim(provider: str, tmp_path: Path,
+                                                                        page) -> None:  # noqa: ANN001
+    """[crisisboard] email_verified_issuers names the provider: its emails without email_verified count (as
+    Microsoft Entra ID's), and one it says is not verified still does not."""
+    settings = f'[crisisboard]\nemail_verified_issuers = ["{provider}"]\n'
+    with _app_signing_in_at(provider, tmp_path, settings) as (base, _):
+        _sign_in(page, base, "nov")
+        assert page.get_by_text(_signed_in("nov", "analyst")).count()
+        _sign_out(page)
+        _sign_in(page, base, "eve")  # email_verified false, from the trusted issuer
+        assert page.get_by_text(_signed_in("eve", "viewer")).count()
+
+
+def test_oidc_a_cookie_copied_before_sign_out_gives_no_role_after_it(signed_in_app, browser, page) -> None:  # noqa: ANN001
+    base, folder = signed_in_app
+    _sign_in(page, base, "ana")
+    copied = [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+    assert copied, page.context.cookies()
+    thief = browser.new_context()
+    try:
+        stolen = thief.new_page()
+        thief.add_cookies(copied)
+        stolen.goto(base, wait_until="domcontentloaded")
+        stolen.get_by_text(_signed_in("ana", "analyst")).first.wait_for(timeout=60_000)  # the copy works...
+        _sign_out(page)
+        stolen.reload(wait_until="domcontentloaded")
+        stolen.get_by_text("You were signed out.").first.wait_for(timeout=60_000)  # ...until she signs out
+        stolen.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+        assert _card_offers(stolen, base) == ""
+    finally:
+        thief.close()
+    assert "ana@example.org" in (folder / "signouts.csv").read_text(encoding="utf-8")
+    _sign_in(page, base, "ana")  # signing in again gives her role back
+    assert page.get_by_text(_signed_in("ana", "analyst")).count()
+
+
+def test_oidc_removing_a_role_takes_effect_on_the_next_rerun(signed_in_app, page) -> None:  # noqa: ANN001
+    base, folder = signed_in_app
+    _sign_in(page, base, "ana")
+    assert page.get_by_text(_signed_in("ana", "analyst")).count()
+    CsvStore(folder).set_role("ana@example.org", None, LOCAL_ADMIN, "left the desk")
+    page.get_by_role("link", name="Sources").click()  # the next rerun of the same session: no new sign-in
+    page.get_by_text(_signed_in("ana", "viewer")).first.wait_for(timeout=60_000)
+    assert _card_offers(page, base) == ""  # and nothing to propose
 
 
 def _card_offers(page, base: str) -> str:  # noqa: ANN001
@@ -209,7 +273,7 @@ def test_login_a_server_beyond_loopback_without_sign_in_offers_no_write_control(
     """login: without [auth] and listening on 0.0.0.0, nothing can be written, and the pages say so."""
     folder = tmp_path / "data"
     shutil.copytree(VALID, folder)
-    with running_app(folder, address="0.0.0.0") as base:
+    with running_app(folder, address="0.0.0.0", local=False) as base:
         assert _card_offers(page, base) == ""
         assert page.get_by_text("Editing is off").count()
         page.goto(f"{base}/add_release", wait_until="domcontentloaded")
@@ -222,5 +286,5 @@ def test_login_local_mode_on_loopback_says_so(tmp_path: Path, page) -> None:  # 
     shutil.copytree(VALID, folder)
     with running_app(folder) as base:
         page.goto(base, wait_until="domcontentloaded")
-        page.get_by_text("Local mode: no sign-in is configured").first.wait_for(timeout=60_000)
+        page.get_by_text("Local mode: this app was started on this machine for you").first.wait_for(timeout=60_000)
         assert _card_offers(page, base) == "Propose an edit or a retraction"

@@ -68,7 +68,8 @@ def start_page(title: str) -> PageContext:
                       total=len(dataset.claims), filters=described))
     page = PageContext(dataset=dataset, filters=filters, selection=chosen, filters_text=described, briefing=briefing)
     briefing_pack_controls(page)
-    access_panel(current_actor(open_store(dataset.data_dir)))
+    store = open_store(dataset.data_dir)
+    access_panel(current_actor(store), store)
     return page
 
 

@@ -4,6 +4,7 @@ Every decision goes through the store, which checks the role and the rule again 
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from crisisboard.charts.style import detach_footer
 from crisisboard.charts.views import TimelineSpec, build_view
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.claims.html import data_table
-from crisisboard.claims.proposals import diff_languages, proposal_diff, source_line
+from crisisboard.claims.proposals import diff_languages, proposal_diff, source_diff, source_line
 from crisisboard.data.backends import Store
 from crisisboard.data.filters import Filters
 from crisisboard.data.load import Dataset, load_dataset
@@ -27,6 +28,7 @@ from crisisboard.data.store import SaveError
 from crisisboard.data.users import Actor
 
 DRAFT = "DRAFT: NOT PUBLISHED"
+LOG = logging.getLogger(__name__)
 
 
 def visible(store: Store, actor: Actor) -> list[Proposal]:
@@ -119,28 +121,60 @@ def queue(store: Store, actor: Actor, source_languages: dict[str, str]) -> None:
     render.subheader(md("Waiting for review ({n}), oldest first", n=len(pending)))
     if not pending:
         render.info(literal("Nothing waits for review."))
+    _unreadable(store)
     for proposal in pending:
         with st.container(border=True):
-            render.markdown(md("**{id}** · {kind} · proposed by {who} at {at}", id=proposal.proposal_id,
-                               kind=proposal.kind, who=proposal.proposed_by,
-                               at=proposal.proposed_at.replace("T", " ").replace("Z", " UTC")))
-            render.markdown(md("{summary}. Why: {reason}", summary=proposal.summary, reason=proposal.reason))
-            if proposal.kind == "release":
-                render.caption(text("Source: " + source_line(proposal)))
-            current = None if proposal.kind == "release" else store.claim_row(proposal.target)
-            diff = proposal_diff(proposal, current)
-            languages, lang_columns = diff_languages(proposal, diff, current, source_languages)
-            render.html(data_table(diff, f"What {proposal.proposal_id} would change", languages, links=(),
-                                   lang_columns=lang_columns))
-            _decide(store, proposal, actor, two_person)
-            if st.session_state.get("_preview") == proposal.proposal_id:
-                _preview(store, proposal, _metric_of(store, proposal))
+            try:
+                _pending(store, proposal, actor, two_person, source_languages)
+            except Exception:  # one proposal that cannot be drawn never hides the others (st.rerun is not one)
+                LOG.exception("proposal %s could not be drawn", proposal.proposal_id)
+                render.error(md("Proposal {id} cannot be shown: what it would change is not readable. The "
+                                "others are below; it stays as it is until someone repairs or rejects it.",
+                                id=proposal.proposal_id))
     decided = [p for p in proposals if p.status != "pending"]
     with st.expander(f"Decided ({len(decided)}), newest first"):
         if decided:
             st.code("\n".join(p.line() for p in decided), language=None)
         else:
             render.caption(literal("No proposal was decided yet."))
+
+
+def _unreadable(store: Store) -> None:
+    """Name every proposal the store cannot read (its id, its line, what is wrong), above the readable ones."""
+    for bad in store.unreadable_proposals():
+        render.error(text(bad.sentence() + " The other proposals are shown; ask an admin to repair this one."))
+
+
+def _pending(store: Store, proposal: Proposal, actor: Actor, two_person: bool,
+             source_languages: dict[str, str]) -> None:
+    """One pending proposal: who, when, why, the change field by field, and its decisions."""
+    render.markdown(md("**{id}** · {kind} · proposed by {who} at {at}", id=proposal.proposal_id,
+                       kind=proposal.kind, who=proposal.proposed_by,
+                       at=proposal.proposed_at.replace("T", " ").replace("Z", " UTC")))
+    render.markdown(md("{summary}. Why: {reason}", summary=proposal.summary, reason=proposal.reason))
+    if proposal.kind == "release":
+        render.caption(text("Source: " + source_line(proposal)))
+        _source_table(store, proposal)
+    current = None if proposal.kind == "release" else store.claim_row(proposal.target)
+    diff = proposal_diff(proposal, current)
+    languages, lang_columns = diff_languages(proposal, diff, current, source_languages)
+    render.html(data_table(diff, f"What {proposal.proposal_id} would change", languages, links=(),
+                           lang_columns=lang_columns))
+    _decide(store, proposal, actor, two_person)
+    if st.session_state.get("_preview") == proposal.proposal_id:
+        _preview(store, proposal, _metric_of(store, proposal))
+
+
+def _source_table(store: Store, proposal: Proposal) -> None:
+    """A release's source, every field: what the data holds now (when it has the source) and what is proposed."""
+    source = proposal.data.get("source", {})
+    stored = store.source_row(str(source.get("source_id", "")), str(source.get("url", "")))
+    if stored is not None:
+        render.caption(literal("The data has this source already: its stored fields (now) are kept, and the "
+                               "claims are added under it."))
+    table = source_diff(proposal, stored)
+    render.html(data_table(table, f"The source of {proposal.proposal_id}", [""] * len(table), links=(),
+                           lang_columns=()))
 
 
 def two_person_switch(store: Store, actor: Actor) -> None:

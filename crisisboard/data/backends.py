@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -33,13 +33,17 @@ from crisisboard.data.review import (
     decision_changes,
     may_decide,
     proposed_change,
+    Unreadable,
+    proposal_problem,
     read_proposals,
+    read_proposals_file,
     read_two_person,
     release_proposal,
     required_reason,
     setting_change,
     withdrawer,
 )
+from crisisboard.data.sessions import read_signout, record_signout
 from crisisboard.data.store import SaveError, check_version, claim_version
 from crisisboard.data.users import Actor, checked_user, read_users, require, role_change, set_role
 from crisisboard.data.validate import Problem, validate_dataset
@@ -67,7 +71,11 @@ class Store(Protocol):
 
     def proposals(self) -> list[Proposal]: ...
 
+    def unreadable_proposals(self) -> list[Unreadable]: ...
+
     def claim_row(self, claim_id: str) -> dict[str, str] | None: ...
+
+    def source_row(self, source_id: str, url: str) -> dict[str, str] | None: ...
 
     def preview(self, proposal_id: str, folder: Path) -> Outcome: ...
 
@@ -78,6 +86,10 @@ class Store(Protocol):
     def users(self) -> dict[str, str]: ...
 
     def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]: ...
+
+    def signed_out_at(self, email: str) -> datetime | None: ...  # crisisboard.data.sessions
+
+    def sign_out(self, email: str, when: datetime, keep: timedelta) -> None: ...
 
     def claim_version(self, claim_id: str) -> int: ...
 
@@ -164,8 +176,17 @@ class CsvStore(_Proposing):
         with (self.data_dir / "claims.csv").open(encoding="utf-8-sig", newline="") as handle:
             return next((row for row in csv.DictReader(handle) if row["claim_id"] == claim_id), None)
 
+    def source_row(self, source_id: str, url: str) -> dict[str, str] | None:
+        """The stored source a release would attach to (same URL or id), or None."""
+        with (self.data_dir / "sources.csv").open(encoding="utf-8-sig", newline="") as handle:
+            return next((row for row in csv.DictReader(handle)
+                         if row["source_id"] == source_id or row["url"].strip() == url.strip()), None)
+
     def proposals(self) -> list[Proposal]:
         return read_proposals(self.data_dir)
+
+    def unreadable_proposals(self) -> list[Unreadable]:
+        return [p for p in read_proposals_file(self.data_dir) if isinstance(p, Unreadable)]
 
     def two_person_rule(self) -> bool:
         return read_two_person(self.data_dir)
@@ -178,8 +199,14 @@ class CsvStore(_Proposing):
 
     def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]:
         who = require(actor, "manage_users").email
-        email, role = checked_user(email, role) if role else (email.strip().lower(), None)
-        return set_role(self.data_dir, email, role, who, reason)
+        email, role = checked_user(email, role)
+        return set_role(self.data_dir, email, role, who, required_reason(reason))
+
+    def signed_out_at(self, email: str) -> datetime | None:
+        return read_signout(self.data_dir, email)
+
+    def sign_out(self, email: str, when: datetime, keep: timedelta) -> None:
+        record_signout(self.data_dir, email, when, keep)
 
     def claim_version(self, claim_id: str) -> int:
         return claim_version(self.data_dir, claim_id)
@@ -254,11 +281,15 @@ class PgStore(_Proposing):
             if not found:
                 raise SaveError(f"nothing was saved: there is no proposal {proposal_id}")
             proposal = found[0]
+            if proposal_problem(proposal):
+                raise SaveError(f"nothing was saved: proposal {proposal_id} cannot be read: {proposal_problem(proposal)}")
             if status == "withdrawn":
                 withdrawer(proposal, actor)
             else:
+                users = db.read_users(connection)
                 may_decide(proposal, actor, db.read_setting(connection, TWO_PERSON, "on") != "off",
-                           "approve" if status == "approved" else "reject")
+                           "approve" if status == "approved" else "reject",
+                           (users, set() if users else db.removed_users(connection)))
             made = None
             if status == "approved":
                 if proposal.kind != "release":
@@ -283,9 +314,22 @@ class PgStore(_Proposing):
                                              "WHERE claim_id = :id"), {"id": claim_id}).first()
         return dict(zip(columns, row)) if row is not None else None
 
+    def source_row(self, source_id: str, url: str) -> dict[str, str] | None:
+        columns = db.columns_of("sources.csv")
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.text(f"SELECT {', '.join(columns)} FROM sources "  # noqa: S608 - fixed
+                                             "WHERE source_id = :id OR btrim(url) = :url LIMIT 1"),
+                                     {"id": source_id, "url": url.strip()}).first()
+        return dict(zip(columns, row)) if row is not None else None
+
     def proposals(self) -> list[Proposal]:
         with self.engine.connect() as connection:
-            return db.read_proposals(connection)
+            return [p for p in db.read_proposals(connection) if not proposal_problem(p)]
+
+    def unreadable_proposals(self) -> list[Unreadable]:
+        with self.engine.connect() as connection:
+            return [Unreadable(0, p.proposal_id, proposal_problem(p)) for p in db.read_proposals(connection)
+                    if proposal_problem(p)]
 
     def two_person_rule(self) -> bool:
         with self.engine.connect() as connection:
@@ -293,12 +337,11 @@ class PgStore(_Proposing):
 
     def set_two_person_rule(self, on: bool, actor: Actor, reason: str) -> list[Change]:
         require(actor, "manage_users")
-        if not reason.strip():
-            raise SaveError("nothing was saved: say why in a line (the reason goes into the history)")
+        reason = required_reason(reason)
         with self.engine.begin() as connection:
             db.locked(connection)
             old = db.read_setting(connection, TWO_PERSON, "on") != "off"
-            changes = setting_change(old, on, actor, reason.strip())
+            changes = setting_change(old, on, actor, reason)
             if changes:
                 db.write_setting(connection, TWO_PERSON, "on" if on else "off")
                 db.add_history(connection, changes)
@@ -310,9 +353,8 @@ class PgStore(_Proposing):
 
     def set_role(self, email: str, role: str | None, actor: Actor, reason: str) -> list[Change]:
         who = require(actor, "manage_users").email
-        email, role = checked_user(email, role) if role else (email.strip().lower(), None)
-        if not reason.strip():
-            raise SaveError("nothing was saved: say why in a line (the reason goes into the history)")
+        email, role = checked_user(email, role)
+        reason = required_reason(reason)
         with self.engine.begin() as connection:
             db.locked(connection)
             changes = role_change(db.read_users(connection), email, role, who, reason)
@@ -320,6 +362,14 @@ class PgStore(_Proposing):
                 db.write_user(connection, email, role)
                 db.add_history(connection, changes)
         return changes
+
+    def signed_out_at(self, email: str) -> datetime | None:
+        with self.engine.connect() as connection:
+            return db.read_signout(connection, email)
+
+    def sign_out(self, email: str, when: datetime, keep: timedelta) -> None:
+        with self.engine.begin() as connection:
+            db.write_signout(connection, email, when, keep)
 
     def claim_version(self, claim_id: str) -> int:
         return len(self.history(claim_id))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import asdict
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,6 +124,12 @@ def read_history(connection: Connection, row_id: str | None = None) -> list[Chan
     return [Change(*row) for row in connection.execute(sa.text(query), {"row_id": row_id})]
 
 
+def removed_users(connection: Connection) -> set[str]:
+    """The emails whose role the history says was removed (crisisboard.data.review.removed_roles, in SQL)."""
+    return set(connection.execute(sa.text("SELECT DISTINCT row_id FROM history WHERE table_name = 'users' "
+                                          "AND new = '(removed)'")).scalars())
+
+
 def read_users(connection: Connection) -> dict[str, str]:
     return dict(connection.execute(sa.text("SELECT email, role FROM users ORDER BY email")).all())
 
@@ -132,6 +139,20 @@ def write_user(connection: Connection, email: str, role: str | None) -> None:
     if role:
         connection.execute(sa.text("INSERT INTO users (email, role) VALUES (:email, :role)"),
                            {"email": email, "role": role})
+
+
+def read_signout(connection: Connection, email: str) -> datetime | None:
+    return connection.execute(sa.text("SELECT signed_out_at FROM signouts WHERE email = :email"),
+                              {"email": email}).scalar()
+
+
+def write_signout(connection: Connection, email: str, when: datetime, keep: timedelta) -> None:
+    """Record that `email` signed out at `when` (the later of two), dropping sign-outs older than `keep` before."""
+    connection.execute(sa.text("DELETE FROM signouts WHERE signed_out_at < :oldest"), {"oldest": when - keep})
+    connection.execute(sa.text("INSERT INTO signouts (email, signed_out_at) VALUES (:email, :when) "
+                               "ON CONFLICT (email) DO UPDATE SET signed_out_at = "
+                               "GREATEST(signouts.signed_out_at, excluded.signed_out_at)"),
+                       {"email": email, "when": when})
 
 
 def read_proposals(connection: Connection, proposal_id: str | None = None) -> list[Proposal]:

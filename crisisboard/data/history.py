@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
+from crisisboard.data.csvtext import raise_field_limit  # history.csv may hold any field length (a long reason)
 from crisisboard.data.private import open_private
 
 HISTORY_FILE = "history.csv"
@@ -82,6 +83,7 @@ def read_history(data_dir: Path, row_id: str | None = None) -> list[Change]:
     path = Path(data_dir) / HISTORY_FILE
     if not path.exists():
         return []
+    raise_field_limit()
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [Change(**{column: row.get(column) or "" for column in COLUMNS}) for row in csv.DictReader(handle)]
     return [row for row in rows if row_id is None or row.row_id == row_id]

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from crisisboard.data import schema
 from crisisboard.data.crisis import CRISIS_FILE
+from crisisboard.data.csvtext import raise_field_limit
 from crisisboard.data.history import HISTORY_FILE, Change, append_history, now, read_history
 from crisisboard.data.store import (
     ConflictError,
@@ -39,44 +40,30 @@ from crisisboard.data.store import (
     restore_claim,
     retract_claim,
 )
-from crisisboard.data.users import Actor, PermissionDenied, require
-
-PROPOSALS_FILE = "proposals.csv"
-SETTINGS_FILE = "settings.csv"
-KINDS = ("release", "edit", "retract", "restore")
-STATUSES = ("pending", "approved", "rejected", "withdrawn")
-TWO_PERSON = "two_person_rule"
-PERMISSION_OF = {"release": "propose", "edit": "propose", "retract": "retract", "restore": "retract"}
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A change waiting for review (or decided): what, by whom, when and why, and what became of it."""
-
-    proposal_id: str
-    kind: str  # one of KINDS
-    target: str  # the claim_id of an edit, retraction or restoration; the release's URL
-    summary: str  # one line for the queue
-    payload: str  # JSON: what the change is (see propose_*)
-    proposed_by: str
-    proposed_at: str
-    reason: str
-    status: str = "pending"
-    decided_by: str = ""
-    decided_at: str = ""
-    decision_reason: str = ""
-
-    @property
-    def data(self) -> dict:
-        return json.loads(self.payload)
-
-    def line(self) -> str:
-        decided = f"; {self.status} by {self.decided_by} at {self.decided_at}: {self.decision_reason}" \
-            if self.status != "pending" else ""
-        return f"{self.proposal_id}  {self.proposed_at}  {self.proposed_by}  {self.kind}  {self.summary}{decided}"
+from crisisboard.data.limits import check_payload, check_release_size
+from crisisboard.data.proposals import (  # noqa: F401 - the review's names, kept here for their users
+    COLUMNS,
+    KINDS,
+    PERMISSION_OF,
+    PROPOSALS_FILE,
+    SETTINGS_FILE,
+    STATUSES,
+    TWO_PERSON,
+    Proposal,
+    Unreadable,
+    parse_proposals,
+    parse_proposals_file,
+    proposal_problem,
+    proposals_text,
+    read_proposals,
+    read_proposals_file,
+    split_proposals,
+)
+from crisisboard.data.review_checks import clean_reason, editable_fields, release_fields, roles_recheck
+from crisisboard.data.users import Actor, PermissionDenied, read_users, require
 
 
-COLUMNS = tuple(f.name for f in fields(Proposal))
+
 
 
 @dataclass
@@ -104,9 +91,8 @@ class Outcome:
 
 
 def required_reason(reason: str, what: str = "the reason goes into the history") -> str:
-    if not reason.strip():
-        raise SaveError(f"nothing was saved: say why in a line ({what})")
-    return reason.strip()
+    """The reason, cleaned and within its bound (crisisboard.data.review_checks.clean_reason)."""
+    return clean_reason(reason, what)
 
 
 def _new_id(kind: str, payload: str, who: str, at: str) -> str:
@@ -118,14 +104,17 @@ def release_proposal(source: dict[str, str], claims: list[dict[str, str]], actor
     who = require(actor, "propose").email
     if not claims:
         raise SaveError("nothing was proposed: tick at least one claim")
-    payload = json.dumps({"source": source, "claims": claims}, ensure_ascii=False, sort_keys=True)
+    check_release_size(claims)
+    release_fields(source, claims)
+    reason = required_reason(reason)
+    payload = check_payload(json.dumps({"source": source, "claims": claims}, ensure_ascii=False, sort_keys=True))
     at = now()
     summary = (f"{len(claims)} claim(s) from {source.get('publisher', '').strip() or '?'}, "
                f"{source.get('published', '').strip() or '?'}: "
                + "; ".join(f"{c.get('figure_text', '')} ({c.get('metric', '')})" for c in claims[:3])
                + ("; …" if len(claims) > 3 else ""))
     return Proposal(_new_id("release", payload, who, at), "release", source.get("url", "").strip(), summary[:300],
-                    payload, who, at, required_reason(reason))
+                    payload, who, at, reason)
 
 
 def claim_proposal(kind: str, claim_id: str, row: dict[str, str], fields_: dict[str, str], actor: Actor,
@@ -134,16 +123,17 @@ def claim_proposal(kind: str, claim_id: str, row: dict[str, str], fields_: dict[
     if kind not in KINDS[1:]:
         raise SaveError(f"not a kind of change: {kind!r}")
     who = require(actor, PERMISSION_OF[kind]).email
-    changed = {f: v for f, v in fields_.items() if (row.get(f, "") or "") != v}
+    changed = {f: v for f, v in editable_fields(fields_).items() if (row.get(f, "") or "") != v}
     if kind == "edit" and not changed:
         raise SaveError("nothing was proposed: no field differs from the claim as it is")
-    payload = json.dumps({"claim_id": claim_id, "fields": changed, "old": {f: row.get(f, "") or "" for f in changed},
-                          "expected_version": expected_version}, ensure_ascii=False)
+    reason = required_reason(reason)
+    payload = check_payload(json.dumps({"claim_id": claim_id, "fields": changed,
+                                        "old": {f: row.get(f, "") or "" for f in changed},
+                                        "expected_version": expected_version}, ensure_ascii=False))
     at = now()
     what = {"edit": f"edit {', '.join(changed)} of", "retract": "retract", "restore": "restore"}[kind]
     summary = f"{what} {claim_id} ({row.get('figure_text', '')}, {row.get('claimant', '')})"
-    return Proposal(_new_id(kind, payload, who, at), kind, claim_id, summary[:300], payload, who, at,
-                    required_reason(reason))
+    return Proposal(_new_id(kind, payload, who, at), kind, claim_id, summary[:300], payload, who, at, reason)
 
 
 def apply(folder: Path, proposal: Proposal, today: date | None = None, check: bool = True) -> Outcome:
@@ -182,8 +172,13 @@ def tried(folder: Path, proposal: Proposal, today: date | None = None) -> Outcom
         return apply(trial_copy(folder, Path(scratch)), proposal, today)
 
 
-def may_decide(proposal: Proposal, actor: Actor, two_person: bool, action: str) -> Actor:
-    """The actor, when they may approve or reject the proposal; PermissionDenied saying why otherwise."""
+def may_decide(proposal: Proposal, actor: Actor, two_person: bool, action: str,
+               roles: tuple[dict[str, str], set[str]] = ({}, set())) -> Actor:
+    """The actor, when they may approve or reject the proposal; PermissionDenied saying why otherwise.
+
+    `roles`: the store's users now (email -> role) and the emails whose role the history says was removed;
+    the approver must still be a reviewer, and for an approval the proposer must still hold the role that
+    made the proposal (crisisboard.data.review_checks.roles_recheck)."""
     require(actor, "review")
     if proposal.status != "pending":
         raise SaveError(f"nothing was saved: proposal {proposal.proposal_id} is {proposal.status} already "
@@ -191,7 +186,14 @@ def may_decide(proposal: Proposal, actor: Actor, two_person: bool, action: str) 
     if two_person and actor.email == proposal.proposed_by:
         raise PermissionDenied(f"nothing was saved: {actor.email} proposed {proposal.proposal_id}, and the two-person "
                                f"rule is on: another reviewer must {action} it")
+    roles_recheck(proposal.proposed_by, PERMISSION_OF[proposal.kind] if action == "approve" else None, actor,
+                  *roles, proposal.proposal_id)
     return actor
+
+
+def removed_roles(history: list[Change]) -> set[str]:
+    """The emails whose role the history says was removed (some may have one again: see current_role)."""
+    return {c.row_id for c in history if c.table == "users" and c.new == "(removed)"}
 
 
 def decided(proposal: Proposal, status: str, actor: Actor, reason: str) -> Proposal:
@@ -225,31 +227,13 @@ def setting_change(old: bool, on: bool, actor: Actor, reason: str) -> list[Chang
 
 # --- the CSV files: proposals.csv and settings.csv beside the data --------------------------------------------
 
-def parse_proposals(text: str) -> list[Proposal]:
-    if not text.strip():
-        return []
-    return [Proposal(**{c: row.get(c) or "" for c in COLUMNS}) for row in csv.DictReader(io.StringIO(text))]
-
-
-def proposals_text(proposals: list[Proposal]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(asdict(p) for p in proposals)
-    return out.getvalue()
-
-
-def read_proposals(data_dir: Path) -> list[Proposal]:
-    path = Path(data_dir) / PROPOSALS_FILE
-    return parse_proposals(path.read_text(encoding="utf-8")) if path.exists() else []
-
-
 def read_two_person(data_dir: Path) -> bool:
     """Whether the two-person rule is on (it is unless an admin switched it off)."""
     path = Path(data_dir) / SETTINGS_FILE
     if not path.exists():
         return True
-    values = {row["key"]: row["value"] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))}
+    raise_field_limit()
+    values = {row.get("key"): row.get("value") for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))}
     return values.get(TWO_PERSON, "on") != "off"
 
 
@@ -262,15 +246,15 @@ class CsvReview:
     def propose(self, proposal: Proposal, today: date | None = None) -> Outcome:
         with folder_lock(self.data_dir):
             trial = tried(self.data_dir, proposal, today)
-            proposals = read_proposals(self.data_dir)
+            proposals = read_proposals_file(self.data_dir)
             atomic_write(self.data_dir / PROPOSALS_FILE, proposals_text([*proposals, proposal]))
             append_history(self.data_dir, [proposed_change(proposal)])
         return trial
 
-    def _find(self, proposal_id: str) -> tuple[list[Proposal], int]:
-        proposals = read_proposals(self.data_dir)
+    def _find(self, proposal_id: str) -> tuple[list[Proposal | Unreadable], int]:
+        proposals = read_proposals_file(self.data_dir)
         for i, proposal in enumerate(proposals):
-            if proposal.proposal_id == proposal_id:
+            if isinstance(proposal, Proposal) and proposal.proposal_id == proposal_id:
                 return proposals, i
         raise SaveError(f"nothing was saved: there is no proposal {proposal_id}")
 
@@ -279,12 +263,15 @@ class CsvReview:
         reason = required_reason(reason)
         with folder_lock(self.data_dir):
             proposals, i = self._find(proposal_id)
+            proposals_text(proposals)  # refused here, before any change, when the file cannot be rewritten whole
             proposal = proposals[i]
             if status == "withdrawn":
                 withdrawer(proposal, actor)
             else:
+                users = read_users(self.data_dir)
                 may_decide(proposal, actor, read_two_person(self.data_dir),
-                           "approve" if status == "approved" else "reject")
+                           "approve" if status == "approved" else "reject",
+                           (users, set() if users else removed_roles(read_history(self.data_dir))))
             made = apply(self.data_dir, proposal, today) if status == "approved" else None
             proposals[i] = decided(proposal, status, actor, reason)
             atomic_write(self.data_dir / PROPOSALS_FILE, proposals_text(proposals))
@@ -318,4 +305,4 @@ def pending_first(proposals: list[Proposal]) -> list[Proposal]:
     return pending + done
 
 
-__all__ = ["ConflictError", "Outcome", "Proposal", "CsvReview", "KINDS", "STATUSES"]
+__all__ = ["ConflictError", "Outcome", "Proposal", "CsvReview", "KINDS", "STATUSES", "Unreadable"]

@@ -84,6 +84,9 @@ INCIDENT_COLUMNS = ("incident_id", "date_start", "date_end", "date_precision", "
 # columns a file may leave out (every row then has them empty): claims.csv's `retracted`, the day a reviewer
 # retracted the claim (its row stays, and the history says who and why; the charts leave it out)
 OPTIONAL_COLUMNS = {"claims.csv": ("retracted",)}
+# the fields of a claim an edit may change (the store's propose_edit refuses any other): every column but the
+# claim's identity (claim_id, source_id) and `retracted`, which only a reviewer's retraction or restoration sets
+EDITABLE = tuple(c for c in CLAIM_COLUMNS if c not in ("claim_id", "source_id"))
 
 FILES = {
     "sources.csv": SOURCE_COLUMNS,

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from crisisboard.data import schema
 from crisisboard.data.crisis import CRISIS_FILE
+from crisisboard.data.csvtext import raise_field_limit
 from crisisboard.data.history import Change, append_history, now, read_history
 from crisisboard.data.private import atomic_write as _atomic_write
 from crisisboard.data.private import copy_private, new_dir, open_private
@@ -115,6 +116,7 @@ class _Lock:
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    raise_field_limit()
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         return list(reader.fieldnames or []), list(reader)
@@ -308,6 +310,15 @@ def rewrite(data_dir: Path | str, name: str, change: Callable[[str], tuple[str, 
             _atomic_write(path, new_text)
             append_history(data_dir, changes)
         return changes
+
+
+def replace_unrecorded(data_dir: Path | str, name: str, change: Callable[[str], str]) -> None:
+    """Under the folder's lock: read the file `name` ("" when missing), let `change` give its new text and replace
+    the file atomically, without a line in the history (bookkeeping of the app, such as sign-outs, not data)."""
+    data_dir = Path(data_dir)
+    with _Lock(data_dir):
+        path = data_dir / name
+        _atomic_write(path, change(path.read_text(encoding="utf-8") if path.exists() else ""))
 
 
 def retract_claim(data_dir: Path | str, claim_id: str, who: str, reason: str, expected_version: int | None,

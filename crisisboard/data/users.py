@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crisisboard.data.history import Change, now
+from crisisboard.data.identity import check_distinct, fold_email, normalise_email
 from crisisboard.data.store import SaveError, rewrite
 
 ROLES = ("viewer", "analyst", "reviewer", "admin")
@@ -30,15 +30,16 @@ PERMISSIONS = {
     "manage_users": ("admin",),  # users, and the two-person rule
 }
 USERS_FILE = "users.csv"
-EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Whoever makes a change: the verified email (or "local" in local mode) and the role the store gives it."""
+    """Whoever makes a change: the verified email (or "local" in local mode) and the role the store gives it.
+    `ended` says why a signed-in visitor has no role now ("signed out", "expired"; crisisboard.data.sessions)."""
 
     email: str
     role: str
+    ended: str = field(default="", compare=False)
 
     def may(self, action: str) -> bool:
         return self.role in PERMISSIONS[action]
@@ -62,11 +63,12 @@ def require(actor: Actor | None, action: str) -> Actor:
     return actor
 
 
-def checked_user(email: str, role: str) -> tuple[str, str]:
-    """The email (lower-cased) and role, or SaveError naming what is wrong."""
-    email = email.strip().lower()
-    if not EMAIL_RE.match(email):
-        raise SaveError(f"not an email address: {email!r}")
+def checked_user(email: str, role: str | None) -> tuple[str, str | None]:
+    """The email in its one spelling (crisisboard.data.identity.normalise_email) and the role, or SaveError
+    naming what is wrong. With no role (removing one), any spelling that folds to the stored address will do."""
+    if role is None:
+        return fold_email(email), None
+    email = normalise_email(email)
     if role not in ROLES:
         raise SaveError(f"not a role: {role!r}; one of {', '.join(ROLES)}")
     return email, role
@@ -82,8 +84,11 @@ def read_users(data_dir: Path) -> dict[str, str]:
 
 
 def role_change(users: dict[str, str], email: str, role: str | None, who: str, reason: str) -> list[Change]:
-    """The history of giving `email` the `role` (None: removing it), or none when it has that already."""
+    """The history of giving `email` the `role` (None: removing it), or none when it has that already.
+    SaveError when giving a role to an address that looks like another address with a role."""
     old = users.get(email, "")
+    if role:
+        check_distinct(email, users)
     if (role or "") == old:
         return []
     return [Change(now(), who, "edit", "users", email, "role", old, role or "(removed)", reason)]

@@ -12,8 +12,8 @@ import pandas as pd
 from slugify import slugify
 
 from crisisboard.data import schema
+from crisisboard.data.limits import MAX_UPLOAD_BYTES  # noqa: F401 - the bound, kept with the others
 
-MAX_UPLOAD_BYTES = 2_000_000
 UPLOAD_TYPES = ("txt", "html", "htm")
 
 
