@@ -22,7 +22,7 @@ import pytest
 from conftest import PROJECT, VALID
 from streamlit.testing.v1 import AppTest
 from test_store import SOURCE, claim
-from test_store_contract import ADMIN, ANA, REV, pg_admin, pg_url, publish, publish_release  # noqa: F401
+from test_store_contract import ADMIN, ANA, LEAD, REV, pg_admin, pg_url, publish, publish_release  # noqa: F401
 
 from crisisboard.data import mirror
 from crisisboard.data.backends import CsvStore, PgStore
@@ -72,7 +72,8 @@ def test_every_file_a_change_creates_is_readable_by_the_apps_user_only(tmp_path:
         os.chmod(folder / name, 0o644)  # as a checkout or a person left them
     before = {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
     store = CsvStore(folder)
-    store.set_role("ana@example.org", "analyst", LOCAL_ADMIN, "joins the desk")
+    for actor in (ANA, REV, LEAD, ADMIN):  # approval re-checks the proposer's and the reviewer's roles
+        store.set_role(actor.email, actor.role, LOCAL_ADMIN, "joins the desk")
     publish_release(store, [claim("the paper counted 9000 dead", "9000", "9000")], ANA, REV)
     publish(store, "retract", "fx-03", REV, "the wire withdrew it", 0)
     store.set_two_person_rule(False, ADMIN, "a one-person desk this week")
