@@ -52,11 +52,11 @@ def changes_since(history: list[Change], dataset: Dataset, since: datetime,
     for change in history:
         if change.table == "claims" and change.action == "approve":
             approvals.setdefault(change.row_id, []).append(change)
-    grouped: dict[tuple[str, str, str], list[Change]] = {}
+    grouped: dict[tuple[str, str, str, str], list[Change]] = {}  # two proposals made in one second stay apart
     for change in recent:
-        grouped.setdefault((change.row_id, change.action, change.at), []).append(change)
+        grouped.setdefault((change.row_id, change.action, change.at, change.reason), []).append(change)
     out = []
-    for (claim_id, action, at), changes in grouped.items():
+    for (claim_id, action, at, _), changes in grouped.items():
         row = rows.loc[claim_id] if claim_id in rows.index else None
         metric = str(row["metric"]) if row is not None else ""
         tier = str(row["tier"]) if row is not None else ""
