@@ -20,7 +20,7 @@ It speaks what the Streamlit frontend speaks on ``/_stcore/stream`` (Streamlit 1
   (``$$ID-<hash>-<key>``). The value encodings used here are the server's serdes:
   multiselect, segmented control (button group) and date input send ``string_array_value``
   (the *formatted* option labels, ISO dates), selectbox ``string_value`` (formatted label),
-  checkbox/toggle ``bool_value``, number input ``double_value``.
+  checkbox/toggle ``bool_value``, number input ``double_value``, text area ``string_value``.
 
 Only ``websockets`` (a dependency of Streamlit itself) and the standard library are used. Every wait has
 a timeout: nothing here can hang.
@@ -44,7 +44,7 @@ from websockets.asyncio.client import connect
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 FINISHED_OK, FINISHED_COMPILE_ERROR, FINISHED_EARLY_FOR_RERUN, FINISHED_FRAGMENT = 0, 1, 2, 3
-WIDGET_TYPES = ("multiselect", "selectbox", "checkbox", "date_input", "button_group", "number_input")
+WIDGET_TYPES = ("multiselect", "selectbox", "checkbox", "date_input", "button_group", "number_input", "text_area")
 
 
 class StreamlitClientError(RuntimeError):
@@ -113,6 +113,8 @@ def _initial_value(kind: str, proto: Any) -> Any:
         return [proto.options[i].content for i in proto.default]
     if kind == "number_input":
         return float(proto.value if proto.set_value else proto.default)
+    if kind == "text_area":
+        return str(proto.value if proto.set_value else proto.default)
     raise ValueError(kind)
 
 
@@ -128,7 +130,7 @@ def _set_state(state: Any, kind: str, value: Any) -> None:
     """Write a widget value into a WidgetState protobuf in the encoding the server's serde expects."""
     if kind in ("multiselect", "date_input", "button_group"):
         state.string_array_value.data[:] = [str(v) for v in value]
-    elif kind == "selectbox":
+    elif kind in ("selectbox", "text_area"):
         state.string_value = str(value)
     elif kind == "checkbox":
         state.bool_value = bool(value)
@@ -157,6 +159,7 @@ class StreamlitSession:
         self.ws_upstream: str | None = None  # the same header on the websocket handshake
         self.page_script_hash = ""
         self.widgets: dict[str, Widget] = {}  # the browser's widget state: what the next rerun sends
+        self.buttons: dict[str, str] = {}  # the buttons of the last run drawn: id -> label
         self.last: RunResult | None = None
         self._ws: Any = None
 
@@ -217,6 +220,27 @@ class StreamlitSession:
         msg.rerun_script.page_name = self.page
         return await self._run(msg)
 
+    async def click(self, key: str) -> tuple[RunResult, float]:
+        """Press the button with this user key (a ``trigger_value`` beside the other widgets' states) and wait
+        for the rerun; returns the run and its latency (s)."""
+        button = next((b for b in self.buttons if b.rsplit("-", 1)[-1] == key), None)
+        if button is None:
+            raise KeyError(f"no button {key!r} on the page")
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = self.query_string
+        state.page_script_hash = self.page_script_hash
+        for w in self.widgets.values():
+            ws = state.widget_states.widgets.add()
+            ws.id = w.id
+            _set_state(ws, w.kind, w.value)
+        pressed = state.widget_states.widgets.add()
+        pressed.id = button
+        pressed.trigger_value = True
+        started = time.perf_counter()
+        result = await self._run(msg)
+        return result, time.perf_counter() - started
+
     async def set_widget(self, widget_id_or_key: str, value: Any) -> tuple[RunResult, float]:
         """Change one widget as a user would and wait for the rerun; returns the run and its latency (s):
         from sending the change to ``script_finished``."""
@@ -262,6 +286,7 @@ class StreamlitSession:
             kind = fwd.WhichOneof("type")
             if kind == "new_session":
                 result = RunResult(messages=result.messages, bytes=result.bytes)  # a run starts: forget the last
+                self.buttons = {}
                 self.page_script_hash = fwd.new_session.page_script_hash or self.page_script_hash
             elif kind == "navigation":  # st.navigation names the page that runs: reruns must ask for it
                 self.page_script_hash = fwd.navigation.page_script_hash or self.page_script_hash
@@ -293,6 +318,9 @@ class StreamlitSession:
                 known.options, known.label = _options(kind, proto), proto.label
             known.pushed = _initial_value(kind, proto) if proto.set_value else None
             result.widgets[proto.id] = known
+        elif kind in ("button", "download_button"):
+            proto = getattr(element, kind)
+            self.buttons[proto.id] = proto.label
         elif kind == "plotly_chart":
             result.charts.append(json.loads(element.plotly_chart.spec))
         elif kind == "markdown":

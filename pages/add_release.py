@@ -6,17 +6,16 @@ from datetime import date
 import streamlit as st
 
 from crisisboard.app import render
-from crisisboard.app.auth import allowed, current_actor
+from crisisboard.app.auth import allowed
 from crisisboard.app.editing import refused
 from crisisboard.app.frame import end_page, start_page
+from crisisboard.app.releases import NEEDS, candidate_columns, extraction, who_may_add
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data import schema
-from crisisboard.data.backends import open_store
 from crisisboard.data.store import SaveError
-from crisisboard.ingest.extract import extract_candidates, parse_release, quality_flags
+from crisisboard.ingest.extract import parse_release
 from crisisboard.ingest.intake import (
     EDITOR_COLUMNS,
-    MAX_UPLOAD_BYTES,
     UPLOAD_TYPES,
     IntakeError,
     accepted_claims,
@@ -25,11 +24,13 @@ from crisisboard.ingest.intake import (
     read_upload,
     source_row,
 )
+from crisisboard.ingest.limits import MAX_UPLOAD_BYTES
 
 page = start_page("Add a release")
 render.markdown(literal("Paste a release's text or upload it; crisisboard proposes every figure it finds. Tick, "
                         "correct and grade them, and propose them: the proposal is validated at once, and a "
                         "reviewer publishes it from the Review page (nothing reaches the charts before)."))
+actor, store = who_may_add(page)  # first: for a visitor without the role, nothing below is drawn or read
 pasted, uploaded = st.tabs(["Paste text", "Upload a file"])
 with pasted:
     release_text = st.text_area("Release text", height=220, key="release_text", placeholder=(
@@ -74,48 +75,30 @@ else:
     language = left.text_input("Language (ISO 639-1)", value="en", key="meta_language")
     notes = right.text_input("Notes (partial copy, how the date was inferred…)", key="meta_notes")
 
-    flags = quality_flags(release.text)
+    found = extraction(page, release.text, published)  # in a worker process, kept per text; or a message
     render.subheader(literal("2. Text-quality flags"))
-    if flags:
-        for flag in flags:
+    if found.flags:
+        for flag in found.flags:
             render.warning(md("**{kind}**: {message} — “{excerpt}”", kind=flag.kind, message=flag.message,
                               excerpt=flag.excerpt))
     else:
         render.caption(literal("No scraping artefacts, truncation, mixed languages or contradictions found."))
 
     render.subheader(literal("3. Candidate claims"))
-    candidates, warnings = extract_candidates(release.text, published, page.dataset.places, page.dataset.crisis)
-    for warning in warnings:
+    candidates = list(found.candidates)
+    for warning in found.warnings:
         render.warning(text(warning))
     digest = hashlib.sha256(release.text.encode("utf-8", "replace")).hexdigest()[:12]
     edited = st.data_editor(
         candidates_frame(candidates), key=f"candidates_{digest}", num_rows="dynamic", hide_index=True,
         column_order=EDITOR_COLUMNS, disabled=["why"],
-        column_config={
-            "accept": st.column_config.CheckboxColumn("keep", help="Tick every claim to save"),
-            "metric": st.column_config.SelectboxColumn(options=schema.METRICS),
-            "population": st.column_config.SelectboxColumn(options=crisis.populations),
-            "qualifier": st.column_config.SelectboxColumn(options=schema.QUALIFIERS),
-            "vague_term": st.column_config.SelectboxColumn(options=("",) + schema.VAGUE_TERMS),
-            "as_of_precision": st.column_config.SelectboxColumn(options=schema.AS_OF_PRECISION),
-            "place_id": st.column_config.SelectboxColumn(options=[""] + list(page.dataset.places["place_id"])),
-            "claimant_type": st.column_config.SelectboxColumn(options=schema.CLAIMANT_TYPES),
-            "status_in_text": st.column_config.SelectboxColumn(options=schema.STATUSES),
-            "claim_kind": st.column_config.SelectboxColumn(options=schema.CLAIM_KINDS),
-            "scope": st.column_config.SelectboxColumn(options=schema.SCOPES, help="crisis: the whole crisis as the "
-                                                      "text frames it; partial: one place, incident, group or period "
-                                                      "(say which in the notes)"),
-            "source_reliability": st.column_config.SelectboxColumn("reliability", options=schema.RELIABILITY),
-            "info_credibility": st.column_config.SelectboxColumn("credibility", options=schema.CREDIBILITY),
-            "why": st.column_config.TextColumn("rule that found it"),
-        })
+        column_config=candidate_columns(page))
     render.caption(md("{n} candidates. Grades start at F6 (cannot be judged) until you grade them; "
                       "the grading guide is in data/README.md.", n=len(candidates)))
 
     render.subheader(literal("4. Propose for review"))
-    actor = current_actor(store := open_store(page.dataset.data_dir))
     if st.button("Propose the ticked claims for review", type="primary", key="save_release",
-                 disabled=not allowed(actor, "propose", "analyst, reviewer or admin")):
+                 disabled=not allowed(actor, "propose", NEEDS)):
         chosen = accepted_claims(edited)
         if not chosen:
             render.warning(literal("Tick at least one claim to save."))

@@ -12,7 +12,7 @@ from conftest import PROJECT, shown
 from streamlit.testing.v1 import AppTest
 
 from crisisboard.data.store import SaveError, append_release
-from crisisboard.ingest.intake import MAX_UPLOAD_BYTES, source_row
+from crisisboard.ingest.intake import MAX_TEXT_CHARS, MAX_UPLOAD_BYTES, source_row
 
 HOSTILE_HTML = (b"<html><head><script>alert('x')</script><style>p{}</style></head><body>"
                 b"<p>At least 40 people were killed in Fixture City A on 12 June.</p>"
@@ -23,7 +23,7 @@ RANDOM = random.Random(8).randbytes(300_000)
 UPLOADS = [
     ("script.html", HOSTILE_HTML, None, True),
     ("legacy.txt", "Погибли по меньшей мере 40 человек в Оше.".encode("cp1251"), "not UTF-8", True),
-    ("random.txt", RANDOM, "not UTF-8", True),
+    ("random.txt", RANDOM, "could not be read as text", False),  # binary (NUL bytes): refused, not guessed
     ("huge.txt", b"x" * (MAX_UPLOAD_BYTES + 1), "the limit is 2 MB", False),
     ("empty.txt", b"  \n ", "is empty", False),
 ]
@@ -79,9 +79,9 @@ def test_the_uploader_takes_only_text_and_html(dataset_copy: Path, monkeypatch: 
 def test_a_pasted_text_over_the_limit_is_refused(dataset_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = _state(dataset_copy)
     at = _page(dataset_copy, monkeypatch)
-    at.text_area(key="release_text").set_value("killed " * (MAX_UPLOAD_BYTES // 7 + 10)).run()
+    at.text_area(key="release_text").set_value("killed " * (MAX_TEXT_CHARS // 7 + 10)).run()
     assert not at.exception
-    assert any("the limit is 2 MB" in e.value for e in at.error)
+    assert any("the limit is 200,000" in shown(e.value) for e in at.error)
     assert not [s for s in at.subheader if s.value == "3. Candidate claims"]
     assert _state(dataset_copy) == before
 

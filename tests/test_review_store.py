@@ -233,18 +233,20 @@ def test_formula_like_reasons_are_kept_exactly_in_the_store_and_inert_in_changes
     from crisisboard.claims.tables import download_csv
     from crisisboard.data.load import load_dataset
 
-    for i, reason in enumerate(FORMULAS):
-        pending = store.propose_edit("fx-01", {"notes": f"note {i}"}, ANA, reason, store.claim_version("fx-01"))
+    claims = [f"fx-0{i + 1}" for i in range(len(FORMULAS))]  # one claim each: the Changes list joins the
+    for claim_id, reason in zip(claims, FORMULAS):               # edits of one claim made in one second
+        pending = store.propose_edit(claim_id, {"notes": f"note of {claim_id}"}, ANA, reason,
+                                     store.claim_version(claim_id))
         store.approve(pending.proposal.proposal_id, REV, reason)
     assert [p.reason for p in store.proposals()] == list(FORMULAS)  # round trip: read back as written
     assert [p.decision_reason for p in store.proposals()] == list(FORMULAS)
-    edits = [c for c in store.history("fx-01") if c.action == "edit"]
-    assert [c.reason for c in edits] == list(FORMULAS)
+    for claim_id, reason in zip(claims, FORMULAS):
+        assert [c.reason for c in store.history(claim_id) if c.action == "edit"] == [reason]
     store.export(tmp_path / "out")
     changes = changes_since(store.history(), load_dataset(tmp_path / "out", cache=False),
                             datetime(2000, 1, 1, tzinfo=timezone.utc), STAFF)  # the reasons: staff's changes.csv
     rows = list(csv.DictReader(download_csv(changes).decode("utf-8-sig").splitlines()))
-    reasons = {r["reason"] for r in rows if r["claim_id"] == "fx-01"} - {"the fixture dataset"}  # PostgreSQL's import
+    reasons = {r["reason"] for r in rows if r["claim_id"] in claims} - {"the fixture dataset"}  # PostgreSQL's import
     assert reasons == {"'" + f for f in FORMULAS}
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
 

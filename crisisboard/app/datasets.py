@@ -26,9 +26,18 @@ KEY_FRAME = "_crisisboard_frame"  # (data folder, version) the page being drawn 
 
 
 @st.cache_resource(show_spinner="Loading and validating the data…", max_entries=4)
-def load(data_dir: str, version: str) -> Dataset:
-    """Validated data, held once per process for each data version (the hash of the files)."""
+def _load(data_dir: str, version: str) -> Dataset:
     return load_dataset(Path(data_dir))
+
+
+def load(data_dir: str, version: str) -> Dataset:
+    """Validated data, held once per process for each data version (the hash of the files). The fallback's
+    version is its kept dataset (_DRAWN): after the caches were cleared, the files hold a newer version, and
+    reading them again must not replace the last version that drew."""
+    drawn = _DRAWN.get(data_dir)
+    if drawn is not None and drawn.version == version:
+        return drawn
+    return _load(data_dir, version)
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,18 +52,39 @@ def selection(data_dir: str, version: str, filters: Filters) -> Selection:
     return _selections().get(load(data_dir, version), filters)
 
 
+class _Recent(dict):
+    """A dict that keeps only its `bound` newest keys (by insertion; a key set again counts as new)."""
+
+    def __init__(self, bound: int) -> None:
+        super().__init__()
+        self.bound = bound
+
+    def __setitem__(self, key, value) -> None:  # noqa: ANN001
+        self.pop(key, None)
+        super().__setitem__(key, value)
+        while len(self) > self.bound:
+            del self[next(iter(self))]
+
+
+# The fallback's memory, a plain module-level store on purpose: outside Streamlit's caches, so that
+# st.cache_resource.clear(), st.cache_data.clear() or a browser's "clear cache" message cannot erase it
+# (issue #30). Bounded: 8 data folders, 64 broken versions.
+_DRAWN: dict[str, Dataset] = _Recent(8)
+_BROKEN: dict[tuple[str, str], str] = _Recent(64)
+
+
 @dataclass
 class _Health:
     """Per process: the last dataset of each data folder that a page drew to its end, and the versions
     that passed validation but failed to type or to draw (with what went wrong), which are not tried
     again until the files change."""
 
-    drawn: dict[str, Dataset] = field(default_factory=dict)
-    broken: dict[tuple[str, str], str] = field(default_factory=dict)
+    drawn: dict[str, Dataset] = field(default_factory=lambda: _DRAWN)
+    broken: dict[tuple[str, str], str] = field(default_factory=lambda: _BROKEN)
 
 
-@st.cache_resource
 def health() -> _Health:
+    """The process's fallback state (see _DRAWN): the same dicts on every call, whatever caches were cleared."""
     return _Health()
 
 

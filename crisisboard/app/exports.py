@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+import pandas as pd
 import streamlit as st
 
 from crisisboard.app import render
@@ -16,7 +18,7 @@ from crisisboard.claims.changes import changes_since, default_since
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data.backends import open_store
 from crisisboard.export.images import ExportContext, export_view
-from crisisboard.export.pack import build_pack
+from crisisboard.export.pack import SharedPacks, build_pack
 from crisisboard.export.presets import PRESETS
 from crisisboard.export.render import FORMATS, INSTALL_HINT, export_available
 
@@ -58,8 +60,23 @@ def export_controls(page: "PageContext", view: ViewFigure) -> None:
                            key=f"{key}_download", type="primary")
 
 
+@st.cache_resource(show_spinner=False)
+def _packs() -> SharedPacks:
+    """The briefing packs of the process, shared by every session (CRISISBOARD_PACKS_MB, default 256 MB)."""
+    return SharedPacks(int(float(os.environ.get("CRISISBOARD_PACKS_MB", "256") or 256) * 1_000_000))
+
+
+def pack_key(page: "PageContext", changes: pd.DataFrame | None, audience: str) -> tuple:
+    """What a pack's bytes depend on: the data version and filters, the mode, the app's address (its links),
+    the day (its date line), who may read it (`audience`) and the recent changes it lists."""
+    digest = int(pd.util.hash_pandas_object(changes, index=False).sum()) if changes is not None and len(changes) else 0
+    return (str(page.dataset.data_dir), page.dataset.version, page.filters, page.briefing, _base_url(),
+            date.today().isoformat(), audience, digest)
+
+
 def briefing_pack_controls(page: "PageContext") -> None:
-    """Sidebar: one click makes a ZIP of every chart of the current filters, with a progress bar."""
+    """Sidebar: one click makes a ZIP of every chart of the current filters, with a progress bar. A pack is built
+    once per data version, filters, mode and audience, and shared by every session that asks for it."""
     with st.sidebar:
         st.divider()
         render.subheader(literal("Briefing pack"))
@@ -69,17 +86,26 @@ def briefing_pack_controls(page: "PageContext") -> None:
         if st.button("Make a briefing pack (ZIP)", key="make_pack",
                      help="Every chart for the current filters as PNG and SVG, the claims behind them "
                           "(CSV and HXL), the sources and a README with how to cite."):
+            store = open_store(page.dataset.data_dir)
+            reader = audience(store)  # changes.csv names staff by role, unless staff make it (claims.audience)
+            changes = changes_since(store.history(), page.dataset, default_since(), reader)
+            seen = ("names" if reader.names else "roles") + ("+reasons" if reader.reasons else "")
+            key = pack_key(page, changes, seen)
             bar = st.progress(0.0, text="Starting…")
-            specs = pack_specs(page.claims, page.dataset)
-            views = [cached_view(str(page.dataset.data_dir), page.dataset.version, page.filters, spec, page.briefing)
-                     for spec in specs]
-            contexts = [export_context(page, spec) for spec in specs]
-            store = open_store(page.dataset.data_dir)  # changes.csv names staff by role, unless staff make it
-            changes = changes_since(store.history(), page.dataset, default_since(), audience(store))
-            st.session_state["pack"] = build_pack(views, contexts, changes=changes,
-                                                  progress=lambda done, message: bar.progress(done, text=message))
+
+            def build() -> bytes:
+                specs = pack_specs(page.claims, page.dataset)
+                views = [cached_view(str(page.dataset.data_dir), page.dataset.version, page.filters, spec,
+                                     page.briefing) for spec in specs]
+                return build_pack(views, [export_context(page, spec) for spec in specs], changes=changes,
+                                  progress=lambda done, message: bar.progress(done, text=message))
+
+            _packs().get_or_build(key, build, waiting=lambda: bar.progress(
+                0.0, text="The same pack is being made for another visitor; it is shared when ready…"))
             bar.empty()
-        if st.session_state.get("pack"):
-            st.download_button("Download the briefing pack", st.session_state["pack"],
+            st.session_state["pack"] = key  # the key, not the bytes: every session shares the one pack
+        pack = _packs().get(st.session_state["pack"]) if st.session_state.get("pack") else None
+        if pack:
+            st.download_button("Download the briefing pack", pack,
                                file_name=f"crisisboard-briefing-{page.dataset.version}.zip",
                                mime="application/zip", key="download_pack", type="primary")

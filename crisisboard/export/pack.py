@@ -4,8 +4,9 @@ a README that says how to cite them."""
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
-from typing import Callable
+from typing import Callable, Hashable
 
 import pandas as pd
 
@@ -95,3 +96,59 @@ def build_pack(views: list[ViewFigure], contexts: list[ExportContext],
         pack.writestr("README.md", pack_readme(views, contexts, names, changes))
     progress(1.0, "Done")
     return buffer.getvalue()
+
+
+class SharedPacks:
+    """Built packs, shared by every session of the process: a pack is built once per key (the data version,
+    filters, audience, mode and day; see app.exports), however many visitors ask for it at once: the first
+    builds it, the others wait for it. At most `budget` bytes of packs are kept, the least recently used
+    dropped first."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._packs: dict[Hashable, bytes] = {}  # oldest first: a dict keeps the order of insertion
+        self._lock = threading.Lock()
+        self._building: dict[Hashable, threading.Lock] = {}
+        self.builds = 0  # how many packs were built (for the benchmarks and tests)
+
+    def get(self, key: Hashable) -> bytes | None:
+        with self._lock:
+            pack = self._packs.pop(key, None)
+            if pack is not None:
+                self._packs[key] = pack  # now the newest
+            return pack
+
+    def get_or_build(self, key: Hashable, build: Callable[[], bytes], waiting: Callable[[], None] | None = None) -> bytes:
+        """The pack for `key`: kept, or built by `build` (once, whoever else asks meanwhile: they wait, after
+        calling `waiting`, e.g. to say so on their page)."""
+        if (pack := self.get(key)) is not None:
+            return pack
+        with self._lock:
+            lock = self._building.setdefault(key, threading.Lock())
+        if lock.locked() and waiting is not None:
+            waiting()
+        with lock:
+            if (pack := self.get(key)) is not None:
+                return pack
+            try:
+                pack = build()
+                self.builds += 1
+                self._keep(key, pack)
+                return pack
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
+
+    def _keep(self, key: Hashable, pack: bytes) -> None:
+        with self._lock:
+            self._packs.pop(key, None)
+            if len(pack) > self.budget:
+                return  # larger than the whole budget: handed out once, not kept
+            self._packs[key] = pack
+            while sum(len(kept) for kept in self._packs.values()) > self.budget:
+                del self._packs[next(iter(self._packs))]
+
+    @property
+    def kept_bytes(self) -> int:
+        with self._lock:
+            return sum(len(pack) for pack in self._packs.values())

@@ -12,7 +12,7 @@ import pandas as pd
 from slugify import slugify
 
 from crisisboard.data import schema
-from crisisboard.data.limits import MAX_UPLOAD_BYTES  # noqa: F401 - the bound, kept with the others
+from crisisboard.ingest.limits import MAX_TEXT_CHARS, MAX_UPLOAD_BYTES
 
 UPLOAD_TYPES = ("txt", "html", "htm")
 
@@ -56,18 +56,21 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n\s*\n+", "\n\n", re.sub(r"[ \t]+", " ", text)).strip()
 
 
+def _too_long(what: str, text: str) -> IntakeError:
+    return IntakeError(f"{what} is {len(text):,} characters of text; the limit is {MAX_TEXT_CHARS:,}. Keep only the "
+                       "article's own text (or split a long report into its parts) and try again.")
+
+
 def check_pasted(text: str) -> str:
-    """Pasted text, refused like an upload when it is over the size limit.
+    """Pasted text, refused when it is over the size limit (the text stays in the box).
 
     Raises
     ------
     IntakeError
-        For pasted text over MAX_UPLOAD_BYTES (as UTF-8).
+        For pasted text over MAX_TEXT_CHARS characters.
     """
-    size = len(text.encode("utf-8", "replace"))
-    if size > MAX_UPLOAD_BYTES:
-        raise IntakeError(f"The pasted text is {size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB. "
-                          "Paste only the article's text.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long("The pasted text", text)
     return text
 
 
@@ -77,7 +80,7 @@ def read_upload(name: str, data: bytes) -> tuple[str, list[str]]:
     Raises
     ------
     IntakeError
-        For a file over the size limit, of another type, or empty.
+        For a file over the size limit (bytes, or characters of text), of another type, empty, or not text.
     """
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in UPLOAD_TYPES:
@@ -90,13 +93,34 @@ def read_upload(name: str, data: bytes) -> tuple[str, list[str]]:
     text, warnings = decode_upload(name, data)
     if suffix in ("html", "htm"):
         text = html_to_text(text)
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long(name, text)
     return text, warnings
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" for text with NUL bytes, which UTF-8 text never has: UTF-16 puts a NUL
-    beside every ASCII character (spaces, digits, Latin letters), on the odd bytes (LE) or the even ones (BE)."""
-    if len(data) < 4 or len(data) % 2 or b"\x00" not in data:
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"), (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+         (b"\xef\xbb\xbf", "utf-8", "UTF-8"), (b"\xff\xfe", "utf-16-le", "UTF-16"), (b"\xfe\xff", "utf-16-be", "UTF-16"))
+
+
+def _zeros(data: bytes, lanes: int) -> list[float]:
+    """The share of NUL bytes at each position modulo `lanes` (UTF-16 and UTF-32 put NULs on fixed lanes)."""
+    counts = [max(1, len(data[lane::lanes])) for lane in range(lanes)]
+    return [data[lane::lanes].count(0) / count for lane, count in enumerate(counts)]
+
+
+def _wide_without_bom(data: bytes) -> str | None:
+    """The encoding of text with NUL bytes, which UTF-8 text never has, by where its NULs are: UTF-32 puts
+    two or three beside every character of the first plane (lanes 2-3 in LE, 0-1 in BE); UTF-16 one beside
+    every ASCII character (the odd bytes in LE, the even ones in BE)."""
+    if len(data) < 4 or b"\x00" not in data:
+        return None
+    if len(data) % 4 == 0:
+        zeros = _zeros(data, 4)
+        if zeros[2] > 0.9 and zeros[3] > 0.9 and zeros[0] < 0.5:
+            return "utf-32-le"
+        if zeros[0] > 0.9 and zeros[1] > 0.9 and zeros[3] < 0.5:
+            return "utf-32-be"
+    if len(data) % 2:
         return None
     even, odd = data[0::2].count(0), data[1::2].count(0)
     if odd > 4 * even:
@@ -106,27 +130,52 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _not_text(name: str, why: str) -> IntakeError:
+    return IntakeError(f"{name} could not be read as text ({why}). Open it in a text editor, save it as "
+                       "UTF-8 and upload it again.")
+
+
 def decode_upload(name: str, data: bytes) -> tuple[str, list[str]]:
-    """The text of an upload: UTF-8 (with or without BOM), UTF-16 (by its byte-order mark, or by its NUL
-    bytes), else a guessed legacy encoding (Windows Cyrillic or Latin-1) with a warning."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """The text of an upload: UTF-8, UTF-16 or UTF-32 by its byte-order mark, UTF-16 or UTF-32 without one
+    (by where its NUL bytes are, with a warning), else a guessed legacy encoding (Windows Cyrillic or Latin-1)
+    with a warning. Never a misreading in silence: a file whose byte-order mark does not fit its bytes, or
+    whose text would still hold NUL characters, is refused (IntakeError).
+
+    Raises
+    ------
+    IntakeError
+        For bytes that cannot be text in the encoding their byte-order mark or their NUL bytes say.
+    """
+    for bom, encoding, label in _BOMS:  # the UTF-32 marks first: UTF-32LE's starts with UTF-16LE's
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                raise _not_text(name, f"it starts with a {label} byte-order mark but is not {label}") from None
+            return _no_nul(name, text), []
+    wide = _wide_without_bom(data)
+    if wide is not None:
         try:
-            return data.decode("utf-16"), []
+            text = data.decode(wide)
         except UnicodeDecodeError:
-            pass
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
-        try:
-            return data.decode(utf16), [f"{name} has no byte-order mark; it was read as {utf16.upper()}"]
-        except UnicodeDecodeError:
-            pass
+            text = None
+        if text is not None and "\x00" not in text:
+            return text, [f"{name} has no byte-order mark; it was read as {wide.upper()}"]
+    if b"\x00" in data:
+        raise _not_text(name, "it holds NUL bytes, as binary files and UTF-16 or UTF-32 text do, but is neither")
     try:
-        return data.decode("utf-8-sig"), []
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
     legacy = "cp1251" if re.search(rb"[\xc0-\xff]{4,}", data) else "latin-1"
     return data.decode(legacy, errors="replace"), [
         f"{name} is not UTF-8; its encoding was guessed, so check odd characters in the quotes"]
+
+
+def _no_nul(name: str, text: str) -> str:
+    if "\x00" in text:
+        raise _not_text(name, "it holds NUL characters")
+    return text
 
 
 UNGRADED = "Not yet graded: F6 (cannot be judged) until an officer grades it."
