@@ -27,6 +27,7 @@ from pathlib import Path
 
 from crisisboard.cli_store import add_store_commands
 from crisisboard.data.load import DataValidationError, data_dir_from_env, load_dataset
+from crisisboard.data.private import UnsafeFolder
 from crisisboard.data.validate import validate_dataset
 
 
@@ -102,9 +103,11 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from crisisboard.charts.views import build_view, pack_specs, spec_of, view_url
+    from crisisboard.claims.audience import Audience, public_settings
     from crisisboard.claims.changes import changes_since, default_since
     from crisisboard.data.backends import open_store
     from crisisboard.data.filters import describe_filters
+    from crisisboard.data.private import atomic_write
     from crisisboard.export.images import ExportContext, export_view
     from crisisboard.export.pack import build_pack
     from crisisboard.export.render import ExportUnavailable
@@ -125,7 +128,9 @@ def _export(args: argparse.Namespace) -> int:
             views = [build_view(dataset, filters, spec) for spec in specs]
             contexts = [ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), date.today())
                         for spec in specs]
-            changes = changes_since(open_store(dataset.data_dir).history(), dataset, default_since())
+            store = open_store(dataset.data_dir)  # a pack is handed out: staff by role, unless the settings say
+            changes = changes_since(store.history(), dataset, default_since(),
+                                    Audience.of("viewer", store.users(), public_settings()))
             data = build_pack(views, contexts, changes=changes, progress=lambda done, message: print(
                 f"[{done:4.0%}] {message}", file=sys.stderr))
         else:
@@ -144,9 +149,7 @@ def _export(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     out = Path(args.output)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    atomic_write(out, data)  # 0600 when new: a pack can carry the staff's names (crisisboard.data.private)
     print(f"wrote {out} ({len(data):,} bytes)")
     return 0
 
@@ -328,3 +331,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error of ours
         sys.stderr.close()
         return 0
+    except UnsafeFolder as error:  # the database's local copy is in a folder another user could write in
+        print(error, file=sys.stderr)
+        return 1

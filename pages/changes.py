@@ -1,5 +1,6 @@
-"""Changes: the claims added, edited, retracted or restored since a day, with who, when and why, and the
-changes a reader who quoted the data before must hear of (new extremes, retractions)."""
+"""Changes: the claims added, edited, retracted or restored since a day, with who, when and why (for staff; to
+everyone else, the role of who made each change), and the changes a reader who quoted the data before must hear
+of (new extremes, retractions)."""
 
 from datetime import datetime, time, timezone
 
@@ -7,6 +8,7 @@ import streamlit as st
 
 from crisisboard.app import render
 from crisisboard.app.frame import end_page, start_page
+from crisisboard.app.privacy import audience
 from crisisboard.app.visits import last_visit, remember_visit
 from crisisboard.claims.changes import changes_since, default_since
 from crisisboard.claims.markup import literal, md
@@ -23,12 +25,19 @@ since = st.columns([1, 3])[0].date_input(
 start = seen if seen and since == seen.date() else datetime.combine(since, time(0), tzinfo=timezone.utc)
 if seen:
     render.caption(md("Your last visit to this page in this browser: {when} UTC.", when=f"{seen:%-d %B %Y, %H:%M}"))
-changes = changes_since(open_store(page.dataset.data_dir).history(), page.dataset, start)
+store = open_store(page.dataset.data_dir)
+reader = audience(store)  # staff see who and why; everyone else the role of who did it (claims.audience)
+changes = changes_since(store.history(), page.dataset, start, reader)
 flagged = int(changes["flag"].ne("").sum())
 render.caption(md("{n} change(s) since {day}; {flagged} flagged (a new highest or lowest figure of a metric and "
                   "tier, or a retraction: charts, exports and packs made before it still show the figure).",
                   n=len(changes),
                   day=f"{since:%-d %B %Y}", flagged=flagged))
+if not reader.names:
+    render.caption(literal("Who proposed and approved each change is given by their role; signed-in staff also "
+                           "see their names and the reasons they gave."))
+elif not reader.reasons:
+    render.caption(literal("The reasons given for each change are shown to signed-in staff only."))
 if changes.empty:
     render.info(literal("No claim was added, edited or retracted since then."))
 else:

@@ -18,6 +18,7 @@ from test_store_contract import LEAD, publish, publish_release
 
 from crisisboard.app.visits import COOKIE
 from crisisboard.charts.views import build_view, pack_specs
+from crisisboard.claims.audience import STAFF
 from crisisboard.claims.changes import changes_since
 from crisisboard.data.backends import CsvStore
 from crisisboard.data.filters import Filters, describe_filters, from_query_params, to_query_params, vocabulary_of
@@ -41,7 +42,7 @@ def test_changes_list_what_was_added_edited_and_retracted_and_flag_what_a_reader
                             "read in print").report.claim_ids[0]
     publish(store, "edit", "fx-02", ANA, "second source", 0, {"notes": "checked", "info_credibility": "3"})
     publish(store, "retract", "fx-03", REV, "the wire withdrew it", 0)
-    rows = changes_since(store.history(), load_dataset(folder), EPOCH).set_index("claim_id")
+    rows = changes_since(store.history(), load_dataset(folder), EPOCH, STAFF).set_index("claim_id")
     assert rows.loc[added, "what"] == "added" and rows.loc[added, "who"] == "ana@example.org"
     assert rows.loc[added, "approved_by"] == "rev@example.org" and rows.loc["fx-03", "approved_by"] == LEAD.email
     assert len(rows) == 3  # the approvals are columns of the changes they approved, not rows of their own
@@ -62,7 +63,7 @@ def test_the_briefing_pack_carries_changes_csv(tmp_path: Path) -> None:
     specs = pack_specs(dataset.claims, dataset)[:1]
     views = [build_view(dataset, Filters(), spec) for spec in specs]
     data = build_pack(views, [context_for(spec) for spec in specs],
-                      changes=changes_since(store.history(), dataset, EPOCH))
+                      changes=changes_since(store.history(), dataset, EPOCH, STAFF))
     pack = zipfile.ZipFile(io.BytesIO(data))
     changes = pack.read("changes.csv").decode("utf-8-sig")
     assert "fx-03" in changes and "the wire withdrew it" in changes and "still show it" in changes

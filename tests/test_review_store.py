@@ -228,6 +228,7 @@ def test_formula_like_reasons_are_kept_exactly_in_the_store_and_inert_in_changes
                                                                                    tmp_path: Path) -> None:
     from datetime import datetime, timezone
 
+    from crisisboard.claims.audience import STAFF
     from crisisboard.claims.changes import changes_since
     from crisisboard.claims.tables import download_csv
     from crisisboard.data.load import load_dataset
@@ -243,7 +244,7 @@ def test_formula_like_reasons_are_kept_exactly_in_the_store_and_inert_in_changes
         assert [c.reason for c in store.history(claim_id) if c.action == "edit"] == [reason]
     store.export(tmp_path / "out")
     changes = changes_since(store.history(), load_dataset(tmp_path / "out", cache=False),
-                            datetime(2000, 1, 1, tzinfo=timezone.utc))
+                            datetime(2000, 1, 1, tzinfo=timezone.utc), STAFF)  # the reasons: staff's changes.csv
     rows = list(csv.DictReader(download_csv(changes).decode("utf-8-sig").splitlines()))
     reasons = {r["reason"] for r in rows if r["claim_id"] in claims} - {"the fixture dataset"}  # PostgreSQL's import
     assert reasons == {"'" + f for f in FORMULAS}

@@ -13,11 +13,12 @@ import streamlit as st
 from crisisboard.app import render
 from crisisboard.charts.style import detach_footer, scale_for_briefing
 from crisisboard.charts.views import ViewFigure, ViewSpec, build_view
-from crisisboard.claims.markup import literal, md
+from crisisboard.claims.markup import literal, md, text
 from crisisboard.data.crisis import CrisisError, load_crisis
 from crisisboard.data.filters import Filters
 from crisisboard.data.geo import GeoData, load_geodata
 from crisisboard.data.load import Dataset, DataValidationError, data_dir_from_env, dataset_version, load_dataset
+from crisisboard.data.private import UnsafeFolder
 from crisisboard.data.selection import Selection, SelectionCache
 
 LOG = logging.getLogger("crisisboard")
@@ -113,7 +114,14 @@ def dataset_or_error_page() -> Dataset:
     """The data (reloaded whenever its files change). If the new files break a rule, or pass every rule but
     cannot be typed or drawn, the last version that drew is shown with a banner; an error page when no
     version ever drew."""
-    data_dir = data_dir_from_env()
+    try:
+        data_dir = data_dir_from_env()
+    except UnsafeFolder as error:  # the mirror's folder is another user's: never read what is in it
+        LOG.error("%s", error)
+        render.title(literal("The data could not be loaded"))
+        render.error(text(error.plain))
+        st.stop()
+        raise AssertionError("unreachable: st.stop() ends the run") from error
     version = dataset_version(data_dir) if data_dir.is_dir() else "missing"
     state = health()
     reason = state.broken.get((str(data_dir), version))
@@ -152,7 +160,7 @@ def page_title() -> str:
     then shows what is wrong)."""
     try:
         return load_crisis(data_dir_from_env()).page_title
-    except CrisisError:
+    except (CrisisError, UnsafeFolder):
         return "crisisboard"
 
 

@@ -14,6 +14,8 @@ import streamlit as st
 
 from crisisboard.app import render
 from crisisboard.app.auth import allowed, current_actor
+from crisisboard.app.privacy import audience
+from crisisboard.claims.cards import claim_history
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data.backends import Store, open_store
 from crisisboard.data.review import Outcome
@@ -109,12 +111,12 @@ def claim_actions(row: pd.Series, data_dir: Path) -> None:
     store = open_store(data_dir)
     opened = _opened_version(store, claim_id)
     changes = store.history(claim_id)
+    actor = current_actor(store)
     with st.expander(f"History of this claim ({len(changes)} recorded change(s))"):
-        if changes:
-            st.code("\n".join(change.line() for change in changes), language=None)
+        if changes:  # staff read who and why; everyone else the role of who did it (crisisboard.claims.audience)
+            st.code(claim_history(changes, audience(store, actor)), language=None)
         else:
             render.caption(literal("No change recorded since the history began: the row is as first saved."))
-    actor = current_actor(store)
     if not allowed(actor, "propose", "analyst, reviewer or admin"):
         return
     may_retract = actor.may("retract")

@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from crisisboard.app import render
-from crisisboard.app.auth import current_actor
 from crisisboard.app.datasets import cached_view
+from crisisboard.app.privacy import audience
 from crisisboard.charts.views import ViewFigure, ViewSpec, pack_specs, view_url
 from crisisboard.claims.changes import changes_since, default_since
 from crisisboard.claims.markup import literal, md, text
@@ -87,9 +87,10 @@ def briefing_pack_controls(page: "PageContext") -> None:
                      help="Every chart for the current filters as PNG and SVG, the claims behind them "
                           "(CSV and HXL), the sources and a README with how to cite."):
             store = open_store(page.dataset.data_dir)
-            audience = "staff" if current_actor(store).may("propose") else "public"
-            changes = changes_since(store.history(), page.dataset, default_since())
-            key = pack_key(page, changes, audience)
+            reader = audience(store)  # changes.csv names staff by role, unless staff make it (claims.audience)
+            changes = changes_since(store.history(), page.dataset, default_since(), reader)
+            seen = ("names" if reader.names else "roles") + ("+reasons" if reader.reasons else "")
+            key = pack_key(page, changes, seen)
             bar = st.progress(0.0, text="Starting…")
 
             def build() -> bytes:

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from crisisboard.claims.audience import PUBLIC, Audience
 from crisisboard.claims.links import text_fragment_url, wayback_url
 from crisisboard.claims.markup import Markdown, join, link, literal, md, safe_url
 from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
 from crisisboard.data import schema
 from crisisboard.data.frames import records, sorted_positions
+from crisisboard.data.history import Change
 from crisisboard.data.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 
@@ -81,6 +83,12 @@ def claim_card(row: pd.Series, carriers: pd.DataFrame | None = None) -> ClaimCar
                            figure=carrier["figure_text"]))
     language = str(row["language"]) if "language" in row.index else ""
     return ClaimCard(join(head, "\n"), str(row["quote"]), language, join(tail, "\n"))
+
+
+def claim_history(changes: list[Change], audience: Audience = PUBLIC) -> str:
+    """The recorded changes of a claim, one line each (plain text, oldest first), as `audience` may see them:
+    staff read who (by email) and why; everyone else the role of who made each change, and no reasons."""
+    return "\n".join(audience.line(change) for change in changes)
 
 
 def claim_card_markdown(row: pd.Series, carriers: pd.DataFrame | None = None) -> Markdown:

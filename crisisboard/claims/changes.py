@@ -1,6 +1,7 @@
 """What changed since a day (the Changes page, and ``changes.csv`` in a briefing pack): every claim added,
 edited, retracted or restored since then, from the history (crisisboard.data.history), newest first, with who
-proposed it and who approved it (crisisboard.data.review).
+proposed it and who approved it (crisisboard.data.review), as the reader may see them
+(crisisboard.claims.audience: staff see emails and reasons, everyone else roles and no reasons).
 
 Two kinds of change are flagged, because a reader who quoted the data before must hear of them:
 - a claim that now holds the highest or lowest figure of its metric and reliability tier;
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
+from crisisboard.claims.audience import PUBLIC, Audience
 from crisisboard.data import schema
 from crisisboard.data.history import Change
 from crisisboard.data.load import Dataset
@@ -36,9 +38,11 @@ def default_since(now: datetime | None = None) -> datetime:
     return (now or datetime.now(timezone.utc)) - timedelta(days=RECENT_DAYS)
 
 
-def changes_since(history: list[Change], dataset: Dataset, since: datetime) -> pd.DataFrame:
+def changes_since(history: list[Change], dataset: Dataset, since: datetime,
+                  audience: Audience = PUBLIC) -> pd.DataFrame:
     """One row per claim and kind of change since `since` (UTC), newest first: an edit of several fields is
-    one row naming them."""
+    one row naming them. Who proposed and approved it as `audience` may see them (the public by default: roles,
+    not emails); the reasons only when it sees reasons (else no `reason` column)."""
     stamp = since.strftime("%Y-%m-%dT%H:%M:%SZ")
     recent = [c for c in history if c.table == "claims" and c.at >= stamp and c.action in WHAT]
     every = pd.concat([dataset.claims, dataset.retracted], ignore_index=True).drop_duplicates("claim_id")
@@ -48,11 +52,11 @@ def changes_since(history: list[Change], dataset: Dataset, since: datetime) -> p
     for change in history:
         if change.table == "claims" and change.action == "approve":
             approvals.setdefault(change.row_id, []).append(change)
-    grouped: dict[tuple[str, str, str], list[Change]] = {}
+    grouped: dict[tuple[str, str, str, str], list[Change]] = {}  # two proposals made in one second stay apart
     for change in recent:
-        grouped.setdefault((change.row_id, change.action, change.at), []).append(change)
+        grouped.setdefault((change.row_id, change.action, change.at, change.reason), []).append(change)
     out = []
-    for (claim_id, action, at), changes in grouped.items():
+    for (claim_id, action, at, _), changes in grouped.items():
         row = rows.loc[claim_id] if claim_id in rows.index else None
         metric = str(row["metric"]) if row is not None else ""
         tier = str(row["tier"]) if row is not None else ""
@@ -65,8 +69,9 @@ def changes_since(history: list[Change], dataset: Dataset, since: datetime) -> p
         out.append({"at": at.replace("T", " ").replace("Z", " UTC"), "what": what, "claim_id": claim_id,
                     "metric": schema.METRIC_LABELS.get(metric, metric),
                     "figure": str(row["figure_text"]) if row is not None else "",
-                    "grade": str(row["grade"]) if row is not None else "", "who": changes[0].who,
-                    "approved_by": next((a.who for a in approvals.get(claim_id, []) if a.at >= at), ""),
+                    "grade": str(row["grade"]) if row is not None else "", "who": audience.who(changes[0].who),
+                    "approved_by": audience.who(next((a.who for a in approvals.get(claim_id, []) if a.at >= at),
+                                                     "")),
                     "reason": changes[0].reason, "flag": flag})
-    frame = pd.DataFrame(out, columns=list(COLUMNS))
+    frame = pd.DataFrame(out, columns=[c for c in COLUMNS if c != "reason" or audience.reasons])
     return frame.sort_values(["at", "claim_id"], ascending=[False, True], kind="stable").reset_index(drop=True)

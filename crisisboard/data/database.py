@@ -10,6 +10,7 @@ same refusals) and writes the result and its history back, or nothing.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from crisisboard.data import schema
 from crisisboard.data.folder import TableFile, read_folder, write_folder
 from crisisboard.data.history import Change, now
+from crisisboard.data.private import open_private
 from crisisboard.data.review import COLUMNS as PROPOSAL_COLUMNS
 from crisisboard.data.review import Proposal
 
@@ -197,7 +199,8 @@ def export_to(connection: Connection, folder: Path) -> None:
         if name in slow:
             continue
         header = fmt.header.split(",")
-        with (Path(folder) / name).open("wb") as out, _cursor(connection).copy(
+        created = open_private(Path(folder) / name, os.O_WRONLY | os.O_TRUNC)  # 0600
+        with os.fdopen(created, "wb") as out, _cursor(connection).copy(
                 f"COPY (SELECT {_names(header)} FROM {TABLES[name]} ORDER BY position) "
                 "TO STDOUT (FORMAT csv, NULL '\\N')") as copy:
             out.write(TableFile(name, tuple(header), "\n", False, ()).text().encode("utf-8"))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from crisisboard.data import schema
 from crisisboard.data.crisis import CRISIS_FILE
+from crisisboard.data.private import new_dir, write_private
 
 BOM = "\ufeff"
 
@@ -52,12 +53,12 @@ def read_folder(folder: Path) -> tuple[dict[str, TableFile], str]:
 
 
 def write_folder(folder: Path, tables: dict[str, TableFile], crisis_text: str) -> None:
-    """Write the files into `folder` (created when missing), each as `read_folder` found it."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the files into `folder` (created 0700 when missing), each as `read_folder` found it (created 0600:
+    crisisboard.data.private)."""
+    folder = new_dir(folder)
     for table in tables.values():
-        (folder / table.name).write_bytes(table.text().encode("utf-8"))
-    (folder / CRISIS_FILE).write_bytes(crisis_text.encode("utf-8"))
+        write_private(folder / table.name, table.text())
+    write_private(folder / CRISIS_FILE, crisis_text)
 
 
 def not_reproduced(folder: Path) -> list[str]:

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crisisboard.data.csvtext import raise_field_limit  # history.csv may hold any field length (a long reason)
+from crisisboard.data.private import open_private
 
 HISTORY_FILE = "history.csv"
 ACTIONS = ("add_source", "add_claim", "edit", "retract", "restore", "import", "propose", "approve", "reject",
@@ -71,7 +72,7 @@ def append_history(data_dir: Path, changes: list[Change]) -> None:
         return
     path = Path(data_dir) / HISTORY_FILE
     text = changes_text(changes, header=not path.exists() or path.stat().st_size == 0)
-    with path.open("a", encoding="utf-8", newline="") as handle:
+    with os.fdopen(open_private(path), "a", encoding="utf-8", newline="") as handle:  # created 0600
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())

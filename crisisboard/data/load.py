@@ -27,6 +27,7 @@ from crisisboard.data import database as db
 from crisisboard.data.crisis import CRISIS_FILE, Crisis, CrisisError, load_crisis
 from crisisboard.data.frames import ranks
 from crisisboard.data.mirror import current_folder
+from crisisboard.data.private import new_dir
 from crisisboard.data.tiers import tiers_of
 from crisisboard.data.validate import Problem, ValidationResult, validate_dataset
 
@@ -338,7 +339,7 @@ def _write_cache(folder: Path, dataset: Dataset) -> None:
     """Write the typed tables beside each other in a temporary folder, then rename it into place:
     a reader sees a complete cache entry or none. A cache that cannot be written is skipped."""
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        new_dir(folder.parent)  # 0700 when made here; each entry is a 0700 folder renamed into place
         staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=folder.parent))
         try:
             for name in TABLES:

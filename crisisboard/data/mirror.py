@@ -6,6 +6,12 @@ keys on the data version because the folder of each version is its own.
 
 Version and rows are read in one REPEATABLE READ transaction, so a folder holds exactly its version. Folders
 are written beside each other and renamed into place: a reader sees a complete version or none.
+
+The copies are the app's user's alone (issue #30): by default in ``$XDG_CACHE_HOME/crisisboard/mirror``
+(``~/.cache/crisisboard/mirror``), or ``crisisboard-<uid>/mirror`` in the temporary folder when the home folder
+is not the app's user's, never at a name another local user could take first. Each folder is ``0700`` and each
+file ``0600``; a folder there that belongs to someone else, is a symbolic link or that others may write in is
+refused (crisisboard.data.private.UnsafeFolder): the app would otherwise show whatever that user put in it.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import time
 from pathlib import Path
 
 from crisisboard.data import database as db
+from crisisboard.data.private import private_dir, write_private
 
 MIRROR_ENV = "CRISISBOARD_DB_MIRROR"
 CHECK_SECONDS = 1.0  # how often a process asks the database for its version
@@ -26,10 +33,34 @@ COMPLETE = ".complete"
 _checked: dict[str, tuple[float, Path]] = {}  # per URL: when the version was last read, and its folder
 
 
+def _own_home() -> Path | None:
+    """The app's user's home folder, when it is a folder of theirs."""
+    try:
+        home = Path.home()
+        return home if home.is_dir() and home.stat().st_uid == os.geteuid() else None
+    except (RuntimeError, OSError):  # no home at all (a service user)
+        return None
+
+
+def mirror_base() -> Path:
+    """Where the local copies live: CRISISBOARD_DB_MIRROR; else the user's cache folder
+    ($XDG_CACHE_HOME/crisisboard/mirror, ~/.cache/crisisboard/mirror); else crisisboard-<uid>/mirror in the
+    temporary folder (a user without a home of their own)."""
+    value = os.environ.get(MIRROR_ENV, "").strip()
+    if value:
+        return Path(value)
+    cache = os.environ.get("XDG_CACHE_HOME", "").strip()
+    if cache:
+        return Path(cache) / "crisisboard" / "mirror"
+    home = _own_home()
+    if home is not None:
+        return home / ".cache" / "crisisboard" / "mirror"
+    return Path(tempfile.gettempdir()) / f"crisisboard-{os.geteuid()}" / "mirror"
+
+
 def mirror_root(url: str) -> Path:
-    """The folder of one database's local copies: CRISISBOARD_DB_MIRROR, else the temporary folder."""
-    base = Path(os.environ.get(MIRROR_ENV, "").strip() or Path(tempfile.gettempdir()) / "crisisboard-db")
-    return base / hashlib.sha256(url.encode()).hexdigest()[:16]
+    """The folder of one database's local copies (in :func:`mirror_base`)."""
+    return mirror_base() / hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
 def current_folder(url: str) -> Path:
@@ -39,14 +70,15 @@ def current_folder(url: str) -> Path:
     if checked and now - checked[0] < CHECK_SECONDS:
         return checked[1]
     root = mirror_root(url)
-    root.mkdir(parents=True, exist_ok=True)
+    private_dir(mirror_base())  # UnsafeFolder when another user could have written in it
+    private_dir(root)
     engine = db.engine_for(url).execution_options(isolation_level="REPEATABLE READ")
     with engine.connect() as connection, connection.begin():
         folder = root / f"v{db.data_version(connection)}"
         if not (folder / COMPLETE).exists():
             staging = Path(tempfile.mkdtemp(prefix=".export-", dir=root))
             db.export_to(connection, staging)
-            (staging / COMPLETE).write_text("", encoding="utf-8")
+            write_private(staging / COMPLETE, "")
             try:
                 staging.rename(folder)
             except OSError:  # another process wrote this version first: the same bytes

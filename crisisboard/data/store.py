@@ -17,7 +17,6 @@ import hashlib
 import io
 import os
 import shutil
-import stat
 import tempfile
 import threading
 import time
@@ -30,6 +29,8 @@ from crisisboard.data import schema
 from crisisboard.data.crisis import CRISIS_FILE
 from crisisboard.data.csvtext import raise_field_limit
 from crisisboard.data.history import Change, append_history, now, read_history
+from crisisboard.data.private import atomic_write as _atomic_write
+from crisisboard.data.private import copy_private, new_dir, open_private
 from crisisboard.data.rules import normalise_space
 from crisisboard.data.validate import Problem, validate_dataset
 
@@ -90,7 +91,7 @@ class _Lock:
             held[key] += 1
             self.handle = None
             return self
-        self.handle = open(self.path, "a+")  # noqa: SIM115 - closed in __exit__
+        self.handle = os.fdopen(open_private(self.path, os.O_RDWR | os.O_APPEND), "a+")  # closed in __exit__
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -142,28 +143,6 @@ def new_claim_id(source_id: str, quote: str, metric: str, taken: set[str]) -> st
         if claim_id not in taken:
             return claim_id
     raise SaveError("could not make a unique claim_id")  # pragma: no cover - 2^-160
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically, keeping the file's permissions (a temporary file is created
-    0600, and os.replace would give the data file that mode)."""
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.chmod(tmp, mode)
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _prune_backups(backup_dir: Path, stem: str, keep: int) -> int:
@@ -359,10 +338,10 @@ def _replace_backed_up(data_dir: Path, new_texts: dict[str, str], report: SaveRe
     """Keep a timestamped backup of each file, replace it atomically, prune the oldest backups."""
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     backup_dir = data_dir / BACKUP_DIR
-    backup_dir.mkdir(exist_ok=True)
+    new_dir(backup_dir)
     for name in new_texts:
         backup = backup_dir / f"{Path(name).stem}-{stamp}.csv"
-        shutil.copy2(data_dir / name, backup)
+        copy_private(data_dir / name, backup)  # 0600, whatever the original's mode
         report.backups.append(backup)
     for name, text in new_texts.items():
         _atomic_write(data_dir / name, text)

@@ -53,8 +53,10 @@ def pack_readme(views: list[ViewFigure], contexts: list[ExportContext], names: l
         "- `claims-hxl.csv`: the same with HXL hashtags in the second row, for humanitarian tools.",
         "- `sources.csv`: the releases behind the charts, with links.",
         *([f"- `changes.csv`: the {len(changes)} claim(s) added, edited, retracted or restored in the last "
-           f"{RECENT_DAYS} days, with who, when and why; flagged: new highest or lowest figures of a metric and "
-           "tier, and retractions (charts made before them still show the figure)."] if changes is not None else []),
+           f"{RECENT_DAYS} days, " + ("with who, when and why" if "reason" in changes.columns else
+                                      "with when, and the role of who proposed and approved each") +
+           "; flagged: new highest or lowest figures of a metric and tier, and retractions (charts made before "
+           "them still show the figure)."] if changes is not None else []),
         "",
         "## How to cite", "",
         "Cite the original release for any single figure (see `sources.csv`), and the compilation as:", "",
