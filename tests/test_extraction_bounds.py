@@ -46,7 +46,8 @@ def test_an_anonymous_visitor_gets_no_extractor_and_is_told_what_it_needs(beyond
     at.session_state["release_text"] = RELEASE  # what a crafted websocket message would set
     at.run()
     assert not at.exception
-    assert "Adding a release needs an account with the role analyst, reviewer or admin" in _said(at)
+    assert "Editing is off: this server is read-only, because sign-in is not configured here" in _said(at)
+    assert "sign in with one" not in _said(at)  # no sign-in to offer on a server without it
     assert not at.text_area and not at.get("file_uploader")  # nothing to paste into or upload to
     assert [s.value for s in at.subheader if s.value[0].isdigit()] == []  # no release read, flags or candidates
     assert "candidates" not in _said(at)

@@ -34,7 +34,7 @@ LOG = logging.getLogger("crisisboard.auth")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 EDITING_OFF = ("Editing is off: this server is read-only, because sign-in is not configured here. To propose or review claims, an "
                "administrator configures sign-in (OpenID Connect under [auth], see deploy/README.md); on your "
-               "own computer, `make run` opens the app in local mode.")
+               "own computer, make run opens the app in local mode.")
 
 
 def auth_configured() -> bool:

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from crisisboard.app import render
-from crisisboard.app.auth import allowed, current_actor
+from crisisboard.app.auth import allowed, auth_configured, current_actor
 from crisisboard.app.frame import PageContext, end_page
 from crisisboard.claims.markup import literal, text
 from crisisboard.data import schema
@@ -25,8 +25,9 @@ def who_may_add(page: PageContext) -> tuple[Actor, Store]:
     needs and stops here, before any upload or pasted text is read (no widget for them is even drawn)."""
     actor = current_actor(store := open_store(page.dataset.data_dir))
     if not allowed(actor, "propose", NEEDS):
-        render.info(literal("Adding a release needs an account with the role analyst, reviewer or admin: sign in "
-                            "with one, or ask an admin for the role. Reading the charts needs no account."))
+        if auth_configured():  # without sign-in, `allowed` has said the server is read-only
+            render.info(literal("Adding a release needs an account with the role analyst, reviewer or admin: sign "
+                                "in with one, or ask an admin for the role. Reading the charts needs no account."))
         _stop(page)
     render.caption(text(limits_in_words()))
     return actor, store
