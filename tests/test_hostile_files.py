@@ -70,7 +70,7 @@ CORPUS: list[tuple[Callable[[Path], None], str, str]] = [
     (excel_date, "claims.csv", "must be a date"),
     (empty_file, "claims.csv", "file is empty"),
     (blank_rows_only, "incidents.csv", "file is empty"),
-    (huge_cell, "sources.csv", "not valid CSV"),
+    (huge_cell, "sources.csv", "must be at most 500 characters"),  # read, then named by its rule
     (duplicate_id, "sources.csv", "must be unique"),
     (dangling_reference, "claims.csv", "must be a place_id of places.csv"),
     (out_of_range, "places.csv", "must be a number between -180 and 180"),

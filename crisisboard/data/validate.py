@@ -24,6 +24,7 @@ import pyarrow
 import pyarrow.csv as arrow_csv
 
 from crisisboard.data import rules, schema
+from crisisboard.data.csvtext import raise_field_limit
 from crisisboard.data.crisis import CRISIS_FILE, Crisis, CrisisError, read_crisis
 
 MAX_VALUE_SHOWN = 60
@@ -113,6 +114,7 @@ def read_table(path: Path, columns: tuple[str, ...]) -> tuple[RawTable | None, l
 
     # A first pass with Python's csv module (strict) finds where each record starts, bad quoting, blank rows
     # and rows of the wrong width, without keeping any cell; Arrow then reads the cells (see _arrow_cells).
+    raise_field_limit()  # a long field is a rule's to name (its length), not an unreadable file
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     body_lines: list[int] = []
@@ -184,6 +186,7 @@ def _arrow_cells(text: str, header: list[str], records: int) -> list | None:
 def _python_cells(text: str, width: int) -> list:
     """The cells of a file the first pass read, by Python's csv module: the records it kept (not blank,
     of the header's width), one list per column, as Arrow text."""
+    raise_field_limit()  # a long field is a rule's to name (its length), not an unreadable file
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     cells: list[list[str]] = [[] for _ in range(width)]
     rows = (row for row in reader if _has_text(row))
