@@ -10,7 +10,7 @@ from crisisboard.app.frame import end_page, show_chart, start_page, view_figure
 from crisisboard.app.widgets import url_choice, url_select
 from crisisboard.charts.views import MapSpec
 from crisisboard.claims.cards import claims_by_place_markdown
-from crisisboard.claims.markup import literal, md
+from crisisboard.claims.markup import md
 from crisisboard.data import schema
 
 page = start_page("Map: where it happened, where people fled")
@@ -25,10 +25,9 @@ with metric_col:
 view = view_figure(page, MapSpec(area=area, metric=metric))
 show_chart(view, config={"scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
 export_controls(page, view)
-render.caption(literal("One marker per place, sized by the highest credible figure claimed there (hollow: no credible "
-                       "figure); its label gives that figure and, in brackets, how many claims are behind it. Press "
-                       "▶ Play to step through the days. The border line is today's (including the 2022–23 "
-                       "delimitation), not exactly the 2010 line."))
+render.caption(md("One marker per place, sized by the highest credible figure claimed there (hollow: no credible "
+                  "figure); its label gives that figure and, in brackets, how many claims are behind it. Press "
+                  "▶ Play to step through the days. {border}", border=crisis.geo.border_note))
 if view.areas:
     render.markdown(md("**Claims about whole areas** ({metric}: a region, a country or the border; not drawn as a "
                        "point)", metric=schema.METRIC_LABELS[metric]))

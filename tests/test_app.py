@@ -211,3 +211,20 @@ def test_claim_lists_are_drawn_when_their_expander_is_opened(page: str, key: str
     at.session_state[key] = True
     at.run()
     assert not at.exception and drawn(at) > 0
+
+
+def test_the_map_says_which_border_line_it_draws_from_the_crisis_folder(dataset_copy: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #31: the note on the border line comes from crisis.toml, never from the page's code."""
+    def captions() -> str:
+        at = app("pages/map.py").run()
+        assert not at.exception
+        return " ".join(shown(c.value) for c in at.caption)
+
+    monkeypatch.setenv("CRISISBOARD_DATA", str(dataset_copy))
+    assert "2022–23 delimitation" not in captions()  # the fixture's crisis.toml says nothing of its border
+    toml = dataset_copy / "crisis.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[geo]\n", '[geo]\nborder_note = "The line drawn is the 1991 one, for this test."\n', 1), encoding="utf-8")
+    assert "The line drawn is the 1991 one, for this test." in captions()
+    assert "2010" not in (PROJECT / "pages" / "map.py").read_text(encoding="utf-8")

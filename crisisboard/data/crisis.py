@@ -94,6 +94,8 @@ class GeoBuild(_Strict):
 class Geo(_Strict):
     folder: str
     attribution: str = Field(min_length=1)
+    # which border line the map draws, said under every map (disputed or since-moved lines); empty: nothing said
+    border_note: str = Field(default="", max_length=300)
     outline: Iso3
     border: tuple[Iso3, Iso3] | None = None
     border_place: Slug | None = None
