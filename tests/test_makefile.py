@@ -35,6 +35,7 @@ def _make(tmp_path: Path, *targets: str) -> subprocess.CompletedProcess[str]:
     fake.mkdir()
     _script(fake / "apt-get", 'echo "E: Could not get lock /var/lib/dpkg/lock-frontend" >&2\nexit 100')
     _script(fake / "id", "echo 0")  # root, so make tries apt-get
+    _script(fake / "npm", 'echo "npm was run: $*" >&2\nexit 1')  # `make test` never fetches axe-core here
     _script(venv / "bin" / "python", 'echo "python was run: $*"')
     later = time.time() + 3600  # the virtualenv is installed: newer than pyproject.toml and constraints.txt
     for stamp in (".installed-run", ".installed-test"):
