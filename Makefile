@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+comma := ,
 # The suite runs on this many pytest-xdist workers, each taking whole test files (--dist loadfile), so a
 # file's module-scoped servers start once; TEST_WORKERS=1 runs it in one process.
 TEST_WORKERS ?= 3
@@ -27,34 +28,45 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test
 
-# $(call debian_package,PACKAGE,PROGRAM,VERSION COMMAND,WHAT IS SKIPPED WITHOUT IT): print the version when
-# PROGRAM is there, else install PACKAGE with apt-get when root, else say how to.
+# $(call debian_package,PACKAGE,PROGRAM,VERSION COMMAND,WHAT FAILS WITHOUT IT): print the version when PROGRAM
+# is there, else install PACKAGE with apt-get when root, else say how to. When apt-get fails (no network, the
+# dpkg lock held) it stops make, as `make test` needs (CI must fail loudly), unless DEBIAN_OPTIONAL is set, as
+# `make run` sets it: then it says what will not work and goes on.
 define debian_package
 	@if [ -e $(2) ]; then echo "$(1): $$($(3))"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		echo "installing Debian's $(1)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
-	else echo "$(1) missing: run 'sudo apt-get install $(1)' ($(4) will be skipped)"; fi
+		if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }; then \
+			if [ -n "$(DEBIAN_OPTIONAL)" ]; then \
+				echo "$(1) could not be installed now (apt-get failed, see above): $(4) until it is installed" \
+					"('apt-get install $(1)'). Going on without it."; \
+			else echo "$(1) could not be installed (apt-get failed, see above), and $(4)." >&2; exit 1; fi; \
+		fi; \
+	else echo "$(1) missing: $(4) until it is installed: run 'sudo apt-get install $(1)'"; fi
 endef
+
+# What the app finds of Debian's packages (overridable, e.g. to check the messages when one is missing).
+CHROMIUM ?= /usr/bin/chromium
+NOTO_FONT ?= /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf
 
 # Debian's chromium drives the browser tests and Kaleido's image export (no browser download).
 chromium:
-	$(call debian_package,chromium,/usr/bin/chromium,/usr/bin/chromium --version 2>/dev/null,browser tests)
+	$(call debian_package,chromium,$(CHROMIUM),$(CHROMIUM) --version 2>/dev/null,image export (PNG$(comma) SVG$(comma) PDF) and the browser tests will not work)
 
 # Debian's Noto fonts: the charts' non-Latin quotes (Arabic, Urdu, Cyrillic) drawn with real glyphs, on screen in
 # a browser on this machine and in every PNG, SVG and PDF Kaleido's Chromium exports.
 fonts:
-	$(call debian_package,fonts-noto-core,/usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf,dpkg-query -W -f='$${Version}' fonts-noto-core,non-Latin glyphs in exports)
+	$(call debian_package,fonts-noto-core,$(NOTO_FONT),dpkg-query -W -f='$${Version}' fonts-noto-core,quotes in Arabic$(comma) Urdu and Cyrillic will not be drawn with real glyphs in exports)
 
 # Debian's nginx fronts several Streamlit processes (deploy/cluster.py, tests/test_deploy.py). The tests run
 # their own nginx in a temporary prefix; on a machine with systemd the package also starts the system one.
 nginx:
-	$(call debian_package,nginx,/usr/sbin/nginx,/usr/sbin/nginx -v 2>&1,deployment tests)
+	$(call debian_package,nginx,/usr/sbin/nginx,/usr/sbin/nginx -v 2>&1,the deployment tests will be skipped)
 
 # Debian's PostgreSQL: the tests use the server at $$CRISISBOARD_TEST_DATABASE_URL, or at 127.0.0.1:5432 when one
 # answers, else start a throwaway cluster from these binaries (tests/pg_server.py). `make run` needs none.
 postgresql:
-	$(call debian_package,postgresql,/usr/lib/postgresql,ls /usr/lib/postgresql,PostgreSQL store tests)
+	$(call debian_package,postgresql,/usr/lib/postgresql,ls /usr/lib/postgresql,the PostgreSQL store tests will be skipped)
 
 # npm's axe-core, the accessibility engine tests/test_accessibility.py runs in each page, pinned by
 # tests/a11y/package-lock.json; Debian's npm is installed first when root and missing.
@@ -72,7 +84,9 @@ axe:
 loadtest: install-test
 	$(PY) benchmarks/loadtest.py --start data --sessions 10 --changes 20 --max-seconds 120
 
-run: install chromium fonts
+# chromium and the fonts are optional to serve: when apt-get cannot install them now, the app starts without them.
+run: install
+	@$(MAKE) --no-print-directory chromium fonts DEBIAN_OPTIONAL=1
 	$(PY) -m crisisboard serve --local --port $(PORT) --address 127.0.0.1
 
 test: install-test chromium fonts nginx postgresql axe

@@ -99,6 +99,21 @@ def test_overview_in_a_real_browser_stays_on_localhost(server: str, page) -> Non
     assert remote == [], f"requests left 127.0.0.1: {remote}"
 
 
+def test_overview_opens_at_its_own_url(page) -> None:  # noqa: ANN001
+    """/overview (the Overview's own name) opens the Overview with the link's filters, with no "Page not found"
+    dialog: on the first visit of a fresh server (Streamlit's old pages/ lookup still on) and once the router
+    has run; and the root still opens it too. The address becomes the root's, the one briefing mode steps from."""
+    with running_app(VALID) as base:
+        for url in (f"{base}/overview?metric=killed", f"{base}/overview?metric=killed", f"{base}/?metric=killed"):
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_role("heading", name="Overview: what was claimed, by whom").wait_for(timeout=30_000)
+            page.get_by_text("Showing 3 of 6 claims").wait_for(timeout=30_000)
+            wait_idle(page, settle_ms=1000)
+            assert page.get_by_text("Page not found").count() == 0, url
+            assert page.get_by_role("dialog").count() == 0, url
+            assert urlparse(page.url).path == "/" and "metric=killed" in page.url, page.url  # one address
+
+
 def test_link_reproduces_the_view_on_the_sources_page(server: str, page) -> None:  # noqa: ANN001
     page.goto(f"{server}/sources?tier=high", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Sources: every release behind the figures").wait_for(timeout=30_000)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import streamlit as st
 
@@ -153,6 +154,16 @@ def run_page(page: "st.navigation") -> None:  # type: ignore[valid-type]
         if drawn is None:
             _fallback(Path(used[0]), state.broken[(used[0], used[1])], [])
         st.rerun()
+
+
+def redirect_to(page: "st.Page") -> Callable[[], None]:  # type: ignore[valid-type]
+    """A page that only sends the visitor on to `page` with the link's query (its filters) kept: another URL for
+    a page. Streamlit serves the default page at the root only, so /overview, the Overview's own name, is one."""
+
+    def redirect() -> None:
+        st.switch_page(page, query_params=[(key, st.query_params.get_all(key)) for key in st.query_params])
+
+    return redirect
 
 
 def page_title() -> str:
