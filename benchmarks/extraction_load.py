@@ -49,15 +49,29 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
 
 
+def serve_command(project: Path, port: int) -> list[str]:
+    """The app of `project` as `make run` serves it: `serve --local` (issue #30; without it the pastes would be
+    refused as an anonymous visitor's), or `streamlit run` for a tree from before that command."""
+    if (project / "crisisboard" / "app" / "server.py").exists():
+        return [sys.executable, "-m", "crisisboard", "serve", "--local", "--port", str(port), "--address", "127.0.0.1"]
+    return [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--server.headless", "true"]
+
+
+def code_line(project: Path) -> str:
+    """Which tree and commit is measured, on how many cores, under what load."""
+    commit = subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip() or "?"
+    return f"code: {project} ({commit}); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+
+
 class Server:
     def __init__(self, project: Path, data: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, CRISISBOARD_DATA=str(data), PYTHONPATH=str(project))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(serve_command(project, self.port), cwd=project, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_healthy(self.url, 90, self.process)
 
     def stop(self) -> None:
@@ -127,10 +141,7 @@ def main() -> None:
     project = args.project.resolve()
     server = Server(project, (args.data or project / "data").resolve())
     try:
-        commit = subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=False).stdout.strip() or "?"
-        print(f"code: {project} ({commit}); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
-              "(other processes of the machine share them)")
+        print(f"{code_line(project)} (other processes of the machine share them)")
         asyncio.run(run(server.url, args.extractions, args.chars, args.changes))
     except StreamlitClientError as error:
         print(f"failed: {error}")

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
 import sys
 import threading
 import time
@@ -29,7 +27,7 @@ for _path in (PROJECT / "benchmarks", PROJECT / "deploy"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from extraction_load import Server  # noqa: E402
+from extraction_load import Server, code_line  # noqa: E402
 from loadtest import rss_mb  # noqa: E402
 from wsclient import StreamlitSession  # noqa: E402
 
@@ -92,10 +90,7 @@ def main() -> None:
     project = args.project.resolve()
     server = Server(project, (args.data or project / "data").resolve())
     try:
-        commit = subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=False).stdout.strip() or "?"
-        print(f"code: {project} ({commit}); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
-              f"server alone: {rss_mb([server.process.pid]):,.0f} MB")
+        print(f"{code_line(project)}; server alone: {rss_mb([server.process.pid]):,.0f} MB")
         asyncio.run(run(server.url, server.process.pid, args.sessions))
     finally:
         server.stop()
