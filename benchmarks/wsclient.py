@@ -226,15 +226,8 @@ class StreamlitSession:
         button = next((b for b in self.buttons if b.rsplit("-", 1)[-1] == key), None)
         if button is None:
             raise KeyError(f"no button {key!r} on the page")
-        msg = BackMsg()
-        state = msg.rerun_script
-        state.query_string = self.query_string
-        state.page_script_hash = self.page_script_hash
-        for w in self.widgets.values():
-            ws = state.widget_states.widgets.add()
-            ws.id = w.id
-            _set_state(ws, w.kind, w.value)
-        pressed = state.widget_states.widgets.add()
+        msg = self._rerun_with_widgets()
+        pressed = msg.rerun_script.widget_states.widgets.add()
         pressed.id = button
         pressed.trigger_value = True
         started = time.perf_counter()
@@ -249,6 +242,13 @@ class StreamlitSession:
         if widget is None:
             raise KeyError(f"no widget {widget_id_or_key!r} on the page; have {[w.key or w.id for w in self.widgets.values()]}")
         widget.value = value
+        msg = self._rerun_with_widgets()
+        started = time.perf_counter()
+        result = await self._run(msg)
+        return result, time.perf_counter() - started
+
+    def _rerun_with_widgets(self) -> BackMsg:
+        """A rerun of this page carrying every widget's current state, as the browser sends it."""
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = self.query_string
@@ -257,9 +257,7 @@ class StreamlitSession:
             ws = state.widget_states.widgets.add()
             ws.id = w.id
             _set_state(ws, w.kind, w.value)
-        started = time.perf_counter()
-        result = await self._run(msg)
-        return result, time.perf_counter() - started
+        return msg
 
     async def _run(self, msg: BackMsg) -> RunResult:
         if self._ws is None:
