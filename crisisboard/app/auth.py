@@ -37,25 +37,25 @@ EDITING_OFF = ("Editing is off: this server is read-only, because sign-in is not
                "own computer, make run opens the app in local mode.")
 
 
-def auth_configured() -> bool:
+def _secrets_state() -> str:
+    """"auth" (sign-in configured), "none" (no secrets file, or none with [auth]) or "broken" (a secrets file
+    that does not load: no sign-in, and never local mode; the error goes to the log)."""
     try:
-        return "auth" in st.secrets
+        return "auth" if "auth" in st.secrets else "none"
     except FileNotFoundError:  # no secrets file at all: not configured
-        return False
-    except Exception:  # noqa: BLE001 - a secrets file that does not load: no sign-in, and never local mode
+        return "none"
+    except Exception:  # noqa: BLE001 - any failure to load
         LOG.exception("the secrets file does not load: the app is read-only")
-        return False
+        return "broken"
+
+
+def auth_configured() -> bool:
+    return _secrets_state() == "auth"
 
 
 def secrets_broken() -> bool:
     """Whether a secrets file is there but does not load (the server then writes nothing, local or not)."""
-    try:
-        "auth" in st.secrets  # noqa: B015 - loading is the check
-    except FileNotFoundError:
-        return False
-    except Exception:  # noqa: BLE001 - any failure to load
-        return True
-    return False
+    return _secrets_state() == "broken"
 
 
 def loopback_only() -> bool:

@@ -37,15 +37,16 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a host name browsers reach this server by (repeat; default 127.0.0.1 and localhost)")
 
 
-def launch_of(args: argparse.Namespace) -> tuple[Launch, Path | None]:
-    """The launch the arguments ask for and the secrets file to use, or SigninConfigError (nothing starts)."""
+def launch_of(args: argparse.Namespace) -> tuple[Launch, Path | None, bool]:
+    """The launch the arguments ask for, the secrets file to use and whether it signs people in, or
+    SigninConfigError (nothing starts)."""
     secrets = args.secrets if args.secrets is not None else default_secrets_file(Path.cwd())
     signin = checked_signin(secrets)
     if args.local and args.address.strip("[]") not in LOOPBACK_NAMES:
         raise SigninConfigError(f"--local listens on this machine only: use --address 127.0.0.1, not "
                                 f"{args.address!r}")
     local = bool(args.local) and not signin
-    return Launch(local=local, door=Door.for_launch(args.allowed_host, args.port, local)), secrets
+    return Launch(local=local, door=Door.for_launch(args.allowed_host, args.port, local)), secrets, signin
 
 
 def streamlit_config(args: argparse.Namespace, door: Door, secrets: Path | None) -> dict:
@@ -56,7 +57,7 @@ def streamlit_config(args: argparse.Namespace, door: Door, secrets: Path | None)
 
 def serve(args: argparse.Namespace) -> int:
     try:
-        launch, secrets = launch_of(args)
+        launch, secrets, signin = launch_of(args)
     except SigninConfigError as error:
         print(f"crisisboard: the server was not started: {error}", file=sys.stderr)
         return EXIT_CONFIG
@@ -65,7 +66,7 @@ def serve(args: argparse.Namespace) -> int:
 
     set_launch(launch)
     mode = ("local mode (you are the admin)" if launch.local else
-            "sign-in" if secrets and checked_signin(secrets) else "read-only (no sign-in configured)")
+            "sign-in" if signin else "read-only (no sign-in configured)")
     print(f"crisisboard: serving http://{args.address}:{args.port} in {mode}", file=sys.stderr, flush=True)
     app = st.App(str(DASHBOARD), middleware=[Middleware(RequestGuard, door=launch.door)])
     sys.argv = [str(DASHBOARD)]  # Streamlit anchors its script-level config on the launcher's path
