@@ -215,7 +215,7 @@ def accepted_claims(table: pd.DataFrame) -> list[dict[str, str]]:
     for record in table.fillna("").to_dict(orient="records"):
         if not record.get("accept"):
             continue
-        row = {column: str(record.get(column, "") or "").strip() for column in schema.CLAIM_COLUMNS
+        row = {column: str(record.get(column, "") or "").strip() for column in schema.CLAIM_FIELDS
                if column not in ("claim_id", "source_id")}
         row["statement_id"] = row.get("statement_id") or statement_id_for(row)
         rows.append(row)
