@@ -181,7 +181,7 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 EXTRACT_COLUMNS = ("file", "quote", "figure_text", "metric", "population", "low", "high", "qualifier", "vague_term",
-                   "as_of", "as_of_precision", "place_id", "claimant", "claimant_type", "status_in_text", "mentions",
+                   "as_of", "as_of_precision", "place_id", "claimant", "claimant_type", "status_in_text", "destination", "mentions",
                    "why")
 
 
@@ -319,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(run=_extract)
 
     migrate = commands.add_parser("migrate-vocabulary", help="rewrite claims.csv in the general vocabulary "
-                                  "(refugees_uzbekistan -> refugees_crossed, destination UZ), with counts per metric")
+                                  "(refugees_<country> -> refugees_crossed, destination the country's ISO code), with counts per metric")
     migrate.add_argument("data_dir", help="dataset folder")
     migrate.set_defaults(run=_migrate_vocabulary)
 

@@ -4,6 +4,7 @@ one, its short English name, and the label of a claim that names the country peo
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
@@ -26,6 +27,26 @@ def country_name(code: str) -> str:
     if country is None:
         return str(code)
     return getattr(country, "common_name", None) or country.name
+
+
+def lookup(name: str) -> str:
+    """The alpha-2 code of the country `name` names exactly (its name, official or common name, or a code; any
+    case, "_" read as a space); "" when none does. Never a guess: no fuzzy match."""
+    try:
+        return pycountry.countries.lookup(name.replace("_", " ").strip()).alpha_2
+    except LookupError:
+        return ""
+
+
+# a refugee metric named after the country people crossed into ("refugees_<country>"), as older datasets and
+# reference labels have it; the general vocabulary says refugees_crossed with that country as destination
+NAMED_CROSSING_RE = re.compile(r"^refugees_(?!(?:at_border|returned|remaining|crossed)$)([a-z][a-z_]*)$")
+
+
+def named_crossing(metric: str) -> str:
+    """The alpha-2 code of the country an old metric "refugees_<country>" names; "" for any other metric."""
+    match = NAMED_CROSSING_RE.match(metric or "")
+    return lookup(match.group(1)) if match and not match.group(1).startswith("remaining_") else ""
 
 
 def claim_label(metric: str, destination: object = "") -> str:

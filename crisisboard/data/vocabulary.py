@@ -2,8 +2,10 @@
 replaced by general ones that carry the country in a column of their own.
 
 ``python -m crisisboard migrate-vocabulary DIR`` rewrites DIR/claims.csv atomically, under the folder's lock:
-each claim of ``refugees_uzbekistan`` becomes ``refugees_crossed`` with ``destination`` UZ (the column is added,
-right after ``notes``, when the file lacks it). Every other cell, the line endings and the byte-order mark stay
+each claim of a metric named after the country people crossed into, ``refugees_<country>``, becomes
+``refugees_crossed`` with that country's ISO 3166-1 alpha-2 code as ``destination`` (the country is looked up by
+its exact name in the pycountry package, never guessed; the column is added, right after ``notes``, when the
+file lacks it). Every other cell, the line endings and the byte-order mark stay
 as they were. The result is validated before it replaces the file, and the count of claims per metric before
 and after is compared: a total that differs (a claim lost or gained) refuses the rewrite.
 """
@@ -15,12 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crisisboard.data import schema
+from crisisboard.data.countries import named_crossing
 from crisisboard.data.folder import TableFile, read_table
 from crisisboard.data.private import atomic_write
 from crisisboard.data.store import SaveError, _check, _Lock
 
-# an old metric -> (the general metric, the destination its claims take)
-RENAMED = {"refugees_uzbekistan": (schema.CROSSED, "UZ")}
+
+
+def renamed(metric: str) -> tuple[str, str] | None:
+    """(the general metric, the destination its claims take) for an old metric; None for a metric of today."""
+    if metric in schema.METRICS:
+        return None
+    country = named_crossing(metric)
+    return (schema.CROSSED, country) if country else None
 
 
 class MigrationError(ValueError):
@@ -37,10 +46,10 @@ class MigrationReport:
         """One line per metric: its count before, its count after (with the metric it became)."""
         out = []
         for old in sorted(self.before):
-            new = RENAMED.get(old, (old, ""))[0]
+            new = (renamed(old) or (old, ""))[0]
             arrow = f" -> {new}" if new != old else ""
             out.append(f"{old}{arrow}: {self.before[old]} before, {self.after[new]} after")
-        for new in sorted(set(self.after) - {RENAMED.get(m, (m, ""))[0] for m in self.before}):
+        for new in sorted(set(self.after) - {(renamed(m) or (m, ""))[0] for m in self.before}):
             out.append(f"{new}: 0 before, {self.after[new]} after")
         out.append(f"all metrics: {sum(self.before.values())} before, {sum(self.after.values())} after; "
                    f"{self.changed} claim(s) rewritten")
@@ -54,8 +63,11 @@ def migrate_rows(table: TableFile) -> tuple[TableFile, MigrationReport]:
     rows = []
     for number, row in enumerate(table.rows, start=2):
         metric = row.get("metric", "")
-        if metric in RENAMED:
-            new, destination = RENAMED[metric]
+        if metric not in schema.METRICS and not renamed(metric):
+            raise MigrationError(f"claims.csv:{number}: metric: must be one of {', '.join(schema.METRICS)}, or "
+                                 f"refugees_<country> naming a country exactly ({metric!r}); nothing was written")
+        if renamed(metric):
+            new, destination = renamed(metric)
             given = row.get("destination", "")
             if given and given != destination:
                 raise MigrationError(f"claims.csv:{number}: destination: is {given!r}, but metric {metric} means "
@@ -68,7 +80,7 @@ def migrate_rows(table: TableFile) -> tuple[TableFile, MigrationReport]:
     report.after = Counter(row.get("metric", "") for row in rows)
     expected = Counter()
     for metric, count in report.before.items():
-        expected[RENAMED.get(metric, (metric, ""))[0]] += count
+        expected[(renamed(metric) or (metric, ""))[0]] += count
     if expected != report.after:
         raise MigrationError("the counts per metric would differ (" + "; ".join(report.lines()) + "); nothing was "
                              "written")
