@@ -11,7 +11,7 @@ from crisisboard.app.widgets import url_choice, url_select
 from crisisboard.charts.views import MapSpec
 from crisisboard.claims.cards import claims_by_place_markdown
 from crisisboard.claims.markup import md
-from crisisboard.data import schema
+from crisisboard.data.countries import metric_labels
 
 page = start_page("Map: where it happened, where people fled")
 areas, crisis = page.dataset.crisis.areas, page.dataset.crisis
@@ -21,7 +21,7 @@ with area_col:
     area = url_choice("View", list(areas), "view", crisis.defaults.map_area, format_func=lambda key: areas[key].label)
 with metric_col:
     default = crisis.defaults.metric if crisis.defaults.metric in metrics else metrics[0]
-    metric = url_select("Metric", metrics, "chart", default, format_func=schema.METRIC_LABELS.__getitem__)
+    metric = url_select("Metric", metrics, "chart", default, format_func=metric_labels(page.dataset.claims).__getitem__)
 view = view_figure(page, MapSpec(area=area, metric=metric))
 show_chart(view, config={"scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
 export_controls(page, view)
@@ -30,7 +30,7 @@ render.caption(md("One marker per place, sized by the highest credible figure cl
                   "▶ Play to step through the days. {border}", border=crisis.geo.border_note))
 if view.areas:
     render.markdown(md("**Claims about whole areas** ({metric}: a region, a country or the border; not drawn as a "
-                       "point)", metric=schema.METRIC_LABELS[metric]))
+                       "point)", metric=metric_labels(page.dataset.claims)[metric]))
     for line in view.areas:
         render.markdown(line.markdown())
 data_behind(view, "map", f"map-{area}-{metric}")

@@ -13,7 +13,7 @@ from crisisboard.charts.views import TimelineSpec
 from crisisboard.claims.cards import claim_card
 from crisisboard.claims.markup import literal
 from crisisboard.claims.statements import claim_and_carriers
-from crisisboard.data import schema
+from crisisboard.data.countries import metric_labels
 
 page = start_page("Timeline: how the figures evolved")
 metrics = page.selection.metrics
@@ -22,7 +22,7 @@ if not metrics:
 else:
     default_metric = page.dataset.crisis.defaults.metric
     metric = url_select("Metric shown", metrics, "chart", default_metric if default_metric in metrics else metrics[0],
-                        format_func=schema.METRIC_LABELS.__getitem__)
+                        format_func=metric_labels(page.dataset.claims).__getitem__)
     axis, scale, strip = st.columns([2, 1, 1])
     with axis:
         x_mode = url_choice("Time axis", list(X_MODES), "x", "as_of", format_func=X_MODES.__getitem__)

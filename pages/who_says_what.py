@@ -11,7 +11,7 @@ from crisisboard.app.widgets import url_date, url_number, url_select
 from crisisboard.charts.views import WhoSaysSpec
 from crisisboard.claims.comparisons import DEFAULT_FACTOR, MAX_FACTOR, MIN_FACTOR, day_bounds
 from crisisboard.claims.markup import literal, md, text
-from crisisboard.data import schema
+from crisisboard.data.countries import metric_labels
 
 page = start_page("Who says what")
 metrics = page.selection.metrics
@@ -22,7 +22,7 @@ else:
     with metric_col:
         default_metric = page.dataset.crisis.defaults.metric
         metric = url_select("Metric", metrics, "chart", default_metric if default_metric in metrics else metrics[0],
-                            format_func=schema.METRIC_LABELS.__getitem__)
+                            format_func=metric_labels(page.dataset.claims).__getitem__)
     first, last, default = day_bounds(page.claims, metric, pd.Timestamp(page.dataset.crisis.defaults.day))
     with day_col:
         day = pd.Timestamp(url_date("As of", "day", default.date(), first.date(), last.date()))

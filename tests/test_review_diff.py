@@ -12,8 +12,9 @@ from crisisboard.claims.proposals import proposal_diff
 from crisisboard.data import schema
 from crisisboard.data.review import claim_proposal, release_proposal
 
-# every field of a claim but its identity, which the store gives: what an edit may change and a release may set
-CLAIM_FIELDS = tuple(c for c in schema.CLAIM_COLUMNS if c not in ("claim_id", "source_id"))
+# every field of a claim but its identity, which the store gives, with the optional destination (issue #31): what
+# an edit may change and a release may set
+CLAIM_FIELDS = tuple(c for c in schema.CLAIM_COLUMNS if c not in ("claim_id", "source_id")) + ("destination",)
 RELEASE_CLAIM_FIELDS = CLAIM_FIELDS
 
 CURRENT = {**claim("the ministry said 40 people were killed", "40", "40"), "claim_id": "fx-01", "source_id": "fx-ngo-1",

@@ -11,6 +11,7 @@ import streamlit as st
 from crisisboard.app import render
 from crisisboard.claims.markup import literal, text
 from crisisboard.data import schema
+from crisisboard.data.countries import metric_labels
 from crisisboard.data.filters import PARAMS, Filters, from_query_params, to_query_params, vocabulary_of
 from crisisboard.data.load import Dataset
 from crisisboard.data.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, TIER_LABELS, TIERS
@@ -66,7 +67,7 @@ def filter_widgets(dataset: Dataset) -> Filters:
     with st.sidebar:
         render.header(literal("Filters"))
         metrics = st.multiselect("Metric", present_metrics, key=KEY_METRICS, placeholder="All metrics",
-                                 format_func=schema.METRIC_LABELS.__getitem__,
+                                 format_func=metric_labels(dataset.claims).__getitem__,
                                  on_change=_remember, args=(KEY_METRICS,))
         dates = st.date_input("Figures as of (date range)", key=KEY_DATES, min_value=start, max_value=end,
                               format="YYYY-MM-DD", on_change=_remember, args=(KEY_DATES,),

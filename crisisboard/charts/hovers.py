@@ -12,6 +12,7 @@ from crisisboard.claims.markup import plain
 from crisisboard.claims.refs import as_of_labels, figure_labels
 from crisisboard.claims.statements import Mark
 from crisisboard.data import schema
+from crisisboard.data.countries import country_name
 from crisisboard.data.frames import per_value
 
 QUOTE_CHARS = 150  # a hover quotes at most this much; the card quotes it all
@@ -46,14 +47,21 @@ def mark_hovers(marks: list[Mark], claims: pd.DataFrame) -> list[tuple[str, ...]
         per_value(claims["claimant_type"], lambda kind: plain(schema.CLAIMANT_TYPE_LABELS[kind])),
         per_value(claims["grade"], str), per_value(claims["tier"], str),
         per_value(claims["quote"], _hover_quote), [plain(label) for label in release_labels(claims)],
-        claims["scope"].eq("partial").tolist(), marks)
+        claims["scope"].eq("partial").tolist(), _into(claims), marks)
     hovers = []
-    for figure, population, day, claimant, kind, grade, tier, quote, label, partial, mark in pieces:
-        whom = ("" if population == "all" else f" ({population})") + (" - a partial count" if partial else "")
+    for figure, population, day, claimant, kind, grade, tier, quote, label, partial, into, mark in pieces:
+        whom = ("" if population == "all" else f" ({population})") + into + (" - a partial count" if partial else "")
         carried = f"carried by {len(mark.carriers)} texts" if len(mark.carriers) > 1 else label
         hovers.append((plain(figure) + whom, plain(day), f"{claimant} ({kind})", f"{grade}, {tier} tier", quote,
                        carried))
     return hovers
+
+
+def _into(claims: pd.DataFrame) -> list[str]:
+    """Per claim, ", crossed into <country>" for a claim that names the country people crossed into, else ""."""
+    if "destination" not in claims.columns:
+        return [""] * len(claims)
+    return per_value(claims["destination"], lambda code: f", crossed into {plain(country_name(code))}" if code else "")
 
 
 @lru_cache(maxsize=4096)  # the same quote backs every claim taken from one passage

@@ -12,7 +12,7 @@ import pandas as pd
 from crisisboard.claims.markup import plain
 from crisisboard.claims.refs import figure_labels
 from crisisboard.claims.summaries import RECENT_DAYS, latest_per_originator, recent
-from crisisboard.data import schema
+from crisisboard.data.countries import metric_label_in
 from crisisboard.data.crisis import MapArea
 from crisisboard.data.load import Dataset
 
@@ -48,7 +48,7 @@ def flow_label(claims: pd.DataFrame, metric: str, day: pd.Timestamp) -> str:
     known = rows[rows["as_of_day"] <= day]
     latest = latest_per_originator(recent(known, day))
     when = f"latest claims of {day - pd.Timedelta(days=RECENT_DAYS - 1):%-d} – {day:%-d %b}"
-    head = f"<b>{plain(schema.METRIC_LABELS[metric])}</b><br>{when}"
+    head = f"<b>{plain(metric_label_in(rows, metric))}</b><br>{when}"
     if latest.empty:
         return f"{head}:<br>no figure {'in these days' if len(known) else 'yet'}"
     credible = latest[latest["tier"].isin(["high", "medium"])]

@@ -33,6 +33,7 @@ from crisisboard.claims.areas import POINT_PRECISION
 from crisisboard.claims.attribution import CAVEAT, build_attribution
 from crisisboard.claims.markup import plain
 from crisisboard.data import schema
+from crisisboard.data.countries import metric_label_in
 from crisisboard.data.crisis import MapArea
 from crisisboard.data.geo import GeoData
 from crisisboard.data.load import Dataset
@@ -126,7 +127,7 @@ class _Drawn:
         inside = places[(places["lon"].between(*area.lon)) & (places["lat"].between(*area.lat))]
         counts = at_points[at_points["place_id"].isin(inside["place_id"])]["place_id"].value_counts()
         self.spots = [spot_claims(at_points, spot) for spot in spots_for(places, counts[counts > 0].to_dict(), area)]
-        self.metric_label = schema.METRIC_LABELS[metric]
+        self.metric_label = metric_label_in(claims, metric)
         self.incidents = _incident_spots(incidents, places, area, self.spots)
         self.flow = dataset.crisis.routes if schema.METRIC_FAMILIES[metric] in MOVEMENT else ()
         self.claims, self.places, self.area, self.dataset, self.geo = claims, places, area, dataset, geo
@@ -336,7 +337,7 @@ def build_map_figure(dataset: Dataset, geo: GeoData, claims: pd.DataFrame, incid
     frame_days = [day for i, day in enumerate(days) if i == 0 or day in changes] if animate else []
     frames = [dict(name=day.strftime("%Y-%m-%d"), traces=ids, data=drawing.dynamic(day)) for day in frame_days]
     frames += [dict(name="all", traces=ids, data=drawing.dynamic(pd.Timestamp.max))] if animate else []
-    label = schema.METRIC_LABELS[metric]
+    label = metric_label_in(claims, metric)
     layout, below = _layout(area, title or f"{label}: claims by place, {area.label}", animate,
                             _controls(days, frame_days) if animate else {})
     fig = figure_of(data, frames, layout=layout)

@@ -16,7 +16,7 @@ from crisisboard.claims.attribution import CAVEAT, Attribution, build_attributio
 from crisisboard.claims.markup import plain
 from crisisboard.claims.refs import ClaimRef, as_of_labels, figure_labels
 from crisisboard.claims.summaries import RECENT_DAYS, MetricSummary, latest_per_originator, recent, summarise_metrics
-from crisisboard.data import schema
+from crisisboard.data.countries import metric_label_in
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 OFFSETS = {tier: 0.24 - 0.16 * i for i, tier in enumerate(TIERS)}  # a tier's line within its metric's row
@@ -107,7 +107,7 @@ def build_overview_figure(claims: pd.DataFrame, day: pd.Timestamp, summaries: li
     bulk.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="Official figure (ringed)",
                      legendrank=10, marker=dict(size=14, color="white", line=dict(color="#111111", width=2.5))))
     start = day - pd.Timedelta(days=RECENT_DAYS - 1)
-    ticks = [f"{plain(schema.METRIC_LABELS[m])}<br><i>{int(counts.get(m, 0))} originator"
+    ticks = [f"{plain(metric_label_in(points, m))}<br><i>{int(counts.get(m, 0))} originator"
              f"{'' if counts.get(m, 0) == 1 else 's'}</i>" for m in metrics]
     attribution = build_attribution(points) if attribution is None else attribution
     fig = figure_of(bulk, layout=dict(

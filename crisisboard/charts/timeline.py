@@ -34,6 +34,7 @@ from crisisboard.claims.attribution import CAVEAT, build_attribution
 from crisisboard.claims.markup import plain
 from crisisboard.claims.statements import LIMIT_KEYS, MARK_COLUMNS, Mark, limit_statements, statements_of
 from crisisboard.data import schema
+from crisisboard.data.countries import metric_label_in
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 SYMBOLS = {
@@ -133,7 +134,8 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
         bulk += [trace for tier in TIERS for trace in builder(tier, by_tier[tier][0], place)]
         bulk += _on_later_axis([trace for tier in TIERS for trace in builder(tier, by_tier[tier][1], place)])
     bulk += _legend(rows) + (_incident_strips(incidents, place.panels) if with_incidents else [])
-    fig = figure_of(bulk, layout=_layout(metric, x_mode, log_y, title, place.panels, with_incidents))
+    fig = figure_of(bulk, layout=_layout(metric_label_in(claims, metric), x_mode, log_y, title, place.panels,
+                                         with_incidents))
     add_footer(fig, build_attribution(rows).wrapped(limit=8, width=150), yshift=-30)
     if len(marks) < n_statements:
         fig.add_annotation(
@@ -307,8 +309,7 @@ def _incident_strips(incidents: pd.DataFrame, panels: Panels) -> list[dict]:
     return strips
 
 
-def _layout(metric: str, x_mode: str, log_y: bool, title: str | None, panels: Panels, with_incidents: bool) -> dict:
-    label = schema.METRIC_LABELS[metric]
+def _layout(label: str, x_mode: str, log_y: bool, title: str | None, panels: Panels, with_incidents: bool) -> dict:
     # one year on the main axis: its ticks say the day, the title the year (a line less under the plot)
     year = f", {panels.start + pd.Timedelta(days=1):%Y}" if panels.start.year == panels.end.year else ""
     main_domain = [0, LATER_DOMAIN[0] - 0.04] if panels.later else [0, 1]

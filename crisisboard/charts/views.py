@@ -38,6 +38,7 @@ from crisisboard.claims.summaries import (
     summarise_metrics,
 )
 from crisisboard.data import schema
+from crisisboard.data.countries import metric_label_in
 from crisisboard.data.filters import Filters, to_query_params
 from crisisboard.data.geo import GeoData, load_geodata
 from crisisboard.data.load import Dataset
@@ -159,7 +160,7 @@ def _overview(dataset: Dataset, selection: Selection, spec: OverviewSpec, geo: G
 def _require_metric(selection: Selection, metric: str) -> str:
     if metric not in selection.metrics:
         raise ValueError(f"no claims of metric {metric!r} under these filters")
-    return schema.METRIC_LABELS.get(metric, metric)
+    return metric_label_in(selection.claims, metric)
 
 
 def timeline_window(dataset: Dataset, filters: Filters) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -214,7 +215,7 @@ def _map(dataset: Dataset, selection: Selection, spec: MapSpec, geo: GeoData | N
         line.sentence() for line in panel[:4]) + (f"; +{len(panel) - 4} more areas" if len(panel) > 4 else "")] \
         if panel else []
     return MapFigure(figure, claims.index[(claims["metric"] == metric).to_numpy()],
-                     f"{schema.METRIC_LABELS[metric]}: claims by place, {area.label}", spec, dataset, notes=notes,
+                     f"{metric_label_in(claims, metric)}: claims by place, {area.label}", spec, dataset, notes=notes,
                      areas=panel)
 
 

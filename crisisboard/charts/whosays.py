@@ -10,7 +10,7 @@ from crisisboard.charts.style import add_footer, apply_style, full_log_ticks
 from crisisboard.claims.attribution import CAVEAT, build_attribution
 from crisisboard.claims.comparisons import Contest, Entry
 from crisisboard.claims.markup import plain
-from crisisboard.data import schema
+from crisisboard.data.countries import metric_label_in
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS
 
 
@@ -45,11 +45,11 @@ def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timest
                                  marker=dict(size=16, color=colour, line=dict(color="white", width=1)),
                                  hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>",
                                  customdata=[row["claim_id"]]))
-    title = f"{schema.METRIC_LABELS[metric]}: the latest claim of each kind of claimant, as of {day:%-d %b %Y}"
     # the verdict is printed above the chart on the page and under the title of an export (the view's notes),
     # not in the figure, where at projector size it would run past the plot
     subtitle = CAVEAT
     claims = pd.DataFrame([e.claim for e in entries]) if entries else pd.DataFrame()
+    title = f"{metric_label_in(claims, metric)}: the latest claim of each kind of claimant, as of {day:%-d %b %Y}"
     attribution = build_attribution(claims) if entries else None
     fig.update_layout(
         title=dict(text=f"{plain(title)}<br><sup>{subtitle}</sup>", x=0.01),

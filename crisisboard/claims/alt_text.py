@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crisisboard.data import schema
+from crisisboard.data.countries import metric_label_in
 
 MAX_METRICS = 4  # a chart of more metrics is summed up by its first ones, and says how many more
 
@@ -48,7 +49,7 @@ def metric_sentence(claims: pd.DataFrame, metric: str) -> str:
     """What the claims of one metric say: how many, over which days, the official figures' first and last, and
     the highest and lowest claims with who made them and their grade."""
     rows = claims[claims["metric"] == metric].sort_values(["as_of_ts", "claim_id"])
-    label = schema.METRIC_LABELS.get(metric, metric)
+    label = metric_label_in(rows, metric)
     if rows.empty:
         return f"{label}: no claim."
     year = rows["as_of_ts"].dropna().iloc[0].year if rows["as_of_ts"].notna().any() else None

@@ -11,6 +11,7 @@ from crisisboard.claims.links import text_fragment_url, wayback_url
 from crisisboard.claims.markup import Markdown, join, link, literal, md, safe_url
 from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
 from crisisboard.data import schema
+from crisisboard.data.countries import claim_label
 from crisisboard.data.frames import records, sorted_positions
 from crisisboard.data.history import Change
 from crisisboard.data.tiers import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
@@ -57,7 +58,7 @@ def claim_card(row: pd.Series, carriers: pd.DataFrame | None = None) -> ClaimCar
     ref = ClaimRef.from_row(row)
     reliability, credibility = row["source_reliability"], int(row["info_credibility"])
     head = [
-        md("#### {figure}: {metric} ({population})", figure=ref.figure, metric=schema.METRIC_LABELS[row["metric"]],
+        md("#### {figure}: {metric} ({population})", figure=ref.figure, metric=claim_label(row["metric"], row.get("destination", "")),
            population=row["population"]),
         md("**Claimed by** {claimant} ({kind}); the text calls it *{status}*  ", claimant=row["claimant"],
            kind=schema.CLAIMANT_TYPE_LABELS[row["claimant_type"]], status=str(row["status_in_text"]).replace("_", " ")),

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 
 from crisisboard.claims.audience import PUBLIC, Audience
-from crisisboard.data import schema
+from crisisboard.data.countries import claim_label
 from crisisboard.data.history import Change
 from crisisboard.data.load import Dataset
 
@@ -59,15 +59,16 @@ def changes_since(history: list[Change], dataset: Dataset, since: datetime,
     for (claim_id, action, at, _), changes in grouped.items():
         row = rows.loc[claim_id] if claim_id in rows.index else None
         metric = str(row["metric"]) if row is not None else ""
+        label = claim_label(metric, row.get("destination", "")) if row is not None else ""
         tier = str(row["tier"]) if row is not None else ""
         what = WHAT[action] + (f" ({', '.join(c.field for c in changes)})" if action == "edit" else "")
         flag = ""
         if action == "retract":
             flag = "retracted: older exports still show it"
         elif claim_id in extremes and action in ("add_claim", "edit", "restore", "import"):
-            flag = f"now the {extremes[claim_id]} figure of {schema.METRIC_LABELS.get(metric, metric)}, {tier} tier"
+            flag = f"now the {extremes[claim_id]} figure of {label}, {tier} tier"
         out.append({"at": at.replace("T", " ").replace("Z", " UTC"), "what": what, "claim_id": claim_id,
-                    "metric": schema.METRIC_LABELS.get(metric, metric),
+                    "metric": label,
                     "figure": str(row["figure_text"]) if row is not None else "",
                     "grade": str(row["grade"]) if row is not None else "", "who": audience.who(changes[0].who),
                     "approved_by": audience.who(next((a.who for a in approvals.get(claim_id, []) if a.at >= at),

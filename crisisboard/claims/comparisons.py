@@ -13,6 +13,7 @@ import pandas as pd
 
 from crisisboard.claims.refs import ClaimRef
 from crisisboard.data import schema
+from crisisboard.data.countries import metric_label_in
 
 DEFAULT_FACTOR = 3.0
 MIN_FACTOR, MAX_FACTOR = 1.1, 100.0  # the range a reader may set: nearer than ×1.1 is the same figure
@@ -44,6 +45,7 @@ class Contest:
     ratio: float | None
     lowest: ClaimRef | None
     highest: ClaimRef | None
+    label: str = ""  # the metric's label over the claims compared ("Crossed into Armenia"); "": its general label
 
     @property
     def contested(self) -> bool:
@@ -51,7 +53,7 @@ class Contest:
 
     def sentence(self) -> str:
         span = f"{self.day - pd.Timedelta(days=self.window_days - 1):%-d %b} – {self.day:%-d %b %Y}"
-        label = schema.METRIC_LABELS[self.metric]
+        label = self.label or schema.METRIC_LABELS[self.metric]
         if self.ratio is None or self.lowest is None or self.highest is None:
             return f"{label}, {span}: fewer than two comparable numeric claims, so no comparison."
         verdict = "CONTESTED" if self.contested else "not contested"
@@ -114,12 +116,13 @@ def contest(claims: pd.DataFrame, metric: str, day: pd.Timestamp, factor: float 
                   & claims["population"].isin(COMPARABLE_POPULATIONS) & claims["scope"].eq("crisis")
                   & claims["as_of_precision"].ne("restated")]
     if len(rows) < 2:
-        return Contest(metric, day, window_days, factor, len(rows), None, None, None)
+        return Contest(metric, day, window_days, factor, len(rows), None, None, None,
+                       metric_label_in(claims, metric))
     lowest = rows.loc[rows["value_high"].astype(float).idxmin()]
     highest = rows.loc[rows["value_low"].astype(float).idxmax()]
     ratio = float(highest["value_low"]) / max(float(lowest["value_high"]), 1.0)
     return Contest(metric, day, window_days, factor, len(rows), ratio,
-                   ClaimRef.from_row(lowest), ClaimRef.from_row(highest))
+                   ClaimRef.from_row(lowest), ClaimRef.from_row(highest), metric_label_in(rows, metric))
 
 
 def partial_near(claims: pd.DataFrame, metric: str, day: pd.Timestamp,

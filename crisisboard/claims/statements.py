@@ -46,7 +46,7 @@ MARK_COLUMNS = ("claim_id", "statement_id", "source_id", "metric", "figure_text"
                 "vague_term", "population", "as_of", "as_of_precision", "as_of_ts", "claimant", "claimant_type",
                 "relayed_by", "status_in_text", "claim_kind", "scope", "grade", "tier", "quote", "value_low", "value_high",
                 "is_official", "publisher", "published", "published_ts", "published_precision", "title", "url",
-                "pub_order", "source_code", "statement_code")
+                "pub_order", "source_code", "statement_code", "destination")
 # the columns of a mark's claim the chart reads to place and draw it (its hover reads the frame)
 MARK_READ = ("claim_id", "statement_id", "figure_text", "qualifier", "vague_term", "tier", "claimant_type",
              "value_low", "value_high", "as_of_ts", "published_ts")

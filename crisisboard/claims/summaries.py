@@ -16,6 +16,7 @@ import pandas as pd
 from crisisboard.claims.markup import Markdown, md
 from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
 from crisisboard.data import schema
+from crisisboard.data.countries import metric_label_in
 from crisisboard.data.frames import records
 from crisisboard.data.tiers import TIER_LABELS, TIERS
 
@@ -237,7 +238,7 @@ def summarise_metrics(claims: pd.DataFrame, day: pd.Timestamp | None = None) -> 
     spread_refs = _refs(originators, {at for pair in spread.values() for at in pair})
     finals = _finals(crisis)
     final_refs = _refs(crisis, set(finals.values()))
-    return [MetricSummary(metric=metric, label=schema.METRIC_LABELS[metric], n_claims=int(counts[metric]),
+    return [MetricSummary(metric=metric, label=metric_label_in(claims, metric), n_claims=int(counts[metric]),
                           n_sources=int(n_sources[metric]), n_statements=int(n_statements[metric]),
                           tiers=tiers.get(metric, ()), latest_official=refs.get(latest.get(metric)),
                           highest_other=refs.get(highest.get(metric)), partial=partial.get(metric),

@@ -22,6 +22,7 @@ COLUMNS = (
     ("high", "High", "#affected+max"),
     ("qualifier", "Qualifier", "#meta+qualifier"),
     ("population", "Population", "#meta+population"),
+    ("destination", "Destination", "#country+code+destination"),
     ("place_name", "Place", "#adm1+name"),
     ("place_id", "Place id", "#loc+code"),
     ("claimant", "Claimed by", "#org+name+claimant"),

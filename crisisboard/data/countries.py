@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterable
 
 import pandas as pd
 import pycountry
@@ -66,3 +67,39 @@ def destination_fits(claims: pd.DataFrame) -> pd.Series:
         "", index=claims.index, dtype=claims["metric"].dtype)
     given = (destination.str.len() > 0).fillna(False).astype(bool)
     return (claims["metric"].ne(schema.CROSSED) | given) & (claims["metric"].isin(schema.DESTINATION_METRICS) | ~given)
+
+
+def metric_label(metric: str, destinations: Iterable[object] = ()) -> str:
+    """The label of a metric over claims whose destinations are `destinations`: for refugees_crossed, "Crossed into
+    Armenia" when they all name one country, "Crossed into another country (Armenia, Georgia)" when they name
+    several (a chart of the metric then mixes them, and says so), the general label when none; for any other
+    metric its label."""
+    if metric != schema.CROSSED:
+        return schema.METRIC_LABELS.get(metric, metric)
+    names = sorted({country_name(str(d)) for d in destinations if d is not None and d == d and str(d)})
+    if len(names) == 1:
+        return f"Crossed into {names[0]}"
+    general = schema.METRIC_LABELS[metric]
+    return f"{general} ({', '.join(names)})" if names else general
+
+
+def _destinations(claims: pd.DataFrame, metric: str) -> list[object]:
+    if "destination" not in claims.columns or "metric" not in claims.columns:
+        return []
+    return claims.loc[claims["metric"].eq(metric).to_numpy(), "destination"].unique().tolist()
+
+
+def metric_label_in(claims: pd.DataFrame, metric: str) -> str:
+    """:func:`metric_label` of `metric` over the claims of `claims` that count it."""
+    return metric_label(metric, _destinations(claims, metric) if metric == schema.CROSSED else ())
+
+
+def metric_labels(claims: pd.DataFrame) -> dict[str, str]:
+    """Every metric's label over `claims` (a selector's options, a table's Metric column)."""
+    return {metric: metric_label_in(claims, metric) for metric in schema.METRICS}
+
+
+def claim_labels(claims: pd.DataFrame) -> list[str]:
+    """Each claim's own label (:func:`claim_label`: "Crossed into Armenia" for a crossing), in row order."""
+    destinations = claims["destination"].tolist() if "destination" in claims.columns else [""] * len(claims)
+    return [claim_label(str(m), d) for m, d in zip(claims["metric"].tolist(), destinations)]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from crisisboard.data import PROJECT_ROOT, schema
-from crisisboard.data.crisis import CRISIS_FILE, read_crisis
+from crisisboard.data.crisis import CRISIS_FILE, Crisis, read_crisis
 
 METRIC_WEIGHTS = {"killed": 30, "injured": 15, "hospitalized": 2, "missing": 1, "displaced_internal": 5,
                   "displaced_total": 12, "affected": 5, "refugees_crossed": 14, "refugees_at_border": 4,
@@ -53,6 +53,39 @@ def _scope(statement: int) -> tuple[str, ...]:
     return ("partial", "synthetic partial count: one town") if statement % 5 == 0 else ("crisis", "")
 
 
+def _write_claims(path: Path, rng: random.Random, n_claims: int, n_sources: int, place_ids: list[str],
+                  start: date, crisis: Crisis) -> None:
+    """claims.csv of a synthetic dataset (the random stream continues from the sources')."""
+    # the crisis's own group of people (crisis.toml groups) and the country its refugees cross into (refuge_country,
+    # else a country of its geodata): nothing of one crisis is written here
+    group = crisis.groups[0] if crisis.groups else "all"
+    destination = crisis.extraction.refuge_country or sorted(crisis.geo.iso3)[0]
+    metrics, weights = zip(*METRIC_WEIGHTS.items())
+    qualifiers, q_weights = zip(*QUALIFIERS)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(schema.CLAIM_FIELDS)
+        for i in range(n_claims):
+            if i % 3 == 0:  # a new statement, relayed by about three texts (same metric and claimant)
+                metric = rng.choices(metrics, weights)[0]
+                claimant, claimant_type, reliability, status = rng.choice(CLAIMANTS)
+                credibility = str(rng.choice((1, 2, 2, 2, 3, 3, 4, 5, 6)))
+            qualifier = rng.choices(qualifiers, q_weights)[0]
+            figure, low, high, vague = _figure(rng, metric, qualifier)
+            as_of = start + timedelta(days=int(rng.expovariate(1 / 8)) % 50)
+            source = rng.randrange(n_sources)
+            statement = f"st-syn-{i // 3}"
+            scope, note = _scope(i // 3)
+            writer.writerow([
+                f"syn-c{i}", f"syn-s{source}", statement,
+                f"(synthetic) {claimant} said {figure} {metric.replace('_', ' ')}", figure, metric,
+                rng.choice(("all", "all", "all", group, "civilians")), low, high, qualifier, vague,
+                as_of.isoformat(), rng.choice(schema.DATE_PRECISION), rng.choice(place_ids), claimant, claimant_type,
+                rng.choice(("", "", "Synthetic wire", "Synthetic wire > Synthetic paper")), status,
+                rng.choice(schema.CLAIM_KINDS), scope, reliability, credibility, "synthetic grade", note,
+                destination if metric == schema.CROSSED else ""])
+
+
 def write_synthetic(out: Path, n_claims: int, seed: int = 2010, base: Path | None = None) -> dict[str, int]:
     """Write sources.csv, claims.csv, places.csv and incidents.csv of a synthetic dataset into `out`, with the
     places and the crisis definition of the dataset `base` (default: the shipped data/)."""
@@ -79,34 +112,7 @@ def write_synthetic(out: Path, n_claims: int, seed: int = 2010, base: Path | Non
             writer.writerow([f"syn-s{i}", f"Synthetic publisher {i % 97}", rng.choice(schema.PUBLISHER_TYPES),
                              f"Synthetic release {i}", f"https://example.org/synthetic/{i}", "", day.isoformat(),
                              rng.choice(("exact", "exact", "inferred")), "en", "", "synthetic row"])
-    # the crisis's own group of people (crisis.toml groups) and the country its refugees cross into (refuge_country,
-    # else a country of its geodata): nothing of one crisis is written here
-    group = crisis.groups[0] if crisis.groups else "all"
-    destination = crisis.extraction.refuge_country or sorted(crisis.geo.iso3)[0]
-    metrics, weights = zip(*METRIC_WEIGHTS.items())
-    qualifiers, q_weights = zip(*QUALIFIERS)
-    with (out / "claims.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(schema.CLAIM_FIELDS)
-        for i in range(n_claims):
-            if i % 3 == 0:  # a new statement, relayed by about three texts (same metric and claimant)
-                metric = rng.choices(metrics, weights)[0]
-                claimant, claimant_type, reliability, status = rng.choice(CLAIMANTS)
-                credibility = str(rng.choice((1, 2, 2, 2, 3, 3, 4, 5, 6)))
-            qualifier = rng.choices(qualifiers, q_weights)[0]
-            figure, low, high, vague = _figure(rng, metric, qualifier)
-            as_of = start + timedelta(days=int(rng.expovariate(1 / 8)) % 50)
-            source = rng.randrange(n_sources)
-            statement = f"st-syn-{i // 3}"
-            scope, note = _scope(i // 3)
-            writer.writerow([
-                f"syn-c{i}", f"syn-s{source}", statement,
-                f"(synthetic) {claimant} said {figure} {metric.replace('_', ' ')}", figure, metric,
-                rng.choice(("all", "all", "all", group, "civilians")), low, high, qualifier, vague,
-                as_of.isoformat(), rng.choice(schema.DATE_PRECISION), rng.choice(place_ids), claimant, claimant_type,
-                rng.choice(("", "", "Synthetic wire", "Synthetic wire > Synthetic paper")), status,
-                rng.choice(schema.CLAIM_KINDS), scope, reliability, credibility, "synthetic grade", note,
-                destination if metric == schema.CROSSED else ""])
+    _write_claims(out / "claims.csv", rng, n_claims, n_sources, place_ids, start, crisis)
     with (out / "incidents.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(schema.INCIDENT_COLUMNS)
