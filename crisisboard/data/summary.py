@@ -39,10 +39,15 @@ def build_summary(dataset: Dataset) -> str:
             "| family | metric | claims | first as_of | last as_of |", "|---|---|---:|---|---|"]
     for metric in schema.METRICS:
         rows = claims[claims["metric"] == metric]
-        if rows.empty:
-            continue
-        out.append(f"| {schema.METRIC_FAMILIES[metric]} | {metric} | {len(rows)} | "
-                   f"{rows['as_of_day'].min():%Y-%m-%d} | {rows['as_of_day'].max():%Y-%m-%d} |")
+        # a crossing is counted per country crossed into (its destination), never merged
+        parts = sorted(rows.groupby(rows["destination"].astype(str), observed=True), key=lambda part: part[0]) \
+            if metric == schema.CROSSED and len(rows) else [("", rows)]
+        for destination, part in parts:
+            if part.empty:
+                continue
+            into = f" ({destination})" if destination else ""
+            out.append(f"| {schema.METRIC_FAMILIES[metric]} | {metric}{into} | {len(part)} | "
+                       f"{part['as_of_day'].min():%Y-%m-%d} | {part['as_of_day'].max():%Y-%m-%d} |")
     out.append("")
 
     by_type = claims["claimant_type"].value_counts().reindex(schema.CLAIMANT_TYPES).dropna().astype(int)
