@@ -30,8 +30,10 @@ def test_the_schema_names_the_editable_fields_and_retracted_is_not_one() -> None
 
     assert schema.EDITABLE == CLAIM_FIELDS == checked and "retracted" not in schema.EDITABLE
     from crisisboard.app.editing import EDITABLE as on_the_card
+    from crisisboard.app.editing import REFUGEE_EDITABLE as on_a_refugee_card
 
     assert set(on_the_card) <= set(schema.EDITABLE)  # the card's form proposes only what the store accepts
+    assert set(on_a_refugee_card) - set(on_the_card) == {"destination"} <= set(schema.EDITABLE)
 
 
 @pytest.mark.parametrize("field", CLAIM_FIELDS)

@@ -17,6 +17,7 @@ from crisisboard.app.auth import allowed, current_actor
 from crisisboard.app.privacy import audience
 from crisisboard.claims.cards import claim_history
 from crisisboard.claims.markup import literal, md, text
+from crisisboard.data import schema
 from crisisboard.data.backends import Store, open_store
 from crisisboard.data.review import Outcome
 from crisisboard.data.store import ConflictError, SaveError
@@ -25,6 +26,8 @@ from crisisboard.data.users import Actor
 EDITABLE = ("figure_text", "low", "high", "qualifier", "vague_term", "as_of", "as_of_precision", "claimant",
             "claimant_type", "status_in_text", "scope", "source_reliability", "info_credibility", "grade_rationale",
             "notes")
+# a claim of the refugees family also shows the country people crossed into (refugees_crossed: required)
+REFUGEE_EDITABLE = EDITABLE + ("destination",)
 
 
 def _value(row: pd.Series, field: str) -> str:
@@ -65,9 +68,10 @@ def _edit_form(store: Store, row: pd.Series, opened: int, actor: Actor) -> None:
     claim_id = str(row["claim_id"])
     with st.form(f"edit_{claim_id}_{opened}"):
         columns = st.columns(3)
+        shown = REFUGEE_EDITABLE if str(row["metric"]) in schema.DESTINATION_METRICS else EDITABLE
         values = {field: columns[i % 3].text_input(text(field.replace("_", " ")), _value(row, field),
                                                    key=f"edit_{claim_id}_{opened}_{field}")
-                  for i, field in enumerate(EDITABLE)}
+                  for i, field in enumerate(shown)}
         reason = st.text_input("Why (required: goes into the claim's history)", key=f"edit_{claim_id}_{opened}_reason")
         if st.form_submit_button("Propose the edit", type="primary"):
             fields = {field: value.strip() for field, value in values.items() if value.strip() != _value(row, field)}
