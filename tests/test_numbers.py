@@ -32,6 +32,8 @@ CASES = [
     ("قتل ١٥٠ شخصا", 150),
     ("چار لاکھ سے زائد", 400_000),
     ("دو ہزار سے زائد", 2000),
+    ("Gjashtëdhjetë e pesë civilë kanë humbur jetën", 65),
+    ("dhjetë fëmijë", 10),
 ]
 
 
@@ -41,6 +43,7 @@ def test_a_reader_can_take_the_number(text: str, value: int) -> None:
 
 
 @pytest.mark.parametrize("text,value", [("1 million", 1), ("12 14", 1214), ("2-3,000", 23000), ("1.5 million", 15),
-                                        ("At least 15", 16), ("2 тысячи 238", 2)])
+                                        ("At least 15", 16), ("2 тысячи 238", 2),
+                                        ("Gjashtëdhjetë e pesë", 60)])
 def test_a_number_the_words_do_not_say_is_not_read(text: str, value: int) -> None:
     assert value not in readable_numbers(text)
