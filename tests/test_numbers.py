@@ -40,6 +40,8 @@ CASES = [
     ("duas mil pessoas", 2000),
     ("२३१७ सैनिक", 2317),
     ("दो हज़ार", 2000),
+    ("Gjashtëdhjetë e pesë civilë kanë humbur jetën", 65),
+    ("dhjetë fëmijë", 10),
 ]
 
 
@@ -50,6 +52,7 @@ def test_a_reader_can_take_the_number(text: str, value: int) -> None:
 
 @pytest.mark.parametrize("text,value", [("1 million", 1), ("12 14", 1214), ("2-3,000", 23000), ("1.5 million", 15),
                                         ("At least 15", 16), ("2 тысячи 238", 2),
-                                        ("two dozen", 2)])
+                                        ("two dozen", 2),
+                                        ("Gjashtëdhjetë e pesë", 60)])
 def test_a_number_the_words_do_not_say_is_not_read(text: str, value: int) -> None:
     assert value not in readable_numbers(text)
