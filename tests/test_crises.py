@@ -118,6 +118,10 @@ def _captions(at: AppTest) -> str:
     return "\n".join(shown(c.value) for c in at.caption)
 
 
+def _pickers(at: AppTest) -> list:
+    return [box for box in at.selectbox if box.key == "crisis_picker"]
+
+
 def _markdown(at: AppTest) -> str:
     return "\n".join(shown(m.value) for m in at.markdown)
 
@@ -126,13 +130,13 @@ def test_one_crisis_has_no_picker_and_no_crisis_in_the_link(monkeypatch: pytest.
     monkeypatch.setenv("CRISISBOARD_DATA", str(VALID))  # CRISISBOARD_CRISES: an empty folder (conftest)
     at = app().run()
     assert not at.exception
-    assert not at.radio and "crisis" not in at.query_params
+    assert not _pickers(at) and "crisis" not in at.query_params
 
 
 def test_the_overview_offers_each_crisis_by_name_and_the_picker_switches(two_crises: None) -> None:
     at = app("dashboard.py").run()  # through the router, as a visitor comes
     assert not at.exception
-    picker = at.radio(key="crisis_picker")
+    picker = at.selectbox(key="crisis_picker")
     assert picker.label == "Crisis" and picker.options == [VALID_NAME, QUAKES_NAME]
     assert picker.value == "valid" and at.query_params["crisis"] == "valid"  # the default, carried in the link
     assert "Showing 6 of 6 claims" in _captions(at) and f"**Crisis:** {VALID_NAME}" in _markdown(at)
@@ -148,8 +152,8 @@ def test_the_overview_offers_each_crisis_by_name_and_the_picker_switches(two_cri
     assert not at.exception
     assert "Showing 3 of 3 claims" in _captions(at) and at.query_params["crisis"] == "quakes"
     at.switch_page("pages/overview.py").run()
-    assert at.radio(key="crisis_picker").value == "quakes"
-    at.radio(key="crisis_picker").set_value("valid").run()
+    assert at.selectbox(key="crisis_picker").value == "quakes"
+    at.selectbox(key="crisis_picker").set_value("valid").run()
     assert "Showing 6 of 6 claims" in _captions(at) and at.query_params["crisis"] == "valid"
 
 
@@ -162,7 +166,7 @@ def test_the_link_chooses_the_crisis_on_any_page(two_crises: None, page: str) ->
     assert not at.exception
     assert "Showing 3 of 3 claims" in _captions(at)
     assert at.query_params["crisis"] == "quakes"
-    assert not at.radio  # the picker is on the Overview only
+    assert not _pickers(at)  # the picker is on the Overview only
     if page == "pages/map.py":
         spec = json.loads(at.get("plotly_chart")[0].proto.spec)
         assert "All of Testland" in spec["layout"]["title"]["text"]
@@ -204,7 +208,7 @@ def test_picking_another_crisis_drops_the_filters_of_the_first(two_crises: None)
     at.query_params["metric"] = "killed"
     at.run()
     assert at.sidebar.multiselect(key="filter_place").value == ["city-a"]
-    at.radio(key="crisis_picker").set_value("quakes").run()
+    at.selectbox(key="crisis_picker").set_value("quakes").run()
     assert not at.exception
     assert at.sidebar.multiselect(key="filter_place").value == []
     assert at.sidebar.multiselect(key="filter_metric").value == []

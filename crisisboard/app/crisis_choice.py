@@ -15,7 +15,7 @@ import streamlit as st
 
 from crisisboard.app import render
 from crisisboard.app.filters_ui import KEY_STATE, KEY_WARNINGS
-from crisisboard.claims.markup import app_link, literal, md, text
+from crisisboard.claims.markup import app_link, label, literal, md, text
 from crisisboard.data.crises import CrisisEntry, CrisisRegistryError, UnknownCrisis, available, entry_for
 
 LOG = logging.getLogger("crisisboard")
@@ -108,7 +108,7 @@ def crisis_picker(current: CrisisEntry) -> None:
         return
     names = {entry.slug: entry.name for entry in entries}
     st.session_state[KEY_PICKER] = current.slug
-    render.radio("Crisis", list(names), format_func=names.__getitem__, key=KEY_PICKER, on_change=_picked,
+    st.selectbox(label("Crisis"), list(names), format_func=names.__getitem__, key=KEY_PICKER, on_change=_picked,
                  help="This server holds the claims of several crises: pick the one every page shows. The "
                       "link carries it (?crisis=…), so a copied link shows the same crisis.")
 
