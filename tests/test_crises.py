@@ -263,3 +263,39 @@ def test_exports_carry_the_chosen_crisis(two_crises: None) -> None:
     assert readme.startswith(f"# crisisboard briefing pack: {QUAKES_NAME}")
     assert "crisisboard, claims on the fixture quakes of Testland, dataset" in readme
     assert "crisis=quakes" in export_context(page, view.spec).url
+
+
+def test_a_link_names_the_crisis_unless_it_is_the_default(two_crises: None, tmp_path: Path) -> None:
+    from crisisboard.charts.views import spec_of, view_url
+    from crisisboard.data.crises import link_slug
+    from crisisboard.data.filters import Filters
+
+    assert link_slug(QUAKES) == "quakes" and link_slug(VALID) is None and link_slug(tmp_path) is None
+    url = view_url("http://127.0.0.1:8501", Filters(metrics=("killed",)), spec_of("timeline", metric="killed"),
+                   link_slug(QUAKES))
+    assert url.startswith("http://127.0.0.1:8501/timeline?crisis=quakes&metric=killed")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
+def test_a_link_to_the_second_crisis_opens_it_and_it_holds_across_pages_in_a_browser(page) -> None:  # noqa: ANN001
+    from urllib.parse import parse_qs, urlparse
+
+    from test_browser import running_app, wait_idle
+
+    with running_app(VALID, env={"CRISISBOARD_CRISES": str(CRISES)}) as base:
+        page.goto(f"{base}/timeline?crisis=quakes", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Timeline: how the figures evolved").wait_for(timeout=30_000)
+        page.get_by_text("Showing 3 of 3 claims").wait_for(timeout=30_000)
+        wait_idle(page, settle_ms=1000)
+        assert page.title() == "crisisboard: the fixture quakes"
+        assert page.get_by_text(QUAKES_NAME).count() >= 1  # the sidebar names the crisis shown
+        # the sidebar's link to the Overview drops the query string: the session keeps the crisis, and the
+        # page writes it back into the address
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Overview").click()
+        page.get_by_role("heading", name="Overview: what was claimed, by whom").wait_for(timeout=30_000)
+        page.get_by_text("Showing 3 of 3 claims").wait_for(timeout=30_000)
+        wait_idle(page, settle_ms=1000)
+        assert parse_qs(urlparse(page.url).query).get("crisis") == ["quakes"], page.url
+        assert page.get_by_role("combobox", name="Crisis").count() == 1
+        assert page.title() == "crisisboard: the fixture quakes"

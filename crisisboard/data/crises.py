@@ -131,6 +131,18 @@ def folder_for(slug: str | None) -> Path:
     return entry_for(slug).folder
 
 
+def link_slug(folder: Path) -> str | None:
+    """The slug a link to the app needs to show the crisis in `folder`: None for the default crisis (a link
+    without ?crisis= shows it) and for a folder the server does not serve (or when the crises cannot be
+    listed)."""
+    try:
+        entries = available()
+    except CrisisRegistryError:
+        return None
+    wanted = Path(folder).resolve()
+    return next((entry.slug for entry in entries if not entry.default and entry.folder.resolve() == wanted), None)
+
+
 def read_folder(entry: CrisisEntry) -> Path:
     """The folder the app reads for a crisis: for the default crisis, CRISISBOARD_DATA or data/, or with
     CRISISBOARD_DATABASE_URL set the local copy of the database (crisisboard.data.load.data_dir_from_env);
