@@ -299,3 +299,22 @@ def test_a_link_to_the_second_crisis_opens_it_and_it_holds_across_pages_in_a_bro
         assert parse_qs(urlparse(page.url).query).get("crisis") == ["quakes"], page.url
         assert page.get_by_role("combobox", name="Crisis").count() == 1
         assert page.title() == "crisisboard: the fixture quakes"
+
+
+def test_a_briefing_pack_made_for_one_crisis_is_not_offered_on_another(two_crises: None) -> None:
+    from crisisboard.app.exports import _packs
+
+    key = (str(VALID), "v-test", "filters", False, "http://localhost:8501", "2026-12-07", "roles", 0)
+    _packs().get_or_build(key, lambda: b"PK the default crisis's pack")
+
+    def offered(slug: str) -> list[str]:
+        at = app("pages/sources.py")
+        at.query_params["crisis"] = slug
+        at.session_state["pack"] = key  # as the button leaves it, in this session
+        at.session_state["_crisisboard_crisis"] = slug
+        at.run()
+        assert not at.exception
+        return [b.proto.label for b in at.get("download_button")]
+
+    assert "Download the briefing pack" in offered("valid")
+    assert "Download the briefing pack" not in offered("quakes")
