@@ -143,7 +143,7 @@ def test_the_overview_offers_each_crisis_by_name_and_the_picker_switches(two_cri
     picker.set_value("quakes").run()
     assert not at.exception
     assert at.query_params["crisis"] == "quakes"
-    assert "Showing 3 of 3 claims" in _captions(at)
+    assert f"Showing 3 of 3 claims on {QUAKES_NAME} · " in _captions(at)  # on every page, in the main column
     assert f"**Crisis:** {QUAKES_NAME}" in _markdown(at)
     assert "**27**, Testland Interior Office" in _markdown(at)  # the second crisis's own figures
     assert "Fixture Ministry" not in _markdown(at)

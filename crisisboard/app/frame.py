@@ -12,7 +12,7 @@ import streamlit as st
 from crisisboard.app import render
 from crisisboard.app.auth import access_panel, current_actor
 from crisisboard.app.briefing import briefing_mode, draw_briefing_chrome
-from crisisboard.app.crisis_choice import chosen_or_error_page, crisis_line, crisis_picker
+from crisisboard.app.crisis_choice import chosen_or_error_page, crisis_line, crisis_picker, several
 from crisisboard.app.datasets import KEY_FRAME, cached_view, dataset_or_error_page, health, selection
 from crisisboard.app.exports import briefing_pack_controls
 from crisisboard.app.filters_ui import KEY_WARNINGS, filter_widgets, restore_widgets, write_url
@@ -72,8 +72,9 @@ def start_page(title: str, pick_crisis: bool = False) -> PageContext:
         render.warning(text(warning))
     chosen = selection(str(dataset.data_dir), dataset.version, filters)
     described = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
-    render.caption(md("Showing {shown:,} of {total:,} claims · {filters}", shown=len(chosen.claims),
-                      total=len(dataset.claims), filters=described))
+    render.caption(md("Showing {shown:,} of {total:,} claims{crisis} · {filters}", shown=len(chosen.claims),
+                      total=len(dataset.claims), filters=described,
+                      crisis=f" on {crisis.name}" if several() else ""))
     page = PageContext(dataset=dataset, filters=filters, selection=chosen, filters_text=described, briefing=briefing,
                        crisis=crisis)
     briefing_pack_controls(page)
