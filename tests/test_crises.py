@@ -90,13 +90,16 @@ def test_a_broken_or_badly_named_crisis_is_listed_with_its_problem(tmp_path: Pat
     root = tmp_path / "crises"
     _crisis_toml(root / "broken", "Broken")
     (root / "broken" / "crisis.toml").write_text("name = \n", encoding="utf-8")
-    _crisis_toml(root / "Bad Name", "Badly named")
+    _crisis_toml(root / "Flood 2021 (North)", "Badly named")
+    _crisis_toml(root / "___", "Nameless")
     monkeypatch.setenv("CRISISBOARD_DATA", str(VALID))
     monkeypatch.setenv("CRISISBOARD_CRISES", str(root))
     entries = {entry.folder.name: entry for entry in available()}
     assert "crisis.toml" in entries["broken"].problem and entries["broken"].name == "broken"
-    assert entries["Bad Name"].name == "Badly named"
-    assert "is not a slug" in entries["Bad Name"].problem and "slug" in entries["Bad Name"].problem
+    named = entries["Flood 2021 (North)"]  # a folder's name made a slug
+    assert (named.slug, named.name, named.problem) == ("flood-2021-north", "Badly named", "")
+    assert folder_for("flood-2021-north") == root / "Flood 2021 (North)"
+    assert "no slug can be made" in entries["___"].problem and "slug = " in entries["___"].problem
     assert entries["valid"].problem == ""
 
 
@@ -189,13 +192,15 @@ def test_both_crises_are_served_side_by_side_by_one_process(two_crises: None) ->
     assert len(drawn[str(QUAKES)].claims) == 3 and len(drawn[str(VALID)].claims) == 6
 
 
-def test_an_unknown_crisis_in_the_link_says_so_and_links_to_those_served(two_crises: None) -> None:
+@pytest.mark.parametrize("slug", ["atlantis", "[x](http://127.0.0.9/) <b>"])
+def test_an_unknown_crisis_in_the_link_says_so_and_links_to_those_served(two_crises: None, slug: str) -> None:
     at = app("pages/map.py")
-    at.query_params["crisis"] = "atlantis"
+    at.query_params["crisis"] = slug
     at.run()
     assert not at.exception
     assert [shown(t.value) for t in at.title] == ["No such crisis"]
-    assert "atlantis" in shown(at.error[0].value)
+    assert slug in shown(at.error[0].value)  # as text: escaped, never a link
+    assert "](http://127.0.0.9" not in at.error[0].value
     links = "\n".join(m.value for m in at.markdown)
     assert "(?crisis=valid)" in links and "(?crisis=quakes)" in links
     assert QUAKES_NAME in _markdown(at) and VALID_NAME in _markdown(at)

@@ -3,7 +3,7 @@
 The default crisis is the data folder named by CRISISBOARD_DATA, else the checkout's ``data/``. Every other
 crisis is a folder under the crises root (CRISISBOARD_CRISES, else the checkout's ``crises/``) that holds a
 ``crisis.toml``: a full data folder of its own (sources, claims, places, incidents, geodata). A crisis is known
-by its slug: the ``slug`` key of its crisis.toml when set, else its folder's name. The app carries the slug in
+by its slug: the ``slug`` key of its crisis.toml when set, else its folder's name (:func:`folder_slug`). The app carries the slug in
 every link (``?crisis=<slug>``); no slug in a link means the default crisis.
 
 :func:`read_folder` is the one place that turns a slug into the folder the app reads.
@@ -63,16 +63,24 @@ def crises_root() -> Path:
     return Path(value) if value else DEFAULT_CRISES_DIR
 
 
+def folder_slug(folder: Path) -> str:
+    """The slug of a folder whose crisis.toml sets none: its name in lower case, each run of characters other
+    than a-z, 0-9, _ and - made one -; "" when nothing is left."""
+    name = re.sub(r"[^a-z0-9_-]+", "-", Path(folder).resolve().name.lower()).lstrip("-_")[:64].rstrip("-")
+    return name if SLUG.match(name) else ""
+
+
 def _entry(folder: Path, default: bool) -> CrisisEntry:
     """A crisis folder's entry, read from its crisis.toml (a broken file gives the folder's name and the problem)."""
     try:
         crisis = load_crisis(folder)
     except CrisisError as error:
-        return CrisisEntry(slug=folder.name, name=folder.name, folder=folder, default=default, problem=str(error))
-    slug = crisis.slug or folder.name
-    if not SLUG.match(slug):  # only a folder's name can be one: crisis.toml's slug is checked when read
-        problem = (f"{folder / CRISIS_FILE}: slug: the folder's name {folder.name!r} is not a slug (lower-case "
-                   "letters, digits, - and _): set `slug = \"...\"` in crisis.toml")
+        return CrisisEntry(slug=folder_slug(folder) or folder.name, name=folder.name, folder=folder, default=default,
+                           problem=str(error))
+    slug = crisis.slug or folder_slug(folder)
+    if not slug:
+        problem = (f"{folder / CRISIS_FILE}: slug: no slug can be made of the folder's name {folder.name!r}: set "
+                   "`slug = \"...\"` in crisis.toml (lower-case letters, digits, - and _)")
         return CrisisEntry(slug=folder.name, name=crisis.name, folder=folder, default=default, problem=problem)
     return CrisisEntry(slug=slug, name=crisis.name, folder=folder, default=default)
 
