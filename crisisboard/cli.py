@@ -108,6 +108,7 @@ def _export(args: argparse.Namespace) -> int:
     from crisisboard.claims.audience import Audience, public_settings
     from crisisboard.claims.changes import changes_since, default_since
     from crisisboard.data.backends import open_store
+    from crisisboard.data.crises import link_slug
     from crisisboard.data.filters import describe_filters
     from crisisboard.data.private import atomic_write
     from crisisboard.export.images import ExportContext, export_view
@@ -123,12 +124,13 @@ def _export(args: argparse.Namespace) -> int:
         print(f"bad date: {error}", file=sys.stderr)
         return 2
     text = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
+    crisis = link_slug(dataset.data_dir)  # the link shows the exported crisis (crisisboard.data.crises)
     try:
         if args.pack:
             specs = pack_specs(dataset.claims if not filters.metrics else dataset.claims[
                 dataset.claims["metric"].isin(filters.metrics)], dataset)
             views = [build_view(dataset, filters, spec) for spec in specs]
-            contexts = [ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), date.today())
+            contexts = [ExportContext(text, dataset.version, view_url(args.base_url, filters, spec, crisis), date.today())
                         for spec in specs]
             store = open_store(dataset.data_dir)  # a pack is handed out: staff by role, unless the settings say
             changes = changes_since(store.history(), dataset, default_since(),
@@ -142,7 +144,7 @@ def _export(args: argparse.Namespace) -> int:
                 "timeline": {"metric": args.metric, "x_mode": args.x, "log_y": not args.linear,
                              "incidents": not args.no_incidents},
                 "who-says-what": {"metric": args.metric, "day": args.day, "factor": args.factor}}[args.view])
-            context = ExportContext(text, dataset.version, view_url(args.base_url, filters, spec), date.today())
+            context = ExportContext(text, dataset.version, view_url(args.base_url, filters, spec, crisis), date.today())
             data = export_view(build_view(dataset, filters, spec), context, args.format, args.preset)
     except ExportUnavailable as error:
         print(error, file=sys.stderr)

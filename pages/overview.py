@@ -13,7 +13,7 @@ from crisisboard.charts.views import OverviewSpec
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.claims.summaries import RECENT_DAYS, headline, summarise_metrics
 
-page = start_page("Overview: what was claimed, by whom")
+page = start_page("Overview: what was claimed, by whom", pick_crisis=True)
 if page.claims.empty:
     render.info(literal("No claims match the filters. Widen them in the sidebar."))
 else:

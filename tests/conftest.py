@@ -15,6 +15,9 @@ import pytest
 os.environ["CRISISBOARD_VALIDATE_FIGURES"] = "1"
 # the columnar cache of validated data goes to a folder of this test run, not the user's ~/.cache
 os.environ["CRISISBOARD_CACHE"] = tempfile.mkdtemp(prefix="crisisboard-test-cache-")
+# the app serves the default data folder only, whatever crises/ the checkout holds: tests of several crises
+# point CRISISBOARD_CRISES at their own folder (tests/fixtures/crises)
+os.environ["CRISISBOARD_CRISES"] = tempfile.mkdtemp(prefix="crisisboard-test-no-crises-")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid"

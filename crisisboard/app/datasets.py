@@ -12,13 +12,15 @@ from typing import Callable
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.crisis_choice import chosen
 from crisisboard.charts.style import detach_footer, scale_for_briefing
 from crisisboard.charts.views import ViewFigure, ViewSpec, build_view
 from crisisboard.claims.markup import literal, md, text
 from crisisboard.data.crisis import CrisisError, load_crisis
 from crisisboard.data.filters import Filters
 from crisisboard.data.geo import GeoData, load_geodata
-from crisisboard.data.load import Dataset, DataValidationError, data_dir_from_env, dataset_version, load_dataset
+from crisisboard.data.crises import CrisisEntry, CrisisRegistryError, UnknownCrisis, read_folder
+from crisisboard.data.load import Dataset, DataValidationError, dataset_version, load_dataset
 from crisisboard.data.private import UnsafeFolder
 from crisisboard.data.selection import Selection, SelectionCache
 
@@ -111,12 +113,12 @@ def _fallback(data_dir: Path, what: str, problems: list[str]) -> Dataset:
     raise AssertionError("unreachable: st.stop() ends the run")
 
 
-def dataset_or_error_page() -> Dataset:
-    """The data (reloaded whenever its files change). If the new files break a rule, or pass every rule but
-    cannot be typed or drawn, the last version that drew is shown with a banner; an error page when no
+def dataset_or_error_page(crisis: CrisisEntry) -> Dataset:
+    """The data of `crisis` (reloaded whenever its files change). If the new files break a rule, or pass every
+    rule but cannot be typed or drawn, the last version that drew is shown with a banner; an error page when no
     version ever drew."""
     try:
-        data_dir = data_dir_from_env()
+        data_dir = read_folder(crisis)
     except UnsafeFolder as error:  # the mirror's folder is another user's: never read what is in it
         LOG.error("%s", error)
         render.title(literal("The data could not be loaded"))
@@ -167,11 +169,11 @@ def redirect_to(page: "st.Page") -> Callable[[], None]:  # type: ignore[valid-ty
 
 
 def page_title() -> str:
-    """The browser tab's title: the crisis definition's, or crisisboard's own when it cannot be read (the page
-    then shows what is wrong)."""
+    """The browser tab's title: the chosen crisis's definition's (crisisboard.app.crisis_choice), or
+    crisisboard's own when it cannot be read (the page then shows what is wrong)."""
     try:
-        return load_crisis(data_dir_from_env()).page_title
-    except (CrisisError, UnsafeFolder):
+        return load_crisis(read_folder(chosen())).page_title
+    except (CrisisError, UnsafeFolder, UnknownCrisis, CrisisRegistryError):
         return "crisisboard"
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from crisisboard.app import render
+from crisisboard.app.crisis_choice import several
 from crisisboard.app.datasets import cached_view
 from crisisboard.app.privacy import audience
 from crisisboard.charts.views import ViewFigure, ViewSpec, pack_specs, view_url
@@ -34,8 +35,16 @@ def _base_url() -> str:
 
 
 def export_context(page: "PageContext", spec: ViewSpec) -> ExportContext:
-    return ExportContext(page.filters_text, page.dataset.version, view_url(_base_url(), page.filters, spec),
+    """What an export of `spec` prints about itself; its link carries the crisis when the server serves several."""
+    crisis = page.crisis.slug if page.crisis is not None and several() else None
+    return ExportContext(page.filters_text, page.dataset.version, view_url(_base_url(), page.filters, spec, crisis),
                          date.today())
+
+
+def file_stem(page: "PageContext", what: str) -> str:
+    """A download's name without its extension: crisisboard, the crisis's slug, what it is, the data version."""
+    crisis = f"-{page.crisis.slug}" if page.crisis is not None else ""
+    return f"crisisboard{crisis}-{what}-{page.dataset.version}"
 
 
 def export_controls(page: "PageContext", view: ViewFigure) -> None:
@@ -52,11 +61,12 @@ def export_controls(page: "PageContext", view: ViewFigure) -> None:
         preset = render.segmented("Size", list(PRESETS), format_func=lambda name: PRESETS[name].label, default="slide",
                                   key=f"{key}_preset") or "slide"
         context = export_context(page, view.spec)
-        render.caption(md("The image carries its title, the filters, the caveat, its sources, the dataset version "
-                          "and a link that reproduces this view: {url}", url=context.url))
+        render.caption(md("The image carries its title, the filters, the caveat, its sources, the crisis "
+                          "({citation}), the dataset version and a link that reproduces this view: {url}",
+                          citation=page.dataset.crisis.citation, url=context.url))
         mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
         st.download_button(text(f"Download {fmt.upper()}"), data=lambda: export_view(view, context, fmt, preset),
-                           file_name=f"crisisboard-{view.spec.name}-{page.dataset.version}.{fmt}", mime=mime,
+                           file_name=f"{file_stem(page, view.spec.name)}.{fmt}", mime=mime,
                            key=f"{key}_download", type="primary")
 
 
@@ -104,8 +114,10 @@ def briefing_pack_controls(page: "PageContext") -> None:
                 0.0, text="The same pack is being made for another visitor; it is shared when ready…"))
             bar.empty()
             st.session_state["pack"] = key  # the key, not the bytes: every session shares the one pack
-        pack = _packs().get(st.session_state["pack"]) if st.session_state.get("pack") else None
+        made = st.session_state.get("pack")
+        # a pack made for another crisis of the server is not offered here (its key starts with its data folder)
+        pack = _packs().get(made) if made and made[0] == str(page.dataset.data_dir) else None
         if pack:
             st.download_button("Download the briefing pack", pack,
-                               file_name=f"crisisboard-briefing-{page.dataset.version}.zip",
+                               file_name=f"{file_stem(page, 'briefing')}.zip",
                                mime="application/zip", key="download_pack", type="primary")

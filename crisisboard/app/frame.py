@@ -12,6 +12,7 @@ import streamlit as st
 from crisisboard.app import render
 from crisisboard.app.auth import access_panel, current_actor
 from crisisboard.app.briefing import briefing_mode, draw_briefing_chrome
+from crisisboard.app.crisis_choice import chosen_or_error_page, crisis_line, crisis_picker, several
 from crisisboard.app.datasets import KEY_FRAME, cached_view, dataset_or_error_page, health, selection
 from crisisboard.app.exports import briefing_pack_controls
 from crisisboard.app.filters_ui import KEY_WARNINGS, filter_widgets, restore_widgets, write_url
@@ -21,6 +22,7 @@ from crisisboard.charts.views import ViewFigure, ViewSpec
 from crisisboard.claims.attribution import CAVEAT, DATA_LICENCE, build_attribution
 from crisisboard.claims.markup import md, text
 from crisisboard.data.backends import open_store
+from crisisboard.data.crises import CrisisEntry
 from crisisboard.data.filters import Filters, describe_filters
 from crisisboard.data.load import Dataset
 from crisisboard.data.selection import Selection
@@ -36,6 +38,7 @@ class PageContext:
     selection: Selection  # shared between sessions: read it, never modify it
     filters_text: str
     briefing: bool = False
+    crisis: CrisisEntry | None = None  # which of the server's crises (crisisboard.data.crises)
 
     @property
     def claims(self) -> pd.DataFrame:
@@ -46,12 +49,17 @@ class PageContext:
         return self.selection.incidents
 
 
-def start_page(title: str) -> PageContext:
-    """Draw the top of the page: the data check, the sidebar (filters, briefing toggle, briefing pack), the URL
-    state, the title, the notices of the link's ignored values, and the count of claims shown."""
+def start_page(title: str, pick_crisis: bool = False) -> PageContext:
+    """Draw the top of the page: the crisis (its picker first when `pick_crisis`, and the server serves several),
+    the data check, the sidebar (filters, briefing toggle, briefing pack), the URL state, the title, the notices
+    of the link's ignored values, and the count of claims shown."""
     leave_legacy_multipage_mode()
     draw_app_style()
-    dataset = dataset_or_error_page()
+    crisis = chosen_or_error_page()
+    if pick_crisis:
+        crisis_picker(crisis)
+    dataset = dataset_or_error_page(crisis)
+    crisis_line(crisis)
     restore_widgets(dataset)
     filters = filter_widgets(dataset)
     briefing = briefing_mode()
@@ -64,9 +72,11 @@ def start_page(title: str) -> PageContext:
         render.warning(text(warning))
     chosen = selection(str(dataset.data_dir), dataset.version, filters)
     described = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
-    render.caption(md("Showing {shown:,} of {total:,} claims · {filters}", shown=len(chosen.claims),
-                      total=len(dataset.claims), filters=described))
-    page = PageContext(dataset=dataset, filters=filters, selection=chosen, filters_text=described, briefing=briefing)
+    render.caption(md("Showing {shown:,} of {total:,} claims{crisis} · {filters}", shown=len(chosen.claims),
+                      total=len(dataset.claims), filters=described,
+                      crisis=f" on {crisis.name}" if several() else ""))
+    page = PageContext(dataset=dataset, filters=filters, selection=chosen, filters_text=described, briefing=briefing,
+                       crisis=crisis)
     briefing_pack_controls(page)
     store = open_store(dataset.data_dir)
     access_panel(current_actor(store), store)

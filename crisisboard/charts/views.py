@@ -254,9 +254,10 @@ def spec_of(name: str, **settings: object) -> ViewSpec:
         raise ValueError(f"view {name!r}: {error}") from None
 
 
-def view_url(base_url: str, filters: Filters, spec: ViewSpec) -> str:
-    """The app URL that reproduces this view: page path, filters and the chart's own settings."""
-    query = urlencode({**to_query_params(filters), **spec.params()})
+def view_url(base_url: str, filters: Filters, spec: ViewSpec, crisis: str | None = None) -> str:
+    """The app URL that reproduces this view: page path, the crisis (its slug, when the server serves several:
+    crisisboard.data.crises), filters and the chart's own settings."""
+    query = urlencode({**({"crisis": crisis} if crisis else {}), **to_query_params(filters), **spec.params()})
     page = VIEWS[spec.name].path
     path = f"{base_url.rstrip('/')}/{page}".rstrip("/") or base_url
     return path + ("/" if not page else "") + (f"?{query}" if query else "")

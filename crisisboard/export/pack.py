@@ -35,7 +35,7 @@ def pack_readme(views: list[ViewFigure], contexts: list[ExportContext], names: l
                 changes: pd.DataFrame | None = None) -> str:
     context = contexts[0]
     lines = [
-        "# crisisboard briefing pack", "",
+        f"# crisisboard briefing pack: {views[0].dataset.crisis.name}", "",
         f"Generated {context.generated:%-d %B %Y} from crisisboard dataset version {context.dataset_version}.",
         f"Filters: {context.filters_text}.", "",
         f"**{CAVEAT}** Each claim names who made it, which text carried it and an Admiralty grade "
