@@ -15,8 +15,9 @@ from shapely.ops import unary_union
 from crisisboard.charts.map_markers import px_per_degree
 from crisisboard.charts.plotly_internals import typed_array
 from crisisboard.claims.areas import POINT_PRECISION
+from crisisboard.claims.markup import plain
 from crisisboard.data.crisis import MapArea
-from crisisboard.data.geo import GeoData
+from crisisboard.data.geo import GeoData, load_layers
 from crisisboard.data.load import Dataset
 
 AREA_OUTLINE = "#b07800"
@@ -88,8 +89,38 @@ def _surroundings(area: MapArea):  # noqa: ANN202 - shapely box
     return box(area.lon[0] - width, area.lat[0] - height, area.lon[1] + width, area.lat[1] + height)
 
 
+def _rgba(colour: str, alpha: float) -> str:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _layer_trace(layer, geometry, around) -> go.Scatter | None:  # noqa: ANN001 - GeoLayer, shapely geometries
+    """One of the crisis folder's own layers ([[geo.layers]]), keyed in the legend by its label, its source and
+    date shown on hover (the map's footer and caption attribute it too)."""
+    shown = around(geometry)
+    if shown.is_empty:
+        return None
+    parts = [part for part in getattr(shown, "geoms", [shown])]
+    hover = f"<b>{plain(layer.label)}</b><br>{plain(layer.source)}, {layer.as_of.isoformat()}<extra></extra>"
+    common = dict(name=plain(layer.label), legendgroup="layers", showlegend=True, hovertemplate=hover)
+    if layer.kind == "area":
+        xs, ys = _rings(unary_union([p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]))
+        return go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=_rgba(layer.colour, 0.28),
+                          line=dict(color=layer.colour, width=1.5), **common)
+    if layer.kind == "line":
+        lines = [line for p in parts for line in getattr(p, "geoms", [p])]
+        xs, ys = _lines(unary_union(lines) if len(lines) > 1 else lines[0])
+        return go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=layer.colour, width=3.5, dash="dashdot"),
+                          **common)
+    points = [point for p in parts for point in getattr(p, "geoms", [p]) if point.geom_type == "Point"]
+    return go.Scatter(x=drawn([p.x for p in points]), y=drawn([p.y for p in points]), mode="markers",
+                      marker=dict(symbol="triangle-up", size=12, color=layer.colour, line=dict(color="white", width=1)),
+                      **common)
+
+
 def static_traces(dataset: Dataset, geo: GeoData, shaded: frozenset[str], area: MapArea) -> list[go.Scatter]:
-    """Countries, regions, outlines of the areas claims are about, the border: the same for every filter
+    """Countries, regions, outlines of the areas claims are about, the border, the crisis folder's own layers
+    ([[geo.layers]]: areas under the outlines, lines and points over the border): the same for every filter
     that shades the same areas, so cut from the geodata once per process for each."""
     return dataset.derive(_cut_static_traces, geo, shaded, area)
 
@@ -113,6 +144,10 @@ def _cut_static_traces(dataset: Dataset, geo: GeoData, shaded: frozenset[str], a
         xs, ys = _rings(around(row.geometry))
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#9a9a9a", width=1, dash="dot"),
                                  hoverinfo="skip", showlegend=False, name=f"{row.name} region"))
+    layers = load_layers(dataset.crisis)
+    for layer, geometry in layers:  # areas under the outlines and the border, lines and points over them
+        if layer.kind == "area" and (trace := _layer_trace(layer, geometry, around)) is not None:
+            traces.append(trace)
     for place_id in sorted(shaded):  # the outline of each area that claims are about
         shape = around(shapes[place_id])
         if getattr(shape, "area", 0):
@@ -128,6 +163,9 @@ def _cut_static_traces(dataset: Dataset, geo: GeoData, shaded: frozenset[str], a
         xs, ys = _lines(around(border))
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="rgba(230,159,0,0.55)", width=9),
                                  hoverinfo="skip", showlegend=False))
+    for layer, geometry in layers:
+        if layer.kind != "area" and (trace := _layer_trace(layer, geometry, around)) is not None:
+            traces.append(trace)
     return traces
 
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from crisisboard.data import PROJECT_ROOT
-from crisisboard.data.crisis import GeoBuild, read_crisis
+from crisisboard.data.crisis import Crisis, GeoBuild, GeoLayer, read_crisis
 
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 COUNTRIES_FILE = "countries.geojson"
@@ -72,6 +72,25 @@ def load_geodata(geo_dir: Path) -> GeoData:
         if not path.is_file():
             raise FileNotFoundError(f"{path} is missing: run 'make geo' to rebuild geo/")
     return GeoData(countries=gpd.read_file(paths[0]), admin1=gpd.read_file(paths[1]))
+
+
+def load_layers(crisis: Crisis) -> tuple[tuple[GeoLayer, object], ...]:
+    """The crisis folder's own layers ([[geo.layers]] of crisis.toml, checked when it was read), each with its
+    geometry (a shapely collection of the file's features), read again only when a file changes."""
+    layers = []
+    for layer in crisis.geo.layers:
+        path = crisis.layer_path(layer)
+        stat = path.stat()
+        layers.append((layer, _layer_geometry(str(path), (stat.st_size, stat.st_mtime_ns))))
+    return tuple(layers)
+
+
+@lru_cache(maxsize=32)
+def _layer_geometry(path: str, stamp: tuple) -> object:  # noqa: ARG001 - the stamp is the key
+    from shapely.geometry import GeometryCollection, shape
+
+    features = json.loads(Path(path).read_text(encoding="utf-8"))["features"]
+    return GeometryCollection([shape(feature["geometry"]) for feature in features])
 
 
 # --- build ---------------------------------------------------------------------------------

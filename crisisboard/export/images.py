@@ -54,6 +54,7 @@ def footer_lines(view: ViewFigure, context: ExportContext, preset: Preset, limit
     lines += textwrap.wrap(sources, width)
     if view.is_map:
         lines += textwrap.wrap(view.dataset.crisis.geo.attribution, width)
+        lines += textwrap.wrap(view.dataset.crisis.geo.layers_note, width)  # the crisis folder's own layers
     lines += textwrap.wrap(f"Generated {context.generated:%-d %b %Y} by crisisboard · dataset {context.dataset_version}"
                            f" · {DATA_LICENCE}", width)
     lines += textwrap.wrap(f"Reproduce this view: {context.url}", width, break_on_hyphens=False)
