@@ -20,7 +20,8 @@ from crisisboard.data.crisis import CrisisError, read_crisis
 from crisisboard.data.filters import Filters, describe_filters
 from crisisboard.data.load import load_dataset
 from crisisboard.data.validate import validate_dataset
-from crisisboard.export.images import ExportContext, prepare_figure
+from crisisboard.export import render
+from crisisboard.export.images import ExportContext, export_view, prepare_figure
 
 MADE_UP = FIXTURES / "madeup_crisis"
 LAYERS = MADE_UP / "geo" / "layers"
@@ -152,3 +153,22 @@ def test_a_layer_file_that_is_not_good_geojson_is_reported(tmp_path: Path, conte
     with pytest.raises(CrisisError) as caught:
         read_crisis(folder)
     assert [(where, message in said) for _, where, said in caught.value.problems] == [("geo.layers.1.file", True)]
+
+
+@pytest.mark.skipif(render.find_chromium() is None, reason="Debian's chromium is not installed (make test installs it)")
+def test_an_exported_square_map_keeps_its_layers_legend_above_the_footer(view) -> None:  # noqa: ANN001
+    """The layers' legend group is wide: the groups after it wrap to a second row, which the export makes room
+    for (read from the SVG Chromium drew: the legend's bottom is above the footer's first line)."""
+    import re
+
+    spec = spec_of("map", area="valley", metric="killed")
+    context = ExportContext(describe_filters(FILTERS), "abc123", view_url("http://127.0.0.1:8501", FILTERS, spec),
+                            date(2026, 12, 7))
+    svg = export_view(view, context, "svg", "square").decode("utf-8")
+    legend = re.search(r'<g class="legend"[^>]*transform="translate\(([\d.]+),([\d.]+)\)">'
+                       r'<rect class="bg"[^>]*height="([\d.]+)"', svg)
+    assert legend, "no legend drawn"
+    assert "Fixture line of contact" in svg
+    footer_at = svg.index("Sources: ")
+    footer = re.findall(r'class="cursor-pointer" transform="translate\(([\d.]+),([\d.]+)\)"', svg[:footer_at])[-1]
+    assert float(legend.group(2)) + float(legend.group(3)) <= float(footer[1])
