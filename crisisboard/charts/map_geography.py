@@ -191,8 +191,28 @@ def region_anchors(geo: GeoData, area: MapArea) -> list[tuple[str, list[tuple[fl
 
 
 def enclave_anchors(dataset: Dataset, geo: GeoData) -> list[tuple[str, float, float]]:
-    """(label, lon, lat) of each enclave: every part of a country's outline but its largest, named by a place
-    of that country inside it when places.csv has one, else by its country alone."""
+    """(label, lon, lat) of each part of a country's outline but its largest, islands left out: an enclave when
+    one other country of the geodata surrounds it, else an exclave (between countries), named by a place of that
+    country inside it when places.csv has one, else by its country alone (once per dataset and geodata)."""
+    return dataset.derive(_enclave_anchors, geo)
+
+
+def _detached_kind(part, own, others: list) -> str | None:  # noqa: ANN001 - shapely geometries
+    """"enclave" when one of the other countries `others` holds all the land just around `part` (within about
+    500 m of its edge) that is not of its own country `own`, "exclave" when several do, None when most of it is
+    no country's (an island: the sea, or land the geodata does not have)."""
+    import shapely
+
+    band = part.exterior.buffer(0.005)
+    band = band.difference(shapely.clip_by_rect(own, *band.bounds))
+    near = [shapely.clip_by_rect(other, *band.bounds) for other in others]  # fast: only what the band can touch
+    shares = [band.intersection(other).area / band.area for other in near if not other.is_empty] if band.area else []
+    if sum(shares) < 0.5:
+        return None
+    return "enclave" if max(shares) > 0.98 else "exclave"
+
+
+def _enclave_anchors(dataset: Dataset, geo: GeoData) -> list[tuple[str, float, float]]:
     places = dataset.places
     iso_of = {iso3: country for country, iso3 in dataset.crisis.geo.iso3.items()}
     anchors = []
@@ -207,6 +227,11 @@ def enclave_anchors(dataset: Dataset, geo: GeoData) -> list[tuple[str, float, fl
                       if part.contains(Point(lon, lat))]
             named = inside[0].split(" (")[0] if inside else None
             point = part.representative_point()
-            anchors.append((f"{named}<br>(enclave of {row.name})" if named else f"Enclave of<br>{row.name}",
+            kind = _detached_kind(part, row.geometry, [other for iso3, other in zip(geo.countries["iso3"],
+                                                                                  geo.countries.geometry)
+                                                       if iso3 != row.iso3])
+            if kind is None:
+                continue
+            anchors.append((f"{named}<br>({kind} of {row.name})" if named else f"{kind.capitalize()} of<br>{row.name}",
                             point.x, point.y))
     return anchors
