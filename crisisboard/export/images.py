@@ -272,7 +272,7 @@ def _group_rows(fig: go.Figure, size: int, width: int) -> int:
             block += ([trace.legendgrouptitle.text] if trace.legendgrouptitle.text and not block else []) + [trace.name]
     rows, line_width, line_rows = 0, 0, 0
     for texts in blocks.values():
-        block_width = int(50 + 0.62 * size * max(map(len, texts)))
+        block_width = int(50 + 0.47 * size * max(map(len, texts)))  # measured: about 0.45 of the size a character
         if line_width and line_width + block_width > width:
             rows, line_width, line_rows = rows + line_rows + 1, 0, 0  # a gap between rows of groups
         line_width, line_rows = line_width + block_width, max(line_rows, len(texts))
