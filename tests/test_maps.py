@@ -136,3 +136,19 @@ def test_marker_size_grows_with_the_figure_but_stays_readable() -> None:
     assert marker_size(1) == 12 and marker_size(100) == 20 and marker_size(10_000) == 28  # the stated rule
     assert marker_size(0) == marker_size(1)
     assert marker_size(100) < marker_size(100_000) < 45
+
+
+def test_a_detached_part_is_an_enclave_an_exclave_or_an_island() -> None:
+    """Made-up squares (degrees): B's enclave inside A; B's exclave astride the line between A and C; B's island
+    in no country's land; B's main part away from them all."""
+    from shapely.geometry import box
+
+    from crisisboard.charts.map_geography import _detached_kind
+
+    enclave, exclave, island = box(1, 1, 2, 2), box(3.5, 1, 4.5, 2), box(20, 20, 21, 21)
+    a = box(0, 0, 4, 4).difference(enclave).difference(exclave)
+    c = box(4, 0, 8, 4).difference(exclave)
+    b = enclave.union(exclave).union(island).union(box(0, 6, 8, 9))
+    assert _detached_kind(enclave, b, [a, c]) == "enclave"
+    assert _detached_kind(exclave, b, [a, c]) == "exclave"
+    assert _detached_kind(island, b, [a, c]) is None

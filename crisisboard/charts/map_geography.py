@@ -15,8 +15,9 @@ from shapely.ops import unary_union
 from crisisboard.charts.map_markers import px_per_degree
 from crisisboard.charts.plotly_internals import typed_array
 from crisisboard.claims.areas import POINT_PRECISION
+from crisisboard.claims.markup import plain
 from crisisboard.data.crisis import MapArea
-from crisisboard.data.geo import GeoData
+from crisisboard.data.geo import GeoData, load_layers
 from crisisboard.data.load import Dataset
 
 AREA_OUTLINE = "#b07800"
@@ -88,8 +89,38 @@ def _surroundings(area: MapArea):  # noqa: ANN202 - shapely box
     return box(area.lon[0] - width, area.lat[0] - height, area.lon[1] + width, area.lat[1] + height)
 
 
+def _rgba(colour: str, alpha: float) -> str:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _layer_trace(layer, geometry, around) -> go.Scatter | None:  # noqa: ANN001 - GeoLayer, shapely geometries
+    """One of the crisis folder's own layers ([[geo.layers]]), keyed in the legend by its label, its source and
+    date shown on hover (the map's footer and caption attribute it too)."""
+    shown = around(geometry)
+    if shown.is_empty:
+        return None
+    parts = [part for part in getattr(shown, "geoms", [shown])]
+    hover = f"<b>{plain(layer.label)}</b><br>{plain(layer.source)}, {layer.as_of.isoformat()}<extra></extra>"
+    common = dict(name=plain(layer.label), legendgroup="layers", showlegend=True, hovertemplate=hover)
+    if layer.kind == "area":
+        xs, ys = _rings(unary_union([p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]))
+        return go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=_rgba(layer.colour, 0.28),
+                          line=dict(color=layer.colour, width=1.5), **common)
+    if layer.kind == "line":
+        lines = [line for p in parts for line in getattr(p, "geoms", [p])]
+        xs, ys = _lines(unary_union(lines) if len(lines) > 1 else lines[0])
+        return go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=layer.colour, width=3.5, dash="dashdot"),
+                          **common)
+    points = [point for p in parts for point in getattr(p, "geoms", [p]) if point.geom_type == "Point"]
+    return go.Scatter(x=drawn([p.x for p in points]), y=drawn([p.y for p in points]), mode="markers",
+                      marker=dict(symbol="triangle-up", size=12, color=layer.colour, line=dict(color="white", width=1)),
+                      **common)
+
+
 def static_traces(dataset: Dataset, geo: GeoData, shaded: frozenset[str], area: MapArea) -> list[go.Scatter]:
-    """Countries, regions, outlines of the areas claims are about, the border: the same for every filter
+    """Countries, regions, outlines of the areas claims are about, the border, the crisis folder's own layers
+    ([[geo.layers]]: areas under the outlines, lines and points over the border): the same for every filter
     that shades the same areas, so cut from the geodata once per process for each."""
     return dataset.derive(_cut_static_traces, geo, shaded, area)
 
@@ -113,6 +144,10 @@ def _cut_static_traces(dataset: Dataset, geo: GeoData, shaded: frozenset[str], a
         xs, ys = _rings(around(row.geometry))
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#9a9a9a", width=1, dash="dot"),
                                  hoverinfo="skip", showlegend=False, name=f"{row.name} region"))
+    layers = load_layers(dataset.crisis)
+    for layer, geometry in layers:  # areas under the outlines and the border, lines and points over them
+        if layer.kind == "area" and (trace := _layer_trace(layer, geometry, around)) is not None:
+            traces.append(trace)
     for place_id in sorted(shaded):  # the outline of each area that claims are about
         shape = around(shapes[place_id])
         if getattr(shape, "area", 0):
@@ -122,12 +157,15 @@ def _cut_static_traces(dataset: Dataset, geo: GeoData, shaded: frozenset[str], a
     outline = geo.countries.set_index("iso3").geometry[settings.outline]
     xs, ys = _lines(around(outline.boundary))
     traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#333333", width=2.5), hoverinfo="skip",
-                             name="International border (present-day)", showlegend=True))
+                             name=plain(settings.border_label), showlegend=True))
     border = shapes.get(settings.border_place) if settings.border_place else None
     if border is not None and settings.border_place in shaded:
         xs, ys = _lines(around(border))
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="rgba(230,159,0,0.55)", width=9),
                                  hoverinfo="skip", showlegend=False))
+    for layer, geometry in layers:
+        if layer.kind != "area" and (trace := _layer_trace(layer, geometry, around)) is not None:
+            traces.append(trace)
     return traces
 
 
@@ -153,8 +191,28 @@ def region_anchors(geo: GeoData, area: MapArea) -> list[tuple[str, list[tuple[fl
 
 
 def enclave_anchors(dataset: Dataset, geo: GeoData) -> list[tuple[str, float, float]]:
-    """(label, lon, lat) of each enclave: every part of a country's outline but its largest, named by a place
-    of that country inside it when places.csv has one, else by its country alone."""
+    """(label, lon, lat) of each part of a country's outline but its largest, islands left out: an enclave when
+    one other country of the geodata surrounds it, else an exclave (between countries), named by a place of that
+    country inside it when places.csv has one, else by its country alone (once per dataset and geodata)."""
+    return dataset.derive(_enclave_anchors, geo)
+
+
+def _detached_kind(part, own, others: list) -> str | None:  # noqa: ANN001 - shapely geometries
+    """"enclave" when one of the other countries `others` holds all the land just around `part` (within about
+    500 m of its edge) that is not of its own country `own`, "exclave" when several do, None when most of it is
+    no country's (an island: the sea, or land the geodata does not have)."""
+    import shapely
+
+    band = part.exterior.buffer(0.005)
+    band = band.difference(shapely.clip_by_rect(own, *band.bounds))
+    near = [shapely.clip_by_rect(other, *band.bounds) for other in others]  # fast: only what the band can touch
+    shares = [band.intersection(other).area / band.area for other in near if not other.is_empty] if band.area else []
+    if sum(shares) < 0.5:
+        return None
+    return "enclave" if max(shares) > 0.98 else "exclave"
+
+
+def _enclave_anchors(dataset: Dataset, geo: GeoData) -> list[tuple[str, float, float]]:
     places = dataset.places
     iso_of = {iso3: country for country, iso3 in dataset.crisis.geo.iso3.items()}
     anchors = []
@@ -169,6 +227,11 @@ def enclave_anchors(dataset: Dataset, geo: GeoData) -> list[tuple[str, float, fl
                       if part.contains(Point(lon, lat))]
             named = inside[0].split(" (")[0] if inside else None
             point = part.representative_point()
-            anchors.append((f"{named}<br>(enclave of {row.name})" if named else f"Enclave of<br>{row.name}",
+            kind = _detached_kind(part, row.geometry, [other for iso3, other in zip(geo.countries["iso3"],
+                                                                                  geo.countries.geometry)
+                                                       if iso3 != row.iso3])
+            if kind is None:
+                continue
+            anchors.append((f"{named}<br>({kind} of {row.name})" if named else f"{kind.capitalize()} of<br>{row.name}",
                             point.x, point.y))
     return anchors

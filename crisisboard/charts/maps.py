@@ -11,6 +11,7 @@ placed without collisions (crisisboard.charts.map_labels). The geography is cris
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -341,6 +342,7 @@ def build_map_figure(dataset: Dataset, geo: GeoData, claims: pd.DataFrame, incid
     layout, below = _layout(area, title or f"{label}: claims by place, {area.label}", animate,
                             _controls(days, frame_days) if animate else {})
     fig = figure_of(data, frames, layout=layout)
-    add_footer(fig, f"{crisis.geo.attribution}<br>{build_attribution(claims[claims['metric'] == metric]).wrapped(limit=8, width=170)}",
+    layers = "".join(f"<br>{line}" for line in textwrap.wrap(plain(crisis.geo.layers_note), 170))
+    add_footer(fig, f"{crisis.geo.attribution}{layers}<br>{build_attribution(claims[claims['metric'] == metric]).wrapped(limit=8, width=170)}",
                yshift=-below)
     return apply_style(fig)

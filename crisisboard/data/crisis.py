@@ -9,12 +9,14 @@ validator's terms (file, line, field, rule).
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import tomllib
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -102,17 +104,47 @@ class GeoBuild(_Strict):
     regions: dict[str, tuple[Iso3, int]]
 
 
+LAYER_GEOMETRIES = {"line": ("LineString", "MultiLineString"), "area": ("Polygon", "MultiPolygon"),
+                    "point": ("Point", "MultiPoint")}
+
+
+class GeoLayer(_Strict):
+    """A layer the crisis folder adds to its maps (a line of contact, areas of control, camps): a GeoJSON file
+    (relative to crisis.toml) drawn, keyed in the legend by `label` and attributed to `source` as of `date`."""
+
+    file: str = Field(min_length=1, pattern=r"\.(geo)?json$")
+    label: str = Field(min_length=1, max_length=80)
+    kind: Literal["line", "area", "point"]
+    source: str = Field(min_length=1, max_length=200)
+    source_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    as_of: date = Field(alias="date")
+    colour: Colour = "#6a3d9a"
+
+    def attribution(self) -> str:
+        """What a map says of the layer: its label, who drew it and as of when."""
+        return f"{self.label}: {self.source}, {self.as_of.isoformat()}"
+
+
 class Geo(_Strict):
     folder: str
     attribution: str = Field(min_length=1)
     # which border line the map draws, said under every map (disputed or since-moved lines); empty: nothing said
     border_note: str = Field(default="", max_length=300)
+    # the legend's name for the drawn border line (which line it is belongs to the crisis, not to the code)
+    border_label: str = Field(default="International border", min_length=1, max_length=80)
     outline: Iso3
     border: tuple[Iso3, Iso3] | None = None
     border_place: Slug | None = None
     iso3: dict[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], Iso3]
     fill: dict[Iso3, Colour]
     build: GeoBuild | None = None
+    layers: tuple[GeoLayer, ...] = ()  # [[geo.layers]]: drawn over the built geodata, in the file's order
+
+    @property
+    def layers_note(self) -> str:
+        """The sentence under a map that attributes the crisis folder's own layers ("" when there are none)."""
+        return ("Drawn over the map: " + "; ".join(layer.attribution() for layer in self.layers) + ".") \
+            if self.layers else ""
 
 
 class PlaceAlias(_Strict):
@@ -215,6 +247,10 @@ class Crisis(_Strict):
         """The map areas by key, in the file's order."""
         return {area.key: area for area in self.map_areas}
 
+    def layer_path(self, layer: GeoLayer) -> Path:
+        """A layer's GeoJSON file: relative to crisis.toml."""
+        return (self.folder / layer.file).resolve()
+
     @property
     def geo_dir(self) -> Path:
         """The geodata folder: relative to crisis.toml when written ./… or ../…, else to the checkout (so that a
@@ -235,8 +271,25 @@ class CrisisError(ValueError):
 
 
 def _line_of(text: str, field: str) -> int:
-    """The line where `field` (dotted, e.g. "defaults.day") is set, or 1 when it cannot be found."""
-    last = field.split(".")[-1]
+    """The line where `field` (dotted, e.g. "defaults.day", or "geo.layers.1.source" for the second
+    [[geo.layers]]) is set, or 1 when it cannot be found; a key missing from a table of an array: the table's
+    header."""
+    parts = field.split(".")
+    index = next((i for i, part in enumerate(parts) if part.isdigit()), None)
+    if index is not None:
+        header = re.compile(rf"\s*\[\[\s*{re.escape('.'.join(parts[:index]))}\s*\]\]")
+        lines = text.splitlines()
+        starts = [number for number, line in enumerate(lines, start=1) if header.match(line)]
+        if int(parts[index]) < len(starts):
+            start = starts[int(parts[index])]
+            key = parts[index + 1] if index + 1 < len(parts) else ""
+            for number in range(start + 1, len(lines) + 1):
+                if re.match(r"\s*\[", lines[number - 1]):
+                    break
+                if key and re.match(rf"\s*{re.escape(key)}\s*=", lines[number - 1]):
+                    return number
+            return start
+    last = parts[-1]
     for number, line in enumerate(text.splitlines(), start=1):
         if re.match(rf"\s*{re.escape(last)}\s*=", line) or re.match(rf"\s*\[+{re.escape(field)}\]+", line):
             return number
@@ -263,13 +316,51 @@ def read_crisis(data_dir: Path) -> Crisis:
     except tomllib.TOMLDecodeError as error:
         raise CrisisError(path, [(getattr(error, "lineno", 1) or 1, "-", f"is not valid TOML ({error})")]) from None
     try:
-        return Crisis(**raw, folder=path.parent)
+        crisis = Crisis(**raw, folder=path.parent)
     except ValidationError as error:
         problems = []
         for item in error.errors():
             field = ".".join(str(part) for part in item["loc"]) or "-"
             problems.append((_line_of(text, field), field, item["msg"].removeprefix("Value error, ")))
         raise CrisisError(path, problems) from None
+    problems = [(_line_of(text, f"geo.layers.{i}.file"), f"geo.layers.{i}.file", message)
+                for i, layer in enumerate(crisis.geo.layers) for message in _layer_problems(crisis, layer)]
+    if problems:
+        raise CrisisError(path, problems)
+    return crisis
+
+
+def _layer_problems(crisis: Crisis, layer: GeoLayer) -> list[str]:
+    """What is wrong with a layer's GeoJSON file: missing, not GeoJSON, empty, of another kind than declared, or
+    with a position that is not a longitude and latitude."""
+    path = crisis.layer_path(layer)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [f"{layer.file} is missing (a layer's file is relative to crisis.toml)"]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return [f"{layer.file} is not GeoJSON ({error})"]
+    features = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
+    if not isinstance(features, list) or not features:
+        return [f"{layer.file} must be a GeoJSON FeatureCollection with at least one feature"]
+    allowed = LAYER_GEOMETRIES[layer.kind]
+    for number, feature in enumerate(features, start=1):
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        if kind not in allowed:
+            return [f"{layer.file}: feature {number} is a {kind}, not a {' or '.join(allowed)} as kind = "
+                    f"{layer.kind!r} says"]
+        if not _positions_ok(geometry.get("coordinates")):
+            return [f"{layer.file}: feature {number} has a position that is not [longitude, latitude] "
+                    "within -180..180 and -90..90"]
+    return []
+
+
+def _positions_ok(coordinates: object) -> bool:
+    if isinstance(coordinates, list) and coordinates and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coordinates):
+        return len(coordinates) in (2, 3) and all(math.isfinite(c) for c in coordinates) and \
+            -180 <= coordinates[0] <= 180 and -90 <= coordinates[1] <= 90
+    return isinstance(coordinates, list) and bool(coordinates) and all(_positions_ok(c) for c in coordinates)
 
 
 @lru_cache(maxsize=16)

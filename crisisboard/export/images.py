@@ -54,6 +54,7 @@ def footer_lines(view: ViewFigure, context: ExportContext, preset: Preset, limit
     lines += textwrap.wrap(sources, width)
     if view.is_map:
         lines += textwrap.wrap(view.dataset.crisis.geo.attribution, width)
+        lines += textwrap.wrap(view.dataset.crisis.geo.layers_note, width)  # the crisis folder's own layers
     lines += textwrap.wrap(f"Generated {context.generated:%-d %b %Y} by crisisboard, {view.dataset.crisis.citation} · "
                            f"dataset {context.dataset_version} · {DATA_LICENCE}", width)
     lines += textwrap.wrap(f"Reproduce this view: {context.url}", width, break_on_hyphens=False)
@@ -256,7 +257,26 @@ def _legend_height(fig: go.Figure, preset: Preset, width: int) -> int:
                      and trace.legendgroup)
     titled = {trace.legendgroup for trace in fig.data if trace.legendgroup and trace.legendgrouptitle.text}
     rows = max([rows] + [n + (group in titled) for group, n in groups.items()])
+    if groups:  # groups that do not fit side by side wrap to a row of their own, under the tallest of the first
+        rows = max(rows, _group_rows(fig, size, width))
     return int(preset.font * 1.2 + rows * size * 1.6 + 10)  # the gap above the legend, then its rows
+
+
+def _group_rows(fig: go.Figure, size: int, width: int) -> int:
+    """Rows of entries a legend of groups takes when its groups (and ungrouped entries, one each) are laid side
+    by side, each as wide as its longest name or title, and wrap when the next does not fit `width`."""
+    blocks: dict[str, list[str]] = {}
+    for number, trace in enumerate(fig.data):
+        if trace.showlegend is not False and trace.name:
+            block = blocks.setdefault(trace.legendgroup or f"#{number}", [])
+            block += ([trace.legendgrouptitle.text] if trace.legendgrouptitle.text and not block else []) + [trace.name]
+    rows, line_width, line_rows = 0, 0, 0
+    for texts in blocks.values():
+        block_width = int(50 + 0.47 * size * max(map(len, texts)))  # measured: about 0.45 of the size a character
+        if line_width and line_width + block_width > width:
+            rows, line_width, line_rows = rows + line_rows + 1, 0, 0  # a gap between rows of groups
+        line_width, line_rows = line_width + block_width, max(line_rows, len(texts))
+    return rows + line_rows
 
 
 def _legend_entry(fig: go.Figure, preset: Preset) -> int:
