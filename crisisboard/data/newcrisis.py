@@ -92,7 +92,10 @@ class Unsettled:
                          f"population {entry.population:,}, GeoNames {entry.geonames_id} "
                          f"[{entry.lat}, {entry.lon}]")
         example = self.candidates[0] if self.candidates else None
-        if example is not None:
+        if example is not None and self.unknown:
+            lines.append(f"  write one of those names, \"{self.spec.name}#{example.geonames_id}\", or "
+                         f"\"{self.spec.name}@LAT,LON|SOURCE\" to enter coordinates with their source")
+        elif example is not None:
             lines.append(f"  write e.g. \"{self.spec.name}#{example.geonames_id}\" or \"{self.spec.name} "
                          f"({gazetteer.admin1_name(example) or example.country})\"")
         else:
