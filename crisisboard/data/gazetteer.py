@@ -113,7 +113,7 @@ def _package_file(package: str, relative: str) -> Path:
     return Path(spec.origin).parent / relative
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
 def _admin1_table() -> dict[str, Admin1]:
     path = _package_file(ADMIN1_PACKAGE, "data/subdivisions/subdivisions.tsv")
     table = {}
