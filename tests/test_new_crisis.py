@@ -234,6 +234,20 @@ def test_a_hand_entered_coordinate_needs_its_source() -> None:
     assert newcrisis.split_places("Barda, Camp@40.1,46.2|map, Ganja") == ["Barda", "Camp@40.1,46.2|map", "Ganja"]
 
 
+def test_a_hand_entered_place_keeps_its_coordinates_and_cites_its_source(gazetteer: gz.Gazetteer) -> None:
+    from crisisboard.data import newcrisis
+
+    specs = [newcrisis.parse_place(text) for text in ("Barda", "Camp Seven (AZ)@40.1,46.2|UNHCR site map")]
+    plan = newcrisis.plan(NK_NAME, ("AM", "AZ"), date(2020, 9, 27), date(2020, 11, 10), specs, gazetteer)
+    camp = plan.places[1]
+    assert (camp.place_id, camp.country, camp.lat, camp.lon, camp.geonames_id) == ("camp_seven", "AZ", 40.1, 46.2,
+                                                                                   None)
+    assert camp.coord_source == "entered by hand from: UNHCR site map"
+    with pytest.raises(newcrisis.NewCrisisError, match=r"say which of AM, AZ it lies in"):
+        newcrisis.plan(NK_NAME, ("AM", "AZ"), date(2020, 9, 27), date(2020, 11, 10),
+                       [newcrisis.parse_place("Camp Seven@40.1,46.2|UNHCR site map")], gazetteer)
+
+
 def test_a_non_empty_folder_is_refused_and_left_alone(tmp_path: Path) -> None:
     folder = tmp_path / "taken"
     folder.mkdir()

@@ -40,7 +40,7 @@ class GazetteerMissing(RuntimeError):
 
 def fold(text: str) -> str:
     """A name as it is compared: accents, case, apostrophes and hyphens dropped, spaces collapsed
-    ("Şuşa" -> "susa", "T'art'arr" -> "tartarr", "Jalal-Abad" -> "jalal abad")."""
+    ("Çay-Başı" -> "cay basi", "N'Dala" -> "ndala")."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("ə", "a").replace("Ə", "a").replace("ı", "i")
@@ -197,7 +197,8 @@ class Gazetteer:
         return self.admin1.get(f"{entry.country}.{entry.admin1_code}") if entry.admin1_code else None
 
     def admin1_name(self, entry: Entry) -> str:
-        """The region's English-letter name where the package gives one ("Gegharkunik" for "Geġark'unik'"),
+        """The region's English-letter name where the package gives one (an alias in plain letters for a name
+        written with diacritics or another script),
         else its own; empty when GeoNames gives no region."""
         region = self.admin1_of(entry)
         if region is None:

@@ -4,10 +4,9 @@ places become a complete data folder that ``python -m crisisboard validate`` acc
 Each place is resolved through the offline gazetteer (:mod:`crisisboard.data.gazetteer`), never guessed: a name
 that fits several places, or none, is reported with its candidates. A place may be written
 
-- ``Name``: any spelling GeoNames knows ("Stepanakert", "Khankendi");
-- ``Name (Region)``: only the candidates in that first-order region, or that country ("Martuni (Khojavend)",
-  "Martuni (AM)");
-- ``Name#ID``: the GeoNames place with that id ("Martuni#146969"), which must lie in one of the countries;
+- ``Name``: any spelling GeoNames knows (its name, ASCII name or an alternate name);
+- ``Name (Region)``: only the candidates in that first-order region (any of its names), or that country code;
+- ``Name#ID``: the GeoNames place with that id, which must lie in one of the countries;
 - ``Name@LAT,LON|SOURCE``: coordinates entered by hand, with the source that gives them (required); with
   several countries, ``Name (CC)@LAT,LON|SOURCE`` says which country it lies in.
 
@@ -191,6 +190,8 @@ def plan(name: str, countries: tuple[str, ...], start: date, end: date, specs: l
         raise NewCrisisError(f"--end {end} is before --start {start}")
     if not specs:
         raise NewCrisisError("--places: name at least one place")
+    if not countries:
+        raise NewCrisisError("--countries: name at least one country (ISO 3166 alpha-2, e.g. FR)")
     infos = []
     for code in countries:
         try:

@@ -223,7 +223,7 @@ def _extraction_lines(p: Plan) -> list[str]:
         "# this order. Generated from the gazetteer (GeoNames names and alternate names) and the country package",
         f"# ({gz.COUNTRY_PACKAGE}: names, spellings, demonyms): prune or add what your texts use.",
         "[extraction]",
-        "home = ''    # regex: the crisis's country, where people are displaced internally (e.g. 'Armenia')",
+        f"home = ''    # regex: the crisis's country, where people are displaced internally (e.g. {_s(p.countries[0].name)})",
         "refuge = ''  # regex: the country people flee to (the refugee metrics)",
         "# refuge_place = \"PLACE_ID\"   # the place a refugee figure is about when its sentence names the refuge",
         "home_places = []  # places of the crisis's country a refugee figure is moved from",
