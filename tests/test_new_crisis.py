@@ -171,6 +171,20 @@ def test_the_extractor_knows_the_places_spellings_and_the_countries_institutions
     assert set(crisis.languages) == {"en", "hy", "ru", "az"}
 
 
+def test_the_extractor_reads_a_release_with_the_generated_vocabulary(nk: Path, tmp_path: Path) -> None:
+    release = tmp_path / "release.txt"
+    release.write_text("URL: https://example.org/wire\nTITLE: Wire\nPUBLISHER: A wire\nDATE: 2020-10-05\n\n"
+                       "The Armenian Ministry of Defence said 12 civilians were killed in Khankendi on Sunday. "
+                       "Azerbaijani authorities said 25 people were injured in Terter.\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "crisisboard", "extract", str(release), "--format", "json"],
+                            capture_output=True, text=True, cwd=PROJECT, timeout=300,
+                            env={**os.environ, "CRISISBOARD_DATA": str(nk)})
+    assert result.returncode == 0, result.stderr
+    found = [(c["metric"], c["low"], c["place_id"], c["claimant"]) for c in json.loads(result.stdout)]
+    assert found == [("killed", 12, "stepanakert", "Armenia: Ministry of Defence"),
+                     ("injured", 25, "tartar", "Government of Azerbaijan")]
+
+
 # --- names resolved, never guessed ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -258,7 +258,7 @@ def write(target: Path, p: Plan, build_geo=None) -> list[str]:  # noqa: ANN001 -
         crisis = read_crisis(tmp)
         try:
             build_geo(crisis.geo_dir, crisis.geo.build)
-        except RuntimeError as error:  # a region the admin-1 lines do not cut out: drop the regions, say so
+        except (RuntimeError, KeyError, ValueError) as error:  # a region not cut out: drop the regions, say so
             notes.append(f"regions left out of the geodata ({error}); edit [geo.build.regions] and rebuild")
             (tmp / "crisis.toml").write_text(crisis_toml(p, {}), encoding="utf-8")
             crisis = read_crisis(tmp)
