@@ -228,6 +228,29 @@ def plan(name: str, countries: tuple[str, ...], start: date, end: date, specs: l
     return Plan(name=name.strip(), countries=tuple(infos), start=start, end=end, places=places, areas=areas,
                 clip_box=clip)
 
+def _build_geodata(folder: Path, p: Plan, regions: dict[str, tuple[str, int]], build_geo) -> list[str]:  # noqa: ANN001
+    """Build the folder's geodata; when a region cannot be cut out, build it again without regions and say so.
+
+    Raises
+    ------
+    NewCrisisError
+        When the countries themselves cannot be built (the build's own message says why).
+    """
+    try:
+        build_geo(read_crisis(folder).geo_dir, read_crisis(folder).geo.build)
+        return []
+    except (RuntimeError, KeyError, ValueError) as error:
+        if not regions:
+            raise NewCrisisError(f"the geodata could not be built: {error}") from None
+        note = f"regions left out of the geodata ({error}); edit [geo.build.regions] and rebuild"
+    (folder / "crisis.toml").write_text(crisis_toml(p, {}), encoding="utf-8")
+    try:
+        build_geo(read_crisis(folder).geo_dir, read_crisis(folder).geo.build)
+    except (RuntimeError, KeyError, ValueError) as error:
+        raise NewCrisisError(f"the geodata could not be built: {error}") from None
+    return [note]
+
+
 def write(target: Path, p: Plan, build_geo=None) -> list[str]:  # noqa: ANN001 - build_geo(out_dir, spec)
     """Write the folder: into a temporary folder beside `target`, built, validated, then renamed.
 
@@ -254,15 +277,7 @@ def write(target: Path, p: Plan, build_geo=None) -> list[str]:  # noqa: ANN001 -
             if name != "places.csv":
                 (tmp / name).write_text(write_csv([list(columns)]), encoding="utf-8")
         (tmp / "crisis.toml").write_text(crisis_toml(p, regions), encoding="utf-8")
-        build_geo = build_geo or build_geodata
-        crisis = read_crisis(tmp)
-        try:
-            build_geo(crisis.geo_dir, crisis.geo.build)
-        except (RuntimeError, KeyError, ValueError) as error:  # a region not cut out: drop the regions, say so
-            notes.append(f"regions left out of the geodata ({error}); edit [geo.build.regions] and rebuild")
-            (tmp / "crisis.toml").write_text(crisis_toml(p, {}), encoding="utf-8")
-            crisis = read_crisis(tmp)
-            build_geo(crisis.geo_dir, crisis.geo.build)
+        notes += _build_geodata(tmp, p, regions, build_geo or build_geodata)
         result = validate_dataset(tmp)
         if not result.ok:
             raise NewCrisisError("the folder written does not validate:\n" +

@@ -138,6 +138,19 @@ def regions_for(p: Plan) -> dict[str, tuple[str, int]]:
     return regions
 
 
+def _attribution(p: Plan) -> str:
+    """Which source draws each country (its own time zones: OpenStreetMap; none: Natural Earth), the regions'
+    and the places' sources."""
+    osm = [c.alpha3 for c in p.countries if own_zones(c.alpha2)]
+    natural_earth = [c.alpha3 for c in p.countries if c.alpha3 not in osm]
+    both = bool(osm and natural_earth)
+    parts = [*(["© OpenStreetMap contributors (ODbL), via timezonefinder-data" + (f" ({', '.join(osm)})" if both
+                                                                                  else "")] if osm else []),
+             *(["Natural Earth 1:10m (public domain)" + (f" ({', '.join(natural_earth)})" if both else "")]
+               if natural_earth else [])]
+    return f"Borders {'; '.join(parts)}; regions: Natural Earth; places: GeoNames (CC BY 4.0)."
+
+
 def _head_lines(p: Plan) -> list[str]:
     short = p.name[0].lower() + p.name[1:] if p.name.startswith("The ") else p.name
     languages = list(dict.fromkeys(["en", *(lang for c in p.countries for lang in c.languages)]))
@@ -192,8 +205,7 @@ def _geo_lines(p: Plan, regions: dict[str, tuple[str, int]]) -> list[str]:
         "",
         "[geo]",
         "folder = \"./geo\"  # the geodata, beside this file (`python -m crisisboard.data.geo build --data DIR`)",
-        "attribution = 'Borders © OpenStreetMap contributors (ODbL), via timezonefinder-data, or Natural Earth; "
-        "regions: Natural Earth; places: GeoNames (CC BY 4.0).'",
+        f"attribution = {_s(_attribution(p))}",
         "# said under every map: which border line the map draws",
         f"border_note = {_s(f'The border lines are today’s, as the geodata packages draw them, not necessarily those of {p.start.year}.')}",
         f"outline = {_s(first.alpha3)}  # the country whose boundary is drawn as the international border",

@@ -112,4 +112,10 @@ def own_zones(alpha2: str) -> list[str]:
     """The tz database zones of a country that no other country uses (zone.tab's zones whose zone1970.tab
     row names this country alone); empty when it has none, and the geo build then uses Natural Earth."""
     by_country, users = _zone_tables()
-    return [z for z in by_country.get(alpha2, []) if users.get(z) == {alpha2}]
+    zones = [z for z in by_country.get(alpha2, []) if users.get(z) == {alpha2}]
+    try:
+        from timezonefinder import TimezoneFinder  # noqa: PLC0415 - the geo build's package, pinned there
+    except ImportError:
+        return zones
+    known = set(TimezoneFinder().timezone_names)
+    return [z for z in zones if z in known]  # a zone without an outline there: Natural Earth instead
