@@ -119,6 +119,16 @@ def test_each_place_is_the_one_the_gazetteer_gives_under_the_name_written(nk: Pa
     assert {places[c]["kind"] for c in ("armenia", "azerbaijan")} == {"country"}
 
 
+@pytest.mark.parametrize("alpha2,zones", [("AZ", ["Asia/Baku"]), ("UZ", ["Asia/Samarkand", "Asia/Tashkent"]),
+                                          ("CH", []), ("LI", []), ("US", [])])
+def test_a_country_is_outlined_by_its_own_zones_or_else_by_natural_earth(alpha2: str, zones: list[str]) -> None:
+    """zone.tab and zone1970.tab (tzdata): Switzerland shares Europe/Zurich with Liechtenstein and Germany,
+    Liechtenstein has only a link to it, the United States share America/Phoenix with Canada."""
+    from crisisboard.data.newcrisis_map import own_zones
+
+    assert own_zones(alpha2) == zones
+
+
 def _aspect(lon: list[float], lat: list[float]) -> float:
     return (lon[1] - lon[0]) * math.cos(math.radians((lat[0] + lat[1]) / 2)) / (lat[1] - lat[0])
 
@@ -146,6 +156,8 @@ def test_map_areas_are_one_per_cluster_and_the_whole_region_at_the_maps_aspect(n
     assert clip[0] < areas["region"]["lon"][0] and clip[2] > areas["region"]["lon"][1]
     assert crisis["geo"]["build"]["countries"] == {"ARM": ["Armenia", ["Asia/Yerevan"]],
                                                    "AZE": ["Azerbaijan", ["Asia/Baku"]]}
+    assert crisis["geo"]["attribution"] == ("Borders © OpenStreetMap contributors (ODbL), via timezonefinder-data; "
+                                            "regions: Natural Earth; places: GeoNames (CC BY 4.0).")
 
 
 def test_the_extractor_knows_the_places_spellings_and_the_countries_institutions(nk: Path) -> None:

@@ -109,13 +109,15 @@ def _zone_tables() -> tuple[dict[str, list[str]], dict[str, set[str]]]:
 
 
 def own_zones(alpha2: str) -> list[str]:
-    """The tz database zones of a country that no other country uses (zone.tab's zones whose zone1970.tab
-    row names this country alone); empty when it has none, and the geo build then uses Natural Earth."""
+    """The tz database zones (zone.tab) that outline a country, when every one of them is the country's alone
+    (its zone1970.tab row names this country only) and the geo build has its outline; else none, and the geo
+    build draws the whole country from Natural Earth (a country sharing one of its zones would otherwise come
+    out with a piece missing)."""
     by_country, users = _zone_tables()
-    zones = [z for z in by_country.get(alpha2, []) if users.get(z) == {alpha2}]
+    zones = by_country.get(alpha2, [])
     try:
         from timezonefinder import TimezoneFinder  # noqa: PLC0415 - the geo build's package, pinned there
+        known = set(TimezoneFinder().timezone_names)
     except ImportError:
-        return zones
-    known = set(TimezoneFinder().timezone_names)
-    return [z for z in zones if z in known]  # a zone without an outline there: Natural Earth instead
+        known = set(zones)
+    return zones if zones and all(users.get(z) == {alpha2} and z in known for z in zones) else []
