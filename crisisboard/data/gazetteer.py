@@ -109,7 +109,7 @@ def cities_file() -> Path:
 def _package_file(package: str, relative: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
-        raise GazetteerMissing(f"PyPI {package} is missing: pip install -e '.[new]' (pins it in pyproject.toml)")
+        raise GazetteerMissing(f"PyPI {package} is missing: pip install -e '.[new]' (make gazetteer)")
     return Path(spec.origin).parent / relative
 
 
@@ -134,10 +134,11 @@ def country(code: str) -> Country:
     KeyError
         When the package does not know the code.
     """
-    from countryinfo import CountryInfo  # noqa: PLC0415 - only `new` needs it
-
-    if importlib.util.find_spec(COUNTRY_PACKAGE) is None:  # pragma: no cover - the import above raised first
-        raise GazetteerMissing(f"PyPI {COUNTRY_PACKAGE} is missing")
+    try:
+        from countryinfo import CountryInfo  # noqa: PLC0415 - only `new` needs it
+    except ImportError:
+        raise GazetteerMissing(f"PyPI {COUNTRY_PACKAGE} is missing: pip install -e '.[new]' (make gazetteer)") \
+            from None
     try:
         info = CountryInfo(code)
         iso = info.iso()

@@ -51,6 +51,7 @@ class PlaceSpec:
     coords: tuple[float, float] | None = None  # of "Name@LAT,LON|SOURCE"
     source: str = ""
 
+
 @dataclass
 class Unsettled:
     """A name that is ambiguous (several candidates) or unknown (none; `candidates` are near spellings)."""
