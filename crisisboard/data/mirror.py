@@ -98,11 +98,18 @@ def current_folder(url: str, crisis: str) -> Path:
     return folder
 
 
+def _in_mirror(folder: Path) -> bool:
+    try:
+        return folder.resolve().is_relative_to(mirror_base().resolve())
+    except OSError:
+        return False
+
+
 def crisis_of(folder: Path) -> str:
-    """The crisis a data folder holds: the one a local copy says it is (:data:`CRISIS_MARK`, written with the
-    copy), else crisisboard.data.crisis.crisis_slug of the folder."""
+    """The crisis a data folder holds: the one a local copy in :func:`mirror_base` says it is
+    (:data:`CRISIS_MARK`, written with the copy), else crisisboard.data.crisis.crisis_slug of the folder."""
     folder = Path(folder)
-    if (folder / COMPLETE).is_file() and (folder / CRISIS_MARK).is_file():
+    if (folder / COMPLETE).is_file() and (folder / CRISIS_MARK).is_file() and _in_mirror(folder):
         return db.checked_crisis((folder / CRISIS_MARK).read_text(encoding="utf-8").strip())
     return crisis_slug(folder)
 
