@@ -20,7 +20,7 @@ from test_store_contract import _files, pg_admin, pg_url, publish_release  # noq
 from crisisboard.data import database as db
 from crisisboard.data import mirror
 from crisisboard.data.backends import CsvStore, PgStore, open_store
-from crisisboard.data.crisis import crisis_slug, default_slug
+from crisisboard.data.crisis import CrisisError, crisis_slug, default_slug, read_crisis
 from crisisboard.data.folder import read_folder
 from crisisboard.data.load import data_dir_for
 from crisisboard.data.review import TWO_PERSON
@@ -368,4 +368,8 @@ def test_the_crisis_key_is_the_slug_of_crisis_toml_else_the_folder_name(tmp_path
     named = _folder(tmp_path, "named")
     text = (named / "crisis.toml").read_text(encoding="utf-8")
     (named / "crisis.toml").write_text(f'slug = "the-named-one"\n{text}', encoding="utf-8")
-    assert crisis_slug(named) == "the-named-one"
+    assert crisis_slug(named) == "the-named-one" and read_crisis(named).slug == "the-named-one"
+    (named / "crisis.toml").write_text(f'slug = "Not A Slug"\n{text}', encoding="utf-8")
+    assert crisis_slug(named) == "named"  # an invalid key is not used ...
+    with pytest.raises(CrisisError, match="slug"):  # ... and the validator names it
+        read_crisis(named)
