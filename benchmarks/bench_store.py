@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from crisisboard.data.backends import CsvStore, PgStore
+from crisisboard.data.crisis import default_slug
 from crisisboard.data.database import engine_for, upgrade
 from crisisboard.data.load import load_dataset
 from crisisboard.data.mirror import current_folder, mirror_root
@@ -55,7 +56,7 @@ def _timed(function, *args):  # noqa: ANN001, ANN202
 def _watch(url: str, before: str, ready, seen) -> None:  # noqa: ANN001 - multiprocessing events
     """Another process: wait until the local copy's folder changes from `before`, then say so."""
     ready.set()
-    while current_folder(url).name == before:
+    while current_folder(url, default_slug()).name == before:
         time.sleep(0.05)
     seen.set()
 
@@ -79,7 +80,7 @@ def bench(size: int, admin: str, out: Path) -> None:
         rows.append(("CSV: load and validate (cold)", _timed(lambda: load_dataset(csv_copy, cache=False))[0]))
         rows.append(("PostgreSQL: db import (validated)", _timed(pg.import_folder, folder, "bench", "bench")[0]))
         shutil.rmtree(mirror_root(url), ignore_errors=True)
-        seconds, mirrored = _timed(current_folder, url)
+        seconds, mirrored = _timed(current_folder, url, default_slug())
         rows.append(("PostgreSQL: export of the local copy", seconds))
         rows.append(("PostgreSQL: load the local copy (cold)", _timed(lambda: load_dataset(mirrored, cache=False))[0]))
         csv_store = CsvStore(csv_copy)
@@ -89,7 +90,7 @@ def bench(size: int, admin: str, out: Path) -> None:
                      _timed(csv_store.approve, proposed.proposal.proposal_id, SECOND, "bench")[0]))
         context = multiprocessing.get_context("spawn")
         ready, seen = context.Event(), context.Event()
-        watcher = context.Process(target=_watch, args=(url, current_folder(url).name, ready, seen))
+        watcher = context.Process(target=_watch, args=(url, current_folder(url, default_slug()).name, ready, seen))
         watcher.start()
         ready.wait(120)
         seconds, proposed = _timed(pg.propose_release, SOURCE, [_claim(2)], BENCH, "bench")

@@ -1,6 +1,11 @@
 """The store's commands (issue #18, #19), with stable names that scripts and checks call: ``db upgrade``,
 ``db import DIR``, ``db export DIR``, ``history ROW_ID`` and ``users add|list|remove``. Like every command,
-each imports the layers it needs when it runs."""
+each imports the layers it needs when it runs.
+
+Each works on one crisis (issue #31): ``db import DIR`` on the crisis of the folder DIR (its slug,
+crisisboard.data.crisis.crisis_slug), ``db export DIR`` on the one ``--crisis`` names (the default crisis when
+not given), ``history`` and ``users`` on the crisis of ``--data-dir`` (the default crisis's folder when not
+given). ``users add EMAIL ROLE`` gives the role on all crises unless ``--crisis SLUG`` names one."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from crisisboard.data.load import data_dir_from_env
+from crisisboard.data.crisis import crisis_slug, default_folder, default_slug
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -31,11 +36,16 @@ def _db(args: argparse.Namespace) -> int:
     if not args.dir:
         print(f"db {args.action}: give the data folder (DIR)", file=sys.stderr)
         return 2
-    store = PgStore(url)
     if args.action == "export":
-        store.export(Path(args.dir))
-        print(f"wrote the dataset (version {store.version()}) to {args.dir}")
+        store = PgStore(url, args.crisis or default_slug())
+        try:
+            store.export(Path(args.dir))
+        except SaveError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"wrote the dataset of {store.crisis} (version {store.version()}) to {args.dir}")
         return 0
+    store = PgStore(url, crisis_slug(Path(args.dir)))
     try:
         report = store.import_folder(Path(args.dir), who=args.who or f"db import ({getpass.getuser()})",
                                      reason=args.reason or f"imported from {args.dir}")
@@ -44,14 +54,14 @@ def _db(args: argparse.Namespace) -> int:
             print(problem)
         print(f"{len(error.problems)} problem(s) in {args.dir}: nothing was imported", file=sys.stderr)
         return 1
-    print(report.sentence())
+    print(f"{store.crisis}: {report.sentence()}")
     return 0
 
 
 def _history(args: argparse.Namespace) -> int:
     from crisisboard.data.backends import open_store
 
-    store = open_store(Path(args.data_dir) if args.data_dir else data_dir_from_env())
+    store = open_store(Path(args.data_dir) if args.data_dir else default_folder())
     changes = store.history(args.row_id)
     for change in changes:
         print(change.line())
@@ -64,20 +74,26 @@ def _history(args: argparse.Namespace) -> int:
 def _users(args: argparse.Namespace) -> int:
     from crisisboard.data.backends import open_store
     from crisisboard.data.store import SaveError
-    from crisisboard.data.users import Actor
+    from crisisboard.data.users import ALL_CRISES, ROLES, Actor
 
-    store = open_store(Path(args.data_dir) if args.data_dir else data_dir_from_env())
+    store = open_store(Path(args.data_dir) if args.data_dir else default_folder())
     if args.action == "list":
-        for email, role in sorted(store.users().items()):
-            print(f"{email}\t{role}")
+        for grant in sorted(store.grants(), key=lambda g: (g.email, g.crisis)):
+            print(f"{grant.email}\t{grant.role}\t{grant.scope()}")
         return 0
-    if not args.email or (args.action == "add" and not args.role):
-        print(f"users {args.action}: give EMAIL" + (" and --role ROLE" if args.action == "add" else ""), file=sys.stderr)
+    role = args.role or args.role_word
+    if role is not None and role not in ROLES:
+        print(f"users {args.action}: not a role: {role!r}; one of {', '.join(ROLES)}", file=sys.stderr)
         return 2
-    operator = Actor(f"command line ({getpass.getuser()})", "admin")  # whoever may run it holds the data
+    if not args.email or (args.action == "add" and not role):
+        print(f"users {args.action}: give EMAIL" + (" and ROLE" if args.action == "add" else ""), file=sys.stderr)
+        return 2
+    # whoever may run it holds the data (and, for PostgreSQL, the database's address): every crisis's admin
+    operator = Actor(f"command line ({getpass.getuser()})", "admin", all_crises=True)
+    scope = args.crisis if args.crisis is not None else ALL_CRISES
     try:
-        changes = store.set_role(args.email, args.role if args.action == "add" else None, operator,
-                                 args.reason or f"users {args.action} on the command line")
+        changes = store.set_role(args.email, role if args.action == "add" else None, operator,
+                                 args.reason or f"users {args.action} on the command line", scope)
     except SaveError as error:
         print(error, file=sys.stderr)
         return 1
@@ -91,15 +107,23 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:
     db.add_argument("dir", nargs="?", help="the data folder to import from or export to")
     db.add_argument("--who", help="who the import is recorded as (default: db import (USER))")
     db.add_argument("--reason", help="why, as recorded in the history (default: imported from DIR)")
+    db.add_argument("--crisis", help="export: the crisis's slug (default: the default crisis's); import takes the "
+                                     "crisis of DIR")
     db.set_defaults(run=_db)
     history = commands.add_parser("history", help="one line per recorded change of a claim or source")
     history.add_argument("row_id", help="a claim_id or source_id")
-    history.add_argument("--data-dir", help="with no database: the folder whose history.csv to read")
+    history.add_argument("--data-dir", help="the crisis's folder (default: the default crisis's); with no database "
+                                            "the folder whose history.csv to read")
     history.set_defaults(run=_history)
-    users = commands.add_parser("users", help="who may do what: users add EMAIL --role ROLE | list | remove EMAIL")
+    users = commands.add_parser("users", help="who may do what: users add EMAIL ROLE [--crisis SLUG] | list | "
+                                              "remove EMAIL [--crisis SLUG]")
     users.add_argument("action", choices=("add", "list", "remove"))
     users.add_argument("email", nargs="?")
+    users.add_argument("role_word", nargs="?", metavar="ROLE", help="viewer, analyst, reviewer or admin")
     users.add_argument("--role", choices=("viewer", "analyst", "reviewer", "admin"))
+    users.add_argument("--crisis", help="the crisis the role is on (its slug); not given: all crises. With no "
+                                        "database, the folder's own crisis or all")
     users.add_argument("--reason", help="why, as recorded in the history")
-    users.add_argument("--data-dir", help="with no database: the folder whose users.csv to change")
+    users.add_argument("--data-dir", help="the crisis's folder (default: the default crisis's); with no database "
+                                          "the folder whose users.csv to change")
     users.set_defaults(run=_users)

@@ -124,7 +124,7 @@ def test_users_add_on_the_command_line(tmp_path: Path) -> None:
     refused = _users_cli(folder, "add", f"{CYRILLIC_A}dmin@example.org", "--role", "analyst")
     assert refused.returncode == 1 and "mixes Cyrillic and Latin letters" in refused.stderr
     listed = _users_cli(folder, "list")
-    assert listed.stdout == "admin@example.org\tadmin\n"
+    assert listed.stdout == "admin@example.org\tadmin\tall crises\n"  # no --crisis: a role on all
 
 
 # --- verified emails ---------------------------------------------------------------------------------------------

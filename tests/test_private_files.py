@@ -28,6 +28,7 @@ from crisisboard.data import mirror
 from crisisboard.data.backends import CsvStore, PgStore
 from crisisboard.data import database as db
 from crisisboard.data.database import ENV_URL
+from crisisboard.data.crisis import default_slug
 from crisisboard.data.folder import read_folder, write_folder
 from crisisboard.data.users import LOCAL_ADMIN
 
@@ -116,13 +117,13 @@ def test_a_folder_written_from_rows_is_private(tmp_path: Path, umask: int) -> No
 
 def _version(url: str) -> int:
     with db.engine_for(url).connect() as connection:
-        return int(db.data_version(connection))
+        return int(db.data_version(connection, default_slug()))
 
 
 def _planted(base: Path, url: str, version: int) -> Path:
     """What another local user would put where the app looks for the database's copy: a complete-looking
     version of their own data."""
-    folder = base / hashlib.sha256(url.encode()).hexdigest()[:16] / f"v{version}"
+    folder = base / hashlib.sha256(url.encode()).hexdigest()[:16] / "crises" / default_slug() / f"v{version}"
     shutil.copytree(VALID, folder)
     claims = (folder / "claims.csv").read_text(encoding="utf-8")
     (folder / "claims.csv").write_text(claims.replace("Fixture", "Planted"), encoding="utf-8")
@@ -151,7 +152,7 @@ def test_the_mirror_is_private_in_a_per_user_folder(pg_data: str, tmp_path: Path
     monkeypatch.delenv(mirror.MIRROR_ENV, raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", str(home))
-    folder = mirror.current_folder(pg_data)
+    folder = mirror.current_folder(pg_data, default_slug())
     assert folder.is_relative_to(home / ".cache" / "crisisboard" / "mirror")  # not a name in the shared /tmp
     assert (folder / "claims.csv").read_bytes() == (VALID / "claims.csv").read_bytes()
     made = [home / ".cache", *(home / ".cache").rglob("*")]
@@ -191,7 +192,7 @@ def test_a_mirror_folder_another_user_made_first_is_refused(pg_data: str, tmp_pa
     planted = _planted(base, pg_data, _version(pg_data))
     _give_to_nobody(base.parent if where != "CRISISBOARD_DB_MIRROR" else base)
     try:
-        folder = mirror.current_folder(pg_data)
+        folder = mirror.current_folder(pg_data, default_slug())
     except OSError as error:
         assert type(error).__name__ == "UnsafeFolder"
         assert "nobody" in str(error) and str(base.parent if where != "CRISISBOARD_DB_MIRROR" else base) in str(error)
@@ -213,7 +214,7 @@ def test_a_mirror_folder_others_may_write_in_or_a_symbolic_link_is_refused(
     for base, rule in ((writable, "others may write in it"), (link, "symbolic link")):
         monkeypatch.setenv(mirror.MIRROR_ENV, str(base))
         with pytest.raises(OSError, match=rule) as raised:
-            mirror.current_folder(url)
+            mirror.current_folder(url, default_slug())
         assert type(raised.value).__name__ == "UnsafeFolder"
     assert mode(writable) == 0o777 and list(elsewhere.iterdir()) == []  # nothing changed, nothing written
 

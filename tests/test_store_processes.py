@@ -20,6 +20,7 @@ from test_editing import open_card
 from test_store import SOURCE, claim
 
 from crisisboard.data.backends import PgStore
+from crisisboard.data.crisis import default_slug
 from crisisboard.data.database import ENV_URL, upgrade
 from crisisboard.data.store import ConflictError
 from crisisboard.data.users import Actor
@@ -57,8 +58,8 @@ def test_a_save_in_one_app_process_shows_in_the_other_within_5_seconds(shared: s
                                                                      page) -> None:  # noqa: ANN001
     machines = [{ENV_URL: shared, "CRISISBOARD_DB_MIRROR": str(tmp_path / name), "CRISISBOARD_CACHE": "off"}
                 for name in ("machine-a", "machine-b")]
-    with running_app(tmp_path / "unused", machines[0]) as first, \
-            running_app(tmp_path / "unused", machines[1]) as second:
+    crisis = tmp_path / default_slug()  # on PostgreSQL the folder names the crisis; its files are not read
+    with running_app(crisis, machines[0]) as first, running_app(crisis, machines[1]) as second:
         for base in (first, second):
             page.goto(base, wait_until="domcontentloaded")
             page.get_by_text("Showing 6 of 6 claims").first.wait_for(timeout=60_000)
@@ -150,7 +151,7 @@ def test_the_nginx_cluster_runs_on_one_database(shared: str, tmp_path: Path, pag
     import cluster as deploy  # noqa: PLC0415 - deploy/ is not a package
 
     (tmp_path / "work").mkdir()
-    with deploy.Cluster(tmp_path / "unused", backends=2, database_url=shared, workdir=tmp_path / "work") as running:
+    with deploy.Cluster(tmp_path / default_slug(), backends=2, database_url=shared, workdir=tmp_path / "work") as running:
         for base in (running.url, *running.backend_urls):
             page.goto(base, wait_until="domcontentloaded")
             page.get_by_text("Showing 6 of 6 claims").first.wait_for(timeout=60_000)

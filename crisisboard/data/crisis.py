@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import tomllib
 from datetime import date
@@ -25,6 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from crisisboard.data import PROJECT_ROOT, countries, schema
 
 CRISIS_FILE = "crisis.toml"
+DATA_ENV = "CRISISBOARD_DATA"  # the default crisis's folder (else the project's data/)
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -197,8 +200,7 @@ class Crisis(_Strict):
     """A crisis definition (see the module docstring); `folder` is where its crisis.toml was read."""
 
     name: str = Field(min_length=1)
-    # the crisis's name in links (?crisis=…) and the store; unset: its folder's name (crisisboard.data.crises)
-    slug: Slug | None = None
+    slug: Slug | None = None  # the crisis's key (URLs, the PostgreSQL store); the folder's name when not set
     page_title: str = Field(min_length=1, max_length=120)
     citation: str = Field(min_length=1)
     earliest_date: date
@@ -377,3 +379,44 @@ def load_crisis(data_dir: Path) -> Crisis:
     except FileNotFoundError:
         stamp = ()
     return _cached(str(Path(data_dir).resolve()), stamp)
+
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def slug_of_text(text: str) -> str | None:
+    """The `slug` key of a crisis.toml's text, when it has a valid one (else None)."""
+    try:
+        value = tomllib.loads(text).get("slug")
+    except tomllib.TOMLDecodeError:
+        return None
+    return value if isinstance(value, str) and SLUG_PATTERN.match(value) else None
+
+
+def crisis_slug(folder: Path) -> str:
+    """The key of the crisis a data folder holds: the ``slug`` of its crisis.toml when set, else the folder's
+    name in lower case with each run of other characters than a-z, 0-9, ``_`` and ``-`` made one ``-``.
+    The PostgreSQL store keeps each crisis's rows under this key (crisisboard.data.backends.open_store).
+    ValueError when no key can be made of either."""
+    path = Path(folder) / CRISIS_FILE
+    try:
+        found = slug_of_text(path.read_text(encoding="utf-8-sig"))
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+        found = None
+    if found:
+        return found
+    name = re.sub(r"[^a-z0-9_-]+", "-", Path(folder).resolve().name.lower()).lstrip("-_")[:64].rstrip("-")
+    if not SLUG_PATTERN.match(name):
+        raise ValueError(f"{folder}: no crisis key: set slug = \"...\" in its {CRISIS_FILE} (a-z, 0-9, _ and -)")
+    return name
+
+
+def default_folder() -> Path:
+    """The default crisis's folder: the one CRISISBOARD_DATA names, else the project's data/."""
+    value = os.environ.get(DATA_ENV, "").strip()
+    return Path(value) if value else DEFAULT_DATA_DIR
+
+
+def default_slug() -> str:
+    """The key of the default crisis (:func:`crisis_slug` of :func:`default_folder`)."""
+    return crisis_slug(default_folder())

@@ -22,9 +22,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crisisboard.data import PROJECT_ROOT, schema
+from crisisboard.data import schema
 from crisisboard.data import database as db
-from crisisboard.data.crisis import CRISIS_FILE, Crisis, CrisisError, load_crisis
+from crisisboard.data.crisis import (
+    CRISIS_FILE,
+    DATA_ENV,  # noqa: F401 - kept here for the callers that read it from load
+    DEFAULT_DATA_DIR,
+    Crisis,
+    CrisisError,
+    crisis_slug,
+    default_folder,
+    load_crisis,
+)
 from crisisboard.data.frames import ranks
 from crisisboard.data.mirror import current_folder
 from crisisboard.data.private import new_dir
@@ -32,8 +41,6 @@ from crisisboard.data.tiers import tiers_of
 from crisisboard.data.validate import Problem, ValidationResult, validate_dataset
 
 T = TypeVar("T")
-DATA_ENV = "CRISISBOARD_DATA"
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
 
 class DataValidationError(ValueError):
@@ -99,14 +106,18 @@ def memoised(store: dict, function: Callable[..., T], subject: object, args: tup
     return store[key]
 
 
-def data_dir_from_env() -> Path:
-    """With CRISISBOARD_DATABASE_URL set, the local copy of the database's newest version
-    (crisisboard.data.mirror); else the folder named by CRISISBOARD_DATA, or the project's own data/."""
+def data_dir_for(folder: Path) -> Path:
+    """The folder to read for the crisis of a crisis folder: with CRISISBOARD_DATABASE_URL set, the local copy
+    of that crisis's newest version in the database (crisisboard.data.mirror; the crisis is
+    crisisboard.data.crisis.crisis_slug of `folder`); else `folder` itself."""
     url = os.environ.get(db.ENV_URL, "").strip()
-    if url:
-        return current_folder(url)
-    value = os.environ.get(DATA_ENV, "").strip()
-    return Path(value) if value else DEFAULT_DATA_DIR
+    return current_folder(url, crisis_slug(folder)) if url else Path(folder)
+
+
+def data_dir_from_env() -> Path:
+    """The folder to read for the default crisis (:func:`data_dir_for` of the folder named by CRISISBOARD_DATA,
+    or the project's own data/)."""
+    return data_dir_for(default_folder())
 
 
 def _file_stamp(path: Path) -> tuple:
