@@ -18,7 +18,7 @@ from pathlib import Path
 
 from crisisboard.data import PROJECT_ROOT
 from crisisboard.data.crisis import CRISIS_FILE, CrisisError, load_crisis
-from crisisboard.data.load import DATA_ENV, DEFAULT_DATA_DIR, data_dir_from_env
+from crisisboard.data.load import DATA_ENV, DEFAULT_DATA_DIR, data_dir_for, data_dir_from_env
 
 CRISES_ENV = "CRISISBOARD_CRISES"
 DEFAULT_CRISES_DIR = PROJECT_ROOT / "crises"
@@ -154,7 +154,8 @@ def link_slug(folder: Path) -> str | None:
 def read_folder(entry: CrisisEntry) -> Path:
     """The folder the app reads for a crisis: for the default crisis, CRISISBOARD_DATA or data/, or with
     CRISISBOARD_DATABASE_URL set the local copy of the database (crisisboard.data.load.data_dir_from_env);
-    for any other crisis, its folder."""
+    for any other crisis, its folder, or with CRISISBOARD_DATABASE_URL set that crisis's own local copy
+    (crisisboard.data.load.data_dir_for)."""
     if entry.default:
         return data_dir_from_env()
-    return entry.folder
+    return data_dir_for(entry.folder)
