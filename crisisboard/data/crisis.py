@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import tomllib
 from datetime import date
@@ -25,9 +24,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from crisisboard.data import PROJECT_ROOT, countries, schema
 
-CRISIS_FILE = "crisis.toml"
-DATA_ENV = "CRISISBOARD_DATA"  # the default crisis's folder (else the project's data/)
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+# a crisis's key and its default folder, re-exported: the store and the commands import them from this module
+from crisisboard.data.slugs import (  # noqa: F401
+    CRISIS_FILE, DATA_ENV, DEFAULT_DATA_DIR, SLUG_PATTERN, crisis_slug, default_folder, default_slug, slug_of_text,
+)
+
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -379,44 +380,3 @@ def load_crisis(data_dir: Path) -> Crisis:
     except FileNotFoundError:
         stamp = ()
     return _cached(str(Path(data_dir).resolve()), stamp)
-
-
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-
-
-def slug_of_text(text: str) -> str | None:
-    """The `slug` key of a crisis.toml's text, when it has a valid one (else None)."""
-    try:
-        value = tomllib.loads(text).get("slug")
-    except tomllib.TOMLDecodeError:
-        return None
-    return value if isinstance(value, str) and SLUG_PATTERN.match(value) else None
-
-
-def crisis_slug(folder: Path) -> str:
-    """The key of the crisis a data folder holds: the ``slug`` of its crisis.toml when set, else the folder's
-    name in lower case with each run of other characters than a-z, 0-9, ``_`` and ``-`` made one ``-``.
-    The PostgreSQL store keeps each crisis's rows under this key (crisisboard.data.backends.open_store).
-    ValueError when no key can be made of either."""
-    path = Path(folder) / CRISIS_FILE
-    try:
-        found = slug_of_text(path.read_text(encoding="utf-8-sig"))
-    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
-        found = None
-    if found:
-        return found
-    name = re.sub(r"[^a-z0-9_-]+", "-", Path(folder).resolve().name.lower()).lstrip("-_")[:64].rstrip("-")
-    if not SLUG_PATTERN.match(name):
-        raise ValueError(f"{folder}: no crisis key: set slug = \"...\" in its {CRISIS_FILE} (a-z, 0-9, _ and -)")
-    return name
-
-
-def default_folder() -> Path:
-    """The default crisis's folder: the one CRISISBOARD_DATA names, else the project's data/."""
-    value = os.environ.get(DATA_ENV, "").strip()
-    return Path(value) if value else DEFAULT_DATA_DIR
-
-
-def default_slug() -> str:
-    """The key of the default crisis (:func:`crisis_slug` of :func:`default_folder`)."""
-    return crisis_slug(default_folder())
