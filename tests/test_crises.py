@@ -342,3 +342,18 @@ def test_a_briefing_pack_made_for_one_crisis_is_not_offered_on_another(two_crise
 
     assert "Download the briefing pack" in offered("valid")
     assert "Download the briefing pack" not in offered("quakes")
+
+
+def test_each_crisis_has_its_own_last_visit_to_the_changes_page(two_crises: None) -> None:
+    from crisisboard.app.visits import COOKIE, cookie_name
+    from crisisboard.data.crises import CrisisEntry
+
+    assert cookie_name(entry_for("valid")) == COOKIE == cookie_name(None)  # the default keeps the first name
+    assert cookie_name(entry_for("quakes")) == f"{COOKIE}_quakes"
+    assert cookie_name(CrisisEntry(slug="x'+alert(1)+'", name="x", folder=QUAKES, problem="bad")) == COOKIE
+    at = app("pages/changes.py")
+    at.query_params["crisis"] = "quakes"
+    at.run()
+    assert not at.exception
+    scripts = [element.proto.body for element in at.get("html")]
+    assert any(f"'{COOKIE}_quakes='" in body for body in scripts), scripts
