@@ -16,8 +16,8 @@ from crisisboard.claims.tables import download_csv
 from crisisboard.data.backends import open_store
 
 page = start_page("Changes: what was added, edited and retracted")
-seen = last_visit()
-remember_visit()
+seen = last_visit(page.crisis)  # each crisis's own
+remember_visit(page.crisis)
 since = st.columns([1, 3])[0].date_input(
     "Changes since", value=(seen or default_since()).date(), key="changes_since",
     help="Opens on your last visit in this browser (else 30 days ago). Every change is kept in the history with "

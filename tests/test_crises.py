@@ -342,3 +342,37 @@ def test_a_briefing_pack_made_for_one_crisis_is_not_offered_on_another(two_crise
 
     assert "Download the briefing pack" in offered("valid")
     assert "Download the briefing pack" not in offered("quakes")
+
+
+def test_each_crisis_has_its_own_last_visit_to_the_changes_page(two_crises: None) -> None:
+    from crisisboard.app.visits import COOKIE, cookie_name
+    from crisisboard.data.crises import CrisisEntry
+
+    assert cookie_name(entry_for("valid")) == COOKIE == cookie_name(None)  # the default keeps the first name
+    assert cookie_name(entry_for("quakes")) == f"{COOKIE}_quakes"
+    assert cookie_name(CrisisEntry(slug="x'+alert(1)+'", name="x", folder=QUAKES, problem="bad")) == COOKIE
+    at = app("pages/changes.py")
+    at.query_params["crisis"] = "quakes"
+    at.run()
+    assert not at.exception
+    scripts = [element.proto.body for element in at.get("html")]
+    assert any(f"'{COOKIE}_quakes='" in body for body in scripts), scripts
+
+
+def test_the_shipped_crises_are_served_side_by_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    """make run's setting: data/ and every folder of crises/ (issue #31: 2010 and 2020 side by side)."""
+    import tomllib
+
+    monkeypatch.delenv("CRISISBOARD_DATA", raising=False)
+    monkeypatch.delenv("CRISISBOARD_CRISES", raising=False)
+    folders = [PROJECT / "data", *sorted(p.parent for p in (PROJECT / "crises").glob("*/crisis.toml"))]
+    assert len(folders) >= 2, "crises/ holds no crisis folder"
+    names = [tomllib.loads((f / "crisis.toml").read_text(encoding="utf-8"))["name"] for f in folders]
+    assert [entry.name for entry in available()] == names
+    second = available()[1]
+    at = app()
+    at.query_params["crisis"] = second.slug
+    at.run()
+    assert not at.exception
+    assert _pickers(at)[0].options == names and _pickers(at)[0].value == second.slug
+    assert f"claims on {names[1]} · " in _captions(at)

@@ -108,7 +108,7 @@ def crisis_picker(current: CrisisEntry) -> None:
         return
     names = {entry.slug: entry.name for entry in entries}
     st.session_state[KEY_PICKER] = current.slug
-    st.selectbox(label("Crisis"), list(names), format_func=names.__getitem__, key=KEY_PICKER, on_change=_picked,
+    st.columns([1, 1])[0].selectbox(label("Crisis"), list(names), format_func=names.__getitem__, key=KEY_PICKER, on_change=_picked,
                  help="This server holds the claims of several crises: pick the one every page shows. The "
                       "link carries it (?crisis=…), so a copied link shows the same crisis.")
 

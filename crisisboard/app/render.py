@@ -14,7 +14,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from crisisboard.claims.html import Html
-from crisisboard.claims.markup import Markdown, label, text
+from crisisboard.claims.markup import Markdown, text
 
 
 def checked(body: object) -> Markdown:
@@ -56,9 +56,3 @@ def html(body: Html, where: Any | None = None) -> None:
 def segmented(label: str, options: list[str], format_func: Callable[[str], str] = str, **kwargs: Any) -> Any:
     """``st.segmented_control`` whose button labels (Markdown) are the escaped text of `format_func`."""
     return st.segmented_control(label, options, format_func=lambda option: text(format_func(option)), **kwargs)
-
-
-def radio(title: str, options: list[str], format_func: Callable[[str], str] = str, **kwargs: Any) -> Any:
-    """``st.radio`` whose option labels (Markdown) are `format_func`'s text, escaped as a label
-    (crisisboard.claims.markup.label: screen readers read them as written)."""
-    return st.radio(label(title), options, format_func=lambda option: label(format_func(option)), **kwargs)
