@@ -238,6 +238,7 @@ def _extraction_lines(p: Plan) -> list[str]:
         f"home = ''    # regex: the crisis's country, where people are displaced internally (e.g. {_s(p.countries[0].name)})",
         "refuge = ''  # regex: the country people flee to (the refugee metrics)",
         "# refuge_place = \"PLACE_ID\"   # the place a refugee figure is about when its sentence names the refuge",
+        "# refuge_country = \"CC\"      # ISO alpha-2 code of the country `refuge` names (refugees_crossed)",
         "home_places = []  # places of the crisis's country a refugee figure is moved from",
     ]
     for place in [*sorted(p.places, key=lambda q: (-len(q.name), q.name)), *country_places(p)]:
