@@ -154,6 +154,19 @@ def test_an_edit_is_validated_recorded_field_by_field_and_exported(store: Store,
     assert claim["claimant"] == "Fixture City Council" and claim["grade"] == "C3"
 
 
+def test_a_destination_is_kept_edited_recorded_and_checked_by_either_store(store: Store, tmp_path: Path) -> None:
+    """The claims column `destination` (issue #31) in the CSV files and in PostgreSQL (migration 0006) alike."""
+    version = store.claim_version("fx-04")
+    proposed = store.propose_edit("fx-04", {"destination": "TJ"}, ANA, "the text says Tajikistan", version)
+    changes = store.approve(proposed.proposal.proposal_id, REV, "checked").changes
+    assert [(c.field, c.old, c.new) for c in changes] == [("destination", "UZ", "TJ")]
+    with pytest.raises(SaveError, match="destination"):  # a death toll names no country crossed into
+        store.propose_edit("fx-01", {"destination": "TJ"}, ANA, "wrong", store.claim_version("fx-01"))
+    store.export(tmp_path / "out")
+    claims = load_dataset(tmp_path / "out").claims.set_index("claim_id")
+    assert (claims.loc["fx-04", "destination"], claims.loc["fx-01", "destination"]) == ("TJ", "")
+
+
 def test_an_edit_that_breaks_a_rule_or_gives_no_reason_changes_nothing(store: Store, tmp_path: Path) -> None:
     before, history = _exported(store, tmp_path, "before"), store.history()
     with pytest.raises(SaveError) as caught:
