@@ -174,3 +174,13 @@ def test_an_exported_square_map_keeps_its_layers_legend_above_the_footer(view) -
     footer_at = svg.index("Sources: ")
     footer = re.findall(r'class="cursor-pointer" transform="translate\(([\d.]+),([\d.]+)\)"', svg[:footer_at])[-1]
     assert float(legend.group(2)) + float(legend.group(3)) <= float(footer[1])
+
+
+def test_a_layers_words_are_shown_as_text_never_as_markup(tmp_path: Path) -> None:
+    folder, _ = _broken(tmp_path, 'label = "Fixture camps"', 'label = "<img src=x onerror=alert(1)> camps"')
+    view = build_view(load_dataset(folder), FILTERS, spec_of("map", area="valley", metric="killed"))
+    names = [trace.name for trace in view.figure.data if trace.showlegend]
+    assert "&lt;img src=x onerror=alert(1)&gt; camps" in names
+    shown = " ".join(names) + " ".join(a.text or "" for a in view.figure.layout.annotations) + \
+        " ".join(str(trace.hovertemplate) for trace in view.figure.data)
+    assert "<img" not in shown
