@@ -360,6 +360,12 @@ def test_users_add_on_the_command_line_takes_the_crisis(tmp_path: Path) -> None:
     assert listed.stdout == "ana@example.org\treviewer\talpha\ncy@example.org\tviewer\tall crises\n"
     wrong = _cli(None, "users", "add", "dan@example.org", "boss", "--data-dir", str(alpha))
     assert wrong.returncode == 2 and "not a role" in wrong.stderr
+    assert _cli(None, "users", "add", "ana@example.org", "viewer", "--data-dir", str(alpha)).returncode == 0
+    kept = _cli(None, "users", "remove", "cy@example.org", "--crisis", "alpha", "--data-dir", str(alpha))
+    assert kept.returncode == 0 and "nothing to change" in kept.stdout  # cy's role is on all crises
+    gone = _cli(None, "users", "remove", "ANA@example.org", "--data-dir", str(alpha))  # no --crisis: every role
+    assert gone.returncode == 0 and gone.stdout.count("(removed)") == 2, gone.stderr
+    assert _cli(None, "users", "list", "--data-dir", str(alpha)).stdout == "cy@example.org\tviewer\tall crises\n"
 
 
 def test_the_crisis_key_is_the_slug_of_crisis_toml_else_the_folder_name(tmp_path: Path) -> None:
