@@ -137,6 +137,17 @@ def test_an_import_and_a_mirror_are_per_crisis(two: tuple[PgStore, PgStore], tmp
     assert data_dir_for(tmp_path / "beta") == tmp_path / "beta"  # no database: the folder is read
 
 
+def test_a_folder_is_not_imported_as_another_crisis_than_its_slug(pg_url: str, tmp_path: Path) -> None:  # noqa: F811
+    named = _folder(tmp_path, "named")
+    text = (named / "crisis.toml").read_text(encoding="utf-8")
+    (named / "crisis.toml").write_text(f'slug = "delta"\n{text}', encoding="utf-8")
+    with pytest.raises(SaveError) as refused:
+        PgStore(pg_url, "alpha").import_folder(named, who="test", reason="the wrong crisis")
+    assert [(p.file, p.line, p.field) for p in refused.value.problems] == [("crisis.toml", 1, "slug")]
+    assert PgStore(pg_url, "alpha").version() == "db-0"
+    assert PgStore(pg_url, "delta").import_folder(named, who="test", reason="its own crisis").changes
+
+
 def test_the_db_commands_take_the_crisis_folder(pg_admin: str, tmp_path: Path) -> None:  # noqa: F811
     with fresh_database(pg_admin) as url:
         db.upgrade(url)
