@@ -5,7 +5,8 @@ each imports the layers it needs when it runs.
 Each works on one crisis (issue #31): ``db import DIR`` on the crisis of the folder DIR (its slug,
 crisisboard.data.crisis.crisis_slug), ``db export DIR`` on the one ``--crisis`` names (the default crisis when
 not given), ``history`` and ``users`` on the crisis of ``--data-dir`` (the default crisis's folder when not
-given). ``users add EMAIL ROLE`` gives the role on all crises unless ``--crisis SLUG`` names one."""
+given). ``users add EMAIL ROLE`` gives the role on all crises unless ``--crisis SLUG`` names one;
+``users remove EMAIL`` takes every role of EMAIL, or with ``--crisis`` the one on that crisis."""
 
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ def _history(args: argparse.Namespace) -> int:
 def _users(args: argparse.Namespace) -> int:
     from crisisboard.data.backends import open_store
     from crisisboard.data.store import SaveError
+    from crisisboard.data.identity import fold_email
     from crisisboard.data.users import ALL_CRISES, ROLES, Actor
 
     store = open_store(Path(args.data_dir) if args.data_dir else default_folder())
@@ -90,10 +92,15 @@ def _users(args: argparse.Namespace) -> int:
         return 2
     # whoever may run it holds the data (and, for PostgreSQL, the database's address): every crisis's admin
     operator = Actor(f"command line ({getpass.getuser()})", "admin", all_crises=True)
-    scope = args.crisis if args.crisis is not None else ALL_CRISES
+    scopes = [args.crisis if args.crisis is not None else ALL_CRISES]
+    if args.action == "remove" and args.crisis is None:  # every role the address has, on any crisis
+        folded = fold_email(args.email)
+        scopes = sorted({g.crisis for g in store.grants() if g.email == folded}) or scopes
+    changes = []
     try:
-        changes = store.set_role(args.email, role if args.action == "add" else None, operator,
-                                 args.reason or f"users {args.action} on the command line", scope)
+        for scope in scopes:
+            changes += store.set_role(args.email, role if args.action == "add" else None, operator,
+                                      args.reason or f"users {args.action} on the command line", scope)
     except SaveError as error:
         print(error, file=sys.stderr)
         return 1
@@ -121,8 +128,9 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:
     users.add_argument("email", nargs="?")
     users.add_argument("role_word", nargs="?", metavar="ROLE", help="viewer, analyst, reviewer or admin")
     users.add_argument("--role", choices=("viewer", "analyst", "reviewer", "admin"))
-    users.add_argument("--crisis", help="the crisis the role is on (its slug); not given: all crises. With no "
-                                        "database, the folder's own crisis or all")
+    users.add_argument("--crisis", help="the crisis the role is on (its slug; empty: all crises). Not given: add "
+                                        "gives a role on all crises, remove takes every role. With no database, "
+                                        "add gives one on the folder's own crisis or on all")
     users.add_argument("--reason", help="why, as recorded in the history")
     users.add_argument("--data-dir", help="the crisis's folder (default: the default crisis's); with no database "
                                           "the folder whose users.csv to change")

@@ -137,6 +137,17 @@ def test_an_import_and_a_mirror_are_per_crisis(two: tuple[PgStore, PgStore], tmp
     assert data_dir_for(tmp_path / "beta") == tmp_path / "beta"  # no database: the folder is read
 
 
+def test_a_folder_is_not_imported_as_another_crisis_than_its_slug(pg_url: str, tmp_path: Path) -> None:  # noqa: F811
+    named = _folder(tmp_path, "named")
+    text = (named / "crisis.toml").read_text(encoding="utf-8")
+    (named / "crisis.toml").write_text(f'slug = "delta"\n{text}', encoding="utf-8")
+    with pytest.raises(SaveError) as refused:
+        PgStore(pg_url, "alpha").import_folder(named, who="test", reason="the wrong crisis")
+    assert [(p.file, p.line, p.field) for p in refused.value.problems] == [("crisis.toml", 1, "slug")]
+    assert PgStore(pg_url, "alpha").version() == "db-0"
+    assert PgStore(pg_url, "delta").import_folder(named, who="test", reason="its own crisis").changes
+
+
 def test_the_db_commands_take_the_crisis_folder(pg_admin: str, tmp_path: Path) -> None:  # noqa: F811
     with fresh_database(pg_admin) as url:
         db.upgrade(url)
@@ -360,6 +371,12 @@ def test_users_add_on_the_command_line_takes_the_crisis(tmp_path: Path) -> None:
     assert listed.stdout == "ana@example.org\treviewer\talpha\ncy@example.org\tviewer\tall crises\n"
     wrong = _cli(None, "users", "add", "dan@example.org", "boss", "--data-dir", str(alpha))
     assert wrong.returncode == 2 and "not a role" in wrong.stderr
+    assert _cli(None, "users", "add", "ana@example.org", "viewer", "--data-dir", str(alpha)).returncode == 0
+    kept = _cli(None, "users", "remove", "cy@example.org", "--crisis", "alpha", "--data-dir", str(alpha))
+    assert kept.returncode == 0 and "nothing to change" in kept.stdout  # cy's role is on all crises
+    gone = _cli(None, "users", "remove", "ANA@example.org", "--data-dir", str(alpha))  # no --crisis: every role
+    assert gone.returncode == 0 and gone.stdout.count("(removed)") == 2, gone.stderr
+    assert _cli(None, "users", "list", "--data-dir", str(alpha)).stdout == "cy@example.org\tviewer\tall crises\n"
 
 
 def test_the_crisis_key_is_the_slug_of_crisis_toml_else_the_folder_name(tmp_path: Path) -> None:

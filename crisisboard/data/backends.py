@@ -145,10 +145,11 @@ class CsvStore(Proposing):
 
     def set_role(self, email: str, role: str | None, actor: Actor, reason: str,
                  scope: str | None = None) -> list[Change]:
-        """A role on this folder's crisis or (`scope` ALL_CRISES) on all; users.csv holds no other crisis's."""
+        """A role on this folder's crisis or (`scope` ALL_CRISES) on all; users.csv gives no other crisis's (a
+        row for one is only ever removed)."""
         own = self.crisis
         scope = own if scope is None else checked_scope(scope)
-        if scope not in (own, ALL_CRISES):
+        if scope not in (own, ALL_CRISES) and role is not None:  # taking a role away never widens one
             raise SaveError(f"nothing was saved: the users.csv of {self.data_dir} gives roles on {own} or on all "
                             f"crises, not on {scope}")
         who = may_grant(actor, self.grants(), own, scope).email

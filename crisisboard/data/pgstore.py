@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from crisisboard.data import database as db
-from crisisboard.data.crisis import default_slug
+from crisisboard.data.crisis import default_slug, slug_of_text
 from crisisboard.data.folder import not_reproduced, read_folder
 from crisisboard.data.history import Change, read_history
 from crisisboard.data.proposing import Proposing
@@ -75,6 +75,11 @@ class PgStore(Proposing):
                   for name, table in tables.items() for column in table.header if column not in db.columns_of(name)]
         if unkept:
             raise SaveError(f"nothing was imported: {folder} has columns the database does not keep", unkept)
+        named = slug_of_text(crisis)
+        if named and named != self.crisis:
+            line = next((i for i, text in enumerate(crisis.splitlines(), 1) if text.lstrip().startswith("slug")), 1)
+            raise SaveError(f"nothing was imported: {folder} is the crisis {named}, not {self.crisis}",
+                            [Problem("crisis.toml", line, "slug", f"is {named}: import it as that crisis")])
         with self.engine.begin() as connection:
             db.locked(connection)
             before, before_crisis = db.read_tables(connection, self.crisis) \
