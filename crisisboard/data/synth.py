@@ -86,6 +86,22 @@ def _write_claims(path: Path, rng: random.Random, n_claims: int, n_sources: int,
                 destination if metric == schema.CROSSED else ""])
 
 
+def _write_sources(out: Path, base: Path, crisis, rng: random.Random, n_sources: int, start) -> None:  # noqa: ANN001
+    """sources.csv: the texts the crisis cites (its routes' sources, as they are), then `n_sources` synthetic ones."""
+    cited = {source_id for route in crisis.routes for source_id in route.source_ids}
+    with (base / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        real = [row for row in csv.DictReader(handle) if row["source_id"] in cited]
+    with (out / "sources.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(schema.SOURCE_COLUMNS)
+        writer.writerows([row[column] for column in schema.SOURCE_COLUMNS] for row in real)
+        for i in range(n_sources):
+            day = start + timedelta(days=int(rng.expovariate(1 / 10)) % 300)
+            writer.writerow([f"syn-s{i}", f"Synthetic publisher {i % 97}", rng.choice(schema.PUBLISHER_TYPES),
+                             f"Synthetic release {i}", f"https://example.org/synthetic/{i}", "", day.isoformat(),
+                             rng.choice(("exact", "exact", "inferred")), "en", "", "synthetic row"])
+
+
 def write_synthetic(out: Path, n_claims: int, seed: int = 2010, base: Path | None = None) -> dict[str, int]:
     """Write sources.csv, claims.csv, places.csv and incidents.csv of a synthetic dataset into `out`, with the
     places and the crisis definition of the dataset `base` (default: the shipped data/)."""
@@ -100,18 +116,7 @@ def write_synthetic(out: Path, n_claims: int, seed: int = 2010, base: Path | Non
     n_sources = max(1, n_claims // 4)
     crisis = read_crisis(base)
     start = crisis.window.start + timedelta(days=1)  # releases from the crisis's second day
-    cited = {source_id for route in crisis.routes for source_id in route.source_ids}
-    with (base / "sources.csv").open(encoding="utf-8", newline="") as handle:  # the texts the crisis cites, as they are
-        real = [row for row in csv.DictReader(handle) if row["source_id"] in cited]
-    with (out / "sources.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(schema.SOURCE_COLUMNS)
-        writer.writerows([row[column] for column in schema.SOURCE_COLUMNS] for row in real)
-        for i in range(n_sources):
-            day = start + timedelta(days=int(rng.expovariate(1 / 10)) % 300)
-            writer.writerow([f"syn-s{i}", f"Synthetic publisher {i % 97}", rng.choice(schema.PUBLISHER_TYPES),
-                             f"Synthetic release {i}", f"https://example.org/synthetic/{i}", "", day.isoformat(),
-                             rng.choice(("exact", "exact", "inferred")), "en", "", "synthetic row"])
+    _write_sources(out, base, crisis, rng, n_sources, start)
     _write_claims(out / "claims.csv", rng, n_claims, n_sources, place_ids, start, crisis)
     with (out / "incidents.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
