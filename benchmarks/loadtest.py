@@ -51,6 +51,7 @@ from wsclient import RunResult, StreamlitClientError, StreamlitSession, require_
 
 from crisisboard.claims.markup import as_read
 from crisisboard.data import schema
+from crisisboard.data.countries import metric_labels
 from crisisboard.data.filters import Filters, apply_filters, describe_filters, to_query_params
 from crisisboard.data.load import Dataset, load_dataset
 from crisisboard.data.tiers import TIER_LABELS
@@ -116,6 +117,7 @@ class Checker:
         self.place_names = dict(zip(dataset.places["place_id"], dataset.places["name"]))
         counts = self.claims["metric"].value_counts()
         self.metrics = [m for m in counts.index if m in schema.METRIC_LABELS]  # most claims first
+        self.metric_labels = metric_labels(self.claims)  # as the metric selector words them ("Crossed into …")
         self._cache: dict[Wanted, Expected] = {}
 
     def filters(self, wanted: Wanted) -> Filters:
@@ -131,7 +133,7 @@ class Checker:
             self._cache[wanted] = Expected(
                 caption=f"Showing {len(chosen)} of {self.total} claims · {text}", count=len(chosen),
                 claim_ids=frozenset(chosen["claim_id"]), params=to_query_params(filters),
-                widget_values={KEY_METRIC: [schema.METRIC_LABELS[m] for m in wanted.metrics],
+                widget_values={KEY_METRIC: [self.metric_labels[m] for m in wanted.metrics],
                                KEY_TIER: [TIER_LABELS[t] for t in wanted.tiers],
                                KEY_DATES: [wanted.date_from.isoformat(), wanted.date_to.isoformat()]})
         return self._cache[wanted]
@@ -201,7 +203,7 @@ class SessionPlan:
                 candidate = replace(current, metrics=(metric,))
                 if candidate != current and checker.expect(candidate).count:
                     break
-            return KEY_METRIC, [schema.METRIC_LABELS[m] for m in candidate.metrics], candidate
+            return KEY_METRIC, [checker.metric_labels[m] for m in candidate.metrics], candidate
         for offset in range(1, len(self.tier_cycle) + 1):
             tiers = self.tier_cycle[(k // 2 + offset) % len(self.tier_cycle)]
             candidate = replace(current, tiers=tiers)
