@@ -16,10 +16,21 @@ from crisisboard.claims.attribution import CAVEAT, Attribution, build_attributio
 from crisisboard.claims.markup import plain
 from crisisboard.claims.refs import ClaimRef, as_of_labels, figure_labels
 from crisisboard.claims.summaries import RECENT_DAYS, MetricSummary, latest_per_originator, recent, summarise_metrics
-from crisisboard.data.countries import metric_label_in
+from crisisboard.data import schema
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 OFFSETS = {tier: 0.24 - 0.16 * i for i, tier in enumerate(TIERS)}  # a tier's line within its metric's row
+
+
+def _keyed(points: pd.DataFrame, summaries: list[MetricSummary]) -> pd.DataFrame:
+    """`points` with the row each is drawn on: its metric's, or its country's when the summaries keep the
+    crossings into several countries apart (one row each, never merged)."""
+    keys = points["metric"].astype(str)
+    if any(s.destination for s in summaries) and "destination" in points.columns:
+        destination = points["destination"].astype(str)
+        apart = keys.eq(schema.CROSSED) & destination.ne("")
+        keys = keys.where(~apart, keys + ":" + destination)
+    return points.assign(row_key=keys.to_numpy())
 
 
 def _hovers(rows: pd.DataFrame) -> list[str]:
@@ -41,7 +52,7 @@ def _tier_traces(points: pd.DataFrame, rows: dict[str, int]) -> list[dict]:
         if own.empty:
             continue
         records = own.to_dict("records")
-        ys = [rows[r["metric"]] + OFFSETS[tier] for r in records]
+        ys = [rows[r["row_key"]] + OFFSETS[tier] for r in records]
         bars_x, bars_y = [], []
         for record, y in zip(records, ys):
             if record["qualifier"] == "between":
@@ -64,12 +75,12 @@ def _tier_traces(points: pd.DataFrame, rows: dict[str, int]) -> list[dict]:
 
 
 def _final_traces(summaries: list[MetricSummary], rows: dict[str, int]) -> list[dict]:
-    finals = [(s, s.final) for s in summaries if s.final is not None and s.metric in rows]
+    finals = [(s, s.final) for s in summaries if s.final is not None and s.key in rows]
     if not finals:
         return []
     return [dict(type="scatter", mode="markers+text", name="Final count (commission)",
                  legendrank=20,
-                 x=[_ref_value(ref) for _, ref in finals], y=[rows[s.metric] for s, _ in finals],
+                 x=[_ref_value(ref) for _, ref in finals], y=[rows[s.key] for s, _ in finals],
                  text=[f"final: {plain(ref.figure)}" for _, ref in finals], textposition="top center",
                  textfont=dict(size=13, color="#111111"), customdata=[ref.claim_id for _, ref in finals],
                  marker=dict(symbol="line-ns-open", size=26, color="#111111", line=dict(width=3)),
@@ -94,21 +105,22 @@ def build_overview_figure(claims: pd.DataFrame, day: pd.Timestamp, summaries: li
     commission's count), each originator's latest (log scale), and the commission's final count. Official
     figures are ringed in black."""
     summaries = summarise_metrics(claims, day) if summaries is None else summaries
-    points = latest_per_originator(recent(claims, day))
+    points = _keyed(latest_per_originator(recent(claims, day)), summaries)
     # a metric with one originator compares nothing: it is left to the cards under the chart
-    originators = points["metric"].value_counts()
-    metrics = [s.metric for s in summaries if originators.get(s.metric, 0) >= 2 or s.final is not None]
+    originators = points["row_key"].value_counts()
+    shown = [s for s in summaries if originators.get(s.key, 0) >= 2 or s.final is not None]
+    metrics = [s.key for s in shown]
     rows = {metric: len(metrics) - 1 - i for i, metric in enumerate(metrics)}  # the first metric on top
-    points = points[points["metric"].isin(metrics)]
-    counts = points["metric"].value_counts()
+    points = points[points["row_key"].isin(metrics)]
+    counts = points["row_key"].value_counts()
     bulk = _tier_traces(points, rows) + _final_traces(summaries, rows)
     bulk += [dict(type="scatter", x=[None], y=[None], mode="markers", name=TIER_LABELS[tier], legendrank=i,
                   marker=dict(size=12, color=TIER_COLOURS[tier], symbol="square")) for i, tier in enumerate(TIERS)]
     bulk.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="Official figure (ringed)",
                      legendrank=10, marker=dict(size=14, color="white", line=dict(color="#111111", width=2.5))))
     start = day - pd.Timedelta(days=RECENT_DAYS - 1)
-    ticks = [f"{plain(metric_label_in(points, m))}<br><i>{int(counts.get(m, 0))} originator"
-             f"{'' if counts.get(m, 0) == 1 else 's'}</i>" for m in metrics]
+    ticks = [f"{plain(s.label)}<br><i>{int(counts.get(s.key, 0))} originator"
+             f"{'' if counts.get(s.key, 0) == 1 else 's'}</i>" for s in shown]
     attribution = build_attribution(points) if attribution is None else attribution
     fig = figure_of(bulk, layout=dict(
         title=dict(text=f"Each originator's latest claim, {start:%-d} – {day:%-d %b %Y}<br><sup>{CAVEAT} Only "

@@ -8,7 +8,7 @@ later text restating an earlier figure without its date) is never the latest off
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ import pandas as pd
 from crisisboard.claims.markup import Markdown, md
 from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
 from crisisboard.data import schema
-from crisisboard.data.countries import metric_label_in
+from crisisboard.data.countries import country_name, metric_label_in
 from crisisboard.data.frames import records
 from crisisboard.data.tiers import TIER_LABELS, TIERS
 
@@ -78,6 +78,13 @@ class MetricSummary:
     lowest_credible: ClaimRef | None = None  # among each originator's latest crisis-wide claim, high/medium tier
     highest_credible: ClaimRef | None = None
     final: ClaimRef | None = None  # the latest count of a commission of inquiry, crisis-wide
+    # refugees_crossed whose claims name several countries: one summary per country crossed into, never merged
+    destination: str = ""
+
+    @property
+    def key(self) -> str:
+        """What a chart keys this summary's row by: the metric, and the country when crossings are split."""
+        return f"{self.metric}:{self.destination}" if self.destination else self.metric
 
 
 def _refs(claims: pd.DataFrame, positions: set[int]) -> dict[int, ClaimRef]:
@@ -174,13 +181,15 @@ LATEST_KEYS = ["metric", "claimant", "as_of_ts", "tier_rank", "credibility_rank"
 
 
 def latest_per_originator(claims: pd.DataFrame) -> pd.DataFrame:
-    """Each originator's latest numeric claim of each metric (crisis-wide, not restated, not an increment):
-    latest by the day the figure refers to, then the better graded, then the later published."""
+    """Each originator's latest numeric claim of each metric (crisis-wide, not restated, not an increment), and
+    of each country crossed into: latest by the day the figure refers to, then the better graded, then the later
+    published."""
     rows = claims[claims["value_low"].notna() & claims["scope"].ne("partial")
                   & claims["as_of_precision"].ne("restated") & claims["claim_kind"].ne("incremental")]
-    keyed = rows[["metric", "claimant", "as_of_ts", "published_ts", "claim_id"]].assign(
+    apart = ["metric", "destination", "claimant"] if "destination" in rows.columns else ["metric", "claimant"]
+    keyed = rows[list(dict.fromkeys(apart + ["as_of_ts", "published_ts", "claim_id"]))].assign(
         tier_rank=-rows["tier"].cat.codes, credibility_rank=-rows["info_credibility"].astype(int))
-    last = keyed.sort_values(LATEST_KEYS, kind="stable").drop_duplicates(["metric", "claimant"], keep="last")
+    last = keyed.sort_values(LATEST_KEYS, kind="stable").drop_duplicates(apart, keep="last")
     return rows.loc[last.index]
 
 
@@ -218,10 +227,40 @@ def recent(claims: pd.DataFrame, day: pd.Timestamp | None, days: int = RECENT_DA
 def summarise_metrics(claims: pd.DataFrame, day: pd.Timestamp | None = None) -> list[MetricSummary]:
     """One summary per metric present in `claims`, in the order of data/README.md: the latest official figure
     and the highest other claim of all; the credible spread among each originator's latest claim of the three
-    days up to `day` (of all claims when None); the final count whenever it came.
+    days up to `day` (of all claims when None); the final count whenever it came. Crossings into several
+    countries are summarised per country (:func:`split_destinations`), in the metric's place.
 
     Grouped in one pass per statistic; only the handful of rows a summary names become ClaimRefs.
     """
+    if claims.empty:
+        return []
+    parts = split_destinations(claims)
+    if parts:
+        others = _summaries(claims[~claims["metric"].eq(schema.CROSSED).to_numpy()], day)
+        crossed = [replace(summary, destination=code) for code, part in parts for summary in _summaries(part, day)]
+        at = next((i for i, s in enumerate(others) if METRIC_ORDER[s.metric] > METRIC_ORDER[schema.CROSSED]),
+                  len(others))
+        return others[:at] + crossed + others[at:]
+    return _summaries(claims, day)
+
+
+METRIC_ORDER = {metric: i for i, metric in enumerate(schema.METRICS)}
+
+
+def split_destinations(claims: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The crossings of `claims` per country crossed into, by country name, when they name two countries or
+    more (a chart then keeps them apart); [] otherwise."""
+    if "destination" not in claims.columns:
+        return []
+    crossed = claims[claims["metric"].eq(schema.CROSSED).to_numpy()]
+    codes = sorted({str(code) if code == code else "" for code in crossed["destination"].unique().tolist()},
+                   key=country_name)  # "" (a crossing that names no country, which validation refuses) first
+    if len([code for code in codes if code]) < 2:
+        return []
+    return [(code, crossed[crossed["destination"].astype(str).eq(code).to_numpy()]) for code in codes]
+
+
+def _summaries(claims: pd.DataFrame, day: pd.Timestamp | None) -> list[MetricSummary]:
     if claims.empty:
         return []
     by_metric = claims.groupby("metric", observed=True)
@@ -275,5 +314,5 @@ def headline_sentence(summary: MetricSummary, span: str) -> str:
 def leading(summaries: list[MetricSummary], n: int = 3) -> list[MetricSummary]:
     """The `n` metrics with the most claims among those with a headline number, in the order of data/README.md."""
     quoted = [s for s in summaries if s.latest_official or s.final or s.highest_credible]
-    chosen = {s.metric for s in sorted(quoted, key=lambda s: -s.n_claims)[:n]}
-    return [s for s in summaries if s.metric in chosen]
+    chosen = {s.key for s in sorted(quoted, key=lambda s: -s.n_claims)[:n]}
+    return [s for s in summaries if s.key in chosen]
