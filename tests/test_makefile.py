@@ -65,9 +65,10 @@ def test_make_test_stops_when_apt_get_cannot_install_chromium_or_fonts(tmp_path:
     assert "Going on without it" not in done.stdout and "python was run" not in done.stdout, done.stdout
 
 
-@pytest.mark.parametrize("args,folder", [((), "data"), (("DATA=crises/some-crisis",), "crises/some-crisis")])
-def test_make_geo_builds_the_geodata_of_the_crisis_folder_it_is_given(tmp_path: Path, args: tuple[str, ...],
-                                                                      folder: str) -> None:
-    done = _make(tmp_path, "geo", *args)
+@pytest.mark.parametrize(("variables", "folder"), [((), "data"), (("DATA=crises/some-crisis",), "crises/some-crisis")])
+def test_make_geo_installs_the_pins_and_builds_the_crisis_folder_it_is_given(tmp_path: Path, variables: tuple,
+                                                                              folder: str) -> None:
+    done = _make(tmp_path, "geo", *variables)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "python was run: -m pip install --quiet timezonefinder==" in done.stdout, done.stdout
     assert f"python was run: -m crisisboard.data.geo build --data {folder}\n" in done.stdout, done.stdout

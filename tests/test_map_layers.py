@@ -184,3 +184,18 @@ def test_a_layers_words_are_shown_as_text_never_as_markup(tmp_path: Path) -> Non
     shown = " ".join(names) + " ".join(a.text or "" for a in view.figure.layout.annotations) + \
         " ".join(str(trace.hovertemplate) for trace in view.figure.data)
     assert "<img" not in shown
+
+
+def test_a_missing_layer_file_is_reported_with_the_other_problems_of_crisis_toml(tmp_path: Path) -> None:
+    folder, text = _broken(tmp_path, "date = 2010-06-21\n", "")
+    path = folder / "crisis.toml"
+    path.write_text(text.replace('file = "geo/layers/camps.geojson"', 'file = "geo/layers/nope.geojson"'),
+                    encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    second_layer = lines.index("[[geo.layers]]", lines.index('file = "geo/layers/held.geojson"')) + 1
+    missing_file = lines.index('file = "geo/layers/nope.geojson"') + 1
+    reported = [str(p) for p in validate_dataset(folder).problems]
+    assert reported == [
+        f"crisis.toml:{second_layer}: geo.layers.1.date: Field required",
+        f"crisis.toml:{missing_file}: geo.layers.2.file: geo/layers/nope.geojson is missing (a layer's file is "
+        "relative to crisis.toml)"]

@@ -325,12 +325,27 @@ def read_crisis(data_dir: Path) -> Crisis:
         for item in error.errors():
             field = ".".join(str(part) for part in item["loc"]) or "-"
             problems.append((_line_of(text, field), field, item["msg"].removeprefix("Value error, ")))
+        problems += _missing_layer_files(raw, path.parent, text)  # said now too, not only once the rest is fixed
         raise CrisisError(path, problems) from None
     problems = [(_line_of(text, f"geo.layers.{i}.file"), f"geo.layers.{i}.file", message)
                 for i, layer in enumerate(crisis.geo.layers) for message in _layer_problems(crisis, layer)]
     if problems:
         raise CrisisError(path, problems)
     return crisis
+
+
+def _missing_layer_files(raw: dict, folder: Path, text: str) -> list[tuple[int, str, str]]:
+    """The [[geo.layers]] whose file is missing, read from the raw TOML (when the definition breaks other rules)."""
+    geo = raw.get("geo")
+    layers = geo.get("layers") if isinstance(geo, dict) else None
+    problems = []
+    for index, layer in enumerate(layers if isinstance(layers, list) else []):
+        file = layer.get("file") if isinstance(layer, dict) else None
+        if isinstance(file, str) and file and not (folder / file).is_file():
+            field = f"geo.layers.{index}.file"
+            problems.append((_line_of(text, field), field,
+                             f"{file} is missing (a layer's file is relative to crisis.toml)"))
+    return problems
 
 
 def _layer_problems(crisis: Crisis, layer: GeoLayer) -> list[str]:
