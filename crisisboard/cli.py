@@ -7,6 +7,8 @@ summary [DATA_DIR]    print the data summary (Markdown); --write updates data/RE
 export ...            a chart as PNG/SVG/PDF, or --pack for a briefing ZIP, without a browser
 synth --claims N --out DIR   a valid synthetic dataset for scale tests
 extract FILE ...      candidate claims found in release texts, as CSV or JSON
+migrate-vocabulary DIR   rewrite DIR/claims.csv in the general vocabulary (refugees_crossed + destination);
+                      prints the count of claims per metric before and after, exit 1 if any total differs
 evaluate              precision and recall of extract on the development and the frozen test set
 db upgrade            create or migrate the PostgreSQL schema ($CRISISBOARD_DATABASE_URL)
 db import DIR         validate DIR, then make the database hold exactly its data (idempotent)
@@ -179,7 +181,7 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 EXTRACT_COLUMNS = ("file", "quote", "figure_text", "metric", "population", "low", "high", "qualifier", "vague_term",
-                   "as_of", "as_of_precision", "place_id", "claimant", "claimant_type", "status_in_text", "mentions",
+                   "as_of", "as_of_precision", "place_id", "claimant", "claimant_type", "status_in_text", "destination", "mentions",
                    "why")
 
 
@@ -221,6 +223,20 @@ def _extract(args: argparse.Namespace) -> int:
         writer.writeheader()
         writer.writerows(rows)
     return status
+
+
+def _migrate_vocabulary(args: argparse.Namespace) -> int:
+    from crisisboard.data.vocabulary import MigrationError, migrate_vocabulary  # noqa: PLC0415
+
+    try:
+        report = migrate_vocabulary(Path(args.data_dir))
+    except MigrationError as error:
+        print(f"{args.data_dir}: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    if not report.changed:
+        print(f"{args.data_dir}/claims.csv already uses the general vocabulary: not rewritten")
+    return 0
 
 
 def _factor(value: str) -> float:
@@ -301,6 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--published", help="publication date YYYY-MM-DD (default: the file's DATE: line)")
     extract.add_argument("--format", choices=("csv", "json"), default="csv")
     extract.set_defaults(run=_extract)
+
+    migrate = commands.add_parser("migrate-vocabulary", help="rewrite claims.csv in the general vocabulary "
+                                  "(refugees_<country> -> refugees_crossed, destination the country's ISO code), with counts per metric")
+    migrate.add_argument("data_dir", help="dataset folder")
+    migrate.set_defaults(run=_migrate_vocabulary)
 
     evaluate = commands.add_parser("evaluate", help="score the extractor against labelled claims",
                                    add_help=False)

@@ -37,13 +37,19 @@ def shipped_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-def _open(page, url: str) -> None:  # noqa: ANN001
+def _open(page, url: str, charts: bool = False) -> None:  # noqa: ANN001
+    """Open `url` and wait until it is drawn: its heading, its footer, and every chart it has drawn by Plotly (with
+    `charts`, at least one: Plotly draws after Streamlit's run has ended, so a page can be complete but chartless
+    for a moment under load)."""
     page.goto(url, wait_until="domcontentloaded")
     page.locator("h1").first.wait_for(timeout=60_000)
     # the footer: drawn last (hidden in briefing mode)
     page.get_by_text(re.compile("Dataset version")).first.wait_for(state="attached", timeout=60_000)
     page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
                            ".every(c => c.querySelector('.main-svg'))", timeout=60_000)
+    if charts:
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length > 0",
+                               timeout=60_000)
     page.wait_for_timeout(500)
 
 
@@ -74,7 +80,7 @@ def test_axe_finds_no_serious_or_critical_wcag_violation_on_any_page_in_either_m
     unnamed: list[str] = []
     for path in PAGES:
         for briefing in (False, True):
-            _open(page, f"{shipped_app}/{path}" + ("?briefing=1" if briefing else ""))
+            _open(page, f"{shipped_app}/{path}" + ("?briefing=1" if briefing else ""), charts=path in CHART_PAGES)
             if path in CHART_PAGES:
                 unnamed += _chart_names(page, f"/{path} briefing={briefing}")
             if not briefing:
@@ -174,7 +180,7 @@ def test_keyboard_alone_switches_pages_filters_opens_a_card_and_exports(shipped_
 def test_briefing_arrow_keys_step_through_charts_and_leave_controls_their_keys(shipped_app: str,
                                                                             page) -> None:  # noqa: ANN001
     page.set_viewport_size(VIEWPORT)
-    _open(page, f"{shipped_app}/timeline?briefing=1")
+    _open(page, f"{shipped_app}/timeline?briefing=1", charts=True)
     page.wait_for_function("() => document.__crisisboardKeys !== undefined", timeout=30_000)  # the script is in
     wait_idle(page)  # and the page is drawn
     page.evaluate("() => document.activeElement && document.activeElement.blur()")  # the focus on the page itself

@@ -182,7 +182,7 @@ def test_map_day_frames_hide_claims_not_yet_known(server: str, page) -> None:  #
 
 def test_clicking_a_timeline_mark_opens_its_card_with_the_source_link(server: str, page) -> None:  # noqa: ANN001
     page.set_viewport_size({"width": 1600, "height": 1000})
-    page.goto(f"{server}/timeline?chart=refugees_uzbekistan&incidents=0", wait_until="domcontentloaded")
+    page.goto(f"{server}/timeline?chart=refugees_crossed&incidents=0", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Timeline: how the figures evolved").wait_for(timeout=30_000)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .scatterlayer path').length > 0",
                            timeout=30_000)

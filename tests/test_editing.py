@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser,
 
 def open_card(page, base: str) -> None:  # noqa: ANN001
     page.set_viewport_size({"width": 1600, "height": 1000})
-    page.goto(f"{base}/timeline?chart=refugees_uzbekistan&incidents=0", wait_until="domcontentloaded")
+    page.goto(f"{base}/timeline?chart=refugees_crossed&incidents=0", wait_until="domcontentloaded")
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .scatterlayer path').length > 0",
                            timeout=30_000)
     bar = page.locator(".js-plotly-plot .scatterlayer .trace path.js-line").first  # the fixture's refugee claim
@@ -89,7 +89,7 @@ def test_a_card_retracts_its_claim_off_the_chart(tmp_path: Path, page) -> None: 
         page.get_by_label("Why (required: goes into the history)").fill("the wire withdrew it, checked")
         page.get_by_role("button", name="Approve and publish").click()
         page.get_by_text("approved and published").first.wait_for(timeout=30_000)
-        page.goto(f"{base}/timeline?chart=refugees_uzbekistan&incidents=0", wait_until="domcontentloaded")
+        page.goto(f"{base}/timeline?chart=refugees_crossed&incidents=0", wait_until="domcontentloaded")
         page.get_by_text("Showing 5 of 5 claims").first.wait_for(timeout=30_000)  # fx-04 left the charts
     assert [c.action for c in read_history(folder, "fx-04")][-2:] == ["retract", "approve"]
     assert "fx-04" in (folder / "claims.csv").read_text(encoding="utf-8")  # its row stays

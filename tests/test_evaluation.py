@@ -32,7 +32,7 @@ def test_the_split_is_a_stated_rule_on_the_file_name_and_takes_about_a_third() -
 
 
 @pytest.mark.parametrize("metric,low,high,key", [
-    ("refugees_uzbekistan", 100000, 100000, ("refugees", 100000, None)),
+    ("refugees_crossed", 100000, 100000, ("refugees", 100000, None)),
     ("refugees_returned", 70000, 70000, ("returns", 70000, None)),
     ("displaced_internal", 300000, None, ("displaced", 300000, None)),
     ("hospitalized", 826, 826, ("injuries", 826, None)),

@@ -142,7 +142,7 @@ def test_briefing_pack_holds_every_chart_the_claims_the_sources_and_how_to_cite(
     specs = pack_specs(dataset.claims, dataset)
     # overview, timeline, who-says-what, a killed map per area (3), where the displaced and refugees fled
     assert [(spec.name, getattr(spec, "metric", None)) for spec in specs][3:] == \
-        [("map", "killed")] * 3 + [("map", "displaced_total"), ("map", "refugees_uzbekistan")]
+        [("map", "killed")] * 3 + [("map", "displaced_total"), ("map", "refugees_crossed")]
     views = [build_view(dataset, FILTERS, spec) for spec in specs]
     steps: list[float] = []
     data = build_pack(views, [context_for(spec) for spec in specs], progress=lambda done, text: steps.append(done))

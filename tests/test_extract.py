@@ -72,10 +72,10 @@ def test_number_forms(text, low):
     ("About 60 people are missing.", ("missing", 60, 60, "about")),
     ("Around 8,000 people were displaced by the fighting.", ("displaced_total", 8000, 8000, "about")),
     ("Some 30,000 people fled their homes.", ("displaced_total", 30000, 30000, "about")),
-    ("An estimated 45,000 people crossed into Uzbekistan.", ("refugees_uzbekistan", 45000, 45000, "about")),
+    ("An estimated 45,000 people crossed into Uzbekistan.", ("refugees_crossed", 45000, 45000, "about")),
     ("Approximately 520 people were hospitalised.", ("hospitalized", 520, 520, "about")),
     ("As many as 3,000 people may have died.", ("killed", None, 3000, "up_to")),
-    ("Up to 90,000 people fled to Uzbekistan.", ("refugees_uzbekistan", None, 90000, "up_to")),
+    ("Up to 90,000 people fled to Uzbekistan.", ("refugees_crossed", None, 90000, "up_to")),
     ("Fewer than 300 refugees remain in Uzbekistan.", ("refugees_remaining", None, 300, "fewer_than")),
     ("Less than 50 people were detained by police.", ("detained", None, 50, "fewer_than")),
     ("Close to 700 houses were burned.", ("buildings_destroyed", 700, 700, "about")),
@@ -117,7 +117,7 @@ def test_verb_before_figure():
     ("Officials said 8,000 IDPs were sheltering in schools.", "displaced_internal"),
     ("Officials said 8,000 people were waiting at the border.", "refugees_at_border"),
     ("Officials said 8,000 refugees have returned home.", "refugees_returned"),
-    ("Officials said 8,000 people registered as refugees in Uzbekistan.", "refugees_uzbekistan"),
+    ("Officials said 8,000 people registered as refugees in Uzbekistan.", "refugees_crossed"),
     ("Officials said 8,000 people sought medical help.", "injured"),
     ("Officials said 8,000 people are in need of food aid.", "affected"),
     ("Officials said 800 men were arrested.", "detained"),
@@ -256,7 +256,7 @@ def test_russian():
     assert ("killed", 150, 150, "exact") in k
     assert ("injured", 1600, None, "more_than") in k
     k = keys("Около 40 тысяч беженцев перешли границу.")
-    assert ("refugees_uzbekistan", 40000, 40000, "about") in k
+    assert ("refugees_crossed", 40000, 40000, "about") in k
 
 
 # ----------------------------------------------------------------------------- robustness
@@ -387,3 +387,29 @@ def test_evaluation_on_corpus():
     assert res["metric_low_high"]["precision"] >= 0.92
     assert res["metric_low_high"]["recall"] >= 0.87
     assert res["metric_low_high_qualifier"]["f1"] >= 0.87
+
+
+# ----------------------------------------------------------------------------- destination (issue #31)
+
+def test_a_crossing_names_the_crisis_refuge_country_and_nothing_else_does():
+    """refugees_crossed takes crisis.toml's [extraction] refuge_country as its destination; other metrics none."""
+    crossed = one("An estimated 45,000 people crossed into Uzbekistan.")
+    assert (crossed.metric, crossed.destination) == ("refugees_crossed", "UZ")
+    killed = one("At least 40 people were killed in the riots.")
+    assert (killed.metric, killed.destination) == ("killed", "")
+
+
+def test_a_crisis_without_refuge_country_proposes_a_crossing_without_destination(tmp_path: Path):
+    import shutil
+
+    from crisisboard.data.crisis import load_crisis
+
+    from conftest import PROJECT
+
+    shutil.copytree(PROJECT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("backups", ".*"))
+    path = tmp_path / "data" / "crisis.toml"
+    path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                              if not line.startswith("refuge_country")) + "\n", encoding="utf-8")
+    found, _ = extract_candidates("An estimated 45,000 people crossed into Uzbekistan.", PUB,
+                                  crisis=load_crisis(tmp_path / "data"))
+    assert [(c.metric, c.destination) for c in found] == [("refugees_crossed", "")]

@@ -254,7 +254,7 @@ def test_oidc_removing_a_role_takes_effect_on_the_next_rerun(signed_in_app, page
 def _card_offers(page, base: str) -> str:  # noqa: ANN001
     """Open fx-04's card on the Timeline; what it offers to propose ("" when nothing), opened."""
     page.set_viewport_size({"width": 1600, "height": 1000})
-    page.goto(f"{base}/timeline?chart=refugees_uzbekistan&incidents=0", wait_until="domcontentloaded")
+    page.goto(f"{base}/timeline?chart=refugees_crossed&incidents=0", wait_until="domcontentloaded")
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .scatterlayer path').length > 0",
                            timeout=30_000)
     bar = page.locator(".js-plotly-plot .scatterlayer .trace path.js-line").first

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)")]
 HERE = Path(__file__).parent
 VIEWS = ("osh", "jalal_abad", "border", "fergana")
-METRICS = ("killed", "refugees_uzbekistan")
+METRICS = ("killed", "refugees_crossed")
 
 
 def _clean(report: dict) -> bool:

@@ -32,6 +32,16 @@ CASES = [
     ("قتل ١٥٠ شخصا", 150),
     ("چار لاکھ سے زائد", 400_000),
     ("دو ہزار سے زائد", 2000),
+    ("two dozen civilians are missing", 24),
+    ("a dozen houses", 12),
+    ("погибли двое мирных жителей", 2),
+    ("загинули троє", 3),
+    ("2.783 soldados mortos", 2783),
+    ("duas mil pessoas", 2000),
+    ("२३१७ सैनिक", 2317),
+    ("दो हज़ार", 2000),
+    ("Gjashtëdhjetë e pesë civilë kanë humbur jetën", 65),
+    ("dhjetë fëmijë", 10),
 ]
 
 
@@ -41,6 +51,8 @@ def test_a_reader_can_take_the_number(text: str, value: int) -> None:
 
 
 @pytest.mark.parametrize("text,value", [("1 million", 1), ("12 14", 1214), ("2-3,000", 23000), ("1.5 million", 15),
-                                        ("At least 15", 16), ("2 тысячи 238", 2)])
+                                        ("At least 15", 16), ("2 тысячи 238", 2),
+                                        ("two dozen", 2),
+                                        ("Gjashtëdhjetë e pesë", 60)])
 def test_a_number_the_words_do_not_say_is_not_read(text: str, value: int) -> None:
     assert value not in readable_numbers(text)

@@ -79,3 +79,36 @@ def test_two_threads_saving_at_once_lose_nothing(dataset_copy: Path) -> None:
     for thread in threads:
         thread.join(timeout=60)
     assert len(load_dataset(dataset_copy).claims) == 6 + 10
+
+
+def test_a_destination_is_written_after_notes_and_before_retracted(dataset_copy: Path) -> None:
+    """claims.csv without the optional column `destination` gains it, right after `notes` (before `retracted`),
+    when a saved claim or an edit first gives one; nothing is dropped."""
+    from conftest import drop_column, set_cell
+
+    from crisisboard.data.store import change_claim, retract_claim
+
+    drop_column(dataset_copy, "claims.csv", "destination")
+    set_cell(dataset_copy, "claims.csv", 3, "metric", "displaced_total")  # no claim needs the column now
+    crossed = {"quote": "the agency said 900 crossed into Armenia", "figure_text": "900", "low": "900",
+               "high": "900", "metric": "refugees_crossed", "destination": "AM"}
+    with pytest.raises(SaveError, match="refugees_crossed"):  # the rule still holds without the column
+        append_release(dataset_copy, SOURCE, [{**claim("x 900", "900", "900"), **crossed, "destination": ""}])
+    retract_claim(dataset_copy, "fx-01", "t@example.org", "test", None)  # the file now ends with `retracted`
+    report = append_release(dataset_copy, SOURCE, [{**claim("x", "900", "900"), **crossed}])
+    header = (dataset_copy / "claims.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[-3:] == ["notes", "destination", "retracted"]
+    dataset = load_dataset(dataset_copy)
+    saved = dataset.claims.set_index("claim_id").loc[report.claim_ids[0]]
+    assert (saved["metric"], saved["destination"]) == ("refugees_crossed", "AM")
+    change_claim(dataset_copy, report.claim_ids[0], {"destination": "TR"}, "t@example.org", "wrong country", None)
+    assert load_dataset(dataset_copy).claims.set_index("claim_id").loc[report.claim_ids[0], "destination"] == "TR"
+
+
+def test_with_optional_puts_each_column_where_it_belongs() -> None:
+    from crisisboard.data.schema import with_optional
+
+    assert with_optional(["a", "notes"], {"destination"}) == ["a", "notes", "destination"]
+    assert with_optional(["a", "notes", "retracted"], {"destination"}) == ["a", "notes", "destination", "retracted"]
+    assert with_optional(["a", "notes"], {"retracted", "destination"}) == ["a", "notes", "destination", "retracted"]
+    assert with_optional(["a", "notes", "destination"], {"destination", "x"}) == ["a", "notes", "destination"]

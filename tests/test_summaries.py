@@ -28,7 +28,7 @@ def _official_pool(metric: str) -> list[dict]:
 
 def test_latest_official_is_the_latest_official_statement_not_a_restatement() -> None:
     summaries = {s.metric: s for s in summarise_metrics(load_dataset(PROJECT / "data").claims)}
-    for metric in ("killed", "injured", "refugees_uzbekistan"):
+    for metric in ("killed", "injured", "refugees_crossed"):
         pool = _official_pool(metric)
         latest_day = max(r["as_of"][:10] for r in pool)
         chosen = summaries[metric].latest_official

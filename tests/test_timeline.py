@@ -40,7 +40,7 @@ def _traces(fig, name_part: str) -> list:  # noqa: ANN001
 
 
 def test_a_range_is_a_bar_from_low_to_high(claims: pd.DataFrame) -> None:
-    fig = build_timeline_figure(claims, None, "refugees_uzbekistan")
+    fig = build_timeline_figure(claims, None, "refugees_crossed")
     bar = _traces(fig, "range (medium)")[0]
     assert [y for y in bar.y if y is not None] == [2000.0, 5000.0]
     assert not [t for t in fig.data if t.mode == "markers" and t.name.startswith("Medium") and _drawn(t)]

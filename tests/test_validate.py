@@ -45,6 +45,12 @@ CELL_RULES = [
     ("claims.csv", 5, "low", "10", "qualifier", "bounds do not fit the qualifier"),
     ("claims.csv", 4, "low", "1000", "qualifier", "bounds do not fit the qualifier"),
     ("claims.csv", 1, "statement_id", "st-fx-ministry-killed-40", "statement_id", "must share metric and claimant"),
+    ("claims.csv", 3, "destination", "", "destination", "must be the ISO 3166-1 alpha-2 code of the country crossed"),
+    ("claims.csv", 3, "destination", "XX", "destination", "must be empty or an ISO 3166-1 alpha-2 country code"),
+    ("claims.csv", 3, "destination", "uz", "destination", "must be empty or an ISO 3166-1 alpha-2 country code"),
+    ("claims.csv", 3, "destination", "Uzbekistan", "destination", "must be empty or an ISO 3166-1 alpha-2"),
+    ("claims.csv", 0, "destination", "UZ", "destination", "empty for a metric outside the refugees family"),
+    ("claims.csv", 0, "metric", "refugees_uzbekistan", "metric", "must be one of killed"),
     ("sources.csv", 0, "url", "javascript:alert(1)", "url", "must be an http or https URL"),
     ("sources.csv", 0, "url", "ftp://example.org/x", "url", "must be an http or https URL"),
     ("sources.csv", 1, "archive_url", "web.archive.org/x", "archive_url", "must be an http or https URL"),
@@ -115,6 +121,31 @@ def test_missing_column_is_reported_on_the_header_line(dataset_copy: Path) -> No
     drop_column(dataset_copy, "claims.csv", "qualifier")
     problems = [str(p) for p in validate_dataset(dataset_copy, today=TODAY).problems]
     assert "claims.csv:1: qualifier: required column is missing" in problems
+
+
+def test_destination_rule_names_file_line_field_and_values(dataset_copy: Path) -> None:
+    set_cell(dataset_copy, "claims.csv", 0, "destination", "AM")
+    problems = [str(p) for p in validate_dataset(dataset_copy, today=TODAY).problems]
+    assert problems == ["claims.csv:2: destination: must be the ISO 3166-1 alpha-2 code of the country crossed into "
+                        "for refugees_crossed, and empty for a metric outside the refugees family "
+                        "(metric='killed', destination='AM')"]
+
+
+def test_a_refugee_metric_other_than_crossed_may_name_a_destination(dataset_copy: Path) -> None:
+    set_cell(dataset_copy, "claims.csv", 3, "metric", "refugees_remaining")
+    assert validate_dataset(dataset_copy, today=TODAY).problems == []
+
+
+def test_destination_is_optional_but_crossed_needs_it(dataset_copy: Path) -> None:
+    """A file without the column is valid while no claim crosses a border; a refugees_crossed claim then lacks
+    its destination, reported on its line."""
+    drop_column(dataset_copy, "claims.csv", "destination")
+    problems = [str(p) for p in validate_dataset(dataset_copy, today=TODAY).problems]
+    assert problems == ["claims.csv:5: destination: must be the ISO 3166-1 alpha-2 code of the country crossed into "
+                        "for refugees_crossed, and empty for a metric outside the refugees family "
+                        "(metric='refugees_crossed', destination='')"]
+    set_cell(dataset_copy, "claims.csv", 3, "metric", "displaced_total")
+    assert validate_dataset(dataset_copy, today=TODAY).problems == []
 
 
 def test_missing_file(dataset_copy: Path) -> None:

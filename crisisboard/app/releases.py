@@ -50,6 +50,8 @@ def candidate_columns(page: PageContext) -> dict:
     return {
         "accept": st.column_config.CheckboxColumn("keep", help="Tick every claim to save"),
         "metric": st.column_config.SelectboxColumn(options=schema.METRICS),
+        "destination": st.column_config.TextColumn(help="refugees_crossed: the ISO code of the country crossed "
+                                                   "into (e.g. AM); empty for a metric outside the refugees family"),
         "population": st.column_config.SelectboxColumn(options=page.dataset.crisis.populations),
         "qualifier": st.column_config.SelectboxColumn(options=schema.QUALIFIERS),
         "vague_term": st.column_config.SelectboxColumn(options=("",) + schema.VAGUE_TERMS),

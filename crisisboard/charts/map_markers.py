@@ -58,7 +58,7 @@ class Spot:
 def spots_for(places: pd.DataFrame, counts: dict[str, int], area: MapArea, kept_before: tuple[Spot, ...] = ()
               ) -> list[Spot]:
     """The markers of a view: each point place with claims, the most-claimed first; a place closer than
-    CLUSTER_PX to one already kept joins it ("Osh and 2 nearby"). `kept_before`: spots already on the map,
+    CLUSTER_PX to one already kept joins it ("Town A and 2 nearby"). `kept_before`: spots already on the map,
     which a place joins before it makes a spot of its own (returned first, with the places that joined them,
     under their own name)."""
     scale, squash = px_per_degree(area), math.cos(math.radians(sum(area.lat) / 2))

@@ -3,8 +3,8 @@ visible marks. The same text is the chart's accessible name (``alt``), the summa
 exported image and in a briefing pack's README, so that a reader who cannot see the chart reads what it shows.
 
 For example: "Killed: 14 claims, 11 June – 8 June 2011. Official figures went from at least 46 (11 June) to 470
-(3 May 2011). The highest claim: up to 2,000, Kyrgyz interim government (Otunbayeva), grade B4 (19 June). The
-lowest: 46, Kyrgyz Ministry of Health, grade A2 (11 June)." Figures are written from the claim's bounds and
+(3 May 2011). The highest claim: up to 2,000, the interim government, grade B4 (19 June). The lowest: 46,
+the Ministry of Health, grade A2 (11 June)." Figures are written from the claim's bounds and
 qualifier, in English, whatever the language of the text that stated them.
 """
 

@@ -21,7 +21,7 @@ SOURCE_COLUMNS = ("field", "now", "proposed")
 
 def _release_columns(claims: list[dict[str, str]]) -> list[str]:
     """RELEASE_COLUMNS, then every other field (schema order, then any other) that a claim sets."""
-    order = [c for c in schema.CLAIM_COLUMNS if c not in SHOWN_AS]
+    order = [c for c in schema.CLAIM_FIELDS if c not in SHOWN_AS]
     order += sorted({f for c in claims for f in c} - set(order) - set(SHOWN_AS))
     return list(RELEASE_COLUMNS) + [f for f in order if any(str(c.get(f, "") or "") for c in claims)]
 

@@ -89,7 +89,7 @@ class ClaimRef:
         return link(self.source.label, self.source.url)
 
     def markdown(self) -> Markdown:
-        """``**at least 124**, Kyrgyz Ministry of Health, as of 14 Jun 2010 ([swissinfo.ch, 14 Jun 2010](url)
+        """``**at least 124**, Ministry of Health, as of 14 Jun 2010 ([swissinfo.ch, 14 Jun 2010](url)
         (swissinfo.ch), grade B2)``: every part from the data escaped."""
         return md("**{figure}**, {claimant}, as of {as_of} ({source}, grade {grade})", figure=self.figure,
                   claimant=self.claimant, as_of=self.as_of, source=self.source_link(), grade=self.grade)

@@ -44,7 +44,7 @@ COLUMNS = (
 METRIC_ATTRIBUTES = {
     "killed": "killed", "injured": "injured", "hospitalized": "hospitalized", "missing": "missing",
     "displaced_internal": "idps", "displaced_total": "displaced", "affected": "inneed",
-    "refugees_uzbekistan": "refugees", "refugees_at_border": "refugees+border", "refugees_returned": "returnees",
+    "refugees_crossed": "refugees", "refugees_at_border": "refugees+border", "refugees_returned": "returnees",
     "refugees_remaining": "refugees+remaining", "detained": "detained", "buildings_destroyed": "buildings+destroyed",
     "buildings_damaged": "buildings+damaged", "buildings_damaged_or_destroyed": "buildings+damaged_destroyed",
 }

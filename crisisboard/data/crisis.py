@@ -19,7 +19,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from crisisboard.data import PROJECT_ROOT, schema
+from crisisboard.data import PROJECT_ROOT, countries, schema
 
 CRISIS_FILE = "crisis.toml"
 DATA_ENV = "CRISISBOARD_DATA"  # the default crisis's folder (else the project's data/)
@@ -142,6 +142,9 @@ class Extraction(_Strict):
     home: str = ""  # regex: the country of the crisis, where people are displaced internally
     refuge: str = ""  # regex: the country people flee to (the refugee metrics)
     refuge_place: Slug | None = None  # the place a refugee figure is about when its sentence names the refuge
+    # the ISO 3166-1 alpha-2 code of the country `refuge` names: the destination of a refugees_crossed figure (left
+    # out: the extractor proposes such figures without one, and the officer gives it before saving)
+    refuge_country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
     home_places: tuple[Slug, ...] = ()  # places of the crisis's country a refugee figure is moved from
     places: tuple[PlaceAlias, ...] = ()
     claimants: tuple[ClaimantAlias, ...] = ()
@@ -180,6 +183,9 @@ class Crisis(_Strict):
             raise ValueError(f"defaults.metric must be one of {', '.join(schema.METRICS)}")
         if not self.window.start <= self.defaults.day <= self.window.end:
             raise ValueError("defaults.day must lie within the window")
+        if self.extraction.refuge_country and self.extraction.refuge_country not in countries.codes():
+            raise ValueError(f"extraction.refuge_country: {self.extraction.refuge_country!r} is not an ISO 3166-1 "
+                             "alpha-2 country code")
         for alias in self.extraction.claimants:
             if alias.type not in schema.CLAIMANT_TYPES:
                 raise ValueError(f"extraction.claimants: type {alias.type!r} is not one of the claimant types")

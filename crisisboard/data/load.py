@@ -185,8 +185,9 @@ def _typed_claims(raw: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame
     costs about ten times a hundred thousand.
     """
     claims = raw.reset_index(drop=True)
-    if "retracted" not in claims.columns:  # an optional column (schema.OPTIONAL_COLUMNS)
-        claims["retracted"] = pd.Series("", index=claims.index, dtype=claims["claim_id"].dtype)
+    for column in schema.OPTIONAL_COLUMNS["claims.csv"]:  # a file may leave them out: every row then has them empty
+        if column not in claims.columns:
+            claims[column] = pd.Series("", index=claims.index, dtype=claims["claim_id"].dtype)
     for column in ("low", "high"):  # validation has checked they are whole numbers or empty
         claims[column] = claims[column].mask(claims[column].eq("")).astype("Int64")
     claims["info_credibility"] = claims["info_credibility"].astype(int)
@@ -256,7 +257,7 @@ CATEGORY_COLUMNS = ("metric", "population", "qualifier", "as_of_precision", "cla
                     "claim_kind", "scope", "source_reliability", "grade", "family", "publisher_type", "published_precision",
                     "place_id", "place_name", "source_id", "publisher", "title", "url", "archive_url", "published",
                     "claimant", "relayed_by", "as_of", "vague_term", "claim_id", "statement_id", "quote",
-                    "figure_text", "grade_rationale", "notes", "retracted", "language")
+                    "figure_text", "grade_rationale", "notes", "destination", "retracted", "language")
 
 
 def build_dataset(result: ValidationResult, data_dir: Path, version: str) -> Dataset:

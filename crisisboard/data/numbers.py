@@ -21,7 +21,7 @@ _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12, "a": 1, "an": 1,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1,
     # Russian (with the inflections texts use)
     "один": 1, "одна": 1, "одно": 1, "одного": 1, "одной": 1, "одному": 1, "два": 2, "две": 2, "двух": 2,
     "двум": 2, "три": 3, "трех": 3, "трёх": 3, "четыре": 4, "четырех": 4, "четырёх": 4, "пять": 5, "пяти": 5,
@@ -31,6 +31,9 @@ _UNITS = {
     "девяносто": 90, "сто": 100, "ста": 100, "двести": 200, "двухсот": 200, "триста": 300, "трехсот": 300,
     "четыреста": 400, "пятьсот": 500, "пятисот": 500, "шестьсот": 600, "семьсот": 700, "восемьсот": 800,
     "девятьсот": 900,
+    # Russian and Ukrainian collective numerals ("двое мирных жителей": two civilians)
+    "двое": 2, "двоих": 2, "трое": 3, "троих": 3, "четверо": 4, "четверых": 4, "пятеро": 5, "пятерых": 5,
+    "шестеро": 6, "семеро": 7, "двоє": 2, "троє": 3, "четверо": 4,
     # Ukrainian
     "дві": 2, "двох": 2, "трьох": 3, "чотири": 4, "чотирьох": 4, "п'ять": 5, "п’ять": 5, "шість": 6, "сім": 7,
     "вісім": 8, "дев'ять": 9, "дев’ять": 9, "двісті": 200, "чотириста": 400, "п'ятсот": 500,
@@ -50,6 +53,11 @@ _UNITS = {
     "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
     "nueve": 9, "diez": 10, "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "cien": 100,
     "ciento": 100, "cientos": 100, "doscientos": 200, "trescientos": 300, "quinientos": 500,
+    # Portuguese
+    "dois": 2, "duas": 2, "três": 3, "seis": 6, "sete": 7, "oito": 8, "dez": 10, "vinte": 20, "trinta": 30,
+    "cem": 100, "duzentos": 200, "trezentos": 300,
+    # Dutch
+    "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "negen": 9, "tien": 10, "honderd": 100,
     # Italian
     "due": 2, "quattro": 4, "cinque": 5, "sette": 7, "otto": 8, "nove": 9, "dieci": 10, "venti": 20,
     "trenta": 30, "cento": 100, "duecento": 200,
@@ -59,11 +67,17 @@ _UNITS = {
     # Arabic
     "واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "خمسة": 5, "ستة": 6, "سبعة": 7,
     "ثمانية": 8, "تسعة": 9, "عشرة": 10, "مئة": 100, "مائة": 100,
+    # Hindi
+    "एक": 1, "दो": 2, "तीन": 3, "चार": 4, "पांच": 5, "पाँच": 5, "दस": 10, "सौ": 100,
+    # Albanian
+    "një": 1, "dy": 2, "tre": 3, "katër": 4, "pesë": 5, "gjashtë": 6, "shtatë": 7, "tetë": 8, "nëntë": 9, "dhjetë": 10,
+    "njëzet": 20, "tridhjetë": 30, "dyzet": 40, "pesëdhjetë": 50, "gjashtëdhjetë": 60, "shtatëdhjetë": 70,
+    "tetëdhjetë": 80, "nëntëdhjetë": 90,
     # Urdu
     "ایک": 1, "دو": 2, "تین": 3, "چار": 4, "پانچ": 5, "چھ": 6, "سات": 7, "آٹھ": 8, "نو": 9, "دس": 10, "سو": 100,
 }
 _SCALES = {
-    "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+    "dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
     "тысяча": 1_000, "тысячи": 1_000, "тысяч": 1_000, "тыс": 1_000, "миллион": 1_000_000, "миллиона": 1_000_000,
     "миллионов": 1_000_000, "млн": 1_000_000,
     "тисяча": 1_000, "тисячі": 1_000, "тисяч": 1_000, "мільйон": 1_000_000, "мільйона": 1_000_000,
@@ -75,7 +89,8 @@ _SCALES = {
     "tausend": 1_000, "millionen": 1_000_000, "mio": 1_000_000,
     "mil": 1_000, "millón": 1_000_000, "millones": 1_000_000,
     "mille": 1_000, "mila": 1_000, "milione": 1_000_000, "milioni": 1_000_000,
-    "millions": 1_000_000,
+    "millions": 1_000_000, "milhão": 1_000_000, "milhões": 1_000_000, "duizend": 1_000, "miljoen": 1_000_000,
+    "हज़ार": 1_000, "हजार": 1_000, "लाख": 100_000,
     "ألف": 1_000, "آلاف": 1_000, "الف": 1_000, "مليون": 1_000_000,
     "ہزار": 1_000, "لاکھ": 100_000, "کروڑ": 10_000_000,
 }
@@ -84,8 +99,10 @@ _HALF = {"pół", "half", "medio", "media", "mezzo", "demi", "halbe", "halb", "�
 _JOINERS = {"and", "y", "e", "и", "i", "und", "et", "و"}
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|до|or|bis|a|à|al|и|або|или|lub)\s*$", re.I)
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_TOKEN = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009 ]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९", "012345678901234567890123456789")
+# a letter, or a combining mark that \w leaves out (Devanagari vowel signs and nukta, Arabic vowel marks, accents)
+_LETTER = r"(?:[^\W\d_]|[\u0300-\u036f\u064b-\u065f\u0900-\u0963\u0970-\u097f])"
+_TOKEN = re.compile(rf"\d+(?:[.,\u00a0\u202f\u2009 ]\d+)*|{_LETTER}+(?:['’]{_LETTER}+)?", re.UNICODE)
 _GROUPED = re.compile(r"^\d{1,3}(?:([,.\u00a0\u202f\u2009 ])\d{3})+$")
 
 

@@ -21,7 +21,7 @@ from crisisboard.data.store import SaveError
 from crisisboard.data.users import LOCAL_ADMIN, PERMISSIONS, Actor, PermissionDenied
 
 UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-RELEASE_CLAIM_FIELDS = tuple(c for c in schema.CLAIM_COLUMNS if c not in ("claim_id", "source_id"))
+RELEASE_CLAIM_FIELDS = tuple(c for c in schema.CLAIM_FIELDS if c not in ("claim_id", "source_id"))
 
 
 def clean_reason(reason: str, what: str = "the reason goes into the history") -> str:

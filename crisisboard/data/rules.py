@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable
-from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from crisisboard.data.cells import figure_in_quote, in_date_range, is_url, normalise_space, parse_day, word_count
+from crisisboard.data.countries import codes as country_codes
+from crisisboard.data.countries import destination_fits
 from crisisboard.data.frames import per_value
 from crisisboard.data.numbers import readable_numbers
 from crisisboard.data.schema import (
@@ -28,6 +30,7 @@ from crisisboard.data.schema import (
     CONTROL_RE,
     COUNTRY_RE,
     CREDIBILITY,
+    CROSSED,
     DATE_RE,
     DATETIME_RE,
     DECIMAL_RE,
@@ -53,48 +56,6 @@ from crisisboard.data.schema import (
     STATUSES,
     VAGUE_TERMS,
 )
-
-# --- element checks (pure functions on one cell, used by pandera and by tests) ------------
-
-def is_url(value: str) -> bool:
-    """True for an absolute http(s) URL with a host and no whitespace."""
-    if not value or any(ch.isspace() for ch in value):
-        return False
-    parsed = urlparse(value)
-    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
-
-
-def parse_day(value: str) -> date | None:
-    """The calendar day of a YYYY-MM-DD or YYYY-MM-DDTHH:MM value, or None if it is not one."""
-    if not DATETIME_RE.match(value):
-        return None
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        return None
-    if "T" in value and not (0 <= stamp.hour <= 23):
-        return None
-    return stamp.date()
-
-
-def in_date_range(value: str, earliest: date, today: date) -> bool:
-    day = parse_day(value)
-    return day is not None and earliest <= day <= today
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
-
-
-def normalise_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _figure_in_quote(figure: str, quote: str) -> bool:
-    """The figure occurs in the quote, spaces normalised. Text found as it is is found normalised too
-    (normalising maps the occurrence to the normalised figure), so only the rest is normalised."""
-    return figure in quote or normalise_space(figure) in normalise_space(quote)
-
 
 # --- row rules: checks that involve more than one field or file -----------------------------
 
@@ -184,11 +145,14 @@ CLAIM_ROW_RULES = (
             ("qualifier", "vague_term"),
             lambda df: df["qualifier"].eq("vague") == _given(df["vague_term"])),
     RowRule("figure_in_quote", "figure_text", "must occur in quote", ("figure_text", "quote"),
-            lambda df: pd.Series([_figure_in_quote(f, q) for f, q in zip(df["figure_text"].tolist(),
+            lambda df: pd.Series([figure_in_quote(f, q) for f, q in zip(df["figure_text"].tolist(),
                                                                            df["quote"].tolist())],
                                  index=df.index, dtype=bool)),  # tolist: one bulk conversion, not a cell at a time
     RowRule("partial_says_which_part", "notes", "must say what part a partial claim covers (scope partial)",
             ("scope", "notes"), lambda df: df["scope"].ne("partial") | (df["notes"].str.strip().str.len() > 0)),
+    RowRule("destination_fits_metric", "destination",
+            f"must be the ISO 3166-1 alpha-2 code of the country crossed into for {CROSSED}, and empty for a "
+            "metric outside the refugees family", ("metric", "destination"), destination_fits),
     RowRule("statement_consistent", "statement_id",
             "rows sharing a statement_id must share metric and claimant", ("statement_id", "metric", "claimant"),
             lambda df: (df.groupby("statement_id")["metric"].transform("nunique").eq(1)
@@ -322,6 +286,11 @@ def source_schema(ctx: Context) -> pa.DataFrameSchema:
     }, strict=False, name="sources.csv")
 
 
+def _optional_column(check: pa.Check) -> pa.Column:
+    """An optional column of claims.csv (schema.OPTIONAL_COLUMNS): it may be left out of the file."""
+    return pa.Column(str, checks=[check, NO_CONTROLS], nullable=False, required=False)
+
+
 def claim_schema(ctx: Context) -> pa.DataFrameSchema:
     quote_len = cell_check(per_cell(lambda v: word_count(v) <= MAX_QUOTE_WORDS), "quote_length",
                            f"must be at most {MAX_QUOTE_WORDS} words")
@@ -350,9 +319,10 @@ def claim_schema(ctx: Context) -> pa.DataFrameSchema:
         "info_credibility": _col(one_of(CREDIBILITY)),
         "grade_rationale": _col(text=True, max_chars="line"),
         "notes": _col(required=False, text=True, max_chars="notes", lines=True),
-        "retracted": pa.Column(str, checks=[cell_check(lambda s: s.str.fullmatch(DATE_RE.pattern), "retracted_date",
-                                                       "must be empty or the day of retraction (YYYY-MM-DD)",
-                                                       optional=True)], nullable=False, required=False),
+        "destination": _optional_column(cell_check(lambda s: s.isin(country_codes()), "country", "must be empty or an "
+                                                   "ISO 3166-1 alpha-2 country code in capitals (e.g. UZ, AM)", True)),
+        "retracted": _optional_column(cell_check(lambda s: s.str.fullmatch(DATE_RE.pattern), "retracted_date",
+                                                 "must be empty or the day of retraction (YYYY-MM-DD)", True)),
     }, checks=[rule.check() for rule in CLAIM_ROW_RULES], strict=False, name="claims.csv")
 
 

@@ -17,7 +17,7 @@ PRECISION_PUBLISHED = ("exact", "inferred")
 METRICS = (
     "killed", "injured", "hospitalized", "missing",
     "displaced_internal", "displaced_total", "affected",
-    "refugees_uzbekistan", "refugees_at_border", "refugees_returned", "refugees_remaining",
+    "refugees_crossed", "refugees_at_border", "refugees_returned", "refugees_remaining",
     "detained",
     "buildings_destroyed", "buildings_damaged", "buildings_damaged_or_destroyed",
 )
@@ -47,7 +47,7 @@ METRIC_FAMILIES = {
     "killed": "deaths",
     "injured": "injuries", "hospitalized": "injuries",
     "displaced_internal": "displacement", "displaced_total": "displacement", "affected": "displacement",
-    "refugees_uzbekistan": "refugees", "refugees_at_border": "refugees",
+    "refugees_crossed": "refugees", "refugees_at_border": "refugees",
     "refugees_returned": "refugees", "refugees_remaining": "refugees",
     "buildings_destroyed": "buildings", "buildings_damaged": "buildings",
     "buildings_damaged_or_destroyed": "buildings",
@@ -57,7 +57,7 @@ METRIC_LABELS = {
     "killed": "Killed", "injured": "Injured", "hospitalized": "Hospitalised", "missing": "Missing",
     "displaced_internal": "Internally displaced", "displaced_total": "Displaced (all)",
     "affected": "Affected / in need",
-    "refugees_uzbekistan": "Crossed into Uzbekistan", "refugees_at_border": "Waiting at the border",
+    "refugees_crossed": "Crossed into another country", "refugees_at_border": "Waiting at the border",
     "refugees_returned": "Returned", "refugees_remaining": "Still in camps / abroad",
     "detained": "Detained", "buildings_destroyed": "Buildings destroyed",
     "buildings_damaged": "Buildings damaged", "buildings_damaged_or_destroyed": "Buildings damaged or destroyed",
@@ -81,12 +81,40 @@ PLACE_COLUMNS = ("place_id", "name", "kind", "country", "admin1", "lat", "lon", 
 INCIDENT_COLUMNS = ("incident_id", "date_start", "date_end", "date_precision", "place_id", "kind", "summary",
                     "source_ids")
 
-# columns a file may leave out (every row then has them empty): claims.csv's `retracted`, the day a reviewer
-# retracted the claim (its row stays, and the history says who and why; the charts leave it out)
-OPTIONAL_COLUMNS = {"claims.csv": ("retracted",)}
-# the fields of a claim an edit may change (the store's propose_edit refuses any other): every column but the
+# the metric of people who crossed into another country; its claims name that country in `destination`
+CROSSED = "refugees_crossed"
+# the metrics a claim may name a destination for (the refugees family); any other metric leaves it empty
+DESTINATION_METRICS = tuple(m for m in METRICS if METRIC_FAMILIES[m] == "refugees")
+
+# columns a file may leave out (every row then has them empty), in the order they follow the required ones
+# (`destination` right after `notes`, then `retracted`):
+# - claims.csv's `destination`: the ISO 3166-1 alpha-2 code of the country people crossed into (required for
+#   refugees_crossed, allowed for the other refugee metrics, empty for every other metric);
+# - claims.csv's `retracted`: the day a reviewer retracted the claim (its row stays, and the history says who
+#   and why; the charts leave it out)
+OPTIONAL_COLUMNS = {"claims.csv": ("destination", "retracted")}
+# what a claim says: its columns and its optional `destination` (not `retracted`, a reviewer's decision)
+CLAIM_FIELDS = CLAIM_COLUMNS + ("destination",)
+# the fields of a claim an edit may change (the store's propose_edit refuses any other): every field but the
 # claim's identity (claim_id, source_id) and `retracted`, which only a reviewer's retraction or restoration sets
-EDITABLE = tuple(c for c in CLAIM_COLUMNS if c not in ("claim_id", "source_id"))
+EDITABLE = tuple(c for c in CLAIM_FIELDS if c not in ("claim_id", "source_id"))
+
+
+
+def with_optional(header: list[str] | tuple[str, ...], used: set[str] | list[str] | tuple[str, ...],
+                  name: str = "claims.csv") -> list[str]:
+    """A file's `header` with the optional columns in `used` that it lacks, each where it belongs: after the
+    required columns and the optional ones before it (claims.csv: `destination` right after `notes`, before
+    `retracted`). The header's own order is kept; nothing is removed."""
+    out = list(header)
+    optional = OPTIONAL_COLUMNS.get(name, ())
+    for i, column in enumerate(optional):
+        if column not in used or column in out:
+            continue
+        later = [out.index(c) for c in optional[i + 1:] if c in out]
+        out.insert(min(later) if later else len(out), column)
+    return out
+
 
 FILES = {
     "sources.csv": SOURCE_COLUMNS,

@@ -214,6 +214,8 @@ def append_release(data_dir: Path | str, source: dict[str, str], claims: list[di
             report.claim_ids.append(claim_id)
         if not report.claim_ids and not source_added:
             return report
+        # an optional column (a destination) a new claim gives is added where it belongs, not dropped
+        claim_columns = schema.with_optional(claim_columns, {f for c in claims for f, v in c.items() if v})
         new_texts = {"sources.csv": _csv_text(source_columns, source_rows),
                      "claims.csv": _csv_text(claim_columns, claim_rows)}
         _check(data_dir, new_texts, today)
@@ -290,7 +292,7 @@ def change_claim(data_dir: Path | str, claim_id: str, fields: dict[str, str], wh
                    for field, value in fields.items() if (row.get(field, "") or "") != value]
         if not changes:
             return []
-        columns += [field for field in fields if field not in columns]  # an optional column, first used
+        columns = schema.with_optional(columns, set(fields))  # an optional column, first used, where it belongs
         row.update(fields)
         texts = {"claims.csv": _csv_text(columns, rows)}
         _check(data_dir, texts, today)

@@ -17,11 +17,11 @@ from crisisboard.data import PROJECT_ROOT, schema
 from crisisboard.data.crisis import CRISIS_FILE, read_crisis
 
 METRIC_WEIGHTS = {"killed": 30, "injured": 15, "hospitalized": 2, "missing": 1, "displaced_internal": 5,
-                  "displaced_total": 12, "affected": 5, "refugees_uzbekistan": 14, "refugees_at_border": 4,
+                  "displaced_total": 12, "affected": 5, "refugees_crossed": 14, "refugees_at_border": 4,
                   "refugees_returned": 3, "refugees_remaining": 2, "detained": 1, "buildings_destroyed": 3,
                   "buildings_damaged": 1, "buildings_damaged_or_destroyed": 2}
 SCALE = {"killed": 200, "injured": 1500, "hospitalized": 900, "missing": 50, "displaced_internal": 300_000,
-         "displaced_total": 400_000, "affected": 1_000_000, "refugees_uzbekistan": 100_000,
+         "displaced_total": 400_000, "affected": 1_000_000, "refugees_crossed": 100_000,
          "refugees_at_border": 15_000, "refugees_returned": 70_000, "refugees_remaining": 15_000, "detained": 300,
          "buildings_destroyed": 1_800, "buildings_damaged": 2_000, "buildings_damaged_or_destroyed": 1_900}
 CLAIMANTS = [("Synthetic ministry", "government", "B", "official"), ("Synthetic UN agency", "un_agency", "B", "estimate"),
@@ -79,11 +79,15 @@ def write_synthetic(out: Path, n_claims: int, seed: int = 2010, base: Path | Non
             writer.writerow([f"syn-s{i}", f"Synthetic publisher {i % 97}", rng.choice(schema.PUBLISHER_TYPES),
                              f"Synthetic release {i}", f"https://example.org/synthetic/{i}", "", day.isoformat(),
                              rng.choice(("exact", "exact", "inferred")), "en", "", "synthetic row"])
+    # the crisis's own group of people (crisis.toml groups) and the country its refugees cross into (refuge_country,
+    # else a country of its geodata): nothing of one crisis is written here
+    group = crisis.groups[0] if crisis.groups else "all"
+    destination = crisis.extraction.refuge_country or sorted(crisis.geo.iso3)[0]
     metrics, weights = zip(*METRIC_WEIGHTS.items())
     qualifiers, q_weights = zip(*QUALIFIERS)
     with (out / "claims.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(schema.CLAIM_COLUMNS)
+        writer.writerow(schema.CLAIM_FIELDS)
         for i in range(n_claims):
             if i % 3 == 0:  # a new statement, relayed by about three texts (same metric and claimant)
                 metric = rng.choices(metrics, weights)[0]
@@ -98,10 +102,11 @@ def write_synthetic(out: Path, n_claims: int, seed: int = 2010, base: Path | Non
             writer.writerow([
                 f"syn-c{i}", f"syn-s{source}", statement,
                 f"(synthetic) {claimant} said {figure} {metric.replace('_', ' ')}", figure, metric,
-                rng.choice(("all", "all", "all", "uzbek", "civilians")), low, high, qualifier, vague,
+                rng.choice(("all", "all", "all", group, "civilians")), low, high, qualifier, vague,
                 as_of.isoformat(), rng.choice(schema.DATE_PRECISION), rng.choice(place_ids), claimant, claimant_type,
                 rng.choice(("", "", "Synthetic wire", "Synthetic wire > Synthetic paper")), status,
-                rng.choice(schema.CLAIM_KINDS), scope, reliability, credibility, "synthetic grade", note])
+                rng.choice(schema.CLAIM_KINDS), scope, reliability, credibility, "synthetic grade", note,
+                destination if metric == schema.CROSSED else ""])
     with (out / "incidents.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(schema.INCIDENT_COLUMNS)

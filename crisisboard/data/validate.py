@@ -219,7 +219,7 @@ def _problems_from_schema_errors(table: RawTable, errors: pa.errors.SchemaErrors
                 problems.add(Problem(table.name, 1, rule.field, rule.message, "the rule could not be evaluated"))
                 continue
             row = table.frame.loc[int(index)]
-            values = ", ".join(f"{name}={show(row[name])}" for name in rule.fields_shown)
+            values = ", ".join(f"{name}={show(row.get(name, ''))}" for name in rule.fields_shown)
             problems.add(Problem(table.name, line, rule.field, rule.message, values))
         else:
             problems.add(Problem(table.name, line, column, check, f"{column}={show(value)}"))

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from crisisboard.data import PROJECT_ROOT
+from crisisboard.data.countries import lookup, named_crossing
 from crisisboard.ingest.extract import extract_candidates, parse_release, read_places
 
 ROOT = PROJECT_ROOT
@@ -34,7 +35,7 @@ TEST_LABELS = ROOT / "tests" / "eval" / "test_labels.csv"
 # the families a reader tells apart (refugees from displaced, returns from refugees, deaths from injuries)
 FAMILY = {"killed": "deaths", "injured": "injuries", "hospitalized": "injuries", "missing": "missing",
           "displaced_internal": "displaced", "displaced_total": "displaced", "affected": "affected",
-          "refugees_uzbekistan": "refugees", "refugees_at_border": "refugees", "refugees_remaining": "refugees",
+          "refugees_crossed": "refugees", "refugees_at_border": "refugees", "refugees_remaining": "refugees",
           "refugees_returned": "returns", "detained": "detained", "buildings_destroyed": "buildings",
           "buildings_damaged": "buildings", "buildings_damaged_or_destroyed": "buildings"}
 
@@ -60,15 +61,29 @@ LABEL_COLUMNS = ["file", "fragment", "metric", "low", "high", "qualifier", "note
 METRIC_MAP = {
     "killed": "killed", "injured": "injured", "hospitalized": "hospitalized", "missing": "missing",
     "displaced_internal": "displaced_internal", "displaced_total": "displaced_total",
-    "refugees_uzbekistan": "refugees_uzbekistan", "refugees_at_border": "refugees_at_border",
-    "refugees_returned": "refugees_returned", "refugees_remaining_uzbekistan": "refugees_remaining",
-    "refugees_remaining": "refugees_remaining", "arrested_detained": "detained", "detained": "detained",
+    "refugees_crossed": "refugees_crossed", "refugees_at_border": "refugees_at_border",
+    "refugees_returned": "refugees_returned", "refugees_remaining": "refugees_remaining", "arrested_detained": "detained", "detained": "detained",
     "buildings_destroyed": "buildings_destroyed", "buildings_damaged": "buildings_damaged",
     "buildings_damaged_or_destroyed": "buildings_damaged_or_destroyed", "affected": "affected",
     # not modelled (README "Not covered"): shares/percentages, judicial figures, burials
     "killed_share_ethnic": "", "casualties_share_ethnic": "", "arrested_detained_share_ethnic": "",
     "killed_by_ethnicity": "killed", "charged_murder": "", "prosecuted": "", "convicted": "", "buried": "",
 }
+
+# a reference may name the country in a refugee label: refugees_<country> crossed into it, refugees_remaining_<country>
+# are still there (the country is the claim's destination, not a metric of its own)
+_REMAINING_IN = re.compile(r"^refugees_remaining_([a-z_]+)$")
+
+
+def reference_metric(label: str) -> str:
+    """Our metric for a reference's metric label ("" when we do not model it)."""
+    if label in METRIC_MAP:
+        return METRIC_MAP[label]
+    remaining = _REMAINING_IN.match(label)
+    if remaining and lookup(remaining.group(1)):
+        return "refugees_remaining"
+    return "refugees_crossed" if named_crossing(label) else ""
+
 
 _QUAL_RULES = [  # (regex on the reference's free-text qualifier, our qualifier)
     (r"^between", "between"),
@@ -133,7 +148,7 @@ def load_reference(path) -> pd.DataFrame:
         if len(cells) < 11:
             continue
         ref_id, file, fragment, metric, low, high, qual = cells[:7]
-        ours = METRIC_MAP.get(metric, "")
+        ours = reference_metric(metric)
         if not ours or "%" in low or "%" in high:
             continue
         q = map_qualifier(qual)

@@ -182,7 +182,7 @@ UNGRADED = "Not yet graded: F6 (cannot be judged) until an officer grades it."
 EDITOR_COLUMNS = ("accept", "quote", "figure_text", "metric", "population", "low", "high", "qualifier",
                   "vague_term", "as_of", "as_of_precision", "place_id", "claimant", "claimant_type", "relayed_by",
                   "status_in_text", "claim_kind", "scope", "source_reliability", "info_credibility", "grade_rationale",
-                  "notes", "why")
+                  "notes", "destination", "why")
 
 
 def candidates_frame(candidates: list, default_grade: tuple[str, str] = ("F", "6")) -> pd.DataFrame:
@@ -196,7 +196,7 @@ def candidates_frame(candidates: list, default_grade: tuple[str, str] = ("F", "6
             "as_of": c.as_of, "as_of_precision": c.as_of_precision, "place_id": c.place_id, "claimant": c.claimant or "unknown",
             "claimant_type": c.claimant_type, "relayed_by": "", "status_in_text": c.status_in_text,
             "claim_kind": "cumulative", "scope": "crisis", "source_reliability": default_grade[0], "info_credibility": default_grade[1],
-            "grade_rationale": UNGRADED, "notes": "", "why": c.why,
+            "grade_rationale": UNGRADED, "notes": "", "destination": getattr(c, "destination", ""), "why": c.why,
         })
     return pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))
 
@@ -215,7 +215,7 @@ def accepted_claims(table: pd.DataFrame) -> list[dict[str, str]]:
     for record in table.fillna("").to_dict(orient="records"):
         if not record.get("accept"):
             continue
-        row = {column: str(record.get(column, "") or "").strip() for column in schema.CLAIM_COLUMNS
+        row = {column: str(record.get(column, "") or "").strip() for column in schema.CLAIM_FIELDS
                if column not in ("claim_id", "source_id")}
         row["statement_id"] = row.get("statement_id") or statement_id_for(row)
         rows.append(row)
@@ -224,7 +224,7 @@ def accepted_claims(table: pd.DataFrame) -> list[dict[str, str]]:
 
 def source_id_for(publisher: str, published: date, title: str, url: str) -> str:
     """A stable, readable id that never collides: a slug of publisher, date and title (any script,
-    transliterated), then a hash of those fields and the URL. ``amnesty-international-2010-06-14-kyrgyzstan-…-3f9a0c21b7``."""
+    transliterated), then a hash of those fields and the URL. ``amnesty-international-2010-06-14-country-must-protect-…-3f9a0c21b7``."""
     slug = slugify(f"{publisher} {published:%Y-%m-%d} {title}", max_length=48, word_boundary=True) or "source"
     digest = hashlib.sha256("\n".join((publisher.strip(), published.isoformat(), title.strip(), url.strip()))
                             .encode("utf-8")).hexdigest()[:10]

@@ -16,6 +16,9 @@ if (!doc.__crisisboardKeys) {
     // while Streamlit is still drawing the page its charts may not be there yet: a key then would skip the page
     const app = doc.querySelector('[data-testid="stApp"]');
     if (app && app.dataset.testScriptState === "running") { event.preventDefault(); return; }
+    // and Plotly draws each chart after the run has ended: a chart still being drawn holds the key too
+    const drawing = [...doc.querySelectorAll('[data-testid="stPlotlyChart"]')].some((box) => !box.querySelector(".main-svg"));
+    if (drawing) { event.preventDefault(); return; }
     event.preventDefault();
     const state = doc.__crisisboardKeys, loc = window.location;
     if (state.path !== loc.pathname) { state.path = loc.pathname; state.index = -1; }

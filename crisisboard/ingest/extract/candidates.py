@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from crisisboard.data.crisis import Crisis, load_crisis
+from crisisboard.data.schema import CROSSED
 from crisisboard.data.load import data_dir_from_env
 from crisisboard.ingest.extract.dates import _resolve_date
 from crisisboard.ingest.extract.figures import _QUAL_MAP, _QUAL_RE, _atoms, _is_negative, _vague_term
@@ -45,6 +46,8 @@ class Candidate:
     # every mention of this statement in the text, (start, end, quote), in order; the quote above is the one a
     # reviewer should see (one naming its originator, the longest, the first)
     mentions: tuple[tuple[int, int, str], ...] = ()
+    # the country people crossed into (ISO alpha-2): the crisis's refuge_country for refugees_crossed, else empty
+    destination: str = ""
 
 
 _SENT_BREAK = re.compile(r"\n(?=\s*(?:$|[^a-zа-яё\s]))|(?<=[.!?:])\s*\n|\n\s*\n|(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-ZА-ЯЁ0-9])")
@@ -296,5 +299,6 @@ def _candidate(text, s_lo, s_hi, figure, found, lo, hi, published, rules, seen):
         low=low, high=high, qualifier=qual, vague_term=vterm if qual == "vague" else "",
         as_of=as_of, as_of_precision=prec if as_of else "inferred", place_id=_place(sentence, rel, rules, metric),
         claimant=claimant, claimant_type=ctype if ctype else "unknown",
+        destination=rules.refuge_country if metric == CROSSED else "",
         status_in_text=_status(sentence), start=q_start, end=q_end,
         why=f"{rule} figure '{figure_text}' [{qual}]; {why}; date: {drule}" + (f"; claimant: {crule}" if crule else ""))

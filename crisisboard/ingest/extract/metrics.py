@@ -38,7 +38,7 @@ _KW: list[tuple[str, str]] = [
                      r"driven\s+from\s+their\s+homes|forced\s+from\s+their\s+homes|IDPs?(?=/)"),
     ("displaced_internal", r"internally\s+displaced|IDPs?|displaced\s+(?:within|inside|in)\s+<HOME>|"
                            r"внутренн\w+\s+перемещ\w*"),
-    ("refugees_uzbekistan", r"refugees?|crossed\s+(?:over\s+)?(?:into|to)|"
+    ("refugees_crossed", r"refugees?|crossed\s+(?:over\s+)?(?:into|to)|"
                             r"fled\s+(?:in)?to\s+(?:neighbou?ring\s+)?<REFUGE>|fleeing\s+into|"
                             r"sought\s+refuge|taken\s+refuge|seeking\s+refuge|across\s+the\s+border|"
                             r"into\s+<REFUGE>|to\s+<REFUGE>|in\s+<REFUGE>|беженц\w*|sanctuary|"
@@ -111,8 +111,8 @@ def _refine(metric: str, right: str, left_tail: str, kw_end: int | None, countri
     if kw_end is not None:
         right = right[:kw_end + 60]
     right = re.split(r";|\.\s", right, maxsplit=1)[0]
-    if metric in ("refugees_uzbekistan", "displaced_total"):
-        if metric == "refugees_uzbekistan" and \
+    if metric in ("refugees_crossed", "displaced_total"):
+        if metric == "refugees_crossed" and \
                 re.search(r"(?<!to\s)\breturn\b|\b(?:returned|returning|have\s+gone\s+back|came\s+back)\b|вернул",
                           right, re.I):
             return "refugees_returned"
@@ -129,7 +129,7 @@ def _refine(metric: str, right: str, left_tail: str, kw_end: int | None, countri
                   r"across\s+the\s+border|<REFUGE>", countries).search(right) and \
                     not _p(r"<HOME>\s+(?:and|or)\s+<REFUGE>|within|inside|or\s+their\s+homes|internally\s+or|"
                            r"or\s+across", countries).search(right):
-                return "refugees_uzbekistan"
+                return "refugees_crossed"
             if _p(r"internally|IDPs?\b|(?:within|inside|elsewhere\s+in)\s+(?:<HOME>|the\s+country)",
                   countries).search(right) and not re.search(r"internally\s+or|or\s+across|IDPs?/", right, re.I):
                 return "displaced_internal"

@@ -56,6 +56,7 @@ class _Rules:
     populations: list  # (regex, population, requires, excluded_by, kept_by)
     countries: tuple[str, str]  # (home, refuge) regexes: where people are displaced, where they flee to
     refuge_place: str | None  # the place refugee figures are about when the sentence names the refuge
+    refuge_country: str  # the ISO alpha-2 code of the refuge: a refugees_crossed figure's destination
     home_places: frozenset[str]  # places a refugee figure is moved from to refuge_place
 
 
@@ -72,7 +73,7 @@ def _compiled(place_ids: tuple, names: tuple, extraction: Extraction) -> _Rules:
         [(re.compile(r"(?<![\w])(?:" + c.pattern + r")(?![\w])", flags), c.name, c.type) for c in extraction.claimants],
         [(re.compile(r"(?<![\w])(?:" + p.pattern + r")(?![\w])", flags), p.population, optional(p.requires),
           optional(p.excluded_by), optional(p.kept_by)) for p in extraction.populations],
-        (extraction.home or "(?!)", extraction.refuge or "(?!)"), extraction.refuge_place,
+        (extraction.home or "(?!)", extraction.refuge or "(?!)"), extraction.refuge_place, extraction.refuge_country or "",
         frozenset(extraction.home_places))
 
 
@@ -149,7 +150,7 @@ def _place(sentence: str, rel: int, rules: _Rules, metric: str) -> str:
     if best is None:
         return ""
     pid = best[1]
-    if metric in ("refugees_uzbekistan", "refugees_remaining") and pid in rules.home_places and rules.refuge_place:
+    if metric in ("refugees_crossed", "refugees_remaining") and pid in rules.home_places and rules.refuge_place:
         if re.search(rules.countries[1], sentence):
             return rules.refuge_place
     return pid
