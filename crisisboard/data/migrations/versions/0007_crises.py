@@ -7,8 +7,8 @@ The rows already here are the default crisis's: the ``slug`` of the crisis.toml 
 has one, else the default crisis folder's slug (crisisboard.data.crisis.default_slug, data/'s). The roles
 already given stay roles on that crisis only: a migration never widens a role to crises it was not given for.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from alembic import op
 
 from crisisboard.data.crisis import default_slug, slug_of_text
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
