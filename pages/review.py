@@ -2,6 +2,7 @@
 approve (publish), reject with a reason, withdraw your own, or preview it on the Timeline."""
 
 from crisisboard.app import reviewing
+from crisisboard.app.roles import roles_panel
 from crisisboard.app.auth import allowed, current_actor
 from crisisboard.app.frame import end_page, start_page
 from crisisboard.data.backends import open_store
@@ -12,4 +13,5 @@ actor = current_actor(store)
 if allowed(actor, "propose", "analyst, reviewer or admin"):
     reviewing.queue(store, actor, page.dataset.source_languages)
     reviewing.two_person_switch(store, actor)
+    roles_panel(store, actor)
 end_page(page)

@@ -186,8 +186,8 @@ def _counts(url: str) -> dict[str, int]:
         return {t: connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one() for t in COUNTED}  # noqa: S608
 
 
-def _fill_revision_0005(url: str) -> None:
-    """A database as the store wrote it before crises (revision 0005): the fixture data, a history, roles, a
+def _fill_revision_0006(url: str) -> None:
+    """A database as the store wrote it before crises (revision 0006): the fixture data, a history, roles, a
     proposal, the two-person rule off and a sign-out; written with SQL of that schema."""
     tables, crisis_text = read_folder(VALID)
     with db.engine_for(url).begin() as connection:
@@ -217,8 +217,8 @@ def _fill_revision_0005(url: str) -> None:
 def test_a_single_crisis_database_migrates_with_every_row_kept_under_the_default_crisis(
         pg_admin: str, tmp_path: Path) -> None:  # noqa: F811
     with fresh_database(pg_admin) as url:
-        db.upgrade(url, "0005")
-        _fill_revision_0005(url)
+        db.upgrade(url, "0006")
+        _fill_revision_0006(url)
         before = _counts(url)
         assert all(before[t] > 0 for t in COUNTED), before
         db.upgrade(url)

@@ -48,6 +48,8 @@ class Store(Protocol):
     """Every write takes the Actor who makes it and checks its role first (crisisboard.data.users). The data is
     changed only by approving a proposal (crisisboard.data.review): nothing is published unreviewed."""
 
+    crisis: str  # the slug of the crisis whose data it is (crisisboard.data.crisis.crisis_slug)
+
     def propose_release(self, source: dict[str, str], claims: list[dict[str, str]], actor: Actor, reason: str,
                         today: date | None = None) -> Outcome: ...
 

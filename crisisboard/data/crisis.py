@@ -201,7 +201,8 @@ class Crisis(_Strict):
     """A crisis definition (see the module docstring); `folder` is where its crisis.toml was read."""
 
     name: str = Field(min_length=1)
-    slug: Slug | None = None  # the crisis's key (URLs, the PostgreSQL store); the folder's name when not set
+    # the crisis's name in links (?crisis=…) and the store; unset: its folder's name (crisisboard.data.crises)
+    slug: Slug | None = None
     page_title: str = Field(min_length=1, max_length=120)
     citation: str = Field(min_length=1)
     earliest_date: date
