@@ -1,10 +1,12 @@
 """The Overview's chart: how far apart the claims about the same thing are, at a comparable time. Per metric, a
-row; on it, each originator's latest crisis-wide claim of the three days up to a chosen day (a point at the
+row (a row per population when a metric's claims count different people, so that figures about different people
+are never drawn as rivals); on it, each originator's latest crisis-wide claim of the three days up to a chosen day (a point at the
 figure, a bar for a range), coloured by reliability tier, and the final count of the commission of inquiry,
 whenever it came, as a black tick (the summaries it draws on are crisisboard.claims.summaries)."""
 
 from __future__ import annotations
 
+from collections import Counter
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,9 +16,9 @@ from crisisboard.charts.style import add_footer, apply_style, full_log_ticks
 from crisisboard.charts.timeline import SYMBOLS
 from crisisboard.claims.attribution import CAVEAT, Attribution, build_attribution, release_labels
 from crisisboard.claims.markup import plain
+from crisisboard.claims.populations import row_keys
 from crisisboard.claims.refs import ClaimRef, as_of_labels, figure_labels
 from crisisboard.claims.summaries import RECENT_DAYS, MetricSummary, latest_per_originator, recent, summarise_metrics
-from crisisboard.data import schema
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 
 OFFSETS = {tier: 0.24 - 0.16 * i for i, tier in enumerate(TIERS)}  # a tier's line within its metric's row
@@ -34,14 +36,14 @@ def _point(row: dict) -> float:
     return float(row["value_high"] if row["qualifier"] in ("up_to", "fewer_than") else row["value_low"])
 
 
-def _tier_traces(points: pd.DataFrame, rows: dict[str, int]) -> list[dict]:
+def _tier_traces(points: pd.DataFrame, rows: dict[tuple[str, str], int]) -> list[dict]:
     traces = []
     for tier in TIERS:
         own = points[points["tier"] == tier]
         if own.empty:
             continue
         records = own.to_dict("records")
-        ys = [rows[r["metric"]] + OFFSETS[tier] for r in records]
+        ys = [rows[(r["metric"], r["row_key"])] + OFFSETS[tier] for r in records]
         bars_x, bars_y = [], []
         for record, y in zip(records, ys):
             if record["qualifier"] == "between":
@@ -63,13 +65,13 @@ def _tier_traces(points: pd.DataFrame, rows: dict[str, int]) -> list[dict]:
     return traces
 
 
-def _final_traces(summaries: list[MetricSummary], rows: dict[str, int]) -> list[dict]:
-    finals = [(s, s.final) for s in summaries if s.final is not None and s.metric in rows]
+def _final_traces(summaries: list[MetricSummary], rows: dict[tuple[str, str], int]) -> list[dict]:
+    finals = [(s, s.final) for s in summaries if s.final is not None and (s.metric, s.population) in rows]
     if not finals:
         return []
     return [dict(type="scatter", mode="markers+text", name="Final count (commission)",
                  legendrank=20,
-                 x=[_ref_value(ref) for _, ref in finals], y=[rows[s.metric] for s, _ in finals],
+                 x=[_ref_value(ref) for _, ref in finals], y=[rows[(s.metric, s.population)] for s, _ in finals],
                  text=[f"final: {plain(ref.figure)}" for _, ref in finals], textposition="top center",
                  textfont=dict(size=13, color="#111111"), customdata=[ref.claim_id for _, ref in finals],
                  marker=dict(symbol="line-ns-open", size=26, color="#111111", line=dict(width=3)),
@@ -92,23 +94,29 @@ def build_overview_figure(claims: pd.DataFrame, day: pd.Timestamp, summaries: li
                           attribution: Attribution | None = None) -> go.Figure:
     """Per metric with crisis-wide numeric claims of two originators or more in the three days up to `day` (or a
     commission's count), each originator's latest (log scale), and the commission's final count. Official
-    figures are ringed in black."""
+    figures are ringed in black. A metric whose claims count different people has a row per population, as its
+    summaries do (claims.populations.row_keys), drawn with one originator or more: figures about different
+    people are never rivals on one row."""
     summaries = summarise_metrics(claims, day) if summaries is None else summaries
     points = latest_per_originator(recent(claims, day))
-    # a metric with one originator compares nothing: it is left to the cards under the chart
-    originators = points["metric"].value_counts()
-    metrics = [s.metric for s in summaries if originators.get(s.metric, 0) >= 2 or s.final is not None]
-    rows = {metric: len(metrics) - 1 - i for i, metric in enumerate(metrics)}  # the first metric on top
-    points = points[points["metric"].isin(metrics)]
-    counts = points["metric"].value_counts()
+    points = points.assign(row_key=row_keys(claims).loc[points.index].to_numpy())
+    at = list(zip(points["metric"].astype(str), points["row_key"]))
+    # a metric's only row with one originator compares nothing: it is left to the cards under the chart; a row of
+    # one population of a metric (its figures about other people on the rows beside it) is drawn with one
+    originators = Counter(at)
+    shown = [s for s in summaries if originators.get((s.metric, s.population), 0) >= (1 if s.population else 2)
+             or s.final is not None]
+    rows = {(s.metric, s.population): len(shown) - 1 - i for i, s in enumerate(shown)}  # the first on top
+    points = points[[key in rows for key in at]]
+    counts = Counter(zip(points["metric"].astype(str), points["row_key"]))
     bulk = _tier_traces(points, rows) + _final_traces(summaries, rows)
     bulk += [dict(type="scatter", x=[None], y=[None], mode="markers", name=TIER_LABELS[tier], legendrank=i,
                   marker=dict(size=12, color=TIER_COLOURS[tier], symbol="square")) for i, tier in enumerate(TIERS)]
     bulk.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="Official figure (ringed)",
                      legendrank=10, marker=dict(size=14, color="white", line=dict(color="#111111", width=2.5))))
     start = day - pd.Timedelta(days=RECENT_DAYS - 1)
-    ticks = [f"{plain(schema.METRIC_LABELS[m])}<br><i>{int(counts.get(m, 0))} originator"
-             f"{'' if counts.get(m, 0) == 1 else 's'}</i>" for m in metrics]
+    ticks = [f"{plain(s.label)}<br><i>{int(counts.get((s.metric, s.population), 0))} originator"
+             f"{'' if counts.get((s.metric, s.population), 0) == 1 else 's'}</i>" for s in shown]
     attribution = build_attribution(points) if attribution is None else attribution
     fig = figure_of(bulk, layout=dict(
         title=dict(text=f"Each originator's latest claim, {start:%-d} – {day:%-d %b %Y}<br><sup>{CAVEAT} Only "
@@ -117,9 +125,9 @@ def build_overview_figure(claims: pd.DataFrame, day: pd.Timestamp, summaries: li
         xaxis=dict(type="log", title=dict(text="figure claimed (log scale; symbol: who claimed it, as on the "
                                              "Timeline)"), gridcolor="#e5e5e5", **log_ticks(points, summaries)),
         yaxis=dict(tickmode="array", tickvals=list(rows.values()), ticktext=ticks, showgrid=False,
-                   range=[-0.6, len(metrics) - 0.15], zeroline=False),  # room above the top row's labels
+                   range=[-0.6, len(shown) - 0.15], zeroline=False),  # room above the top row's labels
         legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, title=dict(text="Reliability ")),
-        height=max(380, 76 * len(metrics) + 230), margin=dict(l=10, r=20, t=140, b=60), hovermode="closest",
+        height=max(380, 76 * len(shown) + 230), margin=dict(l=10, r=20, t=140, b=60), hovermode="closest",
     ))
     add_footer(fig, attribution.wrapped())
     return apply_style(fig)

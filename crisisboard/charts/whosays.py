@@ -15,8 +15,9 @@ from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS
 
 
 def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timestamp,
-                               result: Contest | None = None) -> go.Figure:
-    """One row per claimant type: its latest claim (a point, a bar for a range, an open end for a bound)."""
+                               result: Contest | None = None, whom: str = "") -> go.Figure:
+    """One row per claimant type: its latest claim (a point, a bar for a range, an open end for a bound);
+    `whom` (the people the figures count) is said in the title."""
     fig = go.Figure()
     labels = [e.category for e in entries]
     drawn: list[float] = []  # every x drawn, for the axis's ticks
@@ -45,7 +46,8 @@ def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timest
                                  marker=dict(size=16, color=colour, line=dict(color="white", width=1)),
                                  hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>",
                                  customdata=[row["claim_id"]]))
-    title = f"{schema.METRIC_LABELS[metric]}: the latest claim of each kind of claimant, as of {day:%-d %b %Y}"
+    counted = f" ({whom})" if whom else ""
+    title = f"{schema.METRIC_LABELS[metric]}{counted}: the latest claim of each kind of claimant, as of {day:%-d %b %Y}"
     # the verdict is printed above the chart on the page and under the title of an export (the view's notes),
     # not in the figure, where at projector size it would run past the plot
     subtitle = CAVEAT

@@ -8,12 +8,13 @@ later text restating an earlier figure without its date) is never the latest off
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from crisisboard.claims.markup import Markdown, md
+from crisisboard.claims.populations import Labels, key_of, order, row_keys, row_label
 from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
 from crisisboard.data import schema
 from crisisboard.data.frames import records
@@ -77,6 +78,8 @@ class MetricSummary:
     lowest_credible: ClaimRef | None = None  # among each originator's latest crisis-wide claim, high/medium tier
     highest_credible: ClaimRef | None = None
     final: ClaimRef | None = None  # the latest count of a commission of inquiry, crisis-wide
+    # whom its claims count (claims.populations.row_keys): "" when the metric needs no split, else a population key
+    population: str = ""
 
 
 def _refs(claims: pd.DataFrame, positions: set[int]) -> dict[int, ClaimRef]:
@@ -169,17 +172,19 @@ def _partial_counts(partial: pd.DataFrame) -> dict[str, PartialCounts]:
     return found
 
 
-LATEST_KEYS = ["metric", "claimant", "as_of_ts", "tier_rank", "credibility_rank", "published_ts", "claim_id"]
+LATEST_KEYS = ["metric", "whom", "claimant", "as_of_ts", "tier_rank", "credibility_rank", "published_ts", "claim_id"]
 
 
 def latest_per_originator(claims: pd.DataFrame) -> pd.DataFrame:
-    """Each originator's latest numeric claim of each metric (crisis-wide, not restated, not an increment):
-    latest by the day the figure refers to, then the better graded, then the later published."""
+    """Each originator's latest numeric claim of each metric about each population (everyone, or one group:
+    claims.populations.key_of) (crisis-wide, not restated, not an increment): latest by the day the figure
+    refers to, then the better graded, then the later published."""
     rows = claims[claims["value_low"].notna() & claims["scope"].ne("partial")
                   & claims["as_of_precision"].ne("restated") & claims["claim_kind"].ne("incremental")]
     keyed = rows[["metric", "claimant", "as_of_ts", "published_ts", "claim_id"]].assign(
-        tier_rank=-rows["tier"].cat.codes, credibility_rank=-rows["info_credibility"].astype(int))
-    last = keyed.sort_values(LATEST_KEYS, kind="stable").drop_duplicates(["metric", "claimant"], keep="last")
+        whom=key_of(rows["population"]), tier_rank=-rows["tier"].cat.codes,
+        credibility_rank=-rows["info_credibility"].astype(int))
+    last = keyed.sort_values(LATEST_KEYS, kind="stable").drop_duplicates(["metric", "whom", "claimant"], keep="last")
     return rows.loc[last.index]
 
 
@@ -214,10 +219,26 @@ def recent(claims: pd.DataFrame, day: pd.Timestamp | None, days: int = RECENT_DA
     return claims[claims["as_of_day"].between(day - pd.Timedelta(days=days - 1), day)]
 
 
-def summarise_metrics(claims: pd.DataFrame, day: pd.Timestamp | None = None) -> list[MetricSummary]:
-    """One summary per metric present in `claims`, in the order of data/README.md: the latest official figure
-    and the highest other claim of all; the credible spread among each originator's latest claim of the three
-    days up to `day` (of all claims when None); the final count whenever it came.
+def summarise_metrics(claims: pd.DataFrame, day: pd.Timestamp | None = None,
+                      labels: Labels = None) -> list[MetricSummary]:
+    """One summary per metric present in `claims`, in the order of data/README.md, and within a metric whose
+    crisis-wide claims count different people, one per population (claims.populations.row_keys: everyone
+    first), labelled "Killed · Armenian military" (`labels`: the crisis's population labels). Figures about
+    different people are never summed up, ranked or spread together."""
+    keys = row_keys(claims)
+    if not keys.astype(bool).any():
+        return _summarise(claims, day)
+    found = [replace(summary, population=key, label=row_label(summary.label, key, labels))
+             for key, rows in claims.groupby(keys.to_numpy(), sort=False)
+             for summary in _summarise(rows, day)]
+    ranks = {key: i for i, key in enumerate(order({s.population for s in found}, labels))}
+    return sorted(found, key=lambda s: (schema.METRICS.index(s.metric), ranks.get(s.population, -1)))
+
+
+def _summarise(claims: pd.DataFrame, day: pd.Timestamp | None = None) -> list[MetricSummary]:
+    """One summary per metric present in `claims`: the latest official figure and the highest other claim of
+    all; the credible spread among each originator's latest claim of the three days up to `day` (of all claims
+    when None); the final count whenever it came.
 
     Grouped in one pass per statistic; only the handful of rows a summary names become ClaimRefs.
     """

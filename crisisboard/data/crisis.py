@@ -30,6 +30,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def humanise(slug: str) -> str:
+    """A slug as words: ``armenian_military`` -> "Armenian military"."""
+    words = str(slug).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def _regex(pattern: str) -> str:
     try:
         re.compile(pattern)
@@ -159,6 +165,8 @@ class Crisis(_Strict):
     earliest_date: date
     languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2}$")], ...]
     groups: tuple[Slug, ...] = ()  # groups of people a figure may be limited to, beyond the general populations
+    # how the app names a group ("Armenian military"); a group without one reads as its slug humanised
+    group_labels: dict[Slug, Annotated[str, Field(min_length=1, max_length=60)]] = {}
     window: Window
     defaults: Defaults
     map_areas: tuple[MapArea, ...] = Field(min_length=1)
@@ -184,6 +192,9 @@ class Crisis(_Strict):
         for alias in self.extraction.claimants:
             if alias.type not in schema.CLAIMANT_TYPES:
                 raise ValueError(f"extraction.claimants: type {alias.type!r} is not one of the claimant types")
+        for group in self.group_labels:
+            if group not in self.groups:
+                raise ValueError(f"group_labels: {group!r} is not one of the groups ({', '.join(self.groups)})")
         for words in self.extraction.populations:
             if words.population not in self.populations:
                 raise ValueError(f"extraction.populations: {words.population!r} is not one of the populations")
@@ -193,6 +204,14 @@ class Crisis(_Strict):
     def populations(self) -> tuple[str, ...]:
         """Whom a figure may cover: the general populations and this crisis's groups."""
         return schema.POPULATIONS + self.groups
+
+    @property
+    def population_labels(self) -> tuple[tuple[str, str], ...]:
+        """(population, label) for every population, in the order of :attr:`populations`: the general ones'
+        labels, then each group's from `group_labels`, else its slug humanised ("armenian_military" ->
+        "Armenian military"). Pairs, not a dict: they key cached computations."""
+        general = tuple((p, schema.POPULATION_LABELS[p]) for p in schema.POPULATIONS)
+        return general + tuple((g, self.group_labels.get(g) or humanise(g)) for g in self.groups)
 
     @property
     def areas(self) -> dict[str, MapArea]:
