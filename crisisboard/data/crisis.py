@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from crisisboard.data import PROJECT_ROOT, countries, schema
 
@@ -175,6 +175,15 @@ class Crisis(_Strict):
     extraction: Extraction = Extraction()
     folder: Path = Path(".")
 
+    @field_validator("group_labels")
+    @classmethod
+    def _labels_of_groups(cls, labels: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        groups = info.data.get("groups", ())
+        for group in labels:
+            if group not in groups:
+                raise ValueError(f"{group!r} is not one of the groups ({', '.join(groups) or 'none'})")
+        return labels
+
     @model_validator(mode="after")
     def _consistent(self) -> "Crisis":
         keys = [area.key for area in self.map_areas]
@@ -192,9 +201,6 @@ class Crisis(_Strict):
         for alias in self.extraction.claimants:
             if alias.type not in schema.CLAIMANT_TYPES:
                 raise ValueError(f"extraction.claimants: type {alias.type!r} is not one of the claimant types")
-        for group in self.group_labels:
-            if group not in self.groups:
-                raise ValueError(f"group_labels: {group!r} is not one of the groups ({', '.join(self.groups)})")
         for words in self.extraction.populations:
             if words.population not in self.populations:
                 raise ValueError(f"extraction.populations: {words.population!r} is not one of the populations")
