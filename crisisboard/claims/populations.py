@@ -45,9 +45,11 @@ def key_label(key: str, labels: Labels = None, short: bool = False) -> str:
 
 
 def order(keys: Iterable[str], labels: Labels = None) -> list[str]:
-    """Keys in reading order: everyone first, then the general populations, then the crisis's groups as
-    labelled (in the order given), then any other."""
-    known = [EVERYONE] + [p for p in label_map(labels) if p not in COMPARABLE_POPULATIONS]
+    """Keys in reading order: everyone first, then the crisis's groups (in the order of `labels`), then the other
+    general populations, then any other."""
+    named = list(label_map(labels))
+    known = [EVERYONE] + [p for p in named if p not in schema.POPULATIONS] + \
+        [p for p in schema.POPULATIONS if p not in COMPARABLE_POPULATIONS]
     given = set(keys)
     return [k for k in known if k in given] + sorted(given - set(known))
 
