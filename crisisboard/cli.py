@@ -122,7 +122,8 @@ def _export(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"bad date: {error}", file=sys.stderr)
         return 2
-    text = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
+    text = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])),
+                            dict(dataset.crisis.population_labels))
     try:
         if args.pack:
             specs = pack_specs(dataset.claims if not filters.metrics else dataset.claims[

@@ -199,3 +199,29 @@ def test_overview_page_draws_a_row_per_population(app_data: Path) -> None:
     assert not any(t.startswith("Killed<br>") for t in ticks)  # no row of everyone's and the groups' tolls
     headers = [shown(s.value) for s in at.subheader]
     assert "Killed · Northern forces" in headers and "Killed · everyone" in headers
+
+
+def test_the_population_filter_travels_in_the_link_and_keeps_only_those_people(dataset: Dataset) -> None:
+    from crisisboard.data.filters import apply_filters, describe_filters, from_query_params, to_query_params, \
+        vocabulary_of
+
+    vocabulary = vocabulary_of(dataset.places, dataset.crisis.populations)
+    filters, warnings = from_query_params({"population": "north_forces,nobody"}, vocabulary)
+    assert filters.populations == ("north_forces",) and warnings == [
+        "Ignored 'population=nobody' in the link: not a known value."]
+    assert to_query_params(filters) == {"population": "north_forces"}
+    kept = apply_filters(dataset.claims, filters)
+    assert set(kept["claim_id"]) == {"gp-01", "gp-02", "gp-05", "gp-06"}
+    assert "counting: Northern forces" in describe_filters(filters, {}, dict(dataset.crisis.population_labels))
+
+
+def test_the_sidebar_population_filter_from_the_link(app_data: Path) -> None:
+    at = AppTest.from_file(str(PROJECT / "pages" / "overview.py"), default_timeout=60)
+    at.query_params.update({"population": "south_villagers", "day": "2010-06-14"})
+    at.run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="filter_population").value == ["south_villagers"]
+    caption = " ".join(shown(c.value) for c in at.caption)
+    assert "Showing 3 of 13 claims" in caption and "counting: South villagers" in caption
+    headers = [shown(s.value) for s in at.subheader]
+    assert [h for h in headers if " · " in h] == ["Killed · South villagers", "Injured · South villagers"]
