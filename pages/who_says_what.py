@@ -12,7 +12,7 @@ from crisisboard.charts.views import WhoSaysSpec
 from crisisboard.claims.comparisons import (DEFAULT_FACTOR, MAX_FACTOR, MIN_FACTOR, day_bounds, default_population,
                                             population_counts)
 from crisisboard.claims.markup import literal, md, text
-from crisisboard.claims.populations import key_label, order
+from crisisboard.claims.populations import counted_label, order
 from crisisboard.data import schema
 
 page = start_page("Who says what")
@@ -28,7 +28,7 @@ else:
     counts, labels = population_counts(page.claims, metric), page.dataset.crisis.population_labels
     with whom_col:
         whom = url_select("Whom the figures count", order(counts, labels), "whom", default_population(counts),
-                          format_func=lambda key: f"{key_label(key, labels)} ({counts[key]} claim{'s' if counts[key] != 1 else ''})")
+                          format_func=lambda key: counted_label(key, counts[key], labels))
     first, last, default = day_bounds(page.claims, metric, pd.Timestamp(page.dataset.crisis.defaults.day))
     with day_col:
         day = pd.Timestamp(url_date("As of", "day", default.date(), first.date(), last.date()))

@@ -101,9 +101,10 @@ def _population_widget(dataset: Dataset) -> list[str]:
     """Whom the figures count: the populations and groups that claims count, labelled as crisis.toml says."""
     labels, present = dict(dataset.crisis.population_labels), set(dataset.claims["population"].astype(str))
     options = [p for p in dataset.crisis.populations if p in present]
-    return st.multiselect("Whom the figures count", options, key=KEY_POPULATIONS, placeholder="Everyone counted",
+    return st.multiselect("Population", options, key=KEY_POPULATIONS, placeholder="All populations",
                           format_func=lambda p: labels.get(p, p), on_change=_remember, args=(KEY_POPULATIONS,),
-                          help="Only the figures about these people (all people, civilians, one side's forces...).")
+                          help="Whom the figures count: only the figures about these people (all people, "
+                               "civilians, one group...).")
 
 
 def _tier_help() -> str:

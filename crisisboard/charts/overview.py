@@ -1,8 +1,9 @@
 """The Overview's chart: how far apart the claims about the same thing are, at a comparable time. Per metric, a
-row (a row per population when a metric's claims count different people, so that figures about different people
-are never drawn as rivals); on it, each originator's latest crisis-wide claim of the three days up to a chosen day (a point at the
-figure, a bar for a range), coloured by reliability tier, and the final count of the commission of inquiry,
-whenever it came, as a black tick (the summaries it draws on are crisisboard.claims.summaries)."""
+row (a row per population when a metric's claims count different people, so that figures about different
+people are never drawn as rivals); on it, each originator's latest crisis-wide claim of the three days up to a
+chosen day (a point at the figure, a bar for a range), coloured by reliability tier, and the final count of the
+commission of inquiry, whenever it came, as a black tick (the summaries it draws on are
+crisisboard.claims.summaries)."""
 
 from __future__ import annotations
 

@@ -83,3 +83,8 @@ def row_keys(claims: pd.DataFrame) -> pd.Series:
 def row_label(metric_label: str, key: str, labels: Labels = None) -> str:
     """"Killed" for a metric's only row, "Killed · Armenian military" for one of its population rows."""
     return metric_label if not key else f"{metric_label}{SEPARATOR}{key_label(key, labels, short=True)}"
+
+
+def counted_label(key: str, n_claims: int, labels: Labels = None) -> str:
+    """An option of a "whom the figures count" choice: "Armenian military (12 claims)"."""
+    return f"{key_label(key, labels)} ({n_claims} claim{'' if n_claims == 1 else 's'})"
