@@ -125,7 +125,8 @@ def _export(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"bad date: {error}", file=sys.stderr)
         return 2
-    text = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
+    text = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])),
+                            dict(dataset.crisis.population_labels))
     crisis = link_slug(dataset.data_dir)  # the link shows the exported crisis (crisisboard.data.crises)
     try:
         if args.pack:

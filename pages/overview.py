@@ -21,7 +21,7 @@ else:
     default = min(max(pd.Timestamp(page.dataset.crisis.defaults.day), days.min()), days.max())
     day = pd.Timestamp(url_date("Compare the claims of the three days up to", "day", default.date(),
                                 days.min().date(), days.max().date()))
-    summaries = page.selection.derive(summarise_metrics, day)
+    summaries = page.selection.derive(summarise_metrics, day, page.dataset.crisis.population_labels)
     view = view_figure(page, OverviewSpec(day=f"{day:%Y-%m-%d}"))
     show_chart(view)
     export_controls(page, view)

@@ -149,7 +149,9 @@ def test_overview_summaries_agree_with_a_plain_count_per_metric_and_tier(synthet
     tiers' spreads are of crisis-wide claims; partial ones are counted apart (issue #15)."""
     from crisisboard.charts.overview import summarise_metrics
 
-    claims = synthetic.claims[synthetic.claims["tier"].isin(["medium", "unjudged", "low"])]
+    every = synthetic.claims[synthetic.claims["tier"].isin(["medium", "unjudged", "low"])]
+    # figures about everyone (a metric's claims about other people are summed up per population: below)
+    claims = every[every["population"].isin(["all", "civilians"])]
     assert claims["scope"].eq("partial").any() and claims["scope"].eq("crisis").any()
     summaries = summarise_metrics(claims)
     assert [s.metric for s in summaries] == [m for m in synthetic.present.metrics if m in set(claims["metric"])]
@@ -172,6 +174,18 @@ def test_overview_summaries_agree_with_a_plain_count_per_metric_and_tier(synthet
         if len(others):
             top = others.loc[others["claim_id"] == summary.highest_other.claim_id, "value_high"].iloc[0]
             assert top == others["value_high"].max()
+    # with every population: a summary per population of a metric, each claim counted once, each tier's ends
+    # figures about that summary's own people
+    split = summarise_metrics(every)
+    assert len(split) > len(summaries)
+    population = dict(zip(every["claim_id"], every["population"].astype(str)))
+    for metric in set(every["metric"]):
+        own = [s for s in split if s.metric == metric]
+        assert sum(s.n_claims for s in own) == int((every["metric"] == metric).sum())
+        for summary in own:
+            whom = {"everyone": {"all", "civilians"}, "": None}.get(summary.population, {summary.population})
+            named = {population[ref.claim_id] for t in summary.tiers for ref in (t.lowest, t.highest) if ref}
+            assert whom is None or named <= whom, (summary.label, named)
 
 
 def test_claims_table_on_screen_is_capped_and_says_so(synthetic) -> None:  # noqa: ANN001

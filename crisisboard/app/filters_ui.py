@@ -22,6 +22,7 @@ KEY_TIERS = "filter_tier"
 KEY_CLAIMANTS = "filter_claimant"
 KEY_PLACES = "filter_place"
 KEY_RETRACTED = "filter_retracted"
+KEY_POPULATIONS = "filter_population"
 KEY_STATE = "filter_state"  # the filters, kept outside the widgets so they survive page switches
 KEY_WARNINGS = "filter_warnings"
 
@@ -39,7 +40,7 @@ def restore_widgets(dataset: Dataset) -> None:
     """
     if KEY_STATE not in st.session_state:
         params = {key: st.query_params.get_all(key) for key in PARAMS if key in st.query_params}
-        filters, warnings = from_query_params(params, vocabulary_of(dataset.places))
+        filters, warnings = from_query_params(params, vocabulary_of(dataset.places, dataset.crisis.populations))
         start, end = _date_bounds(dataset)
         st.session_state[KEY_STATE] = {
             KEY_METRICS: list(filters.metrics),
@@ -48,6 +49,7 @@ def restore_widgets(dataset: Dataset) -> None:
             KEY_PLACES: list(filters.places),
             KEY_DATES: (max(filters.date_from or start, start), min(filters.date_to or end, end)),
             KEY_RETRACTED: filters.retracted,
+            KEY_POPULATIONS: list(filters.populations),
         }
         st.session_state[KEY_WARNINGS] = warnings
     for key, value in st.session_state[KEY_STATE].items():
@@ -78,6 +80,7 @@ def filter_widgets(dataset: Dataset) -> Filters:
         claimants = st.multiselect("Claimant type", present_claimants, key=KEY_CLAIMANTS, placeholder="All claimants",
                                    format_func=schema.CLAIMANT_TYPE_LABELS.__getitem__,
                                    on_change=_remember, args=(KEY_CLAIMANTS,))
+        chosen_populations = _population_widget(dataset)
         chosen_places = st.multiselect("Place", list(places["place_id"]), key=KEY_PLACES, placeholder="All places",
                                        format_func=lambda p: place_names.get(p, p),
                                        on_change=_remember, args=(KEY_PLACES,))
@@ -89,9 +92,20 @@ def filter_widgets(dataset: Dataset) -> Filters:
     date_from, date_to = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
     return Filters(
         metrics=tuple(metrics), tiers=tuple(tiers), claimant_types=tuple(claimants), places=tuple(chosen_places),
+        populations=tuple(chosen_populations),
         date_from=date_from if date_from and date_from != start else None,
         date_to=date_to if date_to and date_to != end else None, retracted=bool(retracted),
     )
+
+
+def _population_widget(dataset: Dataset) -> list[str]:
+    """Whom the figures count: the populations and groups that claims count, labelled as crisis.toml says."""
+    labels, present = dict(dataset.crisis.population_labels), set(dataset.claims["population"].astype(str))
+    options = [p for p in dataset.crisis.populations if p in present]
+    return st.multiselect("Population", options, key=KEY_POPULATIONS, placeholder="All populations",
+                          format_func=lambda p: labels.get(p, p), on_change=_remember, args=(KEY_POPULATIONS,),
+                          help="Whom the figures count: only the figures about these people (all people, "
+                               "civilians, one group...).")
 
 
 def _tier_help() -> str:

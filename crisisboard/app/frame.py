@@ -71,7 +71,8 @@ def start_page(title: str, pick_crisis: bool = False) -> PageContext:
     for warning in st.session_state.get(KEY_WARNINGS, []):
         render.warning(text(warning))
     chosen = selection(str(dataset.data_dir), dataset.version, filters)
-    described = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])))
+    described = describe_filters(filters, dict(zip(dataset.places["place_id"], dataset.places["name"])),
+                                 dict(dataset.crisis.population_labels))
     render.caption(md("Showing {shown:,} of {total:,} claims{crisis} · {filters}", shown=len(chosen.claims),
                       total=len(dataset.claims), filters=described,
                       crisis=f" on {crisis.name}" if several() else ""))

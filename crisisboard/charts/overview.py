@@ -1,7 +1,9 @@
 """The Overview's chart: how far apart the claims about the same thing are, at a comparable time. Per metric, a
-row; on it, each originator's latest crisis-wide claim of the three days up to a chosen day (a point at the
-figure, a bar for a range), coloured by reliability tier, and the final count of the commission of inquiry,
-whenever it came, as a black tick (the summaries it draws on are crisisboard.claims.summaries)."""
+row (a row per population when a metric's claims count different people, so that figures about different
+people are never drawn as rivals); on it, each originator's latest crisis-wide claim of the three days up to a
+chosen day (a point at the figure, a bar for a range), coloured by reliability tier, and the final count of the
+commission of inquiry, whenever it came, as a black tick (the summaries it draws on are
+crisisboard.claims.summaries)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from crisisboard.charts.timeline import SYMBOLS
 from crisisboard.claims.attribution import CAVEAT, Attribution, build_attribution, release_labels
 from crisisboard.claims.markup import plain
 from crisisboard.claims.refs import ClaimRef, as_of_labels, figure_labels
+from crisisboard.claims.populations import row_keys
 from crisisboard.claims.summaries import RECENT_DAYS, MetricSummary, latest_per_originator, recent, summarise_metrics
 from crisisboard.data import schema
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
@@ -22,15 +25,22 @@ from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 OFFSETS = {tier: 0.24 - 0.16 * i for i, tier in enumerate(TIERS)}  # a tier's line within its metric's row
 
 
-def _keyed(points: pd.DataFrame, summaries: list[MetricSummary]) -> pd.DataFrame:
+def _row_of(summary: MetricSummary) -> str:
+    """The row a summary is drawn on: its key (metric, or metric and country crossed into) and whom it counts."""
+    return f"{summary.key}|{summary.population}"
+
+
+def _keyed(points: pd.DataFrame, summaries: list[MetricSummary], claims: pd.DataFrame) -> pd.DataFrame:
     """`points` with the row each is drawn on: its metric's, or its country's when the summaries keep the
-    crossings into several countries apart (one row each, never merged)."""
+    crossings into several countries apart (one row each, never merged), and its population's when the metric's
+    claims count different people (claims.populations.row_keys: never rivals on one row)."""
     keys = points["metric"].astype(str)
     if any(s.destination for s in summaries) and "destination" in points.columns:
         destination = points["destination"].astype(str)
         apart = keys.eq(schema.CROSSED) & destination.ne("")
         keys = keys.where(~apart, keys + ":" + destination)
-    return points.assign(row_key=keys.to_numpy())
+    whom = row_keys(claims).loc[points.index].astype(str)
+    return points.assign(row_key=(keys + "|" + whom).to_numpy())
 
 
 def _hovers(rows: pd.DataFrame) -> list[str]:
@@ -75,12 +85,12 @@ def _tier_traces(points: pd.DataFrame, rows: dict[str, int]) -> list[dict]:
 
 
 def _final_traces(summaries: list[MetricSummary], rows: dict[str, int]) -> list[dict]:
-    finals = [(s, s.final) for s in summaries if s.final is not None and s.key in rows]
+    finals = [(s, s.final) for s in summaries if s.final is not None and _row_of(s) in rows]
     if not finals:
         return []
     return [dict(type="scatter", mode="markers+text", name="Final count (commission)",
                  legendrank=20,
-                 x=[_ref_value(ref) for _, ref in finals], y=[rows[s.key] for s, _ in finals],
+                 x=[_ref_value(ref) for _, ref in finals], y=[rows[_row_of(s)] for s, _ in finals],
                  text=[f"final: {plain(ref.figure)}" for _, ref in finals], textposition="top center",
                  textfont=dict(size=13, color="#111111"), customdata=[ref.claim_id for _, ref in finals],
                  marker=dict(symbol="line-ns-open", size=26, color="#111111", line=dict(width=3)),
@@ -103,13 +113,17 @@ def build_overview_figure(claims: pd.DataFrame, day: pd.Timestamp, summaries: li
                           attribution: Attribution | None = None) -> go.Figure:
     """Per metric with crisis-wide numeric claims of two originators or more in the three days up to `day` (or a
     commission's count), each originator's latest (log scale), and the commission's final count. Official
-    figures are ringed in black."""
+    figures are ringed in black. A metric whose claims count different people has a row per population, as its
+    summaries do (claims.populations.row_keys), drawn with one originator or more: figures about different
+    people are never rivals on one row."""
     summaries = summarise_metrics(claims, day) if summaries is None else summaries
-    points = _keyed(latest_per_originator(recent(claims, day)), summaries)
-    # a metric with one originator compares nothing: it is left to the cards under the chart
+    points = _keyed(latest_per_originator(recent(claims, day)), summaries, claims)
+    # a metric's only row with one originator compares nothing: it is left to the cards under the chart; a row of
+    # one population of a metric (its figures about other people on the rows beside it) is drawn with one
     originators = points["row_key"].value_counts()
-    shown = [s for s in summaries if originators.get(s.key, 0) >= 2 or s.final is not None]
-    metrics = [s.key for s in shown]
+    shown = [s for s in summaries if originators.get(_row_of(s), 0) >= (1 if s.population else 2)
+             or s.final is not None]
+    metrics = [_row_of(s) for s in shown]
     rows = {metric: len(metrics) - 1 - i for i, metric in enumerate(metrics)}  # the first metric on top
     points = points[points["row_key"].isin(metrics)]
     counts = points["row_key"].value_counts()
@@ -119,8 +133,8 @@ def build_overview_figure(claims: pd.DataFrame, day: pd.Timestamp, summaries: li
     bulk.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="Official figure (ringed)",
                      legendrank=10, marker=dict(size=14, color="white", line=dict(color="#111111", width=2.5))))
     start = day - pd.Timedelta(days=RECENT_DAYS - 1)
-    ticks = [f"{plain(s.label)}<br><i>{int(counts.get(s.key, 0))} originator"
-             f"{'' if counts.get(s.key, 0) == 1 else 's'}</i>" for s in shown]
+    ticks = [f"{plain(s.label)}<br><i>{int(counts.get(_row_of(s), 0))} originator"
+             f"{'' if counts.get(_row_of(s), 0) == 1 else 's'}</i>" for s in shown]
     attribution = build_attribution(points) if attribution is None else attribution
     fig = figure_of(bulk, layout=dict(
         title=dict(text=f"Each originator's latest claim, {start:%-d} – {day:%-d %b %Y}<br><sup>{CAVEAT} Only "

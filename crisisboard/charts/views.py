@@ -25,9 +25,12 @@ from crisisboard.claims.comparisons import (
     Entry,
     contest,
     day_bounds,
+    default_population,
     latest_by_claimant_type,
     partial_near,
+    population_counts,
 )
+from crisisboard.claims.populations import EVERYONE, EVERYONE_WORDS, key_label, members
 from crisisboard.claims.refs import ClaimRef
 from crisisboard.claims.summaries import (
     RECENT_DAYS,
@@ -77,9 +80,13 @@ class WhoSaysSpec:
     metric: str = "killed"
     day: str | None = None  # YYYY-MM-DD; None: the crisis definition's default day, within the claims' days
     factor: float = DEFAULT_FACTOR
+    # whom the figures count: a population key (claims.populations: "everyone", a population or a group); "": the
+    # default, everyone when any claim of the metric counts everyone, else the population with the most claims
+    population: str = ""
 
     def params(self) -> dict[str, str]:
-        return {"chart": self.metric, "factor": f"{self.factor:g}", **({"day": self.day} if self.day else {})}
+        return {"chart": self.metric, "factor": f"{self.factor:g}", **({"day": self.day} if self.day else {}),
+                **({"whom": self.population} if self.population else {})}
 
 
 @dataclass(frozen=True)
@@ -147,7 +154,7 @@ def _overview(dataset: Dataset, selection: Selection, spec: OverviewSpec, geo: G
     claims = selection.claims
     day = overview_day(dataset, spec, claims)
     spec = replace(spec, day=f"{day:%Y-%m-%d}")
-    summaries = selection.derive(summarise_metrics, day)
+    summaries = selection.derive(summarise_metrics, day, dataset.crisis.population_labels)
     figure = build_overview_figure(claims, day, summaries=summaries)
     points = latest_per_originator(recent(claims, day))
     finals = claims.index[claims["claim_id"].isin([s.final.claim_id for s in summaries if s.final])]
@@ -188,14 +195,19 @@ def _who_says_what(dataset: Dataset, selection: Selection, spec: WhoSaysSpec, ge
     first, last, default = day_bounds(claims, spec.metric, pd.Timestamp(dataset.crisis.defaults.day))
     day = min(max(pd.Timestamp(spec.day), first), last) if spec.day else default
     spec = replace(spec, day=day.strftime("%Y-%m-%d"))
-    result = contest(claims, spec.metric, day, factor=spec.factor)
-    entries = latest_by_claimant_type(claims, spec.metric, day)
-    figure = build_who_says_what_figure(entries, spec.metric, day, result)
+    counts = population_counts(claims, spec.metric)
+    key = spec.population if spec.population in counts else default_population(counts)
+    spec, labels, populations = replace(spec, population=key), dataset.crisis.population_labels, members(key)
+    whom = "" if key == EVERYONE else key_label(key, labels)
+    result = contest(claims, spec.metric, day, factor=spec.factor, populations=populations, whom=whom)
+    entries = latest_by_claimant_type(claims, spec.metric, day, populations)
+    figure = build_who_says_what_figure(entries, spec.metric, day, result, whom=whom or EVERYONE_WORDS)
     shown = claims[claims["claim_id"].isin([e.claim["claim_id"] for e in entries])]
-    partial = partial_near(claims, spec.metric, day)
+    partial = partial_near(claims, spec.metric, day, populations=populations)
     notes = [result.sentence()] + ([f"{len(partial)} partial count(s) of these days (one place, incident, cemetery, "
                                     "group or period) are not compared."] if partial else [])
-    return WhoSaysFigure(figure, shown.index, f"{label}: who says what, as of {day:%-d %b %Y}", spec, dataset,
+    return WhoSaysFigure(figure, shown.index, f"{label} ({whom or EVERYONE_WORDS}): who says what, as of "
+                         f"{day:%-d %b %Y}", spec, dataset,
                          notes=notes, contest=result, entries=entries, partial=partial)
 
 
@@ -278,7 +290,7 @@ def build_view(dataset: Dataset, filters: Filters, spec: ViewSpec, geodata: GeoD
     if selection is None or selection.dataset is not dataset or selection.filters != filters:
         selection = Selection(dataset, filters)
     view = VIEWS[spec.name].build(dataset, selection, spec, geodata)
-    view.summary = chart_summary(view.claims, view.title)
+    view.summary = chart_summary(view.claims, view.title, dataset.crisis.population_labels)
     return view
 
 

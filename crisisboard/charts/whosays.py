@@ -15,8 +15,9 @@ from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS
 
 
 def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timestamp,
-                               result: Contest | None = None) -> go.Figure:
-    """One row per claimant type: its latest claim (a point, a bar for a range, an open end for a bound)."""
+                               result: Contest | None = None, whom: str = "") -> go.Figure:
+    """One row per claimant type: its latest claim (a point, a bar for a range, an open end for a bound);
+    `whom` (the people the figures count) is said in the title."""
     fig = go.Figure()
     labels = [e.category for e in entries]
     drawn: list[float] = []  # every x drawn, for the axis's ticks
@@ -49,7 +50,9 @@ def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timest
     # not in the figure, where at projector size it would run past the plot
     subtitle = CAVEAT
     claims = pd.DataFrame([e.claim for e in entries]) if entries else pd.DataFrame()
-    title = f"{metric_label_in(claims, metric)}: the latest claim of each kind of claimant, as of {day:%-d %b %Y}"
+    counted = f" ({whom})" if whom else ""
+    title = (f"{metric_label_in(claims, metric)}{counted}: the latest claim of each kind of claimant, "
+             f"as of {day:%-d %b %Y}")
     attribution = build_attribution(claims) if entries else None
     fig.update_layout(
         title=dict(text=f"{plain(title)}<br><sup>{subtitle}</sup>", x=0.01),

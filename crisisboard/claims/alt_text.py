@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crisisboard.claims.populations import Labels, order, row_keys, row_label
 from crisisboard.data import schema
 from crisisboard.data.countries import metric_label_in
 
@@ -45,11 +46,12 @@ def _who(row: pd.Series) -> str:
     return f"{'an unnamed source' if claimant in ('', 'unknown') else claimant}, grade {row['grade']}"
 
 
-def metric_sentence(claims: pd.DataFrame, metric: str) -> str:
+def metric_sentence(claims: pd.DataFrame, metric: str, label: str | None = None) -> str:
     """What the claims of one metric say: how many, over which days, the official figures' first and last, and
-    the highest and lowest claims with who made them and their grade."""
+    the highest and lowest claims with who made them and their grade (`label`: the row's, "Killed · Armenian
+    military"; the metric's by default)."""
     rows = claims[claims["metric"] == metric].sort_values(["as_of_ts", "claim_id"])
-    label = metric_label_in(rows, metric)
+    label = label or metric_label_in(rows, metric)
     if rows.empty:
         return f"{label}: no claim."
     year = rows["as_of_ts"].dropna().iloc[0].year if rows["as_of_ts"].notna().any() else None
@@ -74,12 +76,27 @@ def metric_sentence(claims: pd.DataFrame, metric: str) -> str:
     return " ".join(parts)
 
 
-def chart_summary(claims: pd.DataFrame, title: str) -> str:
-    """The chart's summary: its title, then a sentence per metric it shows (in the data's order of metrics)."""
+def _rows(claims: pd.DataFrame, labels: Labels) -> list[tuple[str, str, pd.DataFrame]]:
+    """(metric, label, claims) per row of the summary: a metric, or a metric and one population of it where its
+    claims count different people (claims.populations.row_keys), everyone first."""
+    keys = row_keys(claims)
+    found = []
+    for metric in [m for m in schema.METRICS if m in set(claims["metric"])]:
+        own = claims["metric"].eq(metric).to_numpy()
+        for key in order(set(keys[own]), labels):
+            found.append((metric, row_label(schema.METRIC_LABELS.get(metric, metric), key, labels),
+                          claims[own & keys.eq(key).to_numpy()]))
+    return found
+
+
+def chart_summary(claims: pd.DataFrame, title: str, labels: Labels = None) -> str:
+    """The chart's summary: its title, then a sentence per metric it shows (in the data's order of metrics), and
+    per population of a metric whose claims count different people ("Killed · Armenian military: ..."), so that
+    no sentence compares figures about different people (`labels`: the crisis's population labels)."""
     if claims.empty:
         return f"{title}: no claim matches the filters."
-    metrics = [m for m in schema.METRICS if m in set(claims["metric"])]
-    said = [metric_sentence(claims, m) for m in metrics[:MAX_METRICS]]
-    more = len(metrics) - MAX_METRICS
-    tail = f" And {more} more metric{'s' if more != 1 else ''}: see the data behind this chart." if more > 0 else ""
+    rows = _rows(claims, labels)
+    said = [metric_sentence(own, metric, label) for metric, label, own in rows[:MAX_METRICS]]
+    more, noun = len(rows) - MAX_METRICS, "row" if len({metric for metric, _, _ in rows}) < len(rows) else "metric"
+    tail = f" And {more} more {noun}{'s' if more != 1 else ''}: see the data behind this chart." if more > 0 else ""
     return f"{title}. " + " ".join(said) + tail + " Claims as reported, not verified counts."

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from crisisboard.claims.populations import COMPARABLE_POPULATIONS, EVERYONE, key_of
 from crisisboard.claims.refs import ClaimRef
 from crisisboard.data import schema
 from crisisboard.data.countries import metric_label_in
@@ -18,7 +19,7 @@ from crisisboard.data.countries import metric_label_in
 DEFAULT_FACTOR = 3.0
 MIN_FACTOR, MAX_FACTOR = 1.1, 100.0  # the range a reader may set: nearer than ×1.1 is the same figure
 DEFAULT_WINDOW_DAYS = 3
-COMPARABLE_POPULATIONS = ("all", "civilians")
+__all__ = ["COMPARABLE_POPULATIONS"]  # the default population set of every function here
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Contest:
     lowest: ClaimRef | None
     highest: ClaimRef | None
     label: str = ""  # the metric's label over the claims compared ("Crossed into Armenia"); "": its general label
+    whom: str = ""  # whom the compared figures count ("Armenian military"); "" for everyone
 
     @property
     def contested(self) -> bool:
@@ -53,7 +55,7 @@ class Contest:
 
     def sentence(self) -> str:
         span = f"{self.day - pd.Timedelta(days=self.window_days - 1):%-d %b} – {self.day:%-d %b %Y}"
-        label = self.label or schema.METRIC_LABELS[self.metric]
+        label = (self.label or schema.METRIC_LABELS[self.metric]) + (f" ({self.whom})" if self.whom else "")
         if self.ratio is None or self.lowest is None or self.highest is None:
             return f"{label}, {span}: fewer than two comparable numeric claims, so no comparison."
         verdict = "CONTESTED" if self.contested else "not contested"
@@ -84,14 +86,32 @@ CATEGORY_ORDER = ["Official figures", "Government (other)"] + [
     schema.CLAIMANT_TYPE_LABELS[c] for c in schema.CLAIMANT_TYPES if c != "government"]
 
 
-def latest_by_claimant_type(claims: pd.DataFrame, metric: str, day: pd.Timestamp) -> list[Entry]:
-    """For each category of claimant, its latest claim of `metric` as of `day`.
+def population_counts(claims: pd.DataFrame, metric: str) -> dict[str, int]:
+    """Per population key (populations.key_of: everyone, or one population or group), how many claims of
+    `metric` count it; the keys with claims only."""
+    keys = key_of(claims.loc[claims["metric"] == metric, "population"])
+    return {str(key): int(n) for key, n in keys.value_counts().items() if n}
+
+
+def default_population(counts: dict[str, int]) -> str:
+    """Everyone when any claim counts everyone, else the population with the most claims (EVERYONE when none)."""
+    if counts.get(EVERYONE) or not counts:
+        return EVERYONE
+    return max(sorted(counts), key=counts.__getitem__)  # on a tie, the first by name
+
+
+def latest_by_claimant_type(claims: pd.DataFrame, metric: str, day: pd.Timestamp,
+                            populations: tuple[str, ...] | None = None) -> list[Entry]:
+    """For each category of claimant, its latest claim of `metric` about `populations` (all of them when None)
+    as of `day`.
 
     Latest by the day its figure refers to; among claims of that same day, the better graded one
     (tier, then credibility), then the later published.
     """
     rows = claims[(claims["metric"] == metric) & (claims["as_of_day"] <= day) & claims["scope"].eq("crisis")
                   & claims["as_of_precision"].ne("restated")]
+    if populations is not None:
+        rows = rows[rows["population"].isin(populations)]
     rows = rows.assign(category=category_of(rows), tier_rank=-rows["tier"].cat.codes,
                        credibility_rank=-rows["info_credibility"])
     entries = []
@@ -105,32 +125,36 @@ def latest_by_claimant_type(claims: pd.DataFrame, metric: str, day: pd.Timestamp
 
 
 def contest(claims: pd.DataFrame, metric: str, day: pd.Timestamp, factor: float = DEFAULT_FACTOR,
-            window_days: int = DEFAULT_WINDOW_DAYS) -> Contest:
-    """Compare the crisis-wide cumulative numeric claims about everyone (population all or civilians)
-    whose `as_of` falls in the `window_days` ending on `day`: the ratio of the highest lower bound to the
-    lowest upper bound. Partial counts (one town, one hospital, one raid) and counts of one group of
-    people are left out as not comparable, as are restated figures."""
+            window_days: int = DEFAULT_WINDOW_DAYS, populations: tuple[str, ...] = COMPARABLE_POPULATIONS,
+            whom: str = "") -> Contest:
+    """Compare the crisis-wide cumulative numeric claims about `populations` (by default everyone: population
+    all or civilians; or one group, say ``("armenian_military",)``) whose `as_of` falls in the `window_days`
+    ending on `day`: the ratio of the highest lower bound to the lowest upper bound. Partial counts (one town,
+    one hospital, one raid) and counts of other people are left out as not comparable, as are restated
+    figures. `whom` names the populations in the verdict's sentence."""
     start = day - pd.Timedelta(days=window_days - 1)
     rows = claims[(claims["metric"] == metric) & claims["as_of_day"].between(start, day)
                   & claims["value_low"].notna() & claims["claim_kind"].eq("cumulative")
-                  & claims["population"].isin(COMPARABLE_POPULATIONS) & claims["scope"].eq("crisis")
+                  & claims["population"].isin(populations) & claims["scope"].eq("crisis")
                   & claims["as_of_precision"].ne("restated")]
     if len(rows) < 2:
         return Contest(metric, day, window_days, factor, len(rows), None, None, None,
-                       metric_label_in(claims, metric))
+                       metric_label_in(claims, metric), whom)
     lowest = rows.loc[rows["value_high"].astype(float).idxmin()]
     highest = rows.loc[rows["value_low"].astype(float).idxmax()]
     ratio = float(highest["value_low"]) / max(float(lowest["value_high"]), 1.0)
     return Contest(metric, day, window_days, factor, len(rows), ratio,
-                   ClaimRef.from_row(lowest), ClaimRef.from_row(highest), metric_label_in(rows, metric))
+                   ClaimRef.from_row(lowest), ClaimRef.from_row(highest), metric_label_in(rows, metric), whom)
 
 
 def partial_near(claims: pd.DataFrame, metric: str, day: pd.Timestamp,
-                 window_days: int = DEFAULT_WINDOW_DAYS) -> list[ClaimRef]:
-    """The partial claims of `metric` whose `as_of` falls in the `window_days` ending on `day`, latest first:
-    shown beside the comparison, never in it."""
+                 window_days: int = DEFAULT_WINDOW_DAYS, populations: tuple[str, ...] | None = None) -> list[ClaimRef]:
+    """The partial claims of `metric` (about `populations`; about anyone when None) whose `as_of` falls in the
+    `window_days` ending on `day`, latest first: shown beside the comparison, never in it."""
     start = day - pd.Timedelta(days=window_days - 1)
     rows = claims[(claims["metric"] == metric) & claims["as_of_day"].between(start, day)
                   & claims["scope"].eq("partial")]
+    if populations is not None:
+        rows = rows[rows["population"].isin(populations)]
     return [ClaimRef.from_row(row) for _, row in rows.sort_values(["as_of_ts", "claim_id"],
                                                                    ascending=[False, True]).iterrows()]

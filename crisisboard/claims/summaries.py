@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from crisisboard.claims.markup import Markdown, md
+from crisisboard.claims.populations import Labels, key_of, order, row_keys, row_label
 from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
 from crisisboard.data import schema
 from crisisboard.data.countries import country_name, metric_label_in
@@ -80,6 +81,8 @@ class MetricSummary:
     final: ClaimRef | None = None  # the latest count of a commission of inquiry, crisis-wide
     # refugees_crossed whose claims name several countries: one summary per country crossed into, never merged
     destination: str = ""
+    # whom its claims count (claims.populations.row_keys): "" when the metric needs no split, else a population key
+    population: str = ""
 
     @property
     def key(self) -> str:
@@ -177,18 +180,20 @@ def _partial_counts(partial: pd.DataFrame) -> dict[str, PartialCounts]:
     return found
 
 
-LATEST_KEYS = ["metric", "claimant", "as_of_ts", "tier_rank", "credibility_rank", "published_ts", "claim_id"]
+LATEST_KEYS = ["metric", "whom", "claimant", "as_of_ts", "tier_rank", "credibility_rank", "published_ts", "claim_id"]
 
 
 def latest_per_originator(claims: pd.DataFrame) -> pd.DataFrame:
-    """Each originator's latest numeric claim of each metric (crisis-wide, not restated, not an increment), and
-    of each country crossed into: latest by the day the figure refers to, then the better graded, then the later
-    published."""
+    """Each originator's latest numeric claim of each metric about each population (everyone, or one group:
+    claims.populations.key_of) (crisis-wide, not restated, not an increment), and of each country crossed into:
+    latest by the day the figure refers to, then the better graded, then the later published."""
     rows = claims[claims["value_low"].notna() & claims["scope"].ne("partial")
                   & claims["as_of_precision"].ne("restated") & claims["claim_kind"].ne("incremental")]
-    apart = ["metric", "destination", "claimant"] if "destination" in rows.columns else ["metric", "claimant"]
-    keyed = rows[list(dict.fromkeys(apart + ["as_of_ts", "published_ts", "claim_id"]))].assign(
-        tier_rank=-rows["tier"].cat.codes, credibility_rank=-rows["info_credibility"].astype(int))
+    apart = ["metric", "destination", "whom", "claimant"] if "destination" in rows.columns else \
+        ["metric", "whom", "claimant"]
+    keyed = rows[list(dict.fromkeys([c for c in apart if c != "whom"] + ["as_of_ts", "published_ts", "claim_id"]))]\
+        .assign(whom=key_of(rows["population"]), tier_rank=-rows["tier"].cat.codes,
+                credibility_rank=-rows["info_credibility"].astype(int))
     last = keyed.sort_values(LATEST_KEYS, kind="stable").drop_duplicates(apart, keep="last")
     return rows.loc[last.index]
 
@@ -224,7 +229,24 @@ def recent(claims: pd.DataFrame, day: pd.Timestamp | None, days: int = RECENT_DA
     return claims[claims["as_of_day"].between(day - pd.Timedelta(days=days - 1), day)]
 
 
-def summarise_metrics(claims: pd.DataFrame, day: pd.Timestamp | None = None) -> list[MetricSummary]:
+def summarise_metrics(claims: pd.DataFrame, day: pd.Timestamp | None = None,
+                      labels: Labels = None) -> list[MetricSummary]:
+    """One summary per metric present in `claims`, in the order of data/README.md, and within a metric whose
+    crisis-wide claims count different people, one per population (claims.populations.row_keys: everyone
+    first), labelled "Killed · Armenian military" (`labels`: the crisis's population labels). Figures about
+    different people are never summed up, ranked or spread together; nor are crossings into different countries
+    (:func:`_by_destination`)."""
+    keys = row_keys(claims)
+    if not keys.astype(bool).any():
+        return _by_destination(claims, day)
+    found = [replace(summary, population=key, label=row_label(summary.label, key, labels))
+             for key, rows in claims.groupby(keys.to_numpy(), sort=False)
+             for summary in _by_destination(rows, day)]
+    ranks = {key: i for i, key in enumerate(order({s.population for s in found}, labels))}
+    return sorted(found, key=lambda s: (schema.METRICS.index(s.metric), s.destination, ranks.get(s.population, -1)))
+
+
+def _by_destination(claims: pd.DataFrame, day: pd.Timestamp | None = None) -> list[MetricSummary]:
     """One summary per metric present in `claims`, in the order of data/README.md: the latest official figure
     and the highest other claim of all; the credible spread among each originator's latest claim of the three
     days up to `day` (of all claims when None); the final count whenever it came. Crossings into several
@@ -314,5 +336,5 @@ def headline_sentence(summary: MetricSummary, span: str) -> str:
 def leading(summaries: list[MetricSummary], n: int = 3) -> list[MetricSummary]:
     """The `n` metrics with the most claims among those with a headline number, in the order of data/README.md."""
     quoted = [s for s in summaries if s.latest_official or s.final or s.highest_credible]
-    chosen = {s.key for s in sorted(quoted, key=lambda s: -s.n_claims)[:n]}
-    return [s for s in summaries if s.key in chosen]
+    chosen = {(s.key, s.population) for s in sorted(quoted, key=lambda s: -s.n_claims)[:n]}
+    return [s for s in summaries if (s.key, s.population) in chosen]

@@ -9,8 +9,6 @@ validator's terms (file, line, field, rule).
 
 from __future__ import annotations
 
-import json
-import math
 import re
 import tomllib
 from datetime import date
@@ -20,9 +18,10 @@ from typing import Annotated, Literal
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from crisisboard.data import PROJECT_ROOT, countries, schema
+from crisisboard.data.layer_files import LAYER_GEOMETRIES, layer_problems, missing_layer_files
 
 # a crisis's key and its default folder, re-exported: the store and the commands import them from this module
 from crisisboard.data.slugs import (  # noqa: F401
@@ -36,6 +35,12 @@ Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def humanise(slug: str) -> str:
+    """A slug as words: ``armenian_military`` -> "Armenian military"."""
+    words = str(slug).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 def _regex(pattern: str) -> str:
@@ -108,8 +113,6 @@ class GeoBuild(_Strict):
     regions: dict[str, tuple[Iso3, int]]
 
 
-LAYER_GEOMETRIES = {"line": ("LineString", "MultiLineString"), "area": ("Polygon", "MultiPolygon"),
-                    "point": ("Point", "MultiPoint")}
 
 
 class GeoLayer(_Strict):
@@ -209,6 +212,8 @@ class Crisis(_Strict):
     languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2}$")], ...]
     groups: tuple[Slug, ...] = ()  # groups of people a figure may be limited to, beyond the general populations
     timezone: str | None = None  # the IANA time zone of the crisis: the local time of a claim's as_of (a note, checked)
+    # how the app names a group ("Armenian military"); a group without one reads as its slug humanised
+    group_labels: dict[Slug, Annotated[str, Field(min_length=1, max_length=60)]] = {}
     window: Window
     defaults: Defaults
     map_areas: tuple[MapArea, ...] = Field(min_length=1)
@@ -218,6 +223,14 @@ class Crisis(_Strict):
     folder: Path = Path(".")
 
     _timezone = field_validator("timezone")(_zone)
+    @field_validator("group_labels")
+    @classmethod
+    def _labels_of_groups(cls, labels: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        groups = info.data.get("groups", ())
+        for group in labels:
+            if group not in groups:
+                raise ValueError(f"{group!r} is not one of the groups ({', '.join(groups) or 'none'})")
+        return labels
 
     @model_validator(mode="after")
     def _consistent(self) -> "Crisis":
@@ -245,6 +258,14 @@ class Crisis(_Strict):
     def populations(self) -> tuple[str, ...]:
         """Whom a figure may cover: the general populations and this crisis's groups."""
         return schema.POPULATIONS + self.groups
+
+    @property
+    def population_labels(self) -> tuple[tuple[str, str], ...]:
+        """(population, label) for every population, in the order of :attr:`populations`: the general ones'
+        labels, then each group's from `group_labels`, else its slug humanised ("armenian_military" ->
+        "Armenian military"). Pairs, not a dict: they key cached computations."""
+        general = tuple((p, schema.POPULATION_LABELS[p]) for p in schema.POPULATIONS)
+        return general + tuple((g, self.group_labels.get(g) or humanise(g)) for g in self.groups)
 
     @property
     def areas(self) -> dict[str, MapArea]:
@@ -326,60 +347,13 @@ def read_crisis(data_dir: Path) -> Crisis:
         for item in error.errors():
             field = ".".join(str(part) for part in item["loc"]) or "-"
             problems.append((_line_of(text, field), field, item["msg"].removeprefix("Value error, ")))
-        problems += _missing_layer_files(raw, path.parent, text)  # said now too, not only once the rest is fixed
+        problems += missing_layer_files(raw, path.parent, text, _line_of)  # said now too, not only once the rest is fixed
         raise CrisisError(path, problems) from None
     problems = [(_line_of(text, f"geo.layers.{i}.file"), f"geo.layers.{i}.file", message)
-                for i, layer in enumerate(crisis.geo.layers) for message in _layer_problems(crisis, layer)]
+                for i, layer in enumerate(crisis.geo.layers) for message in layer_problems(crisis.layer_path(layer), layer)]
     if problems:
         raise CrisisError(path, problems)
     return crisis
-
-
-def _missing_layer_files(raw: dict, folder: Path, text: str) -> list[tuple[int, str, str]]:
-    """The [[geo.layers]] whose file is missing, read from the raw TOML (when the definition breaks other rules)."""
-    geo = raw.get("geo")
-    layers = geo.get("layers") if isinstance(geo, dict) else None
-    problems = []
-    for index, layer in enumerate(layers if isinstance(layers, list) else []):
-        file = layer.get("file") if isinstance(layer, dict) else None
-        if isinstance(file, str) and file and not (folder / file).is_file():
-            field = f"geo.layers.{index}.file"
-            problems.append((_line_of(text, field), field,
-                             f"{file} is missing (a layer's file is relative to crisis.toml)"))
-    return problems
-
-
-def _layer_problems(crisis: Crisis, layer: GeoLayer) -> list[str]:
-    """What is wrong with a layer's GeoJSON file: missing, not GeoJSON, empty, of another kind than declared, or
-    with a position that is not a longitude and latitude."""
-    path = crisis.layer_path(layer)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return [f"{layer.file} is missing (a layer's file is relative to crisis.toml)"]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        return [f"{layer.file} is not GeoJSON ({error})"]
-    features = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
-    if not isinstance(features, list) or not features:
-        return [f"{layer.file} must be a GeoJSON FeatureCollection with at least one feature"]
-    allowed = LAYER_GEOMETRIES[layer.kind]
-    for number, feature in enumerate(features, start=1):
-        geometry = feature.get("geometry") if isinstance(feature, dict) else None
-        kind = geometry.get("type") if isinstance(geometry, dict) else None
-        if kind not in allowed:
-            return [f"{layer.file}: feature {number} is a {kind}, not a {' or '.join(allowed)} as kind = "
-                    f"{layer.kind!r} says"]
-        if not _positions_ok(geometry.get("coordinates")):
-            return [f"{layer.file}: feature {number} has a position that is not [longitude, latitude] "
-                    "within -180..180 and -90..90"]
-    return []
-
-
-def _positions_ok(coordinates: object) -> bool:
-    if isinstance(coordinates, list) and coordinates and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coordinates):
-        return len(coordinates) in (2, 3) and all(math.isfinite(c) for c in coordinates) and \
-            -180 <= coordinates[0] <= 180 and -90 <= coordinates[1] <= 90
-    return isinstance(coordinates, list) and bool(coordinates) and all(_positions_ok(c) for c in coordinates)
 
 
 @lru_cache(maxsize=16)

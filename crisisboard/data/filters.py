@@ -23,7 +23,9 @@ PARAM_TIER = "tier"
 PARAM_CLAIMANT = "claimant"
 PARAM_PLACE = "place"
 PARAM_RETRACTED = "retracted"
-PARAMS = (PARAM_METRIC, PARAM_FROM, PARAM_TO, PARAM_TIER, PARAM_CLAIMANT, PARAM_PLACE, PARAM_RETRACTED)
+PARAM_POPULATION = "population"
+PARAMS = (PARAM_METRIC, PARAM_FROM, PARAM_TO, PARAM_TIER, PARAM_CLAIMANT, PARAM_PLACE, PARAM_RETRACTED,
+          PARAM_POPULATION)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Filters:
     claimant_types: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     retracted: bool = False  # also the claims a reviewer retracted (asked for; every text says so)
+    populations: tuple[str, ...] = ()  # whom the figures count: general populations and the crisis's groups
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Vocabulary:
     tiers: tuple[str, ...] = TIERS
     claimant_types: tuple[str, ...] = schema.CLAIMANT_TYPES
     places: tuple[str, ...] = field(default_factory=tuple)
+    populations: tuple[str, ...] = schema.POPULATIONS  # and the crisis's groups
 
 
 def apply_filters(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -60,6 +64,8 @@ def apply_filters(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= claims["claimant_type"].isin(filters.claimant_types)
     if filters.places:
         keep &= claims["place_id"].isin(filters.places)
+    if filters.populations:
+        keep &= claims["population"].isin(filters.populations)
     if filters.date_from is not None:
         keep &= claims["as_of_day"] >= pd.Timestamp(filters.date_from)
     if filters.date_to is not None:
@@ -87,6 +93,7 @@ def to_query_params(filters: Filters) -> dict[str, str]:
         PARAM_CLAIMANT: ",".join(filters.claimant_types),
         PARAM_PLACE: ",".join(filters.places),
         PARAM_RETRACTED: "1" if filters.retracted else "",
+        PARAM_POPULATION: ",".join(filters.populations),
     }
     return {key: value for key, value in params.items() if value}
 
@@ -132,6 +139,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]],
         claimant_types=known(PARAM_CLAIMANT, vocabulary.claimant_types),
         places=known(PARAM_PLACE, vocabulary.places),
         retracted=_values(params.get(PARAM_RETRACTED))[:1] == ["1"],
+        populations=known(PARAM_POPULATION, vocabulary.populations),
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         warnings.append("Ignored the dates in the link: 'from' is after 'to'.")
@@ -139,9 +147,11 @@ def from_query_params(params: Mapping[str, str | Sequence[str]],
     return filters, warnings
 
 
-def describe_filters(filters: Filters, place_names: Mapping[str, str] | None = None) -> str:
-    """The filters in words, for subtitles and exports: "Killed; 10 Jun 2010 – 30 Jun 2010; ..."."""
-    place_names = place_names or {}
+def describe_filters(filters: Filters, place_names: Mapping[str, str] | None = None,
+                     population_names: Mapping[str, str] | None = None) -> str:
+    """The filters in words, for subtitles and exports: "Killed; 10 Jun 2010 – 30 Jun 2010; ..."
+    (`population_names`: the crisis's population labels; a population without one reads as its slug)."""
+    place_names, population_names = place_names or {}, {**schema.POPULATION_LABELS, **(population_names or {})}
     parts = [
         ", ".join(schema.METRIC_LABELS[m] for m in filters.metrics) if filters.metrics else "All metrics",
     ]
@@ -154,10 +164,14 @@ def describe_filters(filters: Filters, place_names: Mapping[str, str] | None = N
         parts.append("claimants: " + ", ".join(schema.CLAIMANT_TYPE_LABELS[c] for c in filters.claimant_types))
     if filters.places:
         parts.append("places: " + ", ".join(place_names.get(p, p) for p in filters.places))
+    if filters.populations:
+        parts.append("counting: " + ", ".join(population_names.get(p, p.replace("_", " "))
+                                              for p in filters.populations))
     if filters.retracted:
         parts.append("RETRACTED CLAIMS INCLUDED (withdrawn by a reviewer)")
     return "; ".join(parts)
 
 
-def vocabulary_of(places: pd.DataFrame) -> Vocabulary:
-    return Vocabulary(places=tuple(places["place_id"]))
+def vocabulary_of(places: pd.DataFrame, populations: tuple[str, ...] = schema.POPULATIONS) -> Vocabulary:
+    """The values a link's filters may take: the places of `places`, the `populations` (the crisis's)."""
+    return Vocabulary(places=tuple(places["place_id"]), populations=populations)

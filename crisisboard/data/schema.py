@@ -23,6 +23,8 @@ METRICS = (
 )
 # whom a figure covers; a crisis definition adds the groups of people its texts count apart (crisis.toml)
 POPULATIONS = ("all", "civilians", "adults", "children", "women_children", "security_forces")
+POPULATION_LABELS = {"all": "All people", "civilians": "Civilians", "adults": "Adults", "children": "Children",
+                     "women_children": "Women and children", "security_forces": "Security forces"}
 QUALIFIERS = ("exact", "about", "at_least", "more_than", "up_to", "fewer_than", "between", "vague")
 VAGUE_TERMS = ("dozens", "hundreds", "thousands", "tens_of_thousands", "hundreds_of_thousands")
 DATE_PRECISION = ("exact", "approx", "inferred")  # of an incident's dates
