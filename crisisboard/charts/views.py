@@ -21,6 +21,7 @@ from crisisboard.claims.areas import AreaLine, area_lines
 from crisisboard.claims.alt_text import chart_summary
 from crisisboard.claims.comparisons import (
     DEFAULT_FACTOR,
+    ROWS,
     Contest,
     Entry,
     contest,
@@ -83,10 +84,11 @@ class WhoSaysSpec:
     # whom the figures count: a population key (claims.populations: "everyone", a population or a group); "": the
     # default, everyone when any claim of the metric counts everyone, else the population with the most claims
     population: str = ""
+    rows: str = ""  # a row per kind of claimant ("type") or per originator ("originator"); "": the crisis's default
 
     def params(self) -> dict[str, str]:
         return {"chart": self.metric, "factor": f"{self.factor:g}", **({"day": self.day} if self.day else {}),
-                **({"whom": self.population} if self.population else {})}
+                **({"whom": self.population} if self.population else {}), **({"rows": self.rows} if self.rows else {})}
 
 
 @dataclass(frozen=True)
@@ -200,8 +202,11 @@ def _who_says_what(dataset: Dataset, selection: Selection, spec: WhoSaysSpec, ge
     spec, labels, populations = replace(spec, population=key), dataset.crisis.population_labels, members(key)
     whom = "" if key == EVERYONE else key_label(key, labels)
     result = contest(claims, spec.metric, day, factor=spec.factor, populations=populations, whom=whom)
-    entries = latest_by_claimant_type(claims, spec.metric, day, populations)
-    figure = build_who_says_what_figure(entries, spec.metric, day, result, whom=whom or EVERYONE_WORDS)
+    rows_by = spec.rows if spec.rows in ROWS else dataset.crisis.defaults.who_says_rows
+    spec = replace(spec, rows=rows_by)
+    entries = latest_by_claimant_type(claims, spec.metric, day, populations, rows_by)
+    figure = build_who_says_what_figure(entries, spec.metric, day, result, whom=whom or EVERYONE_WORDS,
+                                        per="originator" if rows_by == "originator" else "kind of claimant")
     shown = claims[claims["claim_id"].isin([e.claim["claim_id"] for e in entries])]
     partial = partial_near(claims, spec.metric, day, populations=populations)
     notes = [result.sentence()] + ([f"{len(partial)} partial count(s) of these days (one place, incident, cemetery, "

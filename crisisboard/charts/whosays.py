@@ -15,7 +15,8 @@ from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS
 
 
 def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timestamp,
-                               result: Contest | None = None, whom: str = "") -> go.Figure:
+                               result: Contest | None = None, whom: str = "",
+                               per: str = "kind of claimant") -> go.Figure:
     """One row per claimant type: its latest claim (a point, a bar for a range, an open end for a bound);
     `whom` (the people the figures count) is said in the title."""
     fig = go.Figure()
@@ -51,14 +52,14 @@ def build_who_says_what_figure(entries: list[Entry], metric: str, day: pd.Timest
     subtitle = CAVEAT
     claims = pd.DataFrame([e.claim for e in entries]) if entries else pd.DataFrame()
     counted = f" ({whom})" if whom else ""
-    title = (f"{metric_label_in(claims, metric)}{counted}: the latest claim of each kind of claimant, "
+    title = (f"{metric_label_in(claims, metric)}{counted}: the latest claim of each {per}, "
              f"as of {day:%-d %b %Y}")
     attribution = build_attribution(claims) if entries else None
     fig.update_layout(
         title=dict(text=f"{plain(title)}<br><sup>{subtitle}</sup>", x=0.01),
         xaxis=dict(type="log", title="figure claimed (log scale; dotted = open-ended bound)", gridcolor="#e8e8e8",
                    **full_log_ticks(drawn)),
-        yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels)), title=None),
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels)), title=None, automargin=True),
         height=max(360, 70 * len(entries) + 240), margin=dict(l=160, r=110, t=150, b=100)  # r: a label over the last point,
     )
     if attribution is not None:

@@ -100,10 +100,16 @@ def default_population(counts: dict[str, int]) -> str:
     return max(sorted(counts), key=counts.__getitem__)  # on a tie, the first by name
 
 
+ROWS = ("type", "originator")  # Who says what: a row per kind of claimant, or per originator
+ROW_LABELS = {"type": "kind of claimant", "originator": "originator (each side's government apart)"}
+MAX_ORIGINATORS = 12  # a row per originator: the latest of this many, the rest said in the count
+
+
 def latest_by_claimant_type(claims: pd.DataFrame, metric: str, day: pd.Timestamp,
-                            populations: tuple[str, ...] | None = None) -> list[Entry]:
-    """For each category of claimant, its latest claim of `metric` about `populations` (all of them when None)
-    as of `day`.
+                            populations: tuple[str, ...] | None = None, rows_by: str = "type") -> list[Entry]:
+    """For each category of claimant (`rows_by` "type"), or for each originator (`rows_by` "originator": in a war
+    each side's government is one originator, and a kind of claimant would put both on one row), its latest
+    claim of `metric` about `populations` (all of them when None) as of `day`.
 
     Latest by the day its figure refers to; among claims of that same day, the better graded one
     (tier, then credibility), then the later published.
@@ -114,6 +120,8 @@ def latest_by_claimant_type(claims: pd.DataFrame, metric: str, day: pd.Timestamp
         rows = rows[rows["population"].isin(populations)]
     rows = rows.assign(category=category_of(rows), tier_rank=-rows["tier"].cat.codes,
                        credibility_rank=-rows["info_credibility"])
+    if rows_by == "originator":
+        return _latest_by_originator(rows)
     entries = []
     for category in CATEGORY_ORDER:
         own = rows[rows["category"] == category]
@@ -158,3 +166,20 @@ def partial_near(claims: pd.DataFrame, metric: str, day: pd.Timestamp,
         rows = rows[rows["population"].isin(populations)]
     return [ClaimRef.from_row(row) for _, row in rows.sort_values(["as_of_ts", "claim_id"],
                                                                    ascending=[False, True]).iterrows()]
+
+
+def _latest_by_originator(rows: pd.DataFrame) -> list[Entry]:
+    """Each originator's latest claim (as :func:`latest_by_claimant_type` orders them), the MAX_ORIGINATORS
+    latest originators, in the order of their kind of claimant and then of their name; the row reads
+    "<originator> (<kind>)"."""
+    ordered = rows.sort_values(["as_of_day", "tier_rank", "credibility_rank", "published_ts", "claim_id"])
+    last = ordered.drop_duplicates("claimant", keep="last").tail(MAX_ORIGINATORS)
+    rank = {category: i for i, category in enumerate(CATEGORY_ORDER)}
+    chosen = sorted(last.iterrows(), key=lambda item: (rank.get(item[1]["category"], len(rank)),
+                                                       str(item[1]["claimant"]).casefold()))
+    return [Entry(f"{_originator(row['claimant'])} ({row['category']})", row) for _, row in chosen]
+
+
+def _originator(claimant: object) -> str:
+    name = str(claimant)
+    return "an unnamed source" if name in ("", "unknown") else (name if len(name) <= 60 else name[:57] + "…")

@@ -88,6 +88,9 @@ class Defaults(_Strict):
     day: date
     published: date
     map_area: Slug
+    # Who says what: a row per kind of claimant ("type"), or per originator ("originator": where the governments
+    # of both sides are the originators that disagree, as in a war)
+    who_says_rows: Literal["type", "originator"] = "type"
 
 
 class MapArea(_Strict):

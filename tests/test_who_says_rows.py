@@ -1,0 +1,46 @@
+"""Who says what, a row per originator: in a war both sides' tolls come from governments, so a row per kind of
+claimant would show one of them and hide the other (issue #31). Expected rows are read from
+crises/nagorno-karabakh-2020/claims.csv by hand."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PROJECT
+
+from crisisboard.charts.views import WhoSaysSpec, build_view
+from crisisboard.data.filters import Filters
+from crisisboard.data.load import Dataset, load_dataset
+
+NK = PROJECT / "crises" / "nagorno-karabakh-2020"
+
+
+@pytest.fixture(scope="module")
+def nk() -> Dataset:
+    return load_dataset(NK)
+
+
+def test_a_row_per_originator_keeps_each_government_apart(nk: Dataset) -> None:
+    view = build_view(nk, Filters(), WhoSaysSpec(metric="killed", day="2021-01-14", population="azerbaijani_civilians",
+                                                 rows="originator"))
+    shown = {entry.claim["claimant"]: entry.claim["claim_id"] for entry in view.entries}
+    # the latest of each originator counting Azerbaijani civilians killed, up to 14 January 2021 (not restated)
+    assert shown == {"Azerbaijan Ministry of Foreign Affairs and Prosecutor General's Office (joint statement)":
+                     "c012-01", "Azerbaijan Prosecutor General's Office": "c033-01",
+                     "Government of Azerbaijan": "c030-03", "Amnesty International": "c058-02"}
+    assert all("(" in entry.category for entry in view.entries)  # "<originator> (<kind of claimant>)"
+    assert "each originator" in view.figure.layout.title.text
+
+
+def test_a_row_per_kind_of_claimant_puts_the_governments_on_one_row(nk: Dataset) -> None:
+    view = build_view(nk, Filters(), WhoSaysSpec(metric="killed", day="2021-01-14", population="azerbaijani_civilians",
+                                                 rows="type"))
+    assert [entry.category for entry in view.entries] == ["Official figures", "NGO"]
+
+
+def test_the_crisis_folder_chooses_the_rows_when_the_link_does_not(nk: Dataset) -> None:
+    assert nk.crisis.defaults.who_says_rows == "originator"
+    view = build_view(nk, Filters(), WhoSaysSpec(metric="killed", day="2021-01-14", population="azerbaijani_civilians"))
+    assert view.spec.rows == "originator" and len(view.entries) == 4
+    shipped = load_dataset(PROJECT / "data")
+    assert shipped.crisis.defaults.who_says_rows == "type"
+    assert build_view(shipped, Filters(), WhoSaysSpec(metric="killed")).spec.rows == "type"
