@@ -44,3 +44,16 @@ def test_the_crisis_folder_chooses_the_rows_when_the_link_does_not(nk: Dataset) 
     shipped = load_dataset(PROJECT / "data")
     assert shipped.crisis.defaults.who_says_rows == "type"
     assert build_view(shipped, Filters(), WhoSaysSpec(metric="killed")).spec.rows == "type"
+
+
+def test_the_timeline_keeps_to_one_population_when_asked(nk: Dataset) -> None:
+    from crisisboard.charts.views import TimelineSpec
+
+    together = build_view(nk, Filters(), TimelineSpec(metric="killed"))
+    one = build_view(nk, Filters(), TimelineSpec(metric="killed", population="armenian_military"))
+    # crises/nagorno-karabakh-2020/claims.csv: 12 claims of Armenian military dead, 59 of killed in all
+    assert (len(together.rows), len(one.rows)) == (59, 12)
+    assert set(nk.claims.loc[one.rows, "population"]) == {"armenian_military"}
+    assert "Armenian military" in one.figure.layout.title.text
+    # a population the metric's claims do not count falls back to all of them, rather than an empty chart
+    assert len(build_view(nk, Filters(), TimelineSpec(metric="killed", population="nobody")).rows) == 59

@@ -68,11 +68,13 @@ class TimelineSpec:
     x_mode: str = "as_of"
     log_y: bool = True
     incidents: bool = True
+    # whom the figures count: a population key (claims.populations); "": every population of the metric together
+    population: str = ""
 
     def params(self) -> dict[str, str]:
         """The chart's own query parameters, as its page reads them."""
         return {"chart": self.metric, "x": self.x_mode, "log": "1" if self.log_y else "0",
-                "incidents": "1" if self.incidents else "0"}
+                "incidents": "1" if self.incidents else "0", **({"whom": self.population} if self.population else {})}
 
 
 @dataclass(frozen=True)
@@ -185,8 +187,14 @@ def timeline_window(dataset: Dataset, filters: Filters) -> tuple[pd.Timestamp, p
 
 def _timeline(dataset: Dataset, selection: Selection, spec: TimelineSpec, geo: GeoData | None) -> ViewFigure:
     label, claims = _require_metric(selection, spec.metric), selection.claims
+    if spec.population not in population_counts(claims, spec.metric):
+        spec = replace(spec, population="")  # a population this metric's claims do not count: all of them
+    if spec.population:  # one population's claims only (the others count other people)
+        claims = claims[claims["population"].isin(members(spec.population)).to_numpy()]
+        label = f"{label} ({key_label(spec.population, dataset.crisis.population_labels)})"
     incidents = selection.incidents if spec.incidents else None
     figure = build_timeline_figure(claims, incidents, spec.metric, spec.x_mode, spec.log_y,
+                                   title=f"{label}: claims over time" if spec.population else None,
                                    window=timeline_window(dataset, selection.filters))
     return ViewFigure(figure, claims.index[(claims["metric"] == spec.metric).to_numpy()],
                       f"{label}: claims over time", spec, dataset)
