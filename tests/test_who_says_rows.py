@@ -57,3 +57,12 @@ def test_the_timeline_keeps_to_one_population_when_asked(nk: Dataset) -> None:
     assert "Armenian military" in one.figure.layout.title.text
     # a population the metric's claims do not count falls back to all of them, rather than an empty chart
     assert len(build_view(nk, Filters(), TimelineSpec(metric="killed", population="nobody")).rows) == 59
+
+
+def test_a_log_axis_over_few_decades_is_labelled_1_2_5_not_at_every_step(nk: Dataset) -> None:
+    from crisisboard.charts.views import TimelineSpec
+
+    one = build_view(nk, Filters(), TimelineSpec(metric="killed", population="armenian_military"))
+    # its figures run from 40 to 7,000: Plotly alone labels 100, 200, 300 … 9,000 one over the other
+    assert list(one.figure.layout.yaxis.ticktext) == ["20", "50", "100", "200", "500", "1,000", "2,000", "5,000",
+                                                      "10k"]

@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 from crisisboard.charts.hovers import HOVER_TEMPLATE, mark_hovers
 from crisisboard.charts.panels import Panels, day_ticks, iso_day, panels_for
 from crisisboard.charts.plotly_internals import figure_of
-from crisisboard.charts.style import add_footer, apply_style
+from crisisboard.charts.style import add_footer, apply_style, full_log_ticks
 from crisisboard.claims.attribution import CAVEAT, build_attribution
 from crisisboard.claims.markup import plain
 from crisisboard.claims.statements import LIMIT_KEYS, MARK_COLUMNS, Mark, limit_statements, statements_of
@@ -137,6 +137,8 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
     fig = figure_of(bulk, layout=_layout(metric_label_in(claims, metric), x_mode, log_y, title, place.panels,
                                          with_incidents))
     add_footer(fig, build_attribution(rows).wrapped(limit=8, width=150), yshift=-30)
+    if log_y:
+        _narrow_log_ticks(fig, rows)
     if len(marks) < n_statements:
         fig.add_annotation(
             text=f"<b>Showing {len(marks):,} of {n_statements:,} statements</b>: official ones first, the extremes, "
@@ -144,6 +146,14 @@ def build_timeline_figure(claims: pd.DataFrame, incidents: pd.DataFrame | None, 
             xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", showarrow=False,
             font=dict(size=12, color="#7a2e00"), bgcolor="#fff3d6")
     return apply_style(fig)
+
+
+def _narrow_log_ticks(fig: go.Figure, rows: pd.DataFrame) -> None:
+    """Over less than three decades a log axis labels every step (9,000 8,000 7,000…, one over the other): then
+    1, 2, 5, 10… in full instead (charts.style.full_log_ticks)."""
+    values = [float(v) for v in pd.concat([rows["value_low"], rows["value_high"]]).dropna() if float(v) > 0]
+    if values and max(values) / min(values) < 1000:
+        fig.update_layout(yaxis=full_log_ticks(values))
 
 
 def _targets(layer: _Layer, tier: str, name: str) -> list[dict]:
