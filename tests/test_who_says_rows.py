@@ -66,3 +66,17 @@ def test_a_log_axis_over_few_decades_is_labelled_1_2_5_not_at_every_step(nk: Dat
     # its figures run from 40 to 7,000: Plotly alone labels 100, 200, 300 … 9,000 one over the other
     assert list(one.figure.layout.yaxis.ticktext) == ["20", "50", "100", "200", "500", "1,000", "2,000", "5,000",
                                                       "10k"]
+
+
+def test_the_map_s_area_lines_quote_figures_about_one_population(nk: Dataset) -> None:
+    from crisisboard.claims.areas import area_lines
+    from crisisboard.claims.populations import key_of
+
+    lines = {line.place_id: line for line in area_lines(nk.claims, nk.places, "killed")}
+    karabakh = lines["nagorno_karabakh"]
+    # its killed-claims count everyone (Putin, Amnesty), each side's soldiers and civilians: everyone's are quoted
+    assert karabakh.name == "Nagorno-Karabakh (everyone)"
+    quoted = nk.claims[nk.claims["claim_id"].isin([karabakh.latest_credible.claim_id, karabakh.highest.claim_id])]
+    assert set(key_of(quoted["population"])) == {"everyone"}
+    # Azerbaijan's country-level line quotes no partial count (the one strike on Gashalti)
+    assert lines["azerbaijan"].latest_credible.claim_id != "c060-05"

@@ -235,7 +235,7 @@ def _map(dataset: Dataset, selection: Selection, spec: MapSpec, geo: GeoData | N
     geo = geo if geo is not None else load_geodata(dataset.crisis.geo_dir)
     claims = selection.claims
     figure = build_map_figure(dataset, geo, claims, selection.incidents, area.key, metric=metric)
-    panel = area_lines(claims, dataset.places, metric)
+    panel = area_lines(claims, dataset.places, metric, labels=dataset.crisis.population_labels)
     notes = ["Claims about whole areas (listed, not drawn as points): " + "; ".join(
         line.sentence() for line in panel[:4]) + (f"; +{len(panel) - 4} more areas" if len(panel) > 4 else "")] \
         if panel else []

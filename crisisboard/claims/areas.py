@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crisisboard.claims.markup import Markdown, md
+from crisisboard.claims.populations import EVERYONE, Labels, key_label, key_of
 from crisisboard.claims.refs import ClaimRef
 
 POINT_PRECISION = 2  # places at precision 1–2 are points (a town, a village); coarser ones are areas
@@ -40,8 +41,12 @@ class AreaLine:
 
 
 def area_lines(claims: pd.DataFrame, places: pd.DataFrame, metric: str,
-               day: pd.Timestamp | None = None) -> list[AreaLine]:
-    """Per area with claims of `metric` known by `day` (all when None), most-claimed first."""
+               day: pd.Timestamp | None = None, labels: Labels = None) -> list[AreaLine]:
+    """Per area with claims of `metric` known by `day` (all when None), most-claimed first. The figures quoted are
+    about one population only (claims.populations.key_of): everyone's where the area has such claims, else the
+    population with the most claims, named in the line ("Nagorno-Karabakh (Armenian military)", `labels`: the
+    crisis's population labels), so that no line sets figures about different people side by side; and they are
+    crisis-wide ones (a partial count, one strike or one camp, is counted but not quoted) unless there are none."""
     names = dict(zip(places["place_id"], places["name"]))
     areas = places.loc[places["precision"].gt(POINT_PRECISION), "place_id"]
     rows = claims[(claims["metric"] == metric) & claims["place_id"].isin(areas)]
@@ -49,10 +54,18 @@ def area_lines(claims: pd.DataFrame, places: pd.DataFrame, metric: str,
         rows = rows[rows["as_of_day"] <= day]
     lines = []
     for place_id, own in rows.groupby("place_id", observed=True):
-        numeric = own[own["value_high"].notna()]
+        whom = key_of(own["population"])
+        counts = whom.value_counts()
+        quoted = EVERYONE if EVERYONE in counts.index else str(counts.index[0])
+        name = str(names[place_id])
+        if len(counts) > 1 or quoted != EVERYONE:
+            name = f"{name} ({key_label(quoted, labels, short=True)})"
+        numeric = own[whom.eq(quoted).to_numpy() & own["value_high"].notna().to_numpy()]
+        wide = numeric[numeric["scope"].ne("partial")]
+        numeric = wide if len(wide) else numeric
         credible = numeric[numeric["tier"].isin(["high", "medium"])].sort_values(["as_of_ts", "claim_id"])
         highest = numeric.loc[numeric["value_high"].astype(float).idxmax()] if len(numeric) else None
-        lines.append(AreaLine(str(place_id), str(names[place_id]), len(own),
+        lines.append(AreaLine(str(place_id), name, len(own),
                               ClaimRef.from_row(credible.iloc[-1]) if len(credible) else None,
                               ClaimRef.from_row(highest) if highest is not None else None))
     return sorted(lines, key=lambda line: (-line.n_claims, line.name))
