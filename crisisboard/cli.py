@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 
 from crisisboard.cli_new import add_new_command
+from crisisboard.cli_publish import add_publish_command
 from crisisboard.cli_store import add_store_commands
 from crisisboard.data.load import DataValidationError, data_dir_from_env, load_dataset
 from crisisboard.data.private import UnsafeFolder
@@ -334,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(run=lambda args: __import__("crisisboard.ingest.evaluate", fromlist=["main"]).main(args.rest))
     add_store_commands(commands)
     add_new_command(commands)
+    add_publish_command(commands)
     _add_serve(commands)
     return parser
 
