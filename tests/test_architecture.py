@@ -13,7 +13,7 @@ from conftest import PROJECT
 
 PACKAGE = PROJECT / "crisisboard"
 # a layer may import its own and the layers below; charts and ingest sit side by side and ignore each other
-RANKS = {"data": 0, "claims": 1, "charts": 2, "ingest": 2, "export": 3, "app": 4, "cli": 5, "__main__": 5}
+RANKS = {"data": 0, "claims": 1, "charts": 2, "ingest": 2, "export": 3, "publish": 3, "app": 4, "cli": 5, "__main__": 5}
 MODULES = sorted(PACKAGE.rglob("*.py"))
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
