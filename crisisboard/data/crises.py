@@ -12,17 +12,17 @@ every link (``?crisis=<slug>``); no slug in a link means the default crisis.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from crisisboard.data import PROJECT_ROOT
 from crisisboard.data.crisis import CRISIS_FILE, CrisisError, load_crisis
-from crisisboard.data.load import DATA_ENV, DEFAULT_DATA_DIR, data_dir_for, data_dir_from_env
+from crisisboard.data.load import data_dir_for, data_dir_from_env
+from crisisboard.data.slugs import SLUG_PATTERN, default_folder, folder_slug
 
 CRISES_ENV = "CRISISBOARD_CRISES"
 DEFAULT_CRISES_DIR = PROJECT_ROOT / "crises"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # as crisis.toml's `slug` (crisisboard.data.crisis.Slug)
+SLUG = SLUG_PATTERN  # as crisis.toml's `slug` (crisisboard.data.crisis.Slug)
 
 
 @dataclass(frozen=True)
@@ -51,23 +51,10 @@ class CrisisRegistryError(ValueError):
     """Two crisis folders claim the same slug: the message names both crisis.toml files and the field."""
 
 
-def default_folder() -> Path:
-    """The default crisis's folder: CRISISBOARD_DATA, else the checkout's data/."""
-    value = os.environ.get(DATA_ENV, "").strip()
-    return Path(value) if value else DEFAULT_DATA_DIR
-
-
 def crises_root() -> Path:
     """The folder holding the other crises, one sub-folder each: CRISISBOARD_CRISES, else the checkout's crises/."""
     value = os.environ.get(CRISES_ENV, "").strip()
     return Path(value) if value else DEFAULT_CRISES_DIR
-
-
-def folder_slug(folder: Path) -> str:
-    """The slug of a folder whose crisis.toml sets none: its name in lower case, each run of characters other
-    than a-z, 0-9, _ and - made one -; "" when nothing is left."""
-    name = re.sub(r"[^a-z0-9_-]+", "-", Path(folder).resolve().name.lower()).lstrip("-_")[:64].rstrip("-")
-    return name if SLUG.match(name) else ""
 
 
 def _entry(folder: Path, default: bool) -> CrisisEntry:

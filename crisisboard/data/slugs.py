@@ -37,10 +37,17 @@ def crisis_slug(folder: Path) -> str:
         found = None
     if found:
         return found
-    name = re.sub(r"[^a-z0-9_-]+", "-", Path(folder).resolve().name.lower()).lstrip("-_")[:64].rstrip("-")
-    if not SLUG_PATTERN.match(name):
+    name = folder_slug(folder)
+    if not name:
         raise ValueError(f"{folder}: no crisis key: set slug = \"...\" in its {CRISIS_FILE} (a-z, 0-9, _ and -)")
     return name
+
+
+def folder_slug(folder: Path) -> str:
+    """The slug of a folder whose crisis.toml sets none: its name in lower case, each run of characters other
+    than a-z, 0-9, _ and - made one -; "" when nothing is left."""
+    name = re.sub(r"[^a-z0-9_-]+", "-", Path(folder).resolve().name.lower()).lstrip("-_")[:64].rstrip("-")
+    return name if SLUG_PATTERN.match(name) else ""
 
 
 def default_folder() -> Path:
