@@ -1,13 +1,15 @@
 """An edition's HTML: the index, a page per claim, per source and per statement, and the changes page. Every
-text goes through html.escape; only http(s) URLs become links; the pages request nothing from outside (no
-CDN, no fonts, no scripts)."""
+text goes through the app's one rule for text (claims.markup.plain: html.escape, bidi controls removed); only the
+URLs claims.markup.safe_url accepts become links; the pages request nothing from outside (no CDN, no fonts, no
+scripts)."""
 
 from __future__ import annotations
 
-import html
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pandas as pd
+
+from crisisboard.claims.markup import plain, safe_url
 
 STYLE = ("body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
          "blockquote{border-left:4px solid #888;margin:1rem 0;padding:.25rem 1rem}dt{font-weight:bold}"
@@ -18,8 +20,8 @@ CARD_FIELDS = ("figure_text", "metric", "population", "low", "high", "qualifier"
 
 
 def esc(value: object) -> str:
-    """`value` as HTML text (quotes escaped too)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """`value` as HTML text (quotes escaped too), as the app makes text inert (claims.markup.plain)."""
+    return plain("" if value is None else value)
 
 
 def file_name(identifier: str) -> str:
@@ -36,15 +38,9 @@ def href(identifier: str, folder: str, depth: int) -> str:
 
 
 def link(url: object, text: object) -> str:
-    """An <a> for an http(s) URL; any other URL is shown as text only."""
-    url = "" if url is None else str(url).strip()
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        scheme = ""
-    if scheme in ("http", "https"):
-        return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(text)}</a>'
-    return esc(text)
+    """An <a> for a URL the app would link (claims.markup.safe_url: http(s), with a host); any other is text only."""
+    safe = safe_url("" if url is None else str(url).strip())
+    return f'<a href="{esc(safe)}" rel="noopener noreferrer">{esc(text)}</a>' if safe else esc(text)
 
 
 def page(title: str, body: str, depth: int) -> str:
