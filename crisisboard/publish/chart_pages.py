@@ -85,7 +85,7 @@ def _data_table(chart: Chart) -> str:
 
 def _drawing(chart: Chart, state: dict) -> str:
     label = chart.view.summary or chart.view.title
-    return (f"<div id=\"chart\" class=\"chart\" role=\"img\" aria-label=\"{esc(label)}\"></div>"
+    return (f"<div id=\"chart\" class=\"chart\" role=\"figure\" aria-label=\"{esc(label)}\"></div>"
             "<noscript><p>The interactive chart needs JavaScript; its data and images are linked below.</p></noscript>"
             f"<script type=\"application/json\" id=\"chart-figure\">{figure_json(chart.view.figure)}</script>"
             f"<script type=\"application/json\" id=\"chart-state\">{_script_json(state)}</script>")
