@@ -275,3 +275,12 @@ def test_a_base_url_in_crisis_toml_must_be_http(dataset_copy: Path, capsys) -> N
         handle.write('\n[publish]\nbase_url = "javascript:alert(1)"\n')
     assert main(["validate", str(dataset_copy)]) != 0
     assert "base_url" in capsys.readouterr().out
+
+
+def test_the_data_behind_a_chart_links_each_claim_to_its_card(edition: dict) -> None:
+    for entry in edition["charts"]:
+        rows = _read_csv(edition["folder"] / entry["csv"])
+        tags = _parse(edition["folder"] / entry["page"]).tags
+        cards = {attrs["href"] for tag, attrs in tags if tag == "a" and attrs.get("href", "").startswith("../claims/")}
+        assert cards == {f"../claims/{row['Claim id']}.html" for row in rows}, entry["name"]
+        assert all((edition["folder"] / "charts" / card).is_file() for card in cards)

@@ -10,6 +10,7 @@ claims.markup.safe_url accepts become links."""
 from __future__ import annotations
 
 import json
+from html import unescape
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -21,7 +22,7 @@ from crisisboard.data.countries import metric_label_in
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 from crisisboard.publish.charts import Chart
 from crisisboard.publish.citations import Citation
-from crisisboard.publish.pages import STYLE, esc, link
+from crisisboard.publish.pages import STYLE, esc, href, link
 
 CHART_STYLE = (STYLE.replace("max-width:46rem", "max-width:72rem")
                + ".chart{width:100%;min-height:560px}.controls{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;"
@@ -73,14 +74,19 @@ def _sources(chart: Chart) -> str:
     return f"<ul class=\"chart-sources\">{items}</ul>" if items else "<p>No claim matches: no sources.</p>"
 
 
+def _card(claim_id: str) -> str:
+    """The card page of a claim, from a chart page (as crisisboard.publish.pages.href)."""
+    return unescape(href(claim_id, "claims", 1))
+
+
 def _data_table(chart: Chart) -> str:
     """"Data behind this chart", as the app shows it: the first claims by date as a table a keyboard and a screen
-    reader can read (the CSV and JSON hold them all)."""
+    reader can read, each claim id a link to its card, the keyboard's way to it (the CSV and JSON hold them all)."""
     claims = chart.view.claims
     table, languages = screen_table(claims)
     return (f"<details class=\"chart-data\"><summary>Data behind this chart: {len(claims):,} claims</summary>"
             f"<p>{esc(table_note(claims))}</p>"
-            f"{data_table(table, f'Data behind this chart: {chart.view.title}', languages)}</details>")
+            f"{data_table(table, f'Data behind this chart: {chart.view.title}', languages, cards=_card)}</details>")
 
 
 def _drawing(chart: Chart, state: dict) -> str:
