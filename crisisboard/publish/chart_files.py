@@ -14,7 +14,7 @@ from plotly.offline import get_plotlyjs
 
 from crisisboard.data.load import Dataset
 from crisisboard.export.render import INSTALL_HINT, ExportUnavailable, export_available, render_many
-from crisisboard.publish.chart_pages import chart_page, embed_page
+from crisisboard.publish.chart_pages import chart_page, embed_page, sources_list
 from crisisboard.publish.charts import Chart, build_charts, data_files, image_files
 from crisisboard.publish.citations import Citer
 
@@ -47,8 +47,9 @@ def _pages(charts: list[Chart], citer: Citer, images: bool) -> dict[str, bytes]:
     for chart in charts:
         citation = citer.of(chart.view.title, f"charts/{chart.name}.html", chart.name)
         switch = switches.get(chart.kind, {}) if chart.metric else {}
-        files[f"charts/{chart.name}.html"] = chart_page(chart, switch, citation, images).encode("utf-8")
-        files[f"charts/{chart.name}.embed.html"] = embed_page(chart, citation).encode("utf-8")
+        sources = sources_list(chart)
+        files[f"charts/{chart.name}.html"] = chart_page(chart, switch, citation, images, sources).encode("utf-8")
+        files[f"charts/{chart.name}.embed.html"] = embed_page(chart, citation, sources).encode("utf-8")
         files.update(data_files(chart))
     return files
 

@@ -68,7 +68,8 @@ def _script_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
-def _sources(chart: Chart) -> str:
+def sources_list(chart: Chart) -> str:
+    """The releases behind the chart's marks, most-cited first, each linking to its URL."""
     refs = build_attribution(chart.view.claims).sources
     items = "".join(f"<li>{link(ref.url, ref.title or ref.label)} ({esc(ref.label)})</li>" for ref in refs)
     return f"<ul class=\"chart-sources\">{items}</ul>" if items else "<p>No claim matches: no sources.</p>"
@@ -130,8 +131,9 @@ def _downloads(chart: Chart, images: bool) -> str:
     return f"<p class=\"chart-downloads\">The claims behind this chart: {' · '.join(items)}.{missing}</p>"
 
 
-def chart_page(chart: Chart, switch: dict[str, str], citation: Citation, images: bool) -> str:
-    """The chart's page (`switch`: the page of each metric's chart of this kind, for the metric menu)."""
+def chart_page(chart: Chart, switch: dict[str, str], citation: Citation, images: bool, sources: str) -> str:
+    """The chart's page (`switch`: the page of each metric's chart of this kind, for the metric menu; `sources`:
+    its sources_list)."""
     view, state = chart.view, page_state(chart, switch, embed=False)
     embed_url = chart.url[: -len(".html")] + ".embed.html"
     snippet = (f"<iframe src=\"{esc(embed_url)}\" title=\"{esc(view.title)}\" width=\"100%\" height=\"720\" "
@@ -141,7 +143,7 @@ def chart_page(chart: Chart, switch: dict[str, str], citation: Citation, images:
             _controls(chart, state, switch), _drawing(chart, state), notes,
             f"<h2>The chart in words</h2><p class=\"chart-summary\">{esc(view.summary)}</p>",
             f"<p>{esc(CAVEAT)} Click a mark for its claim's card.</p>",
-            _data_table(chart), "<h2>Sources behind its marks</h2>", _sources(chart), "<h2>Downloads</h2>", _downloads(chart, images),
+            _data_table(chart), "<h2>Sources behind its marks</h2>", sources, "<h2>Downloads</h2>", _downloads(chart, images),
             f"<h2>Share this view</h2><p>{SHARING}</p>"
             "<p><label>Link to this view <input id=\"view-link\" readonly></label></p>",
             f"<h2>Embed</h2><p>Paste this where the chart should appear (the embedded page prints its sources):</p>"
@@ -150,12 +152,13 @@ def chart_page(chart: Chart, switch: dict[str, str], citation: Citation, images:
     return _head(esc(view.title), CHART_STYLE) + "".join(body)
 
 
-def embed_page(chart: Chart, citation: Citation) -> str:
-    """The chart alone, compact, with its summary, its sources and where it comes from printed under it."""
+def embed_page(chart: Chart, citation: Citation, sources: str) -> str:
+    """The chart alone, compact, with its summary, its sources (its sources_list) and where it comes from printed
+    under it."""
     view, state = chart.view, page_state(chart, {}, embed=True)
     body = [f"<h1>{esc(view.title)}</h1>", _drawing(chart, state),
             f"<p class=\"chart-summary\">{esc(view.summary)}</p><p>{esc(CAVEAT)}</p><p>Sources:</p>",
-            _sources(chart),
+            sources,
             f"<p>{esc(citation.text())} <a href=\"{esc(chart.name)}.html\" target=\"_blank\" rel=\"noopener\">"
             "Full page, data and citation</a></p>", SCRIPTS, "</body></html>\n"]
     return _head(esc(view.title), EMBED_STYLE) + "".join(body)

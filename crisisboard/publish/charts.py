@@ -9,7 +9,6 @@ other metric present. Each has a file name (`overview`, `timeline-killed`, `who-
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,7 @@ from crisisboard.charts.views import (
     pack_specs,
 )
 from crisisboard.charts.style import detach_footer
-from crisisboard.claims.tables import as_text, claims_csv, claims_table
+from crisisboard.claims.tables import as_text, claims_table, download_csv
 from crisisboard.data import schema
 from crisisboard.data.filters import Filters, describe_filters
 from crisisboard.data.geo import load_geodata
@@ -110,12 +109,12 @@ def build_charts(dataset: Dataset, url_of: Callable[[str], str]) -> tuple[list[C
 
 
 def data_files(chart: Chart) -> dict[str, bytes]:
-    """The claims behind a chart's marks as CSV (as the app's download) and JSON (the same table, as records)."""
-    claims = chart.view.claims
-    table = as_text(claims_table(claims))
-    records = json.loads(table.to_json(orient="records", date_format="iso", force_ascii=False))
-    return {f"charts/{chart.name}.csv": claims_csv(claims),
-            f"charts/{chart.name}.json": json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")}
+    """The claims behind a chart's marks as CSV (as the app's download, claims.tables.claims_csv) and JSON (the
+    same table, as records)."""
+    table = claims_table(chart.view.claims)
+    records = as_text(table).to_json(orient="records", date_format="iso", force_ascii=False, indent=1)
+    return {f"charts/{chart.name}.csv": download_csv(table),
+            f"charts/{chart.name}.json": records.encode("utf-8")}
 
 
 def export_context(chart: Chart, generated: date) -> ExportContext:
