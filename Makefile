@@ -115,8 +115,9 @@ geo: install
 	$(PY) -m crisisboard.data.geo build --data $(DATA)
 
 # The approved data as static, numbered editions (README.md, "Publishing a static edition"): the default crisis, then
-# every folder of $(CRISES) that holds a crisis.toml, each into $(PUBLIC)/<slug>/. Serve $(PUBLIC) with any static
-# host (deploy/README.md, "Serving the published editions"); publishing unchanged data makes no new edition.
+# every folder of $(CRISES) that holds a crisis.toml, each into $(PUBLIC)/<slug>/, then the .gz of each text file
+# for nginx's gzip_static. Serve $(PUBLIC) with any static host (deploy/README.md, "Serving the published
+# editions"); publishing unchanged data makes no new edition.
 PUBLIC ?= public
 CRISES ?= crises
 publish: install
@@ -126,6 +127,7 @@ publish: install
 		echo "$(PY) -m crisisboard publish --out $(PUBLIC) --data-dir $${toml%/crisis.toml}"; \
 		$(PY) -m crisisboard publish --out $(PUBLIC) --data-dir "$${toml%/crisis.toml}" || exit 1; \
 	done
+	$(PY) deploy/static.py $(PUBLIC) --precompress
 
 validate: install
 	$(PY) -m crisisboard validate data

@@ -85,4 +85,5 @@ def test_make_publish_writes_public_for_the_default_crisis_and_each_crisis_folde
     runs = [line for line in done.stdout.splitlines() if line.startswith("python was run:")]
     assert runs == ["python was run: -m crisisboard publish --out public",
                     f"python was run: -m crisisboard publish --out public --data-dir {crises}/flood-2021",
-                    f"python was run: -m crisisboard publish --out public --data-dir {crises}/quake-2023"], done.stdout
+                    f"python was run: -m crisisboard publish --out public --data-dir {crises}/quake-2023",
+                    "python was run: deploy/static.py public --precompress"], done.stdout

@@ -142,8 +142,24 @@ def test_text_is_gzipped_and_no_folder_is_listed(served: Served) -> None:
         assert status in (403, 404) and b"claims.csv" not in body and b"Index of" not in body, folder
     hidden = served.public / SLUG / ".v2-staging"  # an edition being written is never served
     hidden.mkdir()
-    (hidden / "index.html").write_text("half an edition", encoding="utf-8")
+    (hidden / "index.html").write_text("half an edition " * 100, encoding="utf-8")
     assert fetch(served.url(".v2-staging/index.html"))[0] == 404
+
+
+def test_precompressed_files_are_sent_as_they_are(served: Served) -> None:
+    staging = served.public / SLUG / ".v3-staging"
+    staging.mkdir()
+    (staging / "index.html").write_text("an edition being written " * 100, encoding="utf-8")
+    assert deploy_static.precompress(served.public) > 0
+    claims_csv = served.public / SLUG / "v1" / "data" / "claims.csv"
+    status, headers, body = fetch(served.url("v1/data/claims.csv"), {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("content-encoding") == "gzip"
+    assert body == claims_csv.with_name("claims.csv.gz").read_bytes()  # gzip_static: the file, not a new gzip
+    assert gzip.decompress(body) == claims_csv.read_bytes()
+    assert fetch(served.url("v1/data/claims.csv"))[2] == claims_csv.read_bytes()  # without gzip: the file
+    assert not (staging / "index.html.gz").exists()  # a publish in progress is left alone
+    assert not (served.public / SLUG / "v1" / "claims.parquet.gz").exists()  # compressed already
+    assert deploy_static.precompress(served.public) == 0  # each file once
 
 
 def record_requests(page) -> tuple[list[str], list[str]]:  # noqa: ANN001
