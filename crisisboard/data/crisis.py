@@ -185,6 +185,13 @@ class PopulationWords(_Strict):
         lambda value: None if value is None else _regex(value))
 
 
+class PublishSettings(_Strict):
+    """How ``python -m crisisboard publish`` cites the crisis's editions: `base_url`, the http(s) URL the publish
+    folder is served at (its editions at <base_url>/<slug>/v<N>/); unset: citations give paths relative to it."""
+
+    base_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+\S*$")] | None = None
+
+
 class Extraction(_Strict):
     """How the crisis's texts name its countries, places, originators and groups of people (patterns are
     regular expressions, matched in order)."""
@@ -223,6 +230,7 @@ class Crisis(_Strict):
     routes: tuple[Route, ...] = ()
     geo: Geo
     extraction: Extraction = Extraction()
+    publish: PublishSettings = PublishSettings()
     folder: Path = Path(".")
 
     _timezone = field_validator("timezone")(_zone)

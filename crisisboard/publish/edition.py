@@ -23,6 +23,8 @@ from xml.sax.saxutils import escape as xml_escape
 from crisisboard.data.crisis import crisis_slug
 from crisisboard.data.load import dataset_version
 from crisisboard.publish import pages, tables
+from crisisboard.publish.chart_files import chart_files
+from crisisboard.publish.citations import Citer
 
 EDITION = re.compile(r"^v(\d+)$")
 LICENCE_FILES = ("LICENSE", "LICENCE", "LICENSE.md", "LICENCE.md", "LICENSE.txt", "LICENCE.txt")
@@ -97,6 +99,9 @@ def readme(name: str, citation: str, licence: str, edition: int, when: str) -> b
             "their HXL hashtags (https://hxlstandard.org/).\n"
             "- `claims.json` (records) and `claims.parquet`: the claims again.\n"
             "- `index.html`, `claims/`, `sources/`, `statements/`: a page per claim card, source and statement.\n"
+            "- `charts.json`, `charts/`: each chart's page (interactive, with its citation and embed snippet), its "
+            "embed page, its PNG and SVG, and the claims behind it as CSV and JSON; `assets/`: the Plotly and the "
+            "script the chart pages load (nothing is loaded from elsewhere).\n"
             "- `changes.json`, `changes.html`: claims added, edited and retracted since the previous edition.\n"
             "- `manifest.json`: every file with its SHA-256 and size.\n\n"
             f"Licence: {licence or 'none stated in the crisis folder'}\n\n"
@@ -104,21 +109,24 @@ def readme(name: str, citation: str, licence: str, edition: int, when: str) -> b
     return text.encode("utf-8")
 
 
-def html_files(data: tables.Approved) -> dict[str, bytes]:
-    """A page per claim, per source and per statement."""
+def html_files(data: tables.Approved, citer: Citer | None = None) -> dict[str, bytes]:
+    """A page per claim (with its citation, when `citer` is given), per source and per statement; the claims
+    are grouped by source and by statement once."""
     claims = pages.records(data.tables["claims.csv"])
     sources = {s["source_id"]: s for s in pages.records(data.tables["sources.csv"])}
     files = {}
-    for claim in claims:
-        files[f"claims/{pages.file_name(claim['claim_id'])}"] = pages.claim_page(
-            claim, sources.get(claim["source_id"])).encode("utf-8")
-    for source_id, source in sources.items():
-        own = [c for c in claims if c["source_id"] == source_id]
-        files[f"sources/{pages.file_name(source_id)}"] = pages.source_page(source, own).encode("utf-8")
+    by_source: dict[str, list[dict]] = {}
     statements: dict[str, list[dict]] = {}
     for claim in claims:
+        path = f"claims/{pages.file_name(claim['claim_id'])}"
+        citation = citer.of(pages.claim_title(claim), path, claim["claim_id"]) if citer else None
+        files[path] = pages.claim_page(claim, sources.get(claim["source_id"]), citation).encode("utf-8")
+        by_source.setdefault(claim["source_id"], []).append(claim)
         if claim.get("statement_id", ""):
             statements.setdefault(claim["statement_id"], []).append(claim)
+    for source_id, source in sources.items():
+        files[f"sources/{pages.file_name(source_id)}"] = pages.source_page(
+            source, by_source.get(source_id, [])).encode("utf-8")
     for statement_id, own in statements.items():
         files[f"statements/{pages.file_name(statement_id)}"] = pages.statement_page(
             statement_id, own, sources).encode("utf-8")
@@ -148,11 +156,16 @@ def manifest(files: dict[str, bytes], edition: int, when: str, previous: int | N
 
 
 def edition_files(data: tables.Approved, edition: int, when: str, previous: int | None,
-                  previous_claims: dict[str, dict[str, str]]) -> dict[str, bytes]:
-    """Every file of an edition but its manifest."""
+                  previous_claims: dict[str, dict[str, str]], slug: str = "", base_url: str | None = None,
+                  images: bool = True) -> dict[str, bytes]:
+    """Every file of an edition but its manifest (`base_url`: where the publish folder is served, for the
+    citations; `images`: render each chart's PNG and SVG)."""
     crisis = data.dataset.crisis
+    citer = Citer(crisis.citation, slug or crisis_slug(data.dataset.data_dir), edition, when, base_url)
     files = tables.data_files(data)
-    files.update(html_files(data))
+    files.update(html_files(data, citer))
+    charts = chart_files(data.dataset, citer, images=images)
+    files.update(charts.files)
     changes = changes_between(previous_claims, tables.claims_of(files["data/claims.csv"]), data.retracted_ids)
     files["changes.json"] = json.dumps({"edition": edition, "previous_edition": previous, **changes},
                                        ensure_ascii=False, indent=1).encode("utf-8")
@@ -162,7 +175,8 @@ def edition_files(data: tables.Approved, edition: int, when: str, previous: int 
               "statements": sum(1 for p in files if p.startswith("statements/"))}
     listed = sorted(p for p in files if "/" not in p or p.startswith("data/"))
     files["index.html"] = pages.index_page(crisis.name, edition, when, crisis.citation, counts,
-                                           [*listed, "manifest.json"]).encode("utf-8")
+                                           [*listed, "manifest.json"], charts.entries,
+                                           charts.problems).encode("utf-8")
     return files
 
 
@@ -178,9 +192,12 @@ def _replace_latest(crisis_out: Path, edition_folder: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(data_dir: Path, out: Path, slug: str | None = None, now: datetime | None = None) -> Published:
+def publish(data_dir: Path, out: Path, slug: str | None = None, now: datetime | None = None,
+            base_url: str | None = None, images: bool = True) -> Published:
     """Publish the approved data of `data_dir` as the next edition under `out`/<slug>/, unless its content
-    hash equals the previous edition's. DataValidationError when the data breaks a rule (nothing written)."""
+    hash equals the previous edition's. DataValidationError when the data breaks a rule (nothing written);
+    ExportUnavailable when `images` is asked and Chromium is missing. `base_url`: where `out` is served (for
+    citations; default: crisis.toml's [publish] base_url)."""
     data_dir, slug = Path(data_dir), slug or crisis_slug(Path(data_dir))
     crisis_out = Path(out) / slug
     data = tables.approved(data_dir)
@@ -194,7 +211,8 @@ def publish(data_dir: Path, out: Path, slug: str | None = None, now: datetime | 
     when = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous_claims = (tables.claims_of((crisis_out / f"v{previous}" / "data" / "claims.csv").read_bytes())
                        if previous is not None else {})
-    files = edition_files(data, edition, when, previous, previous_claims)
+    files = edition_files(data, edition, when, previous, previous_claims, slug=slug,
+                          base_url=base_url or data.dataset.crisis.publish.base_url, images=images)
     files["manifest.json"] = json.dumps(manifest(files, edition, when, previous, data_hash,
                                                  dataset_version(data_dir)), indent=1).encode("utf-8")
     crisis_out.mkdir(parents=True, exist_ok=True)

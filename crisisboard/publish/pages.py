@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from crisisboard.claims.markup import plain, safe_url
+from crisisboard.publish.citations import Citation
 
 STYLE = ("body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
          "blockquote{border-left:4px solid #888;margin:1rem 0;padding:.25rem 1rem}dt{font-weight:bold}"
@@ -58,9 +59,16 @@ def _fields(row: dict, names: tuple[str, ...]) -> str:
     return f"<dl>{items}</dl>"
 
 
-def claim_page(claim: dict, source: dict | None) -> str:
+def claim_title(claim: dict) -> str:
+    """A claim card's title as its citation gives it: "Claim ID: FIGURE METRIC (CLAIMANT, AS OF)"."""
+    return (f"Claim {claim.get('claim_id', '')}: {claim.get('figure_text', '')} {claim.get('metric', '')} "
+            f"({claim.get('claimant', '')}, {claim.get('as_of', '')})")
+
+
+def claim_page(claim: dict, source: dict | None, citation: Citation | None = None) -> str:
     """The page of one claim card: its fields, the verbatim quote (in the source's language), the grade and its
-    rationale, and the link back to the source."""
+    rationale, the link back to the source, and how to cite it (text, BibTeX, CSL-JSON) when `citation` is
+    given."""
     language = (source or {}).get("language", "") or "und"
     grade = f"{claim.get('source_reliability', '')}{claim.get('info_credibility', '')}"
     body = [f"<blockquote lang=\"{esc(language)}\"><p>{esc(claim.get('quote', ''))}</p></blockquote>",
@@ -75,6 +83,8 @@ def claim_page(claim: dict, source: dict | None) -> str:
     statement = str(claim.get("statement_id", ""))
     if statement:
         body.append(f"<p>Statement: <a href=\"{href(statement, 'statements', 1)}\">{esc(statement)}</a></p>")
+    if citation is not None:
+        body.append(citation.html())
     return page(f"Claim {esc(claim.get('claim_id', ''))}", "".join(body), 1)
 
 
@@ -102,13 +112,23 @@ def statement_page(statement_id: str, claims: list[dict], sources: dict[str, dic
     return page(f"Statement {esc(statement_id)}", body, 1)
 
 
-def index_page(name: str, edition: int, when: str, citation: str, counts: dict[str, int], files: list[str]) -> str:
-    """The edition's index: what it is, how to cite it, and its files."""
+def _chart_list(charts: list[dict], problems: list[str]) -> str:
+    items = "".join(f"<li><a class=\"chart-link\" href=\"{esc(quote(c['page']))}\">{esc(c['title'])}</a> "
+                    f"(<a href=\"{esc(quote(c['embed']))}\">embed</a>)</li>" for c in charts)
+    missing = "".join(f"<li>{esc(problem)}</li>" for problem in problems)
+    return ((f"<h2>Charts</h2><ul class=\"charts\">{items}</ul>" if items else "")
+            + (f"<p>Charts not made:</p><ul>{missing}</ul>" if missing else ""))
+
+
+def index_page(name: str, edition: int, when: str, citation: str, counts: dict[str, int], files: list[str],
+               charts: list[dict] = (), problems: list[str] = ()) -> str:
+    """The edition's index: its charts first, then what it is, how to cite it, and its files."""
     listed = "".join(f"<li><a href=\"{esc(quote(f))}\">{esc(f)}</a></li>" for f in files)
-    body = (f"<p>Edition {edition}, published {esc(when)} (UTC).</p><p>Cite as: {esc(citation)}, edition "
-            f"{edition}, {esc(when[:10])}.</p><p>{counts['claims']} claims, {counts['sources']} sources, "
-            f"{counts['statements']} statements. <a href=\"changes.html\">What changed</a>.</p>"
-            f"<h2>Files</h2><ul>{listed}</ul>")
+    body = _chart_list(list(charts), list(problems)) + (
+        f"<p>Edition {edition}, published {esc(when)} (UTC).</p><p>Cite as: {esc(citation)}, edition {edition}, "
+        f"{esc(when[:10])}.</p><p>{counts['claims']} claims, {counts['sources']} sources, "
+        f"{counts['statements']} statements. <a href=\"changes.html\">What changed</a>.</p>"
+        f"<h2>Files</h2><ul>{listed}</ul>")
     return page(esc(name), body, 0)
 
 

@@ -1,0 +1,65 @@
+"""Every chart file of an edition: ``assets/plotly.min.js`` (one shared copy of the Plotly the app draws with) and
+``assets/charts.js``, then per chart its page, its embed page, its data (CSV, JSON) and its images (PNG, SVG), and
+``charts.json``, the list of them all (relative paths), which other tools and tests read."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from plotly.offline import get_plotlyjs
+
+from crisisboard.data.load import Dataset
+from crisisboard.export.render import INSTALL_HINT, ExportUnavailable, export_available
+from crisisboard.publish.chart_pages import chart_page, embed_page
+from crisisboard.publish.charts import Chart, build_charts, data_files, image_files
+from crisisboard.publish.citations import Citer
+
+STATIC = Path(__file__).parent / "static"
+
+
+@dataclass(frozen=True)
+class ChartFiles:
+    """The chart files by path, charts.json's entries, and the charts that could not be built (and why)."""
+
+    files: dict[str, bytes]
+    entries: list[dict]
+    problems: list[str]
+
+
+def metric_pages(charts: list[Chart]) -> dict[str, dict[str, str]]:
+    """Per kind of per-metric chart, each metric's page (``{"timeline": {"killed": "timeline-killed.html"}}``)."""
+    pages: dict[str, dict[str, str]] = {}
+    for chart in charts:
+        if chart.metric:
+            pages.setdefault(chart.kind, {})[chart.metric] = f"{chart.name}.html"
+    return pages
+
+
+def chart_files(dataset: Dataset, citer: Citer, images: bool = True) -> ChartFiles:
+    """The chart files of an edition of `dataset` (`images`: render each chart's PNG and SVG).
+
+    Raises
+    ------
+    crisisboard.export.render.ExportUnavailable
+        When `images` is asked and no Chromium is installed (before anything is built).
+    """
+    if images and not export_available():
+        raise ExportUnavailable(INSTALL_HINT + " Or publish with --no-images.")
+    charts, problems = build_charts(dataset, citer.url)
+    files = {"assets/plotly.min.js": get_plotlyjs().encode("utf-8"),
+             "assets/charts.js": (STATIC / "charts.js").read_bytes()}
+    switches = metric_pages(charts)
+    for chart in charts:
+        citation = citer.of(chart.view.title, f"charts/{chart.name}.html", chart.name)
+        switch = switches.get(chart.kind, {}) if chart.metric else {}
+        files[f"charts/{chart.name}.html"] = chart_page(chart, switch, citation, images).encode("utf-8")
+        files[f"charts/{chart.name}.embed.html"] = embed_page(chart, citation).encode("utf-8")
+        files.update(data_files(chart))
+    if images:
+        files.update(image_files(charts, date.fromisoformat(citer.published[:10])))
+    entries = [chart.entry(images) for chart in charts]
+    files["charts.json"] = json.dumps(entries, ensure_ascii=False, indent=1).encode("utf-8")
+    return ChartFiles(files, entries, problems)
