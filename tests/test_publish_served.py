@@ -63,7 +63,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data_dir = base / "data"
     shutil.copytree(DATA, data_dir, ignore=shutil.ignore_patterns("backups", "*.lock"))
     public = base / "public"
-    assert publish(data_dir, public, slug=SLUG).edition == 1
+    # the charts' PNG and SVG are drawn by Kaleido with Debian's Chromium: without it, the edition has none
+    assert publish(data_dir, public, slug=SLUG, images=CHROMIUM.exists()).edition == 1
     with deploy_static.StaticServer(public) as server:
         yield Served(data_dir, public, server)
 
@@ -123,7 +124,9 @@ def test_cache_headers_are_long_for_an_edition_and_short_for_latest_and_the_feed
 @pytest.mark.parametrize(("path", "content_type"), [
     ("v1/index.html", "text/html; charset=utf-8"), ("v1/manifest.json", "application/json; charset=utf-8"),
     ("v1/data/claims.csv", "text/csv; charset=utf-8"), ("v1/claims.parquet", "application/vnd.apache.parquet"),
-    ("feed.atom", "application/atom+xml; charset=utf-8"), ("v1/README.md", "text/markdown; charset=utf-8")])
+    ("feed.atom", "application/atom+xml; charset=utf-8"), ("v1/README.md", "text/markdown; charset=utf-8"),
+    ("v1/charts.json", "application/json; charset=utf-8"), ("v1/charts/overview.csv", "text/csv; charset=utf-8"),
+    ("v1/assets/plotly.min.js", "text/javascript; charset=utf-8")])
 def test_each_file_is_served_with_its_type_and_the_security_headers(served: Served, path: str,
                                                                     content_type: str) -> None:
     status, headers, _ = fetch(served.url(path))
@@ -198,6 +201,37 @@ def test_pages_load_from_nginx_with_no_request_leaving_127_0_0_1(served: Served,
     assert requests and _outside(requests) == [] and problems == []
 
 
+@pytest.mark.browser
+@needs_chromium
+def test_every_chart_page_and_embed_draws_with_no_request_leaving_127_0_0_1(served: Served, page) -> None:  # noqa: ANN001
+    status, _, body = fetch(served.url("v1/charts.json"))
+    charts = json.loads(body)
+    assert status == 200 and {c["name"].split("-")[0] for c in charts} >= {"overview", "timeline", "who", "map"}
+    requests, problems = record_requests(page)
+    for chart in charts:
+        for kind in ("page", "embed"):
+            page.goto(served.url(f"v1/{chart[kind]}"), wait_until="load")
+            drawn = page.locator("#chart .main-svg").first
+            try:
+                drawn.wait_for(state="attached", timeout=60_000)
+            except Exception as error:  # noqa: BLE001 - say which chart did not draw
+                raise AssertionError(f"{chart[kind]} drew no chart: {error}") from None
+            assert problems == [], (chart[kind], problems)  # no CSP violation, no script error
+    assert _outside(requests) == []
+    assert served.url("v1/assets/plotly.min.js") in requests  # the edition's own Plotly, not a CDN's
+
+
+@pytest.mark.parametrize("ending", [".png", ".svg"])
+def test_each_charts_images_are_served_with_their_type(served: Served, ending: str) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed: the edition was published without images")
+    charts = json.loads(fetch(served.url("v1/charts.json"))[2])
+    for chart in charts:
+        status, headers, body = fetch(served.url(f"v1/{chart[ending[1:]]}"))
+        assert status == 200 and len(body) > 1000, chart[ending[1:]]
+        assert headers["content-type"].split(";")[0] == {".png": "image/png", ".svg": "image/svg+xml"}[ending]
+
+
 def _link_cases() -> list[tuple[str, str]]:
     """(claim page, source id) for the first claim, and for a claim whose source URL has a query string (its `&`
     escaped in the page's HTML, unescaped by the browser)."""
@@ -236,7 +270,7 @@ def test_an_approval_then_a_publish_make_edition_2_with_that_claim_and_edition_1
     data_dir = tmp_path / "data"
     shutil.copytree(DATA, data_dir, ignore=shutil.ignore_patterns("backups", "*.lock"))
     public = tmp_path / "public"
-    publish(data_dir, public, slug=SLUG)
+    publish(data_dir, public, slug=SLUG, images=False)
     claim_id = _csv(data_dir / "claims.csv")[0]["claim_id"]
     store = CsvStore(data_dir)
     proposed = store.propose_edit(claim_id, {"notes": "Checked against the print edition."}, ANALYST,
@@ -244,9 +278,9 @@ def test_an_approval_then_a_publish_make_edition_2_with_that_claim_and_edition_1
     with deploy_static.StaticServer(public) as server:
         served = Served(data_dir, public, server)
         v1 = {e["path"]: e["sha256"] for e in _manifest_matches_served(served, "v1")["files"]}
-        assert not publish(data_dir, public, slug=SLUG).new  # a proposal is a draft: nothing to publish
+        assert not publish(data_dir, public, slug=SLUG, images=False).new  # a proposal is a draft: nothing to publish
         store.approve(proposed.proposal.proposal_id, REVIEWER, "checked against the text")
-        second = publish(data_dir, public, slug=SLUG)
+        second = publish(data_dir, public, slug=SLUG, images=False)
         assert second.new and second.edition == 2
         status, _, body = fetch(served.url("v2/changes.json"))
         changes = json.loads(body)
