@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -294,3 +295,17 @@ def test_an_approval_then_a_publish_make_edition_2_with_that_claim_and_edition_1
         assert _manifest_matches_served(served, "latest")["edition"] == 2
         assert _manifest_matches_served(served, "v2")["previous_edition"] == 1
         assert _feed_entries(served) == [f"urn:crisisboard:{SLUG}:v2", f"urn:crisisboard:{SLUG}:v1"]
+
+
+def test_the_site_file_for_a_system_nginx_is_valid_and_keeps_the_rules(tmp_path: Path) -> None:
+    site = deploy_static.render_site(tmp_path / "www", 8080)
+    assert "listen 8080;" in site and f"root {(tmp_path / 'www').resolve()};" in site
+    assert "_temp_path" not in site and "@@" not in site and "open_file_cache" not in site
+    assert deploy_static.LONG_CACHE in site and deploy_static.SHORT_CACHE in site and "autoindex off;" in site
+    (tmp_path / "site.conf").write_text(site.replace("/var/log/nginx/", f"{tmp_path}/"), encoding="utf-8")
+    temp = "".join(f"{kind}_temp_path {tmp_path};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (tmp_path / "nginx.conf").write_text(f"pid {tmp_path}/nginx.pid;\nevents {{}}\nhttp {{\n{temp}"
+                                         f"include {tmp_path}/site.conf;\n}}\n", encoding="utf-8")
+    checked = subprocess.run([str(deploy_static.NGINX), "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+                              "-e", str(tmp_path / "error.log")], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
