@@ -5,7 +5,8 @@
   with no change, and precompressing the text for nginx (deploy/static.py --precompress);
 - each edition's largest page and largest data file (bytes), its file count and size;
 - in Debian's Chromium (headless): navigation to the first chart drawn (`#chart .main-svg`) of the edition's first
-  chart page (charts.json) served by nginx (deploy/static.py), cold (new browser) and warm (same browser, cache),
+  chart page (charts.json) and of its largest chart page, served by nginx (deploy/static.py), cold (new browser)
+  and warm (same browser, cache),
   against the app's first chart in the same run (`python -m crisisboard serve --local` on the same data, the
   measurement of benchmarks/bench_scale.py); an edition with no chart pages is timed to its first heading instead;
 - readers: 50 and 500 concurrent readers fetching that page and every asset Chromium loaded for it, over
@@ -79,6 +80,13 @@ def first_chart_page(edition: Path) -> tuple[str, str]:
         if charts:
             return charts[0]["page"], CHART
     return "index.html", "h1"
+
+
+def largest_chart_page(edition: Path) -> str | None:
+    """The largest chart page of charts.json (relative to the edition), or None when there is none."""
+    listed = edition / "charts.json"
+    charts = json.loads(listed.read_text(encoding="utf-8")) if listed.exists() else []
+    return max((c["page"] for c in charts), key=lambda page: (edition / page).stat().st_size, default=None)
 
 
 def browser_first_draw(url: str, selector: str) -> dict:
@@ -173,6 +181,11 @@ def served_figures(label: str, edition: Path, readers: list[int], seconds: float
         what = "first chart" if selector == CHART else "first heading (no chart pages in this edition)"
         print(f"{label}: nginx -> Chromium, navigation to {what} of latest/{page}: cold {drawn['cold']:.2f} s, "
               f"warm {drawn['warm']:.2f} s; {len(drawn['requests'])} requests, {len(outside)} leaving 127.0.0.1")
+        largest = largest_chart_page(edition)
+        if largest and largest != page:
+            big = browser_first_draw(f"{server.url}/{edition.parent.name}/latest/{largest}", CHART)
+            print(f"{label}: nginx -> Chromium, the largest chart page latest/{largest} "
+                  f"({(edition / largest).stat().st_size:,} bytes): cold {big['cold']:.2f} s, warm {big['warm']:.2f} s")
         assets = list(dict.fromkeys(urlsplit(u).path for u in drawn["requests"]
                                     if urlsplit(u).hostname == "127.0.0.1" and u != url))
         print(f"{label}: readers fetch latest/{page} + {len(assets)} assets: {', '.join(assets) or '-'}")
@@ -219,7 +232,9 @@ def main() -> None:
         report = app_load(data, args.app_sessions)
         print(f"409 claims: app, {args.app_sessions} sessions x 10 filter changes: p50 {report['latency_p50']:.2f} s, "
               f"p95 {report['latency_p95']:.2f} s, {report['throughput']:.2f} changes/s, "
-              f"page open p95 {report['open_p95']:.2f} s, errors {report['errors']}")
+              f"page open p95 {report['open_p95']:.2f} s, changes done {report['changes_done']}/"
+              f"{report['changes_planned']} (stopped by {report['stopped_by']}), errors {report['errors']}"
+              + (f": {report['error_messages'][0]}" if report["error_messages"] else ""))
     else:
         print(f"app, 50 sessions: not run (--app-sessions 50 runs it); recorded in {RECORDED_APP_50}")
     print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")

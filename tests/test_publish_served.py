@@ -153,7 +153,7 @@ def test_text_is_gzipped_and_no_folder_is_listed(served: Served) -> None:
 def test_precompressed_files_are_sent_as_they_are(served: Served) -> None:
     staging = served.public / SLUG / ".v3-staging"
     staging.mkdir()
-    (staging / "index.html").write_text("an edition being written " * 100, encoding="utf-8")
+    (staging / "index.html").write_text("an edition being written " * 1000, encoding="utf-8")
     assert deploy_static.precompress(served.public) > 0
     claims_csv = served.public / SLUG / "v1" / "data" / "claims.csv"
     status, headers, body = fetch(served.url("v1/data/claims.csv"), {"Accept-Encoding": "gzip"})
@@ -163,6 +163,10 @@ def test_precompressed_files_are_sent_as_they_are(served: Served) -> None:
     assert fetch(served.url("v1/data/claims.csv"))[2] == claims_csv.read_bytes()  # without gzip: the file
     assert not (staging / "index.html.gz").exists()  # a publish in progress is left alone
     assert not (served.public / SLUG / "v1" / "claims.parquet.gz").exists()  # compressed already
+    small = served.public / SLUG / "v1" / "claims" / "c001-01.html"  # small: nginx compresses it on the fly
+    assert small.stat().st_size < deploy_static.PRECOMPRESS_MIN_BYTES and not small.with_name("c001-01.html.gz").exists()
+    status, headers, body = fetch(served.url("v1/claims/c001-01.html"), {"Accept-Encoding": "gzip"})
+    assert headers.get("content-encoding") == "gzip" and gzip.decompress(body) == small.read_bytes()
     assert deploy_static.precompress(served.public) == 0  # each file once
 
 
