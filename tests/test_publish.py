@@ -31,7 +31,7 @@ def _claim_row(data_dir: Path, claim_id: str) -> int:
 def test_first_publish_makes_v1_and_latest_with_a_true_manifest(dataset_copy: Path, tmp_path: Path,
                                                                   capsys) -> None:  # noqa: ANN001
     out = tmp_path / "public"
-    assert main(["publish", "--out", str(out), "--data-dir", str(dataset_copy)]) == 0
+    assert main(["publish", "--out", str(out), "--data-dir", str(dataset_copy), "--no-images"]) == 0
     assert "published edition 1" in capsys.readouterr().out
     crisis = out / crisis_slug(dataset_copy)
     assert sorted(p.name for p in crisis.iterdir()) == ["feed.atom", "latest", "v1"]
@@ -51,7 +51,7 @@ def test_first_publish_makes_v1_and_latest_with_a_true_manifest(dataset_copy: Pa
 
 
 def test_claims_csv_carries_the_hxl_row_and_every_approved_claim(dataset_copy: Path, tmp_path: Path) -> None:
-    done = publish(dataset_copy, tmp_path / "out")
+    done = publish(dataset_copy, tmp_path / "out", images=False)
     rows = _rows(done.folder / "data" / "claims.csv")
     source_rows = _rows(dataset_copy / "claims.csv")
     assert rows[0] == source_rows[0]
@@ -80,10 +80,10 @@ def test_a_claim_page_escapes_a_hostile_quote_and_links_only_http() -> None:
 
 def test_publishing_again_without_a_change_makes_no_edition(dataset_copy: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
     out = tmp_path / "out"
-    assert main(["publish", "--out", str(out), "--data-dir", str(dataset_copy)]) == 0
+    assert main(["publish", "--out", str(out), "--data-dir", str(dataset_copy), "--no-images"]) == 0
     before = (out / crisis_slug(dataset_copy) / "v1" / "manifest.json").read_bytes()
     capsys.readouterr()
-    assert main(["publish", "--out", str(out), "--data-dir", str(dataset_copy)]) == 0
+    assert main(["publish", "--out", str(out), "--data-dir", str(dataset_copy), "--no-images"]) == 0
     assert "no new edition" in capsys.readouterr().out
     crisis = out / crisis_slug(dataset_copy)
     assert sorted(p.name for p in crisis.iterdir() if not p.name.startswith(".")) == ["feed.atom", "latest", "v1"]
@@ -92,13 +92,13 @@ def test_publishing_again_without_a_change_makes_no_edition(dataset_copy: Path, 
 
 def test_an_edit_then_a_retraction_make_v2_and_v3_with_their_changes(dataset_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    first = publish(dataset_copy, out)
+    first = publish(dataset_copy, out, images=False)
     v1_files = {p: p.read_bytes() for p in first.folder.rglob("*") if p.is_file()}
     row = _claim_row(dataset_copy, "fx-01")
     for column, value in (("quote", "the ministry said 45 people were killed"), ("figure_text", "45"),
                           ("low", "45"), ("high", "45")):
         set_cell(dataset_copy, "claims.csv", row, column, value)
-    second = publish(dataset_copy, out)
+    second = publish(dataset_copy, out, images=False)
     assert second.new and second.edition == 2
     changes = json.loads((second.folder / "changes.json").read_text(encoding="utf-8"))
     assert changes["previous_edition"] == 1
@@ -109,7 +109,7 @@ def test_an_edit_then_a_retraction_make_v2_and_v3_with_their_changes(dataset_cop
         (second.folder / "changes.json").read_bytes()
 
     _retract(dataset_copy, "fx-02", "2020-01-01")
-    third = publish(dataset_copy, out)
+    third = publish(dataset_copy, out, images=False)
     assert third.edition == 3
     changes = json.loads((third.folder / "changes.json").read_text(encoding="utf-8"))
     assert changes["retracted"] == [{"claim_id": "fx-02"}] and changes["edited"] == []

@@ -255,3 +255,32 @@ def test_a_chart_page_draws_keeps_its_view_in_the_fragment_and_opens_a_card(serv
     page.wait_for_url("**/claims/*.html")
     assert page.title().startswith("Claim ")
     assert hosts == {served.split("/")[2]}
+
+
+def test_crisis_toml_gives_the_base_url_and_the_command_line_overrides_it(dataset_copy: Path, tmp_path: Path) -> None:
+    with (dataset_copy / "crisis.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[publish]\nbase_url = "https://toml.example.org/pub/"\n')
+    slug = crisis_slug(dataset_copy)
+    assert main(["publish", "--out", str(tmp_path / "a"), "--data-dir", str(dataset_copy), "--no-images"]) == 0
+    _, csl, _ = _citations(tmp_path / "a" / slug / "v1" / "charts" / "overview.html")
+    assert csl["URL"] == f"https://toml.example.org/pub/{slug}/v1/charts/overview.html"
+    assert main(["publish", "--out", str(tmp_path / "b"), "--data-dir", str(dataset_copy), "--no-images",
+                 "--base-url", BASE]) == 0
+    _, csl, _ = _citations(tmp_path / "b" / slug / "v1" / "charts" / "overview.html")
+    assert csl["URL"] == f"{BASE}/{slug}/v1/charts/overview.html"
+
+
+def test_a_base_url_in_crisis_toml_must_be_http(dataset_copy: Path, capsys) -> None:  # noqa: ANN001
+    with (dataset_copy / "crisis.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[publish]\nbase_url = "javascript:alert(1)"\n')
+    assert main(["validate", str(dataset_copy)]) != 0
+    assert "base_url" in capsys.readouterr().out
+
+
+def test_the_data_behind_a_chart_links_each_claim_to_its_card(edition: dict) -> None:
+    for entry in edition["charts"]:
+        rows = _read_csv(edition["folder"] / entry["csv"])
+        tags = _parse(edition["folder"] / entry["page"]).tags
+        cards = {attrs["href"] for tag, attrs in tags if tag == "a" and attrs.get("href", "").startswith("../claims/")}
+        assert cards == {f"../claims/{row['Claim id']}.html" for row in rows}, entry["name"]
+        assert all((edition["folder"] / "charts" / card).is_file() for card in cards)

@@ -13,14 +13,8 @@ from crisisboard.claims.cards import ClaimCard
 from crisisboard.claims.html import data_table, quote_block
 from crisisboard.claims.markup import text
 from crisisboard.claims.refs import CLAIMREF_COLUMNS, ClaimRef
-from crisisboard.claims.tables import TABLE_ROWS, claims_csv, claims_table_with_languages, table_note
-from crisisboard.data import schema
-from crisisboard.data.countries import claim_labels
+from crisisboard.claims.tables import claims_csv, screen_table, table_note
 from crisisboard.data.frames import records, sorted_positions
-
-SCREEN_COLUMNS = ["As of", "Metric", "Figure as stated", "Low", "High", "Claimed by", "Claimant type", "Grade",
-                  "Tier", "Place", "Publisher", "Published", "URL", "Quote", "Claim id"]
-
 
 def data_behind(view: ViewFigure, key: str, file_stem: str) -> None:
     """An expander (a button: Enter or Space opens it) with the claims behind the chart's marks as an HTML table
@@ -33,9 +27,7 @@ def data_behind(view: ViewFigure, key: str, file_stem: str) -> None:
     with box:
         rows = view.claims
         render.caption(text(table_note(rows)))
-        table, languages = claims_table_with_languages(rows, limit=TABLE_ROWS)
-        labels = claim_labels(table.rename(columns={"Metric": "metric", "Destination": "destination"}))
-        table = table[SCREEN_COLUMNS].assign(Metric=labels).replace({"Claimant type": schema.CLAIMANT_TYPE_LABELS})
+        table, languages = screen_table(rows)
         render.html(data_table(table, f"Data behind this chart: {view.title}", languages))
         left, right = st.columns(2)  # the files are written when clicked, not on every run
         left.download_button("Download CSV", lambda: claims_csv(rows), file_name=f"crisisboard-{file_stem}.csv",

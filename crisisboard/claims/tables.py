@@ -11,7 +11,8 @@ import pandas as pd
 
 from crisisboard.claims.markup import safe_url
 from crisisboard.data.frames import sorted_positions
-from crisisboard.data.schema import FORMULA_START
+from crisisboard.data.countries import claim_labels
+from crisisboard.data.schema import CLAIMANT_TYPE_LABELS, FORMULA_START
 
 # (claims column, table heading, HXL hashtag)
 COLUMNS = (
@@ -52,6 +53,9 @@ METRIC_ATTRIBUTES = {
 
 
 TABLE_ROWS = 1000  # rows an on-screen table shows; the downloads hold them all
+# the columns of "Data behind this chart" on a page (the app's, a published chart's)
+SCREEN_COLUMNS = ["As of", "Metric", "Figure as stated", "Low", "High", "Claimed by", "Claimant type", "Grade",
+                  "Tier", "Place", "Publisher", "Published", "URL", "Quote", "Claim id"]
 
 
 def _table_order(claims: pd.DataFrame, limit: int | None) -> np.ndarray:
@@ -77,6 +81,15 @@ def claims_table_with_languages(claims: pd.DataFrame, limit: int | None = None) 
     """:func:`claims_table` and the language of each of its rows (its release's), sorted once."""
     order = _table_order(claims, limit)
     return _table_at(claims, order), claims["language"].iloc[order].astype(str).tolist()
+
+
+def screen_table(claims: pd.DataFrame, limit: int = TABLE_ROWS) -> tuple[pd.DataFrame, list[str]]:
+    """The first `limit` claims by date as "Data behind this chart" shows them (SCREEN_COLUMNS, the metrics and
+    claimant types in words), and each row's language (see claims_table_with_languages)."""
+    table, languages = claims_table_with_languages(claims, limit=limit)
+    labels = claim_labels(table.rename(columns={"Metric": "metric", "Destination": "destination"}))
+    return (table[SCREEN_COLUMNS].assign(Metric=labels).replace({"Claimant type": CLAIMANT_TYPE_LABELS}),
+            languages)
 
 
 def table_note(claims: pd.DataFrame, limit: int = TABLE_ROWS) -> str:

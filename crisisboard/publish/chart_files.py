@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from plotly.offline import get_plotlyjs
 
 from crisisboard.data.load import Dataset
-from crisisboard.export.render import INSTALL_HINT, ExportUnavailable, export_available
+from crisisboard.export.render import INSTALL_HINT, ExportUnavailable, export_available, render_many
 from crisisboard.publish.chart_pages import chart_page, embed_page
 from crisisboard.publish.charts import Chart, build_charts, data_files, image_files
 from crisisboard.publish.citations import Citer
@@ -38,6 +39,20 @@ def metric_pages(charts: list[Chart]) -> dict[str, dict[str, str]]:
     return pages
 
 
+def _pages(charts: list[Chart], citer: Citer, images: bool) -> dict[str, bytes]:
+    """The assets, and each chart's page, embed page and data."""
+    files = {"assets/plotly.min.js": get_plotlyjs().encode("utf-8"),
+             "assets/charts.js": (STATIC / "charts.js").read_bytes()}
+    switches = metric_pages(charts)
+    for chart in charts:
+        citation = citer.of(chart.view.title, f"charts/{chart.name}.html", chart.name)
+        switch = switches.get(chart.kind, {}) if chart.metric else {}
+        files[f"charts/{chart.name}.html"] = chart_page(chart, switch, citation, images).encode("utf-8")
+        files[f"charts/{chart.name}.embed.html"] = embed_page(chart, citation).encode("utf-8")
+        files.update(data_files(chart))
+    return files
+
+
 def chart_files(dataset: Dataset, citer: Citer, images: bool = True) -> ChartFiles:
     """The chart files of an edition of `dataset` (`images`: render each chart's PNG and SVG).
 
@@ -48,18 +63,15 @@ def chart_files(dataset: Dataset, citer: Citer, images: bool = True) -> ChartFil
     """
     if images and not export_available():
         raise ExportUnavailable(INSTALL_HINT + " Or publish with --no-images.")
-    charts, problems = build_charts(dataset, citer.url)
-    files = {"assets/plotly.min.js": get_plotlyjs().encode("utf-8"),
-             "assets/charts.js": (STATIC / "charts.js").read_bytes()}
-    switches = metric_pages(charts)
-    for chart in charts:
-        citation = citer.of(chart.view.title, f"charts/{chart.name}.html", chart.name)
-        switch = switches.get(chart.kind, {}) if chart.metric else {}
-        files[f"charts/{chart.name}.html"] = chart_page(chart, switch, citation, images).encode("utf-8")
-        files[f"charts/{chart.name}.embed.html"] = embed_page(chart, citation).encode("utf-8")
-        files.update(data_files(chart))
-    if images:
-        files.update(image_files(charts, date.fromisoformat(citer.published[:10])))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="publish-images") as drawing:
+        # Chromium starts while the views are built, and draws the images while the pages are written
+        started = drawing.submit(render_many, []) if images else None
+        charts, problems = build_charts(dataset, citer.url)
+        drawn = drawing.submit(image_files, charts, date.fromisoformat(citer.published[:10])) if images else None
+        files = _pages(charts, citer, images)
+        if started is not None and drawn is not None:
+            started.result()
+            files.update(drawn.result())
     entries = [chart.entry(images) for chart in charts]
     files["charts.json"] = json.dumps(entries, ensure_ascii=False, indent=1).encode("utf-8")
     return ChartFiles(files, entries, problems)

@@ -10,22 +10,25 @@ claims.markup.safe_url accepts become links."""
 from __future__ import annotations
 
 import json
+from html import unescape
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from crisisboard.claims.attribution import CAVEAT, DATA_LICENCE, build_attribution
+from crisisboard.claims.html import data_table
+from crisisboard.claims.tables import screen_table, table_note
 from crisisboard.data.countries import metric_label_in
 from crisisboard.data.tiers import TIER_COLOURS, TIER_LABELS, TIERS
 from crisisboard.publish.charts import Chart
 from crisisboard.publish.citations import Citation
-from crisisboard.publish.pages import STYLE, esc, link
+from crisisboard.publish.pages import STYLE, esc, href, link
 
 CHART_STYLE = (STYLE.replace("max-width:46rem", "max-width:72rem")
                + ".chart{width:100%;min-height:560px}.controls{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;"
                "align-items:center;margin:.5rem 0}.controls fieldset{border:0;padding:0;margin:0}"
                "pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem;overflow-wrap:anywhere}"
-               "input#view-link{width:100%}")
+               "input#view-link{width:100%}.crisisboard-data{max-height:30rem;overflow:auto}")
 EMBED_STYLE = ("body{font-family:system-ui,sans-serif;margin:0;padding:.5rem;font-size:.85rem;line-height:1.35}"
                "h1{font-size:1rem;margin:0 0 .25rem}.chart{width:100%;min-height:420px}ul{padding-left:1.2rem}")
 
@@ -71,9 +74,24 @@ def _sources(chart: Chart) -> str:
     return f"<ul class=\"chart-sources\">{items}</ul>" if items else "<p>No claim matches: no sources.</p>"
 
 
+def _card(claim_id: str) -> str:
+    """The card page of a claim, from a chart page (as crisisboard.publish.pages.href)."""
+    return unescape(href(claim_id, "claims", 1))
+
+
+def _data_table(chart: Chart) -> str:
+    """"Data behind this chart", as the app shows it: the first claims by date as a table a keyboard and a screen
+    reader can read, each claim id a link to its card, the keyboard's way to it (the CSV and JSON hold them all)."""
+    claims = chart.view.claims
+    table, languages = screen_table(claims)
+    return (f"<details class=\"chart-data\"><summary>Data behind this chart: {len(claims):,} claims</summary>"
+            f"<p>{esc(table_note(claims))}</p>"
+            f"{data_table(table, f'Data behind this chart: {chart.view.title}', languages, cards=_card)}</details>")
+
+
 def _drawing(chart: Chart, state: dict) -> str:
     label = chart.view.summary or chart.view.title
-    return (f"<div id=\"chart\" class=\"chart\" role=\"img\" aria-label=\"{esc(label)}\"></div>"
+    return (f"<div id=\"chart\" class=\"chart\" role=\"figure\" aria-label=\"{esc(label)}\"></div>"
             "<noscript><p>The interactive chart needs JavaScript; its data and images are linked below.</p></noscript>"
             f"<script type=\"application/json\" id=\"chart-figure\">{figure_json(chart.view.figure)}</script>"
             f"<script type=\"application/json\" id=\"chart-state\">{_script_json(state)}</script>")
@@ -123,7 +141,7 @@ def chart_page(chart: Chart, switch: dict[str, str], citation: Citation, images:
             _controls(chart, state, switch), _drawing(chart, state), notes,
             f"<h2>The chart in words</h2><p class=\"chart-summary\">{esc(view.summary)}</p>",
             f"<p>{esc(CAVEAT)} Click a mark for its claim's card.</p>",
-            "<h2>Sources behind its marks</h2>", _sources(chart), "<h2>Downloads</h2>", _downloads(chart, images),
+            _data_table(chart), "<h2>Sources behind its marks</h2>", _sources(chart), "<h2>Downloads</h2>", _downloads(chart, images),
             f"<h2>Share this view</h2><p>{SHARING}</p>"
             "<p><label>Link to this view <input id=\"view-link\" readonly></label></p>",
             f"<h2>Embed</h2><p>Paste this where the chart should appear (the embedded page prints its sources):</p>"
