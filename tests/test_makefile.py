@@ -72,3 +72,18 @@ def test_make_geo_installs_the_pins_and_builds_the_crisis_folder_it_is_given(tmp
     assert done.returncode == 0, done.stdout + done.stderr
     assert "python was run: -m pip install --quiet timezonefinder==" in done.stdout, done.stdout
     assert f"python was run: -m crisisboard.data.geo build --data {folder}\n" in done.stdout, done.stdout
+
+
+def test_make_publish_writes_public_for_the_default_crisis_and_each_crisis_folder(tmp_path: Path) -> None:
+    crises = tmp_path / "crises"
+    for name in ("flood-2021", "quake-2023"):
+        (crises / name).mkdir(parents=True)
+        (crises / name / "crisis.toml").write_text("", encoding="utf-8")
+    (crises / "notes").mkdir()  # a folder without crisis.toml is not a crisis
+    done = _make(tmp_path, "publish", f"CRISES={crises}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    runs = [line for line in done.stdout.splitlines() if line.startswith("python was run:")]
+    assert runs == ["python was run: -m crisisboard publish --out public",
+                    f"python was run: -m crisisboard publish --out public --data-dir {crises}/flood-2021",
+                    f"python was run: -m crisisboard publish --out public --data-dir {crises}/quake-2023",
+                    "python was run: deploy/static.py public --precompress"], done.stdout
