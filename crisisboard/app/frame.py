@@ -16,6 +16,7 @@ from crisisboard.app.crisis_choice import chosen_or_error_page, crisis_line, cri
 from crisisboard.app.datasets import KEY_FRAME, cached_view, dataset_or_error_page, health, selection
 from crisisboard.app.exports import briefing_pack_controls
 from crisisboard.app.filters_ui import KEY_WARNINGS, filter_widgets, restore_widgets, write_url
+from crisisboard.app.publishing import edition_line
 from crisisboard.app.streamlit_internals import leave_legacy_multipage_mode
 from crisisboard.app.style import draw_app_style
 from crisisboard.charts.views import ViewFigure, ViewSpec
@@ -81,6 +82,7 @@ def start_page(title: str, pick_crisis: bool = False) -> PageContext:
     briefing_pack_controls(page)
     store = open_store(dataset.data_dir)
     access_panel(current_actor(store), store)
+    edition_line(store.crisis)
     return page
 
 
