@@ -61,6 +61,7 @@ def start_page(title: str, pick_crisis: bool = False) -> PageContext:
         crisis_picker(crisis)
     dataset = dataset_or_error_page(crisis)
     crisis_line(crisis)
+    edition_line(crisis.slug)  # the latest public edition, under the crisis's name
     restore_widgets(dataset)
     filters = filter_widgets(dataset)
     briefing = briefing_mode()
@@ -82,7 +83,6 @@ def start_page(title: str, pick_crisis: bool = False) -> PageContext:
     briefing_pack_controls(page)
     store = open_store(dataset.data_dir)
     access_panel(current_actor(store), store)
-    edition_line(store.crisis)
     return page
 
 
