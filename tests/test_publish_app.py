@@ -16,7 +16,7 @@ from crisisboard.app import auth
 from crisisboard.app.publish_config import LOCAL_PUBLISH_DIR, publish_settings
 from crisisboard.app.signin_config import SigninConfigError, checked_signin
 from crisisboard.data.backends import CsvStore
-from crisisboard.data.users import PermissionDenied, Actor
+from crisisboard.data.users import Actor, PermissionDenied
 from crisisboard.publish.edition import publish
 from crisisboard.publish.workbench import publish_store
 

@@ -75,6 +75,7 @@ def test_a_store_that_took_the_role_away_refuses_to_publish(store: Store, tmp_pa
     admin = Actor("adm@example.org", "admin")
     store.set_role("adm@example.org", "admin", admin, "the desk's admin")
     store.set_role("rev@example.org", "analyst", admin, "moved to research")
-    with pytest.raises(PermissionDenied, match=r"rev@example.org no longer has a role that may publish \(now: analyst\)"):
+    refused = r"rev@example.org no longer has a role that may publish \(now: analyst\)"
+    with pytest.raises(PermissionDenied, match=refused):
         publish_store(store, REV, tmp_path / "public")
     assert not (tmp_path / "public").exists()
