@@ -139,3 +139,15 @@ def test_publish_settings_refuse_bad_values(section: dict) -> None:
 def test_local_mode_publishes_into_public_of_the_checkout_by_default() -> None:
     assert publish_settings({}, local=True).folder == LOCAL_PUBLISH_DIR == PROJECT / "public"
     assert publish_settings({}, local=False).folder is None  # a server must be told where
+
+
+def test_a_folder_that_cannot_be_written_is_said_plainly(dataset_copy: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the editions should go", encoding="utf-8")
+    at = _page("review.py", dataset_copy, monkeypatch, REV, {"publish_dir": str(blocker)})
+    at.button(key="publish_edition").click().run()
+    assert not at.exception, at.exception
+    assert any(shown(e.value).startswith(f"Nothing was published: {blocker} cannot be written") for e in at.error), \
+        _said(at)
+    assert not at.success and blocker.read_text(encoding="utf-8") == "a file where the editions should go"

@@ -21,6 +21,7 @@ from crisisboard.data.backends import Store
 from crisisboard.data.load import DataValidationError
 from crisisboard.data.store import SaveError
 from crisisboard.data.users import Actor
+from crisisboard.export.render import ExportUnavailable
 from crisisboard.publish.workbench import LatestEdition, latest_edition, publish_store
 
 LOG = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ def _publish(store: Store, actor: Actor, chosen: PublishSettings) -> None:
         return
     except SaveError as error:  # PermissionDenied among them
         render.error(text(str(error)))
+        return
+    except ExportUnavailable as error:  # the edition's chart images need Chromium
+        render.error(text(f"Nothing was published: {error}"))
         return
     except OSError as error:
         LOG.exception("publishing into %s failed", folder)
