@@ -26,6 +26,7 @@ from crisisboard.publish.workbench import LatestEdition, latest_edition, publish
 
 LOG = logging.getLogger(__name__)
 MESSAGE = "_publish_message"
+WAIT = "Publishing the edition: its pages, data and chart images take a minute or more…"
 NOT_SET_UP = ("Publishing is not set up on this server: an administrator names the folder of the editions, "
               "publish_dir (and their public address, publish_url), under [crisisboard] in the secrets file "
               "(README.md, \"Publishing from the app\").")
@@ -72,7 +73,7 @@ def _publish(store: Store, actor: Actor, chosen: PublishSettings) -> None:
     """Publish now (the role checked again by the store's roles), then say what was done, or why not."""
     folder = chosen.folder
     try:
-        with st.spinner("Publishing the edition: its pages, data and images take up to a minute…"), _lock_for(folder):
+        with st.spinner(WAIT), _lock_for(folder):
             done = publish_store(store, actor, folder)
     except DataValidationError as error:
         render.error(text(f"Nothing was published: the data breaks {len(error.problems)} rule(s); the first: "
