@@ -16,6 +16,7 @@ from crisisboard.app.crisis_choice import chosen_or_error_page, crisis_line, cri
 from crisisboard.app.datasets import KEY_FRAME, cached_view, dataset_or_error_page, health, selection
 from crisisboard.app.exports import briefing_pack_controls
 from crisisboard.app.filters_ui import KEY_WARNINGS, filter_widgets, restore_widgets, write_url
+from crisisboard.app.publishing import edition_line
 from crisisboard.app.streamlit_internals import leave_legacy_multipage_mode
 from crisisboard.app.style import draw_app_style
 from crisisboard.charts.views import ViewFigure, ViewSpec
@@ -60,6 +61,7 @@ def start_page(title: str, pick_crisis: bool = False) -> PageContext:
         crisis_picker(crisis)
     dataset = dataset_or_error_page(crisis)
     crisis_line(crisis)
+    edition_line(crisis.slug)  # the latest public edition, under the crisis's name
     restore_widgets(dataset)
     filters = filter_widgets(dataset)
     briefing = briefing_mode()

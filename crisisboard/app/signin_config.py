@@ -13,6 +13,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from crisisboard.app.publish_config import publish_problems
 from crisisboard.data.sessions import SignInSettings
 
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
@@ -65,12 +66,13 @@ def auth_problems(secrets: dict) -> list[str]:
 
 
 def settings_problems(secrets: dict) -> list[str]:
-    """What is wrong with the ``[crisisboard]`` section: trusted issuers, session_hours (crisisboard.data.sessions)."""
+    """What is wrong with the ``[crisisboard]`` section: trusted issuers, session_hours (crisisboard.data.sessions),
+    publish_dir and publish_url (crisisboard.app.publish_config)."""
     try:
         SignInSettings.from_mapping(secrets.get("crisisboard", {}))
     except ValueError as error:
         return [str(error)]
-    return []
+    return publish_problems(secrets)
 
 
 def checked_signin(path: Path | None) -> bool:

@@ -6,6 +6,8 @@
   (crisisboard.data.review: nothing is published unreviewed);
 - ``admin`` also manages users and the two-person rule.
 
+Reviewers and admins also publish an edition of the approved data from the app (``publish``).
+
 Every write of the stores (crisisboard.data.backends) checks the actor's role itself, whatever a page shows.
 The CSV store keeps the roles in ``users.csv`` beside the data; PostgreSQL in its ``users`` table; every change
 of a role goes into the history like any other change.
@@ -37,6 +39,7 @@ PERMISSIONS = {
     "retract": ("reviewer", "admin"),  # propose a retraction or a restoration
     "review": ("reviewer", "admin"),  # approve or reject another's proposal
     "manage_users": ("admin",),  # users, and the two-person rule
+    "publish": ("reviewer", "admin"),  # make a public edition of the approved data (crisisboard.publish.from_store)
 }
 USERS_FILE = "users.csv"
 USERS_COLUMNS = ("email", "role", "crisis")

@@ -21,10 +21,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from crisisboard.data.crisis import crisis_slug
+from crisisboard.data.history import Change, read_history
 from crisisboard.data.load import dataset_version
 from crisisboard.publish import pages, tables
 from crisisboard.publish.chart_files import chart_files
 from crisisboard.publish.citations import Citer
+from crisisboard.publish.reviewers import approvals_since, reviewers_of
 
 EDITION = re.compile(r"^v(\d+)$")
 LICENCE_FILES = ("LICENSE", "LICENCE", "LICENSE.md", "LICENCE.md", "LICENSE.txt", "LICENCE.txt")
@@ -147,10 +149,13 @@ def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
 
 
 def manifest(files: dict[str, bytes], edition: int, when: str, previous: int | None, data_hash: str,
-             data_version: str) -> dict:
-    """The edition's manifest: every other file with its SHA-256 and size, and what the edition is."""
+             data_version: str, approvals: list[dict[str, str]] | None = None) -> dict:
+    """The edition's manifest: every other file with its SHA-256 and size, and what the edition is, with the
+    reviewers who approved the changes since the previous edition (`approvals`: who, at, proposal)."""
+    approvals = approvals or []
     return {"edition": edition, "published": when, "previous_edition": previous,
             "software_version": software_version(), "dataset_version": data_version, "data_hash": data_hash,
+            "reviewers": reviewers_of(approvals), "approvals": approvals,
             "files": [{"path": p, "sha256": hashlib.sha256(files[p]).hexdigest(), "size": len(files[p])}
                       for p in sorted(files)]}
 
@@ -193,11 +198,13 @@ def _replace_latest(crisis_out: Path, edition_folder: Path) -> None:
 
 
 def publish(data_dir: Path, out: Path, slug: str | None = None, now: datetime | None = None,
-            base_url: str | None = None, images: bool = True) -> Published:
+            base_url: str | None = None, images: bool = True, history: list[Change] | None = None) -> Published:
     """Publish the approved data of `data_dir` as the next edition under `out`/<slug>/, unless its content
-    hash equals the previous edition's. DataValidationError when the data breaks a rule (nothing written);
-    ExportUnavailable when `images` is asked and Chromium is missing. `base_url`: where `out` is served (for
-    citations; default: crisis.toml's [publish] base_url)."""
+    hash equals the previous edition's. The manifest names the reviewers of the approvals `history` records
+    since the previous edition (None: the history.csv of `data_dir`; a PostgreSQL store passes its own).
+    DataValidationError when the data breaks a rule (nothing written); ExportUnavailable when `images` is asked
+    and Chromium is missing. `base_url`: where `out` is served (for citations; default: crisis.toml's [publish]
+    base_url)."""
     data_dir, slug = Path(data_dir), slug or crisis_slug(Path(data_dir))
     crisis_out = Path(out) / slug
     data = tables.approved(data_dir)
@@ -213,8 +220,9 @@ def publish(data_dir: Path, out: Path, slug: str | None = None, now: datetime | 
                        if previous is not None else {})
     files = edition_files(data, edition, when, previous, previous_claims, slug=slug,
                           base_url=base_url or data.dataset.crisis.publish.base_url, images=images)
+    approvals = approvals_since(read_history(data_dir) if history is None else history, before.get("published"))
     files["manifest.json"] = json.dumps(manifest(files, edition, when, previous, data_hash,
-                                                 dataset_version(data_dir)), indent=1).encode("utf-8")
+                                                 dataset_version(data_dir), approvals), indent=1).encode("utf-8")
     crisis_out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".v{edition}-", dir=crisis_out))
     _write_tree(staging / "tree", files)
