@@ -58,7 +58,7 @@
       visible.push(key ? true : !off);
       opacity.push(key ? (off ? 0.3 : 1) : (figure.data[t].opacity === undefined ? 1 : figure.data[t].opacity));
     }
-    if (indices.length) { Plotly.restyle(chart, { visible: visible, opacity: opacity }, indices); }
+    if (indices.length && chart.data) { Plotly.restyle(chart, { visible: visible, opacity: opacity }, indices); }
     var fragment = fragmentOf(hidden);
     if (fragment !== location.hash && !(fragment === "" && location.hash === "#")) {
       history.replaceState(null, "", location.pathname + location.search + fragment);
