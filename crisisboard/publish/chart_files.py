@@ -1,4 +1,4 @@
-"""Every chart file of an edition: ``assets/plotly.min.js`` (one shared copy of the Plotly the app draws with) and
+"""Every chart file of an edition: ``assets/plotly.min.js`` (one shared copy of the Plotly the app draws with: crisisboard.publish.bundle) and
 ``assets/charts.js``, then per chart its page, its embed page, its data (CSV, JSON) and its images (PNG, SVG), and
 ``charts.json``, the list of them all (relative paths), which other tools and tests read."""
 
@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from plotly.offline import get_plotlyjs
-
 from crisisboard.data.load import Dataset
 from crisisboard.export.render import INSTALL_HINT, ExportUnavailable, export_available, render_many
+from crisisboard.publish.bundle import plotly_bundle
 from crisisboard.publish.chart_pages import chart_page, embed_page, sources_list
 from crisisboard.publish.charts import Chart, build_charts, data_files, image_files
 from crisisboard.publish.citations import Citer
@@ -41,7 +40,8 @@ def metric_pages(charts: list[Chart]) -> dict[str, dict[str, str]]:
 
 def _pages(charts: list[Chart], citer: Citer, images: bool) -> dict[str, bytes]:
     """The assets, and each chart's page, embed page and data."""
-    files = {"assets/plotly.min.js": get_plotlyjs().encode("utf-8"),
+    types = {trace.type or "scatter" for chart in charts for trace in chart.view.figure.data}
+    files = {"assets/plotly.min.js": plotly_bundle(types).script,
              "assets/charts.js": (STATIC / "charts.js").read_bytes()}
     switches = metric_pages(charts)
     for chart in charts:
