@@ -222,6 +222,9 @@ def test_every_chart_page_and_embed_draws_with_no_request_leaving_127_0_0_1(serv
             except Exception as error:  # noqa: BLE001 - say which chart did not draw
                 raise AssertionError(f"{chart[kind]} drew no chart: {error}") from None
             assert problems == [], (chart[kind], problems)  # no CSP violation, no script error
+            # no mode-bar button that posts the chart to Plotly's cloud (plotly.js shows one by default)
+            assert page.evaluate("document.getElementById('chart')._context.showSendToCloud") is False, chart[kind]
+            assert page.locator("#chart .modebar-btn[data-title*='Chart Studio' i]").count() == 0, chart[kind]
     assert _outside(requests) == []
     assert served.url("v1/assets/plotly.min.js") in requests  # the edition's own Plotly, not a CDN's
 

@@ -89,7 +89,8 @@
 
   var start = readFragment();
   if (start.metric && goToMetric(start.metric, start.hide)) { return; }
-  var config = { displaylogo: false, responsive: true, typesetMath: false };
+  var config = { displaylogo: false, showSendToCloud: false, showEditInChartStudio: false, responsive: true,
+                 typesetMath: false };  // no button that posts the chart to Plotly's servers
   Plotly.newPlot(chart, { data: figure.data, layout: figure.layout, frames: figure.frames || [],
                           config: config }).then(function () {
     apply(start.hide);
