@@ -134,3 +134,16 @@ def _retract(data_dir: Path, claim_id: str, day: str) -> None:
             if row[0] == claim_id:
                 row[header.index("retracted")] = day
             writer.writerow(row)
+
+
+def test_the_changes_page_of_a_large_edition_lists_the_first_changes_and_points_to_the_json() -> None:
+    changes = {"added": [{"claim_id": f"c{i:06d}"} for i in range(5_000)], "edited": [],
+               "retracted": [{"claim_id": "gone-1"}], "removed": []}
+    text = pages.changes_page(2, 1, changes, shown=100)
+    assert text.count("<tr><td>") == 100
+    assert "gone-1" in text and text.index("gone-1") < text.index("c000000")  # retractions before additions
+    assert "c000098" in text and "c000099" not in text
+    assert "The first 100 of 5,001 changes" in text and 'href="changes.json"' in text
+    assert "5000 added" in text and "1 retracted" in text
+    small = pages.changes_page(2, 1, {"added": [{"claim_id": "c1"}], "edited": [], "retracted": [], "removed": []})
+    assert "c1" in small and "changes.json" not in small

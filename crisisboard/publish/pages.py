@@ -132,19 +132,28 @@ def index_page(name: str, edition: int, when: str, citation: str, counts: dict[s
     return page(esc(name), body, 0)
 
 
-def changes_page(edition: int, previous: int | None, changes: dict) -> str:
-    """The changes against the previous edition, claim by claim."""
+CHANGES_SHOWN = 2_000  # rows of changes.html; changes.json lists every change (a first edition of 100k claims)
+
+
+def changes_page(edition: int, previous: int | None, changes: dict, shown: int = CHANGES_SHOWN) -> str:
+    """The changes against the previous edition, claim by claim: the counts, then the first `shown` changes
+    (removals and retractions first, the changes readers most need to see), the rest in changes.json."""
     against = f"edition {previous}" if previous else "nothing (the first edition)"
+    kinds = ("retracted", "removed", "edited", "added")
+    counts = ", ".join(f"{len(changes.get(kind, []))} {kind}" for kind in kinds)
     rows = []
-    for kind in ("added", "edited", "retracted", "removed"):
-        for entry in changes.get(kind, []):
+    for kind in kinds:
+        for entry in changes.get(kind, [])[:max(shown - len(rows), 0)]:
             fields = ", ".join(entry.get("fields", []))
             target = (f"<a href=\"{href(entry['claim_id'], 'claims', 0)}\">{esc(entry['claim_id'])}</a>"
                       if kind in ("added", "edited") else esc(entry["claim_id"]))
             rows.append(f"<tr><td>{esc(kind)}</td><td>{target}</td><td>{esc(fields)}</td></tr>")
+    total = sum(len(changes.get(kind, [])) for kind in kinds)
+    more = (f"<p>The first {len(rows):,} of {total:,} changes; <a href=\"changes.json\">changes.json</a> lists "
+            "them all.</p>") if total > len(rows) else ""
     table = ("<table><thead><tr><th>change</th><th>claim</th><th>fields</th></tr></thead><tbody>"
-             + "".join(rows) + "</tbody></table>") if rows else "<p>No claim changed.</p>"
-    return page(f"Changes in edition {edition}", f"<p>Against {esc(against)}.</p>{table}", 0)
+             + "".join(rows) + "</tbody></table>" + more) if rows else "<p>No claim changed.</p>"
+    return page(f"Changes in edition {edition}", f"<p>Against {esc(against)}: {esc(counts)}.</p>{table}", 0)
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
