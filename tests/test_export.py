@@ -118,6 +118,28 @@ def test_map_legend_never_covers_the_printed_sources(dataset, preset: str) -> No
 
 
 @needs_chromium
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_an_exported_timelines_legend_shows_every_entry(preset: str) -> None:
+    """Plotly clips a legend taller than its room (a still image has no scroll bar): the Timeline's 20-odd
+    entries beside a slide's plot, above a long footer, lost their last ones. Read from the SVG Chromium drew: the
+    last entry lies inside the legend's box."""
+    import re
+
+    spec = spec_of("timeline", metric="killed")  # every claim, as a published edition draws it: 24 entries
+    context = ExportContext(describe_filters(Filters()), "abc123def456",
+                            "https://data.example.org/crisisboard/kyrgyzstan-2010/v1/charts/timeline-killed.html",
+                            date(2026, 11, 26))
+    dataset = load_dataset(PROJECT / "data")  # the 2010 data: its Timeline has the most legend entries
+    svg = export_view(build_view(dataset, Filters(), spec), context, "svg", preset).decode("utf-8")
+    block = svg[svg.index('<g class="legend"'):]
+    box = re.search(r'<g class="legend"[^>]*><rect class="bg"[^>]*height="([\d.]+)"', block)
+    rows = [float(y) for y in re.findall(r'<g class="(?:traces|groups)"[^>]*transform="translate\([\d.]+,\s*([\d.]+)\)"',
+                                         block)]
+    assert box and len(rows) > 10, "no legend drawn"
+    assert max(rows) + 8 <= float(box.group(1)), (preset, max(rows), box.group(1))
+
+
+@needs_chromium
 def test_concurrent_exports_never_swap_images(dataset) -> None:  # noqa: ANN001
     specs = [spec_of("timeline", metric="killed"), spec_of("who-says-what", metric="killed"), spec_of("overview")]
     views = [build_view(dataset, FILTERS, spec) for spec in specs]

@@ -37,6 +37,7 @@ class ExportContext:
     dataset_version: str
     url: str
     generated: date
+    full_list: str = "the briefing pack's sources.csv"  # where a reader finds every source when not all fit
 
 
 def footer_lines(view: ViewFigure, context: ExportContext, preset: Preset, limit: int = 10) -> list[str]:
@@ -46,7 +47,7 @@ def footer_lines(view: ViewFigure, context: ExportContext, preset: Preset, limit
     width = int(preset.width / (preset.small * 0.56))
     sources = attribution.short(limit=limit)
     if attribution.n_sources > limit:
-        sources += " (full list in the briefing pack's sources.csv)"
+        sources += f" (full list in {context.full_list})"
     # the chart in words, as on screen; a square map leaves it to the pack's README: the lines would shrink
     # the map below its labels' smallest type, and its labels would collide
     in_words = view.summary and not (view.is_map and preset.width / preset.height < 1.2)
@@ -98,10 +99,8 @@ def _prepare_figure(view: ViewFigure, context: ExportContext, preset_name: str) 
     # left edge (subtitle, legend, footer) would then start inside the image and run off its right side
     left = max(fig.layout.margin.l if fig.layout.margin.l is not None else 60, _tick_labels_px(fig))
     right = fig.layout.margin.r if fig.layout.margin.r is not None else 20
-    # a tall legend goes under the plot when the image is not wide (the Timeline's, a map's; the Overview's
-    # always); on a wide image a map's goes beside it, which leaves the map the image's height
     wide = preset.width / preset.height >= 1.6
-    legend_below = view.spec.name == "overview" or (view.spec.name in ("timeline", "map") and not wide)
+    legend_below = _legend_below(fig, view, preset, subtitle.count("<br>") + 1, footer_px)
     if view.is_map and wide:
         right = max(right, _legend_side_px(fig, preset))
     if legend_below and not view.is_map:  # entries say what they key; a title would widen the legend past the plot
@@ -149,6 +148,29 @@ def _legend_under(fig: go.Figure, view: ViewFigure, preset: Preset, plot_height:
     fig.update_layout(legend=dict(orientation="h", y=-below_axis / max(plot_height, 1), yanchor="top",
                                   x=edge, xanchor="left", traceorder="normal",
                                   entrywidth=_fitting_entry(fig, preset, width), entrywidthmode="pixels"))
+
+
+def _legend_below(fig: go.Figure, view: ViewFigure, preset: Preset, subtitle_lines: int, footer_px: int) -> bool:
+    """Whether the legend goes under the plot: the Overview's always; the Timeline's and a map's when the image is
+    not wide; on a wide image a map's goes beside it (which leaves the map the image's height), and the
+    Timeline's while it fits beside the plot's height (else Plotly would cut its last entries)."""
+    wide = preset.width / preset.height >= 1.6
+    if view.spec.name == "overview" or (view.spec.name in ("timeline", "map") and not wide):
+        return True
+    if view.spec.name != "timeline":
+        return False
+    title_px = int(preset.title * 1.6 + preset.font * 1.4 * subtitle_lines + 30)
+    return _side_legend_px(fig, preset) > preset.height - title_px - footer_px - preset.font * 3 - 30
+
+
+def _side_legend_px(fig: go.Figure, preset: Preset) -> int:
+    """Pixels high a legend beside the plot would be: an entry per trace shown in it, a title per group, and the
+    gaps between groups (Plotly clips a taller one: its last entries would be missing from a still image)."""
+    size = fig.layout.legend.font.size or preset.font
+    entries = sum(1 for trace in fig.data if trace.showlegend is not False and trace.name)
+    groups = {trace.legendgroup for trace in fig.data if trace.showlegend is not False and trace.name}
+    titles = sum(1 for trace in fig.data if trace.showlegend is not False and trace.legendgrouptitle.text)
+    return int(1.3 * size * (entries + titles) + 10 * len(groups) + 2 * size)
 
 
 def _legend_side_px(fig: go.Figure, preset: Preset) -> int:
