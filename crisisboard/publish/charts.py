@@ -123,7 +123,8 @@ def export_context(chart: Chart, generated: date) -> ExportContext:
     dataset = chart.view.dataset
     places = dict(zip(dataset.places["place_id"], dataset.places["name"]))
     text = describe_filters(Filters(), places, dict(dataset.crisis.population_labels))
-    return ExportContext(text, dataset.version, chart.url, generated)
+    return ExportContext(text, dataset.version, chart.url, generated,
+                         full_list="the chart's page, at the address below")
 
 
 def image_files(charts: list[Chart], generated: date) -> dict[str, bytes]:
