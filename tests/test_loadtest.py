@@ -90,3 +90,13 @@ def test_only_this_machine_is_load_tested(url: str) -> None:
         require_local(url)
     with pytest.raises(SystemExit):
         loadtest.main(["--url", url, "--sessions", "1", "--changes", "1"])
+
+
+def test_the_isolation_check_reads_the_caption_of_a_server_of_several_crises() -> None:
+    """With several crises the caption names the one shown ("… claims on <crisis> · …"): the check must still read
+    it (it counted every change as a violation once crises/ held a second crisis), and only for its own crisis."""
+    plain = "Showing 7410 of 8000 claims · all metrics"
+    named = "Showing 7,410 of 8,000 claims on June 2010 violence · all metrics"
+    assert loadtest._normalise_caption(named, "June 2010 violence") == plain
+    assert loadtest._normalise_caption(named, "Another crisis") != plain
+    assert loadtest._normalise_caption("Showing 7,410 of 8,000 claims · all metrics") == plain
