@@ -133,8 +133,8 @@ def test_an_exported_timelines_legend_shows_every_entry(preset: str) -> None:
     svg = export_view(build_view(dataset, Filters(), spec), context, "svg", preset).decode("utf-8")
     block = svg[svg.index('<g class="legend"'):]
     box = re.search(r'<g class="legend"[^>]*><rect class="bg"[^>]*height="([\d.]+)"', block)
-    rows = [float(y) for y in re.findall(r'<g class="(?:traces|groups)"[^>]*transform="translate\([\d.]+,\s*([\d.]+)\)"',
-                                         block)]
+    entry = r'<g class="(?:traces|groups)"[^>]*transform="translate\([\d.]+,\s*([\d.]+)\)"'
+    rows = [float(y) for y in re.findall(entry, block)]
     assert box and len(rows) > 10, "no legend drawn"
     assert max(rows) + 8 <= float(box.group(1)), (preset, max(rows), box.group(1))
 

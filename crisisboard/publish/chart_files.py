@@ -1,6 +1,7 @@
-"""Every chart file of an edition: ``assets/plotly.min.js`` (one shared copy of the Plotly the app draws with: crisisboard.publish.bundle) and
-``assets/charts.js``, then per chart its page, its embed page, its data (CSV, JSON) and its images (PNG, SVG), and
-``charts.json``, the list of them all (relative paths), which other tools and tests read."""
+"""Every chart file of an edition: ``assets/plotly.min.js`` (one shared copy of Plotly, as
+crisisboard.publish.bundle chooses it) and ``assets/charts.js``, then per chart its page, its embed page, its data
+(CSV, JSON) and its images (PNG, SVG), and ``charts.json``, the list of them all (relative paths), which other
+tools and tests read."""
 
 from __future__ import annotations
 

@@ -143,12 +143,13 @@ def chart_page(chart: Chart, switch: dict[str, str], citation: Citation, images:
             _controls(chart, state, switch), _drawing(chart, state), notes,
             f"<h2>The chart in words</h2><p class=\"chart-summary\">{esc(view.summary)}</p>",
             f"<p>{esc(CAVEAT)} Click a mark for its claim's card.</p>",
-            _data_table(chart), "<h2>Sources behind its marks</h2>", sources, "<h2>Downloads</h2>", _downloads(chart, images),
+            _data_table(chart), "<h2>Sources behind its marks</h2>", sources,
+            "<h2>Downloads</h2>", _downloads(chart, images),
             f"<h2>Share this view</h2><p>{SHARING}</p>"
             "<p><label>Link to this view <input id=\"view-link\" readonly></label></p>",
             f"<h2>Embed</h2><p>Paste this where the chart should appear (the embedded page prints its sources):</p>"
             f"<pre class=\"embed-snippet\">{esc(snippet)}</pre>",
-            citation.html(), f"<p>{esc(DATA_LICENCE)}</p></main>", SCRIPTS, "</body></html>\n"]
+            citation.block(), f"<p>{esc(DATA_LICENCE)}</p></main>", SCRIPTS, "</body></html>\n"]
     return _head(esc(view.title), CHART_STYLE) + "".join(body)
 
 

@@ -82,7 +82,7 @@ class Citation:
     def csl_json(self) -> str:
         return json.dumps([self.csl()], ensure_ascii=False, indent=1)
 
-    def html(self) -> str:
+    def block(self) -> str:
         """The citation block of a page: the text, then BibTeX and CSL-JSON, each in its own <pre> (escaped)."""
         return ("<section class=\"citation\"><h2>Cite this page</h2>"
                 f"<p class=\"citation-text\">{plain(self.text())}</p>"

@@ -84,7 +84,7 @@ def claim_page(claim: dict, source: dict | None, citation: Citation | None = Non
     if statement:
         body.append(f"<p>Statement: <a href=\"{href(statement, 'statements', 1)}\">{esc(statement)}</a></p>")
     if citation is not None:
-        body.append(citation.html())
+        body.append(citation.block())
     return page(f"Claim {esc(claim.get('claim_id', ''))}", "".join(body), 1)
 
 
