@@ -147,3 +147,13 @@ def test_the_changes_page_of_a_large_edition_lists_the_first_changes_and_points_
     assert "5000 added" in text and "1 retracted" in text
     small = pages.changes_page(2, 1, {"added": [{"claim_id": "c1"}], "edited": [], "retracted": [], "removed": []})
     assert "c1" in small and "changes.json" not in small
+
+
+def test_a_retracted_claim_links_to_its_card_in_the_previous_edition_and_the_index_opens_with_the_edition() -> None:
+    changes = {"added": [], "edited": [], "retracted": [{"claim_id": "gone-1"}], "removed": []}
+    assert '<a href="../v3/claims/gone-1.html">gone-1</a>' in pages.changes_page(4, 3, changes)
+    index = pages.index_page("A crisis", 4, "2026-12-07T10:00:00Z", "cite me", {"claims": 2, "sources": 1,
+                             "statements": 0}, ["data/claims.csv"], charts=[], problems=[])
+    main = index[index.index("<main>"):]
+    assert main.index("<strong>Edition 4</strong>") < main.index("<h2>")  # said before anything else
+    assert 'href="../feed.atom"' in index and 'href="changes.html"' in index

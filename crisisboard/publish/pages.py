@@ -124,10 +124,12 @@ def index_page(name: str, edition: int, when: str, citation: str, counts: dict[s
                charts: list[dict] = (), problems: list[str] = ()) -> str:
     """The edition's index: its charts first, then what it is, how to cite it, and its files."""
     listed = "".join(f"<li><a href=\"{esc(quote(f))}\">{esc(f)}</a></li>" for f in files)
-    body = _chart_list(list(charts), list(problems)) + (
-        f"<p>Edition {edition}, published {esc(when)} (UTC).</p><p>Cite as: {esc(citation)}, edition {edition}, "
-        f"{esc(when[:10])}.</p><p>{counts['claims']} claims, {counts['sources']} sources, "
-        f"{counts['statements']} statements. <a href=\"changes.html\">What changed</a>.</p>"
+    edition_line = (f"<p class=\"edition\"><strong>Edition {edition}</strong>, published {esc(when)} (UTC): "
+                    f"{counts['claims']} claims, {counts['sources']} sources, {counts['statements']} statements. "
+                    "<a href=\"changes.html\">What changed</a> · <a href=\"../feed.atom\">Feed of editions</a> · "
+                    "<a href=\"manifest.json\">Manifest (every file's SHA-256)</a></p>")
+    body = edition_line + _chart_list(list(charts), list(problems)) + (
+        f"<h2>How to cite</h2><p>Cite as: {esc(citation)}, edition {edition}, {esc(when[:10])}.</p>"
         f"<h2>Files</h2><ul>{listed}</ul>")
     return page(esc(name), body, 0)
 
@@ -145,8 +147,10 @@ def changes_page(edition: int, previous: int | None, changes: dict, shown: int =
     for kind in kinds:
         for entry in changes.get(kind, [])[:max(shown - len(rows), 0)]:
             fields = ", ".join(entry.get("fields", []))
-            target = (f"<a href=\"{href(entry['claim_id'], 'claims', 0)}\">{esc(entry['claim_id'])}</a>"
-                      if kind in ("added", "edited") else esc(entry["claim_id"]))
+            # a retracted or removed claim's card is in the previous edition, which stays readable at its URL
+            where = href(entry["claim_id"], "claims", 0) if kind in ("added", "edited") else \
+                f"../v{previous}/" + href(entry["claim_id"], "claims", 0) if previous else ""
+            target = f"<a href=\"{where}\">{esc(entry['claim_id'])}</a>" if where else esc(entry["claim_id"])
             rows.append(f"<tr><td>{esc(kind)}</td><td>{target}</td><td>{esc(fields)}</td></tr>")
     total = sum(len(changes.get(kind, [])) for kind in kinds)
     more = (f"<p>The first {len(rows):,} of {total:,} changes; <a href=\"changes.json\">changes.json</a> lists "
