@@ -100,9 +100,9 @@ def test_every_page_names_the_latest_edition_with_its_link(dataset_copy: Path, t
     out, slug = tmp_path / "public", CsvStore(dataset_copy).crisis
     at = _page("sources.py", dataset_copy, monkeypatch, ANA, {"publish_dir": str(out), "publish_url": URL})
     assert _edition_captions(at) == []  # nothing published: nothing said
-    publish(dataset_copy, out)
+    publish(dataset_copy, out, images=False)
     _approved(dataset_copy)
-    second = publish(dataset_copy, out)
+    second = publish(dataset_copy, out, images=False)
     assert second.edition == 2
     at = _page("sources.py", dataset_copy, monkeypatch, ANA, {"publish_dir": str(out), "publish_url": URL + "/"})
     [line] = _edition_captions(at)
