@@ -116,6 +116,29 @@ def wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = No
         time.sleep(0.3)
 
 
+NGINX_TEMP_DIRS = ("tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi")
+
+
+def make_prefix(prefix: Path) -> None:
+    """nginx's prefix folder with the temporary folders its config names (render_config's templates)."""
+    for sub in NGINX_TEMP_DIRS:
+        (prefix / sub).mkdir(parents=True, exist_ok=True)
+
+
+def launch_nginx(prefix: Path, config: str) -> subprocess.Popen:
+    """`config` written as `prefix`/nginx.conf, checked with `nginx -t`, then nginx started in the foreground on
+    it (its output in `prefix`/nginx.out). RuntimeError with nginx's message when the check fails."""
+    conf = prefix / "nginx.conf"
+    conf.write_text(config, encoding="utf-8")
+    command = [str(NGINX), "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log"),
+               "-g", "daemon off;"]
+    test = subprocess.run([*command[:-2], "-t"], capture_output=True, text=True, timeout=30, check=False)
+    if test.returncode != 0:
+        raise RuntimeError(f"nginx -t failed:\n{test.stderr}")
+    with (prefix / "nginx.out").open("wb") as log:
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+
+
 def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
     if process.poll() is None:
         process.send_signal(sig)
@@ -194,8 +217,7 @@ class Cluster:
 
     def _start_nginx(self) -> None:
         prefix = self.workdir / "nginx"
-        for sub in ("tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi"):
-            (prefix / sub).mkdir(parents=True, exist_ok=True)
+        make_prefix(prefix)
         user_line = ""
         if os.geteuid() == 0:  # nginx's workers drop to `nobody`: let them use the temp dirs
             import pwd
@@ -206,16 +228,7 @@ class Cluster:
                 path.chmod(0o755)
             for path in (prefix / "tmp").iterdir():
                 os.chown(path, nobody.pw_uid, nobody.pw_gid)
-        conf = prefix / "nginx.conf"
-        conf.write_text(render_config(self.port, self.backend_ports, prefix, user_line), encoding="utf-8")
-        command = [str(NGINX), "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log"),
-                   "-g", "daemon off;"]
-        test = subprocess.run([*command[:-2], "-t"], capture_output=True, text=True, timeout=30, check=False)
-        if test.returncode != 0:
-            raise RuntimeError(f"nginx -t failed:\n{test.stderr}")
-        log = (prefix / "nginx.out").open("wb")
-        self.nginx = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        log.close()
+        self.nginx = launch_nginx(prefix, render_config(self.port, self.backend_ports, prefix, user_line))
         wait_healthy(self.url, 30, self.nginx)
 
     def access_log(self) -> str:

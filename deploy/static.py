@@ -33,7 +33,7 @@ from typing import Self
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cluster import NGINX, _stop, free_port  # noqa: E402 - deploy/ beside this file
+from cluster import NGINX, _stop, free_port, launch_nginx, make_prefix  # noqa: E402 - deploy/ beside this file
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx-static.conf.template"
 LONG_CACHE = "public, max-age=31536000, immutable"
@@ -144,18 +144,8 @@ class StaticServer:
 
     def start(self) -> StaticServer:
         prefix = self.workdir / "nginx"
-        for sub in ("tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi"):
-            (prefix / sub).mkdir(parents=True, exist_ok=True)
-        conf = prefix / "nginx.conf"
-        conf.write_text(self.config(), encoding="utf-8")
-        command = [str(NGINX), "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log"),
-                   "-g", "daemon off;"]
-        test = subprocess.run([*command[:-2], "-t"], capture_output=True, text=True, timeout=30, check=False)
-        if test.returncode != 0:
-            raise RuntimeError(f"nginx -t failed:\n{test.stderr}")
-        log = (prefix / "nginx.out").open("wb")
-        self.nginx = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        log.close()
+        make_prefix(prefix)
+        self.nginx = launch_nginx(prefix, self.config())
         try:
             wait_answering(self.url + "/", 30, self.nginx)
         except BaseException:
