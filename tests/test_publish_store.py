@@ -7,46 +7,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-from conftest import VALID
-from pg_server import fresh_database, server
+from store_fixtures import pg_admin, pg_url, store  # noqa: F401 - the fixtures, over either backend
 
-from crisisboard.data.backends import CsvStore, PgStore, Store
-from crisisboard.data.database import upgrade
+from crisisboard.data.backends import Store
 from crisisboard.data.users import Actor, PermissionDenied
 from crisisboard.publish.workbench import latest_edition, publish_store
 
 ANA = Actor("ana@example.org", "analyst")
 REV = Actor("rev@example.org", "reviewer")
 
-
-@pytest.fixture(scope="module")
-def pg_admin() -> Iterator[str]:
-    with server() as url:
-        yield url
-
-
-@pytest.fixture(params=["csv", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    folder = tmp_path / "data"
-    shutil.copytree(VALID, folder)
-    if request.param == "csv":
-        return CsvStore(folder)
-    url = request.getfixturevalue("pg_url")
-    pg = PgStore(url)
-    pg.import_folder(folder, who="test setup", reason="the fixture dataset")
-    return pg
-
-
-@pytest.fixture()
-def pg_url(pg_admin: str) -> Iterator[str]:
-    with fresh_database(pg_admin) as url:
-        upgrade(url)
-        yield url
 
 
 def _notes(folder: Path, claim_id: str) -> str:

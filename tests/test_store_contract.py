@@ -8,14 +8,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from conftest import PROJECT, VALID
 from pg_server import binaries, throwaway_cluster, fresh_database, server
+from store_fixtures import pg_admin, pg_url, store  # noqa: F401 - the fixtures, over either backend
 from test_store import SOURCE, claim
 
-from crisisboard.data.backends import CsvStore, PgStore, Store
+from crisisboard.data.backends import PgStore, Store
 from crisisboard.data.database import ENV_URL, upgrade
 from crisisboard.data.load import load_dataset
 from crisisboard.data.review import Outcome
@@ -52,29 +52,6 @@ FILES = ("sources.csv", "claims.csv", "places.csv", "incidents.csv", "crisis.tom
 def _files(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in FILES}
 
-
-@pytest.fixture(scope="module")
-def pg_admin() -> Iterator[str]:
-    with server() as url:
-        yield url
-
-
-@pytest.fixture()
-def pg_url(pg_admin: str) -> Iterator[str]:
-    with fresh_database(pg_admin) as url:
-        upgrade(url)
-        yield url
-
-
-@pytest.fixture(params=["csv", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    folder = tmp_path / "data"
-    shutil.copytree(VALID, folder)
-    if request.param == "csv":
-        return CsvStore(folder)
-    pg = PgStore(request.getfixturevalue("pg_url"))
-    pg.import_folder(folder, who="test setup", reason="the fixture dataset")
-    return pg
 
 
 def _exported(store: Store, tmp_path: Path, name: str = "out") -> dict[str, bytes]:
