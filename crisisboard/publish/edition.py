@@ -160,14 +160,15 @@ def manifest(files: dict[str, bytes], edition: int, when: str, previous: int | N
                       for p in sorted(files)]}
 
 
-def edition_files(data: tables.Approved, edition: int, when: str, previous: int | None,
-                  previous_claims: dict[str, dict[str, str]], slug: str = "", base_url: str | None = None,
-                  images: bool = True) -> dict[str, bytes]:
-    """Every file of an edition but its manifest (`base_url`: where the publish folder is served, for the
-    citations; `images`: render each chart's PNG and SVG)."""
+def edition_files(data: tables.Approved, data_files: dict[str, bytes], edition: int, when: str,
+                  previous: int | None, previous_claims: dict[str, dict[str, str]], slug: str = "",
+                  base_url: str | None = None, images: bool = True) -> dict[str, bytes]:
+    """Every file of an edition but its manifest (`data_files`: tables.data_files of `data`, made once for the
+    content hash too; `base_url`: where the publish folder is served, for the citations; `images`: render each
+    chart's PNG and SVG)."""
     crisis = data.dataset.crisis
     citer = Citer(crisis.citation, slug or crisis_slug(data.dataset.data_dir), edition, when, base_url)
-    files = tables.data_files(data)
+    files = dict(data_files)
     files.update(html_files(data, citer))
     charts = chart_files(data.dataset, citer, images=images)
     files.update(charts.files)
@@ -208,7 +209,8 @@ def publish(data_dir: Path, out: Path, slug: str | None = None, now: datetime | 
     data_dir, slug = Path(data_dir), slug or crisis_slug(Path(data_dir))
     crisis_out = Path(out) / slug
     data = tables.approved(data_dir)
-    data_hash = tables.content_hash(tables.data_files(data))
+    data_files = tables.data_files(data)
+    data_hash = tables.content_hash(data_files)
     present = editions(crisis_out)
     previous = present[-1] if present else None
     before = _previous_manifest(crisis_out, previous)
@@ -218,7 +220,7 @@ def publish(data_dir: Path, out: Path, slug: str | None = None, now: datetime | 
     when = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous_claims = (tables.claims_of((crisis_out / f"v{previous}" / "data" / "claims.csv").read_bytes())
                        if previous is not None else {})
-    files = edition_files(data, edition, when, previous, previous_claims, slug=slug,
+    files = edition_files(data, data_files, edition, when, previous, previous_claims, slug=slug,
                           base_url=base_url or data.dataset.crisis.publish.base_url, images=images)
     approvals = approvals_since(read_history(data_dir) if history is None else history, before.get("published"))
     files["manifest.json"] = json.dumps(manifest(files, edition, when, previous, data_hash,
